@@ -1,0 +1,1 @@
+"""newsbrief's eval harness: gold annotations, metrics, runs, comparisons and reports."""

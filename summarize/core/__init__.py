@@ -1,0 +1,1 @@
+"""Data shapes and protocols: what every other module of newsbrief agrees on."""

@@ -1,0 +1,77 @@
+"""What the pipeline needs from a model, and nothing more.
+
+The pipeline depends on this protocol only; concrete backends (llama.cpp in-process, any
+OpenAI-compatible endpoint, the fake used in tests) live in ``summarize.providers`` and are
+found through the registry by model string. Keeping the protocol this small is what lets the
+eval harness swap models without knowing how any of them is reached.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class CallRecord(BaseModel):
+    """One request to a model: the ledger entry an eval run stores for cost accounting.
+
+    Failed attempts (a validation re-ask, a 500 that was retried) get their own record, so
+    the true cost of an answer includes every try that led to it.
+    """
+
+    purpose: str = Field(description="why the call was made: extract, reground, judge, ...")
+    model: str
+    mode: str = Field(description="the structured-output form used (tools, json_schema, ...)")
+    attempt: int = Field(ge=1)
+    ok: bool
+    error: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_s: float = Field(ge=0)
+    raw_output: str | None = None
+
+    @property
+    def tokens_per_s(self) -> float | None:
+        if not self.completion_tokens or self.latency_s <= 0:
+            return None
+        return self.completion_tokens / self.latency_s
+
+
+class StructuredResult(BaseModel):
+    """A validated object together with every call it took to get it."""
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    value: Any
+    calls: list[CallRecord]
+    raw_output: str | None = None
+
+
+@runtime_checkable
+class StructuredBackend(Protocol):
+    """A model that fills a pydantic schema from chat messages.
+
+    Implementations validate the output against ``response_model`` and re-ask on validation
+    failure up to ``max_retries`` times; transient transport faults are retried with backoff
+    below that. They raise :class:`summarize.errors.BackendError` subclasses, never a
+    library's own exception.
+    """
+
+    model_id: str
+
+    def generate(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        *,
+        purpose: str,
+        max_retries: int,
+        max_tokens: int | None = None,
+    ) -> StructuredResult: ...
+
+    def describe(self) -> dict[str, Any]:
+        """Identity for run records: model id, weights file hash, endpoint, decoding form."""
+        ...

@@ -1,0 +1,75 @@
+"""Name folding shared by validation, merging and evaluation.
+
+Predictions, gold and the article itself spell the same party differently: "Viktor Orbán",
+"Orban", the mangled "Orbn" of a scraped page, "President Xi Jinping", "Mr. Orbn". Every
+component that decides whether two names are the same party goes through :func:`fold_name`
+so that the rule is stated once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Titles and honorifics that articles put in front of names; they say nothing about identity.
+_TITLES = {
+    "mr", "mrs", "ms", "dr", "sir", "president", "prime", "minister", "premier", "chancellor",
+    "chairman", "chairwoman", "secretary", "general", "leader", "king", "queen", "prince",
+    "pope", "sen", "senator", "rep", "gov", "governor", "vice", "foreign", "state", "deputy",
+    "chinese", "russian", "hungarian", "us", "u.s.", "the", "spokesman", "spokeswoman",
+}
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def strip_diacritics(text: str) -> str:
+    """"Orbán" -> "Orban": decompose and drop combining marks; other characters are kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold_text(text: str) -> str:
+    """Case-, diacritic- and punctuation-insensitive form of any short text."""
+    folded = strip_diacritics(text).casefold()
+    return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+def fold_name(name: str) -> str:
+    """A party name reduced to what identifies it: no titles, case, diacritics or punctuation.
+
+    Leading titles are removed only while a word would remain ("President Xi Jinping" ->
+    "xi jinping", but "President" alone stays "president").
+    """
+    words = fold_text(name).split()
+    while len(words) > 1 and words[0] in _TITLES:
+        words.pop(0)
+    return " ".join(words)
+
+
+def same_name(a: str, b: str) -> bool:
+    """True when two names plausibly denote the same party.
+
+    Equal folded forms match; so do a full name and its surname ("Viktor Orban" / "Orban"),
+    and forms whose consonant skeletons agree when both have at least three consonants and
+    the same first letter (mangled diacritics: "Orbn" / "Orbán").
+    """
+    fa, fb = fold_name(a), fold_name(b)
+    if not fa or not fb:
+        return False
+    if fa == fb:
+        return True
+    ta, tb = fa.split(), fb.split()
+    # surname (last token) of a multi-word name against a one-word name
+    if len(ta) == 1 and len(tb) > 1 and _token_match(ta[0], tb[-1]):
+        return True
+    if len(tb) == 1 and len(ta) > 1 and _token_match(tb[0], ta[-1]):
+        return True
+    if len(ta) == len(tb) and all(_token_match(x, y) for x, y in zip(ta, tb, strict=True)):
+        return True
+    return False
+
+
+def _token_match(x: str, y: str) -> bool:
+    if x == y:
+        return True
+    sx, sy = re.sub(r"[aeiouy]", "", x), re.sub(r"[aeiouy]", "", y)
+    return len(sx) >= 3 and sx == sy and x[0] == y[0] and abs(len(x) - len(y)) <= 2

@@ -1,0 +1,46 @@
+"""What one pipeline run produces besides the summary: the record an eval run stores.
+
+``summarize_article`` returns only the :class:`~summarize.core.schema.ArticleSummary`; code
+that needs the cost and the provenance of that answer (the eval harness, batch jobs) calls
+``Summarizer.run`` and gets a :class:`SummaryRun`.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from summarize.core.backend import CallRecord
+from summarize.core.schema import ArticleSummary
+
+
+class DroppedItem(BaseModel):
+    """An item the model produced but that could not be grounded in the article.
+
+    Ungrounded items are dropped from the summary rather than passed off as grounded; they
+    are kept here so that a user (or the report) can see what the model claimed.
+    """
+
+    field: str
+    item: dict
+    reason: str
+
+
+class SummaryRun(BaseModel):
+    """A summary plus everything needed to account for it."""
+
+    summary: ArticleSummary
+    model: str
+    prompt: str
+    calls: list[CallRecord] = Field(default_factory=list)
+    raw_outputs: list[str] = Field(default_factory=list)
+    dropped: list[DroppedItem] = Field(default_factory=list)
+    chunks: int = 1
+    wall_s: float = 0.0
+
+    @property
+    def prompt_tokens(self) -> int:
+        return sum(c.prompt_tokens or 0 for c in self.calls)
+
+    @property
+    def completion_tokens(self) -> int:
+        return sum(c.completion_tokens or 0 for c in self.calls)
