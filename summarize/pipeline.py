@@ -1,0 +1,357 @@
+"""The pipeline: article text in, grounded ArticleSummary out.
+
+    text ──inputs──▶ article ──prompting──▶ messages ──backend──▶ SummaryDraft
+         ──resolver──▶ evidence offsets (re-ask once for quotes not found)
+         ──dates──▶ ISO values ──merge──▶ ArticleSummary (validated against the text)
+
+The model does what only a model can (read, name, paraphrase); code does what code does
+better: finding character offsets, calendar arithmetic, merging duplicate parties and
+checking references. Items whose evidence cannot be found in the text are *dropped* from the
+summary and reported in ``SummaryRun.dropped``: an ungrounded item is never passed off as
+grounded. This module knows backends only through the ``StructuredBackend`` protocol.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from summarize import dates as date_rules
+from summarize.core.backend import CallRecord, StructuredBackend
+from summarize.core.draft import (
+    DateDraft,
+    DisputeDraft,
+    PartyDraft,
+    PositionDraft,
+    QuoteFixes,
+    SummaryDraft,
+)
+from summarize.core.names import same_name
+from summarize.core.result import DroppedItem, SummaryRun
+from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary, Evidence
+from summarize.errors import InputError, OutputValidationError
+from summarize.inputs import DEFAULT_MAX_CHARS, load_text
+from summarize.prompting import PromptTemplate, load_prompt
+from summarize.providers.registry import resolve_backend
+from summarize.resolver import align_quote, find_mention, fit_quote_length
+
+Draft = PartyDraft | PositionDraft | DateDraft | DisputeDraft
+FIELDS = ("parties", "positions", "dates", "disputes")
+
+
+class Summarizer:
+    """A configured pipeline: one backend and one prompt, reused across articles.
+
+    Build it once and call :meth:`run` per article; the backend (and the embedded model in
+    it) is loaded once. ``params`` are recorded by eval runs, so everything that changes the
+    output belongs there.
+    """
+
+    def __init__(
+        self,
+        model: str | StructuredBackend | None = None,
+        prompt: str | None = None,
+        *,
+        max_retries: int = 2,
+        reground: bool = True,
+        max_tokens: int = 1800,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        backend_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.backend = resolve_backend(model, **(backend_options or {}))
+        self.prompt: PromptTemplate = load_prompt(prompt)
+        self.max_retries = max_retries
+        self.reground = reground
+        self.max_tokens = max_tokens
+        self.max_chars = max_chars
+
+    @property
+    def prompt_name(self) -> str:
+        return self.prompt.name
+
+    @property
+    def prompt_hash(self) -> str:
+        return self.prompt.content_hash
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {
+            "max_retries": self.max_retries,
+            "reground": self.reground,
+            "max_tokens": self.max_tokens,
+            "temperature": getattr(self.backend, "temperature", None),
+            "seed": getattr(self.backend, "seed", None),
+        }
+
+    def run(self, text: str, *, published: dt.date | str | None = None) -> SummaryRun:
+        """Summarize one article; raise a SummarizeError subclass on failure."""
+        started = time.perf_counter()
+        article = load_text(text, max_chars=self.max_chars)
+        published_date = _parse_published(published) or date_rules.find_publication_date(article)
+        variables = {"article": article, "published": published_date.isoformat()
+                     if published_date else None}
+        calls: list[CallRecord] = []
+        raw_outputs: list[str] = []
+
+        extracted = self.backend.generate(
+            self.prompt.messages("user.j2", **variables),
+            SummaryDraft,
+            purpose="extract",
+            max_retries=self.max_retries,
+            max_tokens=self.max_tokens,
+        )
+        calls += extracted.calls
+        raw_outputs.append(extracted.raw_output or "")
+        draft: SummaryDraft = extracted.value
+
+        grounder = _Grounder(article)
+        evidence = grounder.ground_all(draft)
+        missing = [(field, i) for field, i in _all_items(draft) if (field, i) not in evidence]
+        if missing and self.reground and self.prompt.has("reground.j2"):
+            fixes = self._reground(draft, missing, variables)
+            calls += fixes.calls
+            raw_outputs.append(fixes.raw_output or "")
+            for fix in fixes.value.fixes:
+                if 0 <= fix.item < len(missing):
+                    field, i = missing[fix.item]
+                    span = grounder.align(fix.quote)
+                    if span is not None:
+                        evidence[(field, i)] = span
+        summary, dropped = _assemble(draft, evidence, article, published_date)
+        return SummaryRun(
+            summary=summary,
+            model=self.backend.model_id,
+            prompt=self.prompt.name,
+            calls=calls,
+            raw_outputs=raw_outputs,
+            dropped=dropped,
+            wall_s=time.perf_counter() - started,
+        )
+
+    def _reground(self, draft: SummaryDraft, missing: list[tuple[str, int]],
+                  variables: dict[str, Any]):
+        """Ask once more, only for the items whose quotes were not found."""
+        items = [_describe(field, getattr(draft, field)[i]) for field, i in missing]
+        try:
+            return self.backend.generate(
+                self.prompt.messages("reground.j2", items=items, **variables),
+                QuoteFixes,
+                purpose="reground",
+                max_retries=1,
+                max_tokens=40 * len(items) + 20,
+            )
+        except OutputValidationError as exc:
+            # A failed re-ask costs the items it was about, not the whole summary.
+            return _NoFixes(calls=[], raw_output=exc.raw_output)
+
+
+class _NoFixes(BaseModel):
+    calls: list[CallRecord]
+    raw_output: str | None = None
+
+    @property
+    def value(self) -> QuoteFixes:
+        return QuoteFixes()
+
+
+def summarize_article(
+    text: str,
+    *,
+    published: dt.date | str | None = None,
+    model: str | StructuredBackend | None = None,
+    prompt: str | None = None,
+) -> ArticleSummary:
+    """A typed, source-grounded structured summary of one news article.
+
+    ``published`` anchors relative dates ("on Monday"); without it a date line or dateline in
+    the text is used. ``model`` is a model string (``local/qwen2.5-coder-1.5b`` by default,
+    ``openai/<name>`` for an OpenAI-compatible endpoint) or a backend object; ``prompt`` a
+    prompt name such as ``summary/v1``. Raises :class:`summarize.errors.SummarizeError`.
+    """
+    return Summarizer(model, prompt).run(text, published=published).summary
+
+
+# --- helpers ---------------------------------------------------------------------------------
+def _parse_published(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(f"published must be an ISO date (YYYY-MM-DD), not {value!r}") from None
+
+
+def _all_items(draft: SummaryDraft) -> list[tuple[str, int]]:
+    return [(field, i) for field in FIELDS for i in range(len(getattr(draft, field)))]
+
+
+def _describe(field: str, item: Draft) -> str:
+    if isinstance(item, PartyDraft):
+        return f"party {item.name} ({item.role or item.kind})"
+    if isinstance(item, PositionDraft):
+        return f"position of {item.party} on {item.topic}: {item.stance}"
+    if isinstance(item, DateDraft):
+        return f"date {item.text!r}: {item.event}"
+    return f"dispute over {item.issue}: {item.description}"
+
+
+class _Grounder:
+    """Turns the model's quotes into verbatim evidence spans of the article."""
+
+    def __init__(self, article: str) -> None:
+        self.article = article
+
+    def align(self, quote: str) -> Evidence | None:
+        span = align_quote(quote, self.article) if quote.strip() else None
+        return self._evidence(span)
+
+    def mention(self, words: str) -> Evidence | None:
+        return self._evidence(find_mention(words, self.article) if words.strip() else None)
+
+    def _evidence(self, span: Any) -> Evidence | None:
+        if span is None:
+            return None
+        span = fit_quote_length(span, self.article)
+        try:
+            return Evidence(quote=self.article[span.start : span.end], start=span.start,
+                            end=span.end)
+        except ValidationError:
+            return None
+
+    def ground_all(self, draft: SummaryDraft) -> dict[tuple[str, int], Evidence]:
+        found: dict[tuple[str, int], Evidence] = {}
+        for field, i in _all_items(draft):
+            item = getattr(draft, field)[i]
+            evidence = self.align(item.quote)
+            if evidence is None and isinstance(item, PartyDraft):
+                # A party is grounded by where the article names it, even if the quote
+                # the model gave was paraphrased.
+                evidence = next(filter(None, map(self.mention, [item.name, *item.aliases])),
+                                None)
+            if evidence is None and isinstance(item, DateDraft):
+                evidence = self.mention(item.text)
+            if evidence is not None:
+                found[(field, i)] = evidence
+        return found
+
+
+def _assemble(
+    draft: SummaryDraft,
+    evidence: dict[tuple[str, int], Evidence],
+    article: str,
+    published: dt.date | None,
+) -> tuple[ArticleSummary, list[DroppedItem]]:
+    """Build the validated summary from grounded items; collect what had to be dropped."""
+    dropped: list[DroppedItem] = []
+
+    def drop(field: str, item: BaseModel, reason: str) -> None:
+        dropped.append(DroppedItem(field=field, item=item.model_dump(), reason=reason))
+
+    # Parties: grounded ones only, merged when they name the same actor.
+    parties: list[dict[str, Any]] = []
+    for i, party in enumerate(draft.parties):
+        ev = evidence.get(("parties", i))
+        if ev is None:
+            drop("parties", party, "no quote or mention of the party found in the article")
+            continue
+        names = [party.name, *party.aliases]
+        twin = next((p for p in parties
+                     if any(same_name(a, b) for a in names for b in [p["name"], *p["aliases"]])),
+                    None)
+        if twin is not None:
+            _merge_party(twin, party, ev)
+        else:
+            parties.append({
+                "name": party.name.strip(), "kind": party.kind, "role": party.role.strip() or None,
+                "aliases": _unique([a for a in party.aliases if not same_name(a, party.name)]),
+                "evidence": [ev],
+            })
+
+    def canonical(name: str) -> str | None:
+        return next((p["name"] for p in parties
+                     if any(same_name(name, n) for n in [p["name"], *p["aliases"]])), None)
+
+    positions: list[dict[str, Any]] = []
+    seen_topics: set[tuple[str, str]] = set()
+    for i, position in enumerate(draft.positions):
+        ev = evidence.get(("positions", i))
+        party = canonical(position.party)
+        if ev is None:
+            drop("positions", position, "quote not found in the article")
+        elif party is None:
+            drop("positions", position, f"{position.party!r} is not among the grounded parties")
+        elif (party, position.topic.casefold()) in seen_topics:
+            drop("positions", position, "duplicate of an earlier position (same party, topic)")
+        else:
+            seen_topics.add((party, position.topic.casefold()))
+            positions.append({"party": party, "topic": position.topic, "stance": position.stance,
+                              "polarity": position.polarity, "evidence": [ev]})
+
+    date_refs: list[dict[str, Any]] = []
+    for i, date in enumerate(draft.dates):
+        ev = evidence.get(("dates", i))
+        if ev is None:
+            drop("dates", date, "neither the quote nor the date words were found")
+            continue
+        value = date_rules.resolve_date(date.text, published, model_value=date.value)
+        date_refs.append({"value": value, "text": date.text, "event": date.event,
+                          "evidence": [ev]})
+
+    disputes: list[dict[str, Any]] = []
+    for i, dispute in enumerate(draft.disputes):
+        ev = evidence.get(("disputes", i))
+        side_a = _unique(filter(None, map(canonical, dispute.side_a)))
+        side_b = [n for n in _unique(filter(None, map(canonical, dispute.side_b)))
+                  if n not in side_a]
+        if ev is None:
+            drop("disputes", dispute, "quote not found in the article")
+        elif not side_a or not side_b:
+            drop("disputes", dispute, "a side names no grounded party")
+        else:
+            disputes.append({"sides": [side_a, side_b], "issue": dispute.issue,
+                             "description": dispute.description, "evidence": [ev]})
+
+    data = {
+        "headline": _clip_words(draft.headline, MAX_HEADLINE_WORDS),
+        "summary": draft.summary,
+        "published": published,
+        "event_location": (draft.event_location or "").strip() or None,
+        "parties": parties,
+        "positions": positions,
+        "dates": date_refs,
+        "disputes": disputes,
+    }
+    try:
+        summary = ArticleSummary.model_validate(data, context={"text": article})
+    except ValidationError as exc:
+        raise OutputValidationError(
+            f"the grounded summary does not validate: {exc}", raw_output=draft.model_dump_json()
+        ) from None
+    return summary, dropped
+
+
+def _merge_party(into: dict[str, Any], party: PartyDraft, ev: Evidence) -> None:
+    extra = [party.name, *party.aliases]
+    into["aliases"] = _unique([*into["aliases"], *(a for a in extra
+                                                   if not same_name(a, into["name"]))])
+    if all(e.start != ev.start for e in into["evidence"]):
+        into["evidence"].append(ev)
+    if not into["role"] and party.role.strip():
+        into["role"] = party.role.strip()
+
+
+def _unique(names: Any) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        name = name.strip()
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def _clip_words(text: str, limit: int) -> str:
+    words = text.split()
+    return text.strip() if len(words) <= limit else " ".join(words[:limit])

@@ -1,0 +1,178 @@
+"""The embedded backend: a GGUF model run in-process by llama-cpp-python on the CPU.
+
+Decoding form: instructor's JSON_SCHEMA mode sends ``response_format={"type": "json_schema",
+...}``, which llama-cpp-python 0.3.36 silently ignores (it builds a grammar only for
+``{"type": "json_object", "schema": ...}``). We rewrite the one into the other before the call,
+so the output is constrained by a grammar compiled from the pydantic schema, with the shortest
+prompt of all forms (the schema is not rendered into the prompt). ``tests/test_llamacpp.py``
+fails if that rewrite is lost.
+
+One ``Llama`` per (file, context size, threads) per process: loading takes seconds and a
+gigabyte, and llama.cpp reuses the KV cache of the longest shared prompt prefix between
+calls on the same instance, which is why prompts put the article first.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import instructor
+
+from summarize.errors import BackendUnavailableError, ModelFileError, UnknownModelError
+from summarize.providers.base import FaultKind, InstructorBackend
+from summarize.providers.weights import EMBEDDED_WEIGHTS, ProgressFn, ensure_gguf
+
+DEFAULT_CONTEXT = 8192
+_LOADED: dict[tuple[str, int, int], Any] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def default_threads() -> int:
+    """All cores: one model process per machine (two would oversubscribe and crawl)."""
+    return int(os.environ.get("NEWSBRIEF_THREADS", 0)) or max(1, os.cpu_count() or 1)
+
+
+def load_llama(path: Path, *, n_ctx: int, n_threads: int) -> Any:
+    """Load (once per process) and return a ``llama_cpp.Llama``."""
+    key = (str(path), n_ctx, n_threads)
+    with _LOAD_LOCK:
+        if key in _LOADED:
+            return _LOADED[key]
+        try:
+            import llama_cpp
+        except ImportError:
+            raise BackendUnavailableError(
+                "llama-cpp-python is not installed; install the embedded runtime with "
+                "pip install 'newsbrief[local]'"
+            ) from None
+        try:
+            llama = llama_cpp.Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                n_batch=512,
+                seed=0,
+                verbose=False,
+            )
+        except ValueError as exc:
+            raise ModelFileError(f"llama.cpp could not load {path}: {exc}") from None
+        _LOADED[key] = llama
+        return llama
+
+
+def constrain_response_format(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Rewrite OpenAI's json_schema response_format into llama-cpp-python's grammar form."""
+    response_format = kwargs.get("response_format")
+    if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
+        schema = response_format.get("json_schema", {}).get("schema")
+        kwargs = {**kwargs, "response_format": {"type": "json_object", "schema": schema}}
+    return kwargs
+
+
+class LlamaCppBackend(InstructorBackend):
+    """A local GGUF through llama-cpp-python, schema-constrained by a grammar."""
+
+    mode_chain = (instructor.Mode.JSON_SCHEMA,)
+
+    def __init__(
+        self,
+        model_id: str,
+        gguf_path: Path,
+        *,
+        sha256: str | None = None,
+        n_ctx: int = DEFAULT_CONTEXT,
+        n_threads: int | None = None,
+        llama: Any = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(model_id, **options)
+        self.gguf_path = gguf_path
+        self.sha256 = sha256
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads or default_threads()
+        self._llama = llama
+
+    @property
+    def llama(self) -> Any:
+        if self._llama is None:
+            self._llama = load_llama(self.gguf_path, n_ctx=self.n_ctx, n_threads=self.n_threads)
+        return self._llama
+
+    def warm_up(self) -> None:
+        """Load the model now (the CLI does this under a progress indicator)."""
+        _ = self.llama
+
+    def _complete(self, **kwargs: Any) -> Any:
+        kwargs = constrain_response_format(kwargs)
+        kwargs.pop("model", None)
+        return self.llama.create_chat_completion_openai_v1(**kwargs)
+
+    def _request_options(self) -> dict[str, Any]:
+        return {"seed": self.seed} if self.seed is not None else {}
+
+    def _classify(self, exc: Exception) -> tuple[FaultKind, str, float | None]:
+        if isinstance(exc, ValueError) and "context window" in str(exc):
+            return "fatal", f"the prompt does not fit the context window: {exc}", None
+        return "fatal", f"{type(exc).__name__}: {exc}", None
+
+    def describe(self) -> dict[str, Any]:
+        try:
+            from importlib.metadata import version
+
+            runtime = f"llama-cpp-python {version('llama-cpp-python')}"
+        except Exception:
+            runtime = "llama-cpp-python (not installed)"
+        return {
+            "model": self.model_id,
+            "provider": "llama.cpp in-process",
+            "runtime": runtime,
+            "weights": self.gguf_path.name,
+            "sha256": self.sha256,
+            "n_ctx": self.n_ctx,
+            "n_threads": self.n_threads,
+            "mode": "json_schema rewritten to a json_object+schema grammar",
+        }
+
+
+def create_backend(
+    name: str, *, progress: ProgressFn | None = None, **options: Any
+) -> LlamaCppBackend:
+    """``local/<name>``: an embedded model, a path to a ``.gguf`` file, or ``hf:<repo>/<file>``."""
+    model_id = f"local/{name}"
+    if name in EMBEDDED_WEIGHTS:
+        spec = EMBEDDED_WEIGHTS[name]
+        path = ensure_gguf(spec, progress=progress)
+        return LlamaCppBackend(model_id, path, sha256=spec.sha256, **options)
+    if name.endswith(".gguf"):
+        path = Path(name).expanduser()
+        if not path.is_file():
+            raise ModelFileError(f"no GGUF file at {path}")
+        return LlamaCppBackend(model_id, path, **options)
+    if name.startswith("hf:"):
+        return LlamaCppBackend(model_id, _download_from_hub(name[3:]), **options)
+    known = ", ".join(f"local/{k}" for k in EMBEDDED_WEIGHTS)
+    raise UnknownModelError(
+        f"unknown local model {name!r}: use one of {known}, a path ending in .gguf, "
+        "or hf:<repo_id>/<file.gguf>"
+    )
+
+
+def _download_from_hub(ref: str) -> Path:
+    """The ordinary loading path where a model hub is reachable (not on these machines)."""
+    repo_id, _, filename = ref.rpartition("/")
+    if not repo_id or not filename.endswith(".gguf"):
+        raise UnknownModelError(f"hub reference must be hf:<owner>/<repo>/<file.gguf>, not {ref!r}")
+    try:
+        from huggingface_hub import hf_hub_download
+    except ImportError:
+        raise BackendUnavailableError(
+            "loading from a model hub needs huggingface_hub: pip install huggingface_hub"
+        ) from None
+    try:
+        return Path(hf_hub_download(repo_id=repo_id, filename=filename))
+    except Exception as exc:  # the hub client raises many kinds; all mean "not here"
+        raise ModelFileError(f"could not fetch {filename} from {repo_id}: {exc}") from None
