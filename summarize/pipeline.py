@@ -22,17 +22,19 @@ from pydantic import BaseModel, ValidationError
 from summarize import dates as date_rules
 from summarize.core.backend import CallRecord, StructuredBackend
 from summarize.core.draft import (
+    PASS_SHAPES,
     DateDraft,
     DisputeDraft,
     PartyDraft,
     PositionDraft,
     QuoteFixes,
     SummaryDraft,
+    restrict_party_names,
 )
-from summarize.core.names import same_name
+from summarize.core.names import same_name, split_title
 from summarize.core.result import DroppedItem, SummaryRun
 from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary, Evidence
-from summarize.errors import InputError, OutputValidationError
+from summarize.errors import InputError, OutputValidationError, UnknownPromptError
 from summarize.inputs import DEFAULT_MAX_CHARS, load_text
 from summarize.prompting import PromptTemplate, load_prompt
 from summarize.providers.registry import resolve_backend
@@ -96,16 +98,7 @@ class Summarizer:
         calls: list[CallRecord] = []
         raw_outputs: list[str] = []
 
-        extracted = self.backend.generate(
-            self.prompt.messages("user.j2", **variables),
-            SummaryDraft,
-            purpose="extract",
-            max_retries=self.max_retries,
-            max_tokens=self.max_tokens,
-        )
-        calls += extracted.calls
-        raw_outputs.append(extracted.raw_output or "")
-        draft: SummaryDraft = extracted.value
+        draft = self._extract(variables, calls, raw_outputs)
 
         grounder = _Grounder(article)
         evidence = grounder.ground_all(draft)
@@ -130,6 +123,39 @@ class Summarizer:
             dropped=dropped,
             wall_s=time.perf_counter() - started,
         )
+
+    def _extract(self, variables: dict[str, Any], calls: list[CallRecord],
+                 raw_outputs: list[str]) -> SummaryDraft:
+        """Run the prompt's passes and combine them into one draft.
+
+        A one-pass prompt (``"passes": ["extract"]``) fills the whole SummaryDraft at once.
+        A multi-pass prompt asks for parties first; later passes see their names and, through
+        a schema restricted to those names, can only refer to them.
+        """
+        combined: dict[str, Any] = {"headline": "", "summary": ""}
+        party_names: list[str] = []
+        for step in self.prompt.settings.get("passes", ["extract"]):
+            if step not in PASS_SHAPES:
+                raise UnknownPromptError(f"prompt {self.prompt.name!r} names unknown pass {step!r}")
+            if step in ("positions", "disputes") and not party_names:
+                continue  # nothing to take a position or to disagree
+            shape = restrict_party_names(PASS_SHAPES[step], party_names)
+            template = "user.j2" if step == "extract" else f"{step}.j2"
+            result = self.backend.generate(
+                self.prompt.messages(template, parties=party_names, **variables),
+                shape,
+                purpose=step,
+                max_retries=self.max_retries,
+                max_tokens=self.max_tokens,
+            )
+            calls += result.calls
+            raw_outputs.append(result.raw_output or "")
+            produced = result.value.model_dump()
+            if "parties" in produced:
+                produced["parties"] = [_untitled(p) for p in produced["parties"]]
+                party_names = [n for p in produced["parties"] for n in [p["name"]]]
+            combined.update(produced)
+        return SummaryDraft.model_validate(combined)
 
     def _reground(self, draft: SummaryDraft, missing: list[tuple[str, int]],
                   variables: dict[str, Any]):
@@ -182,6 +208,16 @@ def _parse_published(value: dt.date | str | None) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise InputError(f"published must be an ISO date (YYYY-MM-DD), not {value!r}") from None
+
+
+def _untitled(party: dict[str, Any]) -> dict[str, Any]:
+    """Move a title out of a party's name ("President Xi Jinping") into its role and aliases."""
+    title, bare = split_title(party["name"])
+    if not title:
+        return party
+    role = party.get("role") or ("" if title.casefold().rstrip(".") in ("mr", "mrs", "ms", "dr")
+                                 else title)
+    return {**party, "name": bare, "role": role}
 
 
 def _all_items(draft: SummaryDraft) -> list[tuple[str, int]]:

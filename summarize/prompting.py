@@ -30,9 +30,9 @@ def prompts_root() -> Path:
 
 
 def list_prompts(root: Path | None = None) -> list[str]:
-    """Every prompt name (``task/version``) that has a ``user.j2``."""
+    """Every prompt name (``task/version``): a folder with a ``system.j2``."""
     base = root or prompts_root()
-    return sorted(str(p.parent.relative_to(base)) for p in base.glob("*/*/user.j2"))
+    return sorted(str(p.parent.relative_to(base)) for p in base.glob("*/*/system.j2"))
 
 
 @dataclass
@@ -81,7 +81,7 @@ def load_prompt(name: str | None = None, *, root: Path | None = None) -> PromptT
     name = name or DEFAULT_PROMPT
     base = root or prompts_root()
     folder = (base / name).resolve()
-    if ".." in Path(name).parts or not (folder / "user.j2").is_file():
+    if ".." in Path(name).parts or not (folder / "system.j2").is_file():
         known = ", ".join(list_prompts(base)) or "none"
         raise UnknownPromptError(f"no prompt named {name!r} in {base} (known: {known})")
     settings_file = folder / "prompt.json"

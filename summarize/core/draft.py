@@ -10,7 +10,9 @@ stay bounded too.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from summarize.core.schema import PartyKind, Polarity
 
@@ -76,3 +78,60 @@ class QuoteFix(_Draft):
 
 class QuoteFixes(_Draft):
     fixes: list[QuoteFix] = Field(default_factory=list, max_length=24)
+
+
+# --- the shapes of the separate passes of a multi-pass prompt ------------------------------------
+class OverviewDraft(_Draft):
+    headline: str
+    summary: str
+    event_location: str | None = None
+
+
+class PartiesDraft(_Draft):
+    parties: list[PartyDraft] = Field(default_factory=list, max_length=MAX_PARTIES + 2)
+
+
+class PositionsDraft(_Draft):
+    positions: list[PositionDraft] = Field(default_factory=list, max_length=MAX_POSITIONS + 2)
+
+
+class DatesDraft(_Draft):
+    dates: list[DateDraft] = Field(default_factory=list, max_length=MAX_DATES)
+
+
+class DisputesDraft(_Draft):
+    disputes: list[DisputeDraft] = Field(default_factory=list, max_length=MAX_DISPUTES)
+
+
+PASS_SHAPES: dict[str, type[_Draft]] = {
+    "extract": SummaryDraft,
+    "overview": OverviewDraft,
+    "parties": PartiesDraft,
+    "positions": PositionsDraft,
+    "dates": DatesDraft,
+    "disputes": DisputesDraft,
+}
+
+
+def restrict_party_names(shape: type[_Draft], names: list[str]) -> type[_Draft]:
+    """The same pass shape, but every party reference must be one of ``names``.
+
+    The decoding grammar then makes an unknown party name impossible, instead of something
+    to detect and re-ask for afterwards.
+    """
+    if not names or shape not in (PositionsDraft, DisputesDraft):
+        return shape
+    allowed = Literal[tuple(dict.fromkeys(names))]  # type: ignore[valid-type]
+    if shape is PositionsDraft:
+        item = create_model("PositionDraft", __base__=PositionDraft, party=(allowed, ...))
+        return create_model(
+            "PositionsDraft", __base__=PositionsDraft,
+            positions=(list[item], Field(default_factory=list, max_length=MAX_POSITIONS + 2)),
+        )
+    sides = Annotated[list[allowed], Field(min_length=1, max_length=4)]  # type: ignore[valid-type]
+    item = create_model("DisputeDraft", __base__=DisputeDraft, side_a=(sides, ...),
+                        side_b=(sides, ...))
+    return create_model(
+        "DisputesDraft", __base__=DisputesDraft,
+        disputes=(list[item], Field(default_factory=list, max_length=MAX_DISPUTES)),
+    )

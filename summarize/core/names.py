@@ -63,9 +63,7 @@ def same_name(a: str, b: str) -> bool:
         return True
     if len(tb) == 1 and len(ta) > 1 and _token_match(tb[0], ta[-1]):
         return True
-    if len(ta) == len(tb) and all(_token_match(x, y) for x, y in zip(ta, tb, strict=True)):
-        return True
-    return False
+    return len(ta) == len(tb) and all(_token_match(x, y) for x, y in zip(ta, tb, strict=True))
 
 
 def _token_match(x: str, y: str) -> bool:
@@ -73,3 +71,40 @@ def _token_match(x: str, y: str) -> bool:
         return True
     sx, sy = re.sub(r"[aeiouy]", "", x), re.sub(r"[aeiouy]", "", y)
     return len(sx) >= 3 and sx == sy and x[0] == y[0] and abs(len(x) - len(y)) <= 2
+
+
+# Words that open a title in front of a name ("Hungarian Prime Minister Viktor Orban").
+_TITLE_WORDS = _TITLES | {
+    "american", "british", "french", "german", "ukrainian", "european", "italian", "polish",
+    "japanese", "indian", "brazilian", "turkish", "israeli", "iranian", "commission",
+    "national", "security", "council", "former", "acting", "top", "chief", "head",
+    "spokesperson", "ambassador", "envoy", "official", "dictator", "mr.", "mrs.", "dr.",
+}
+
+
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "mr.", "mrs.", "ms.", "dr."}
+_PARTICLES = {"von", "van", "der", "de", "da", "del", "la", "le", "bin", "al", "el"}
+
+
+def split_title(name: str) -> tuple[str, str]:
+    """("Hungarian Prime Minister", "Viktor Orban") from "Hungarian Prime Minister Viktor Orban".
+
+    The longest run of leading title words is split off when what remains still reads as a
+    proper name: capitalised words (name particles such as "von der" allowed), at least two
+    of them unless the title is an honorific ("Mr. Orbn"), and not only title words. So
+    "European Union", "Chinese state broadcaster CCTV" and "Hungarian Foreign Minister" stay
+    whole.
+    """
+    words = name.split()
+    for cut in range(len(words) - 1, 0, -1):
+        head, rest = words[:cut], words[cut:]
+        if not all(w.casefold().strip(",") in _TITLE_WORDS | _HONORIFICS for w in head):
+            continue
+        if not all(w[:1].isupper() or w in _PARTICLES for w in rest):
+            continue
+        if all(w.casefold() in _TITLE_WORDS for w in rest):
+            continue
+        if len(rest) < 2 and head[-1].casefold() not in _HONORIFICS:
+            continue
+        return " ".join(head), " ".join(rest)
+    return "", name.strip()

@@ -1,0 +1,73 @@
+"""Prompts are versioned files rendered in a sandbox, with the article as data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarize.errors import UnknownPromptError
+from summarize.prompting import DEFAULT_PROMPT, list_prompts, load_prompt
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def test_every_prompt_renders_every_template() -> None:
+    names = list_prompts()
+    assert DEFAULT_PROMPT in names and "summary/v1" in names
+    for name in names:
+        prompt = load_prompt(name)
+        for step in prompt.settings.get("passes", ["extract"]):
+            template = "user.j2" if step == "extract" else f"{step}.j2"
+            messages = prompt.messages(template, article="Body text.", published="2024-01-02",
+                                       parties=["Ana Lopez"])
+            assert [m["role"] for m in messages] == ["system", "user"]
+            assert "Body text." in messages[1]["content"]
+            assert "2024-01-02" in messages[1]["content"]
+
+
+def test_article_comes_first_so_passes_share_a_prefix() -> None:
+    prompt = load_prompt("summary/v2")
+    first = prompt.messages("parties.j2", article="A B C", published=None, parties=[])
+    second = prompt.messages("dates.j2", article="A B C", published=None, parties=[])
+    assert first[0] == second[0]
+    assert first[1]["content"].split("\n\n")[0] == second[1]["content"].split("\n\n")[0]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["{{ 7*7 }}", "{% for x in range(3) %}loop{% endfor %}", "{{ ''.__class__.__mro__ }}",
+     "{% raw %}", "{# comment #}"],
+)
+def test_article_text_is_never_executed(payload: str) -> None:
+    article = f"The council met. {payload} The vote passed."
+    content = load_prompt().messages(article=article, published=None)[1]["content"]
+    assert article in content
+    assert "49" not in content and "looploop" not in content
+
+
+def test_unknown_prompt_is_a_typed_error_listing_the_known_ones() -> None:
+    with pytest.raises(UnknownPromptError, match="summary/v1"):
+        load_prompt("summary/v999")
+    with pytest.raises(UnknownPromptError):
+        load_prompt("../../etc")
+
+
+def test_content_hash_changes_with_any_file(tmp_path: Path) -> None:
+    folder = tmp_path / "summary" / "x1"
+    folder.mkdir(parents=True)
+    (folder / "system.j2").write_text("sys")
+    (folder / "user.j2").write_text("{{ article }}")
+    before = load_prompt("summary/x1", root=tmp_path).content_hash
+    (folder / "system.j2").write_text("sys!")
+    assert load_prompt("summary/x1", root=tmp_path).content_hash != before
+
+
+def test_no_prompt_quotes_a_seed_article() -> None:
+    """Seeds are the test set: no prompt may contain a sentence of one."""
+    prompt_text = " ".join(p.read_text() for p in (SEEDS.parent / "prompts").rglob("*.j2"))
+    for seed in SEEDS.glob("*.txt"):
+        for sentence in seed.read_text(encoding="utf-8").split(". "):
+            words = sentence.split()
+            if len(words) >= 8:
+                assert " ".join(words[:8]) not in prompt_text, seed.name
