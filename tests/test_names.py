@@ -58,3 +58,11 @@ def test_fold_name_keeps_a_lone_title() -> None:
 )
 def test_split_title(name: str, title: str, bare: str) -> None:
     assert split_title(name) == (title, bare)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Hungarian government", "Chinese government"), ("the Chinese leader", "the US leader")],
+)
+def test_national_adjectives_are_not_stripped_from_common_nouns(a: str, b: str) -> None:
+    assert not same_name(a, b)

@@ -36,13 +36,11 @@ def fold_text(text: str) -> str:
 def fold_name(name: str) -> str:
     """A party name reduced to what identifies it: no titles, case, diacritics or punctuation.
 
-    Leading titles are removed only while a word would remain ("President Xi Jinping" ->
-    "xi jinping", but "President" alone stays "president").
+    Titles are removed only in front of what still reads as a proper name (see
+    :func:`split_title`): "President Xi Jinping" -> "xi jinping", but "Hungarian government"
+    stays "hungarian government" and never collides with "Chinese government".
     """
-    words = fold_text(name).split()
-    while len(words) > 1 and words[0] in _TITLES:
-        words.pop(0)
-    return " ".join(words)
+    return fold_text(split_title(name)[1])
 
 
 def same_name(a: str, b: str) -> bool:
