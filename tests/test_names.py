@@ -14,6 +14,7 @@ from summarize.core.names import fold_name, same_name, split_title
         ("Viktor Orban", "Orbn"),
         ("Orbán", "Orbn"),
         ("President Xi Jinping", "Xi Jinping"),
+        ("President Xi", "Xi Jinping"),
         ("Mr. Orbn", "Viktor Orbán"),
         ("EUROPEAN UNION", "European Union"),
     ],

@@ -61,7 +61,7 @@ def run_with(*script, prompt: str = "summary/v1", text: str = ARTICLE, **kwargs)
 
 
 def test_grounded_summary_with_offsets_dates_and_titles() -> None:
-    backend, run = run_with(draft())
+    _, run = run_with(draft())
     summary = run.summary
     assert [p.name for p in summary.parties] == ["Ana Lopez", "Harbour Workers Union"]
     assert summary.parties[0].role == "President"
@@ -92,7 +92,7 @@ def test_what_cannot_be_grounded_is_dropped_and_reported() -> None:
     bad["positions"].append({"party": "Zorblax Industries", "topic": "bridge",
                              "stance": "backs the mayor", "polarity": "support",
                              "quote": "Zorblax Industries backed the mayor"})
-    backend, run = run_with(bad, {"fixes": []})
+    _, run = run_with(bad, {"fixes": []})
     assert all(p.name != "Zorblax Industries" for p in run.summary.parties)
     assert {d.field for d in run.dropped} == {"parties", "positions"}
     assert all("Zorblax" not in json.dumps(p.model_dump()) for p in run.summary.positions)
@@ -101,7 +101,7 @@ def test_what_cannot_be_grounded_is_dropped_and_reported() -> None:
 def test_a_party_quote_falls_back_to_where_the_article_names_it() -> None:
     bad = draft()
     bad["parties"][1]["quote"] = "union members protested loudly"
-    backend, run = run_with(bad)
+    _, run = run_with(bad)
     union = run.summary.parties[1]
     assert "Harbour Workers Union" in union.evidence[0].quote
     assert [c.purpose for c in run.calls] == ["extract"], "no re-ask needed"

@@ -46,7 +46,8 @@ def fold_name(name: str) -> str:
 def same_name(a: str, b: str) -> bool:
     """True when two names plausibly denote the same party.
 
-    Equal folded forms match; so do a full name and its surname ("Viktor Orban" / "Orban"),
+    Equal folded forms match; so do a full name and its surname ("Viktor Orban" / "Orban",
+    "President Xi" / "Xi Jinping"),
     and forms whose consonant skeletons agree when both have at least three consonants and
     the same first letter (mangled diacritics: "Orbn" / "Orbán").
     """
@@ -56,11 +57,14 @@ def same_name(a: str, b: str) -> bool:
     if fa == fb:
         return True
     ta, tb = fa.split(), fb.split()
-    # surname (last token) of a multi-word name against a one-word name
-    if len(ta) == 1 and len(tb) > 1 and _token_match(ta[0], tb[-1]):
-        return True
-    if len(tb) == 1 and len(ta) > 1 and _token_match(tb[0], ta[-1]):
-        return True
+    # A one-word name against the surname of a multi-word name: the last word ("Orban" for
+    # "Viktor Orban"), or the first of a two-word name where the family name comes first
+    # ("Xi" for "Xi Jinping").
+    for one, many in ((ta, tb), (tb, ta)):
+        if len(one) == 1 and len(many) > 1 and (
+            _token_match(one[0], many[-1]) or (len(many) == 2 and one[0] == many[0])
+        ):
+            return True
     return len(ta) == len(tb) and all(_token_match(x, y) for x, y in zip(ta, tb, strict=True))
 
 
@@ -81,6 +85,11 @@ _TITLE_WORDS = _TITLES | {
 
 
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "mr.", "mrs.", "ms.", "dr."}
+_PERSON_TITLES = _HONORIFICS | {
+    "president", "minister", "premier", "chancellor", "king", "queen", "pope", "senator",
+    "governor", "secretary", "spokesman", "spokeswoman", "spokesperson", "leader", "dictator",
+    "ambassador", "envoy", "chairman", "chairwoman",
+}
 _PARTICLES = {"von", "van", "der", "de", "da", "del", "la", "le", "bin", "al", "el"}
 
 
@@ -89,7 +98,8 @@ def split_title(name: str) -> tuple[str, str]:
 
     The longest run of leading title words is split off when what remains still reads as a
     proper name: capitalised words (name particles such as "von der" allowed), at least two
-    of them unless the title is an honorific ("Mr. Orbn"), and not only title words. So
+    of them unless a person's title precedes ("Mr. Orbn", "President Xi"), and not only
+    title words. So
     "European Union", "Chinese state broadcaster CCTV" and "Hungarian Foreign Minister" stay
     whole.
     """
@@ -102,7 +112,7 @@ def split_title(name: str) -> tuple[str, str]:
             continue
         if all(w.casefold() in _TITLE_WORDS for w in rest):
             continue
-        if len(rest) < 2 and head[-1].casefold() not in _HONORIFICS:
+        if len(rest) < 2 and head[-1].casefold() not in _PERSON_TITLES:
             continue
         return " ".join(head), " ".join(rest)
     return "", name.strip()

@@ -17,6 +17,7 @@ structured-output forms it honours (``mode_chain``), and how to classify its fai
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -42,6 +43,13 @@ from summarize.errors import (
 )
 
 FaultKind = Literal["transient", "refused", "fatal"]
+
+# instructor logs every failure it hands back to us at ERROR level ("API call failed...",
+# "Max retries exceeded..."). We turn each one into a typed error, so in an application that
+# configured no logging those lines are noise that Python's last-resort handler would print
+# to stderr (breaking the CLI's one-line error). A NullHandler only stops that fallback:
+# records still propagate to whatever handlers the application sets up.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)

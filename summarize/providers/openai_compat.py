@@ -13,6 +13,7 @@ The openai client's own retries are switched off: retries happen once, in
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -24,6 +25,14 @@ from summarize.providers.base import FaultKind, InstructorBackend, RetryPolicy
 
 # Words in an error body that mean "this server does not do that structured-output form".
 _REFUSAL_HINTS = ("tool", "function", "response_format", "json_schema", "grammar", "not support")
+
+
+class MalformedResponseError(Exception):
+    """The endpoint answered 200, but the body is not a chat completion (see ``_complete``)."""
+
+    def __init__(self, message: str, excerpt: str = "") -> None:
+        super().__init__(message)
+        self.excerpt = excerpt
 
 
 class OpenAICompatBackend(InstructorBackend):
@@ -72,7 +81,18 @@ class OpenAICompatBackend(InstructorBackend):
         return str(self.client.base_url)
 
     def _complete(self, **kwargs: Any) -> Any:
-        return self.client.chat.completions.create(model=self.model_name, **kwargs)
+        response = self.client.chat.completions.create(model=self.model_name, **kwargs)
+        # The openai client does not validate a 200's body: a proxy's HTML page comes back as
+        # a str, ``{}`` or ``{"error": ...}`` as a ChatCompletion without choices. Left to
+        # instructor, either would be reported as the *model's* output not fitting the schema
+        # (and re-asked); it is the endpoint's fault, so say so here.
+        choices = getattr(response, "choices", None) if not isinstance(response, str) else None
+        if not choices:
+            raise MalformedResponseError(
+                "answered HTTP 200 with a body that is not a chat completion",
+                excerpt=response if isinstance(response, str) else _dump(response),
+            )
+        return response
 
     def _request_options(self) -> dict[str, Any]:
         return {"seed": self.seed} if self.seed is not None else {}
@@ -88,7 +108,22 @@ class OpenAICompatBackend(InstructorBackend):
             return "transient", f"{where} did not answer within the timeout", None
         if isinstance(exc, openai.APIConnectionError):
             cause = exc.__cause__ or exc
-            return "transient", f"could not reach {where} ({type(cause).__name__})", None
+            # By name: openai 3.x sits on ``httpx2``, earlier versions on ``httpx``.
+            if type(cause).__name__ == "ConnectError":
+                return "transient", f"could not reach {where} ({type(cause).__name__})", None
+            # Reached, but the connection broke mid-answer (a dropped socket, a reset).
+            return "transient", (
+                f"the connection to {where} broke before the answer was complete "
+                f"({type(cause).__name__})"
+            ), None
+        if isinstance(exc, MalformedResponseError | json.JSONDecodeError
+                      | openai.APIResponseValidationError):
+            excerpt = getattr(exc, "excerpt", "") or getattr(exc, "doc", "") or ""
+            excerpt = " ".join(self._redact(str(excerpt)).split())[:120]
+            return "transient", (
+                f"{where} answered HTTP 200 with a body that is not a chat completion"
+                + (f": {excerpt}" if excerpt else "")
+            ), None
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
             body = self._redact(_body_text(exc))
@@ -120,6 +155,13 @@ def _body_text(exc: openai.APIStatusError) -> str:
         return exc.response.text or str(exc.message)
     except Exception:
         return str(getattr(exc, "message", ""))
+
+
+def _dump(response: Any) -> str:
+    try:
+        return json.dumps(response.model_dump(exclude_none=True))
+    except Exception:
+        return repr(response)
 
 
 def _retry_after(exc: openai.APIStatusError) -> float | None:
