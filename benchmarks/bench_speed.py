@@ -12,10 +12,11 @@ side mean more than absolute seconds):
    of the extraction schema);
 2. per seed article and prompt: cold wall time (model load + the first run), warm wall
    time (median of ``--repeats`` further runs with the model loaded; the KV cache is reset
-   before each run so no run reuses another's article), prompt and output tokens,
-   and the ratio of warm wall time to the pure cost of the same tokens (prompt tokens /
-   prefill rate + output tokens / free decode rate). A ratio near 1 means the pipeline adds little beyond the tokens it asks for; below
-   1 means the KV cache saved prefill; above 1 is overhead (grammar, re-asks, Python).
+   before each run so no run reuses another's article), prompt and output tokens, and the
+   ratio of warm wall time to the pure cost of the same tokens (prompt tokens / prefill
+   rate + output tokens / free decode rate). Near 1: the pipeline adds little beyond the
+   tokens it asks for; below 1: the KV cache saved prefill between passes; above 1:
+   overhead (grammar, re-asks, Python).
 
 Run it alone: a second model process on 2 cores slows both by 10-20x.
 """
