@@ -57,11 +57,16 @@ class ModelFileError(ConfigurationError):
 
 # --- the model call ----------------------------------------------------------------------
 class BackendError(SummarizeError):
-    """A model call failed. ``attempts`` says how many tries were made before giving up."""
+    """A model call failed. ``attempts`` says how many tries were made before giving up.
+
+    ``calls`` holds the ledger of every request made before the failure (``CallRecord``
+    objects), so that the cost of failed work is accounted for, not lost.
+    """
 
     def __init__(self, message: str, *, attempts: int = 1) -> None:
         super().__init__(message)
         self.attempts = attempts
+        self.calls: list = []
 
 
 class EndpointError(BackendError):

@@ -34,7 +34,7 @@ from summarize.core.draft import (
 from summarize.core.names import same_name, split_title
 from summarize.core.result import DroppedItem, SummaryRun
 from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary, Evidence
-from summarize.errors import InputError, OutputValidationError, UnknownPromptError
+from summarize.errors import BackendError, InputError, OutputValidationError, UnknownPromptError
 from summarize.inputs import DEFAULT_MAX_CHARS, load_text
 from summarize.prompting import PromptTemplate, load_prompt
 from summarize.providers.registry import resolve_backend
@@ -98,7 +98,11 @@ class Summarizer:
         calls: list[CallRecord] = []
         raw_outputs: list[str] = []
 
-        draft = self._extract(variables, calls, raw_outputs)
+        try:
+            draft = self._extract(variables, calls, raw_outputs)
+        except BackendError as exc:
+            exc.calls = [*calls, *exc.calls]  # earlier passes cost something too
+            raise
 
         grounder = _Grounder(article)
         evidence = grounder.ground_all(draft)

@@ -143,22 +143,26 @@ class InstructorBackend:
             modes.remove(self._working_mode)
             modes.insert(0, self._working_mode)
         refusals: list[str] = []
-        for mode in modes:
-            try:
-                value = self._generate_in_mode(
-                    mode, messages, response_model, calls,
-                    purpose=purpose, max_retries=max_retries, max_tokens=max_tokens,
-                )
-            except _ModeRefused as exc:
-                refusals.append(f"{mode.value}: {exc}")
-                continue
-            self._working_mode = mode
-            raw = next((c.raw_output for c in reversed(calls) if c.raw_output), None)
-            return StructuredResult(value=value, calls=calls, raw_output=raw)
-        raise StructuredOutputUnsupportedError(
-            f"{self.model_id} refused every structured-output form: " + "; ".join(refusals),
-            attempts=len(calls),
-        )
+        try:
+            for mode in modes:
+                try:
+                    value = self._generate_in_mode(
+                        mode, messages, response_model, calls,
+                        purpose=purpose, max_retries=max_retries, max_tokens=max_tokens,
+                    )
+                except _ModeRefused as exc:
+                    refusals.append(f"{mode.value}: {exc}")
+                    continue
+                self._working_mode = mode
+                raw = next((c.raw_output for c in reversed(calls) if c.raw_output), None)
+                return StructuredResult(value=value, calls=calls, raw_output=raw)
+            raise StructuredOutputUnsupportedError(
+                f"{self.model_id} refused every structured-output form: " + "; ".join(refusals),
+                attempts=len(calls),
+            )
+        except BackendError as exc:
+            exc.calls = [*calls]
+            raise
 
     def _generate_in_mode(
         self,
