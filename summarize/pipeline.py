@@ -31,7 +31,7 @@ from summarize.core.draft import (
     SummaryDraft,
     restrict_party_names,
 )
-from summarize.core.names import same_name, split_title
+from summarize.core.names import fold_text, same_name, split_title
 from summarize.core.result import DroppedItem, SummaryRun
 from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary, Evidence
 from summarize.errors import BackendError, InputError, OutputValidationError, UnknownPromptError
@@ -306,7 +306,8 @@ def _assemble(
         else:
             parties.append({
                 "name": party.name.strip(), "kind": party.kind, "role": party.role.strip() or None,
-                "aliases": _unique([a for a in party.aliases if not same_name(a, party.name)]),
+                "aliases": _unique([a for a in party.aliases
+                                    if fold_text(a) != fold_text(party.name)]),
                 "evidence": [ev],
             })
 
@@ -376,7 +377,7 @@ def _assemble(
 def _merge_party(into: dict[str, Any], party: PartyDraft, ev: Evidence) -> None:
     extra = [party.name, *party.aliases]
     into["aliases"] = _unique([*into["aliases"], *(a for a in extra
-                                                   if not same_name(a, into["name"]))])
+                                                   if fold_text(a) != fold_text(into["name"]))])
     if all(e.start != ev.start for e in into["evidence"]):
         into["evidence"].append(ev)
     if not into["role"] and party.role.strip():

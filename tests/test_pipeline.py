@@ -141,6 +141,7 @@ def test_multi_pass_prompt_restricts_references_to_found_parties() -> None:
     positions = {"positions": draft()["positions"]}
     dates = {"dates": draft()["dates"]}
     disputes = {"disputes": draft()["disputes"]}
+    disputes["disputes"][0]["side_b"] = ["Ana Lopez"]  # only listed names fit the grammar
     overview = {"headline": "Bridge to close", "summary": "It closes. Union objects.",
                 "event_location": "Riverton"}
     backend, run = run_with(parties, positions, dates, disputes, overview, prompt="summary/v2")
