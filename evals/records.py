@@ -37,6 +37,9 @@ class RunConfig(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     repeats: int = 1
     suite: str = Field(description="path or name of the suite of articles (+ gold)")
+    gold: str | None = Field(
+        default=None, description="gold directory the run is scored against (None: no gold)"
+    )
     suite_hash: str = ""
     articles: list[str] = Field(default_factory=list, description="article ids in run order")
     versions: dict[str, str] = Field(default_factory=dict, description="package versions")

@@ -8,40 +8,40 @@ article has no date, which year "the same year" is), and only when it agrees wit
 part of the date the text spells out.
 
 Forms :func:`resolve_date` understands (English, case-insensitive, leading "on"/"in"/
-"since"/... ignored; the first form found in the words wins):
+"since"/... ignored; the first form found in the words wins). P is the publication date.
 
-====================================  ====================================================
-form                                  value (published = P)
-====================================  ====================================================
-2024-07-08, 2024-07                   as written (also 2024/07/08)
-July 8, 2024 · 8 July 2024 · 8.7.2024  that day (D/M/YYYY with a slash only if unambiguous)
-March 2023 · in September of 2023     YYYY-MM
-2022 · in 2022 · early 2023           YYYY ("1990s" and "2022-23" are not a year)
-Oct. 17 · October 17th · 17 October   that day in the year of the nearest fitting occurrence
-                                      (see below); no P: the model's year if it agrees
-Oct. 17-18                            YYYY-MM of the same rule
-in December · last March · this May   YYYY-MM of the same rule
-September of the same year            no P needed, none possible: the model's year if its
-                                      month agrees (also "that/following/previous year");
-                                      "of last year"/"of this year" use P
-today · tonight · yesterday ·         P, P-1, P+1
-tomorrow · this morning
-(on) Monday · Monday night            the most recent Monday on or before P (future: the
-                                      first on or after P)
-last Monday / next Monday             the day if "the most recent one" and "the one of
-                                      the previous (next) calendar week" agree, else the
-                                      month or year both fall in
-last/this/next week                   calendar weeks (Monday to Sunday): YYYY-MM if the
-                                      week lies in one month, else YYYY if in one year
-the past week                         the seven days before P, same precision rule
-last/this/next month, year            YYYY-MM, YYYY
-(over) the weekend, last weekend      the weekend on or before P (future: after), YYYY-MM
-N days/weeks/months/years ago         P-N days (day) · P-7N±3 days (precision rule) ·
-                                      P-N months (YYYY-MM) · P-N years (YYYY)
-about/around/some ... ago             one precision level less
-more than/nearly/over ... ago, a few  None (not a date)
-two days later, the same day, ...     None (relative to another event, not to P)
-====================================  ====================================================
+- 2024-07-08, 2024/07/08, 2024-07 -> as written.
+- July 8, 2024 / 8 July 2024 / Tuesday, Oct. 17, 2023 / 8.7.2024 (day first) -> that day.
+- 13/04/2024, 04/13/2024 -> that day; 03/04/2024 (day and month could swap) -> the year.
+- March 2023, in September of 2023, since February 2022 -> YYYY-MM.
+- 2022, in 2022, early 2023, by 2022 -> YYYY ("the 1990s" and "2022-23" give None).
+- Oct. 17, October 17th, 17 October -> that day in the year of the nearest fitting
+  occurrence (below); without P, the model's year if the model agrees on month and day.
+- Oct. 17-18 -> YYYY-MM by the same rule.
+- in December, last March, this May, next March -> YYYY-MM by the same rule.
+- September of the same (that, following, previous) year -> the model's year if its month
+  agrees, with or without P (code cannot know which year the article meant);
+  "March of last year", "March this year" -> from P.
+- today, tonight, this morning, yesterday, tomorrow -> P, P-1, P+1.
+- (on) Monday, Monday night -> the most recent Monday on or before P (future: the first on
+  or after P).
+- last Monday, next Monday -> the day if "the most recent (next) one" and "the one of the
+  previous (next) calendar week" agree, else the month (or year) both fall in.
+- last/this/next week -> the calendar week, Monday to Sunday: YYYY-MM if it lies in one
+  month, YYYY if in one year, else None. "the past week" -> the seven days before P, same
+  rule. "last week" before 2024-07-08 -> 2024-07.
+- last/this/next month, year -> YYYY-MM, YYYY; "the past month/year" -> the 30/365 days
+  before P by the same rule.
+- over the weekend, at the weekend, last/this/next weekend -> the Saturday and Sunday on or
+  before P (future: after): YYYY-MM if both lie in one month.
+- N days ago -> P-N. N weeks ago -> the days P-7N-3 .. P-7N+3 by the week rule. N months
+  ago -> the month of P-N months. N years ago -> the year.
+- about, around, approximately, roughly (any form), some/a couple of (... ago) -> one
+  precision level less
+  (a day becomes its month, a month its year, a year None).
+- more than/nearly/almost/over/at least ... ago, a few/several ... ago -> None.
+- two days later, the same day, a day before, recently, on Mondays -> None (relative to
+  another event, or not a date).
 
 "Nearest fitting occurrence" for a day or month without a year: the most recent one not
 after P, except that one starting at most :data:`UPCOMING_DAYS` days after P is read as
@@ -125,8 +125,9 @@ _FORMS: list[tuple[str, re.Pattern[str]]] = [
         ("weekend", r"\b(?:(?P<rel>last|this|next|past|previous|coming)\s+)?weekend\b"),
         ("period", r"\b(?P<rel>last|previous|past|this|current|next|coming)\s+"
          r"(?P<unit>week|month|year)\b"),
+        # Not "on Mondays": a habit, not a date.
         ("weekday", r"\b(?:(?P<rel>last|this|next|coming|past)\s+)?"
-         r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"),
+         r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
         ("bare_month", r"^(?:(?P<rel>last|next|this|coming)\s+)?" + _month("mon") + r"$"),
         ("year", r"(?<![\d,.$€£])" + _year("y") + _NOT_RANGE),
     )

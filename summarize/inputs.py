@@ -113,9 +113,9 @@ def load_text(data: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
         text = decode_bytes(raw)
     elif isinstance(data, str):
         text = data
-        _check_not_binary_text(text)
     else:
         raise TypeError(f"load_text takes str or bytes, not {type(data).__name__}")
+    _check_not_binary_text(text)
 
     if not text.strip():
         raise EmptyInputError("the input is empty or only whitespace")
@@ -133,9 +133,10 @@ def load_text(data: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
             raise EmptyInputError("the HTML page has no readable article text")
 
     if len(text) > max_chars:
+        words = f" (about {max_chars // 6_500}k words)" if max_chars >= 6_500 else ""
         raise InputTooLargeError(
-            f"the article is {len(text):,} characters, over the limit of {max_chars:,} "
-            f"(about {max_chars // 6_500}k words); {_RAISE_LIMIT}"
+            f"the article is {len(text):,} characters, over the limit of {max_chars:,}"
+            f"{words}; {_RAISE_LIMIT}"
         )
     return text
 

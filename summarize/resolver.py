@@ -39,6 +39,7 @@ import itertools
 import math
 import re
 import unicodedata
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -97,7 +98,7 @@ class _Folded:
     """A folded copy of a text and, for each of its characters, the original offset."""
 
     text: str
-    starts: tuple[int, ...]
+    starts: array[int]  # an array, not a list: a 400k-character article stays a few MB
     source: str
 
     def original(self, start: int, end: int) -> tuple[int, int]:
@@ -144,7 +145,7 @@ def _fold_char(ch: str, casefold: bool, loose: bool, drop_marked: bool) -> str:
 def _fold(text: str, *, casefold: bool = True, loose: bool = False,
           drop_marked: bool = False) -> _Folded:
     chars: list[str] = []
-    starts: list[int] = []
+    starts: array[int] = array("q")
     n = len(text)
     for i, ch in enumerate(text):
         piece = _fold_char(ch, casefold, loose, drop_marked)
@@ -162,10 +163,10 @@ def _fold(text: str, *, casefold: bool = True, loose: bool = False,
     if chars and chars[-1] == " ":
         chars.pop()
         starts.pop()
-    return _Folded("".join(chars), tuple(starts), text)
+    return _Folded("".join(chars), starts, text)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=12)  # five variants per article: the current one and the previous
 def _folded_text(text: str, casefold: bool, loose: bool, drop_marked: bool) -> _Folded:
     """The article's folded copies are built once per text and reused for every quote."""
     return _fold(text, casefold=casefold, loose=loose, drop_marked=drop_marked)
@@ -242,7 +243,8 @@ def _align(quote: str, text: str, hint: int, threshold: float, allow_junk: bool)
             end = dict(spans)[start]
             return Span(start, end, text[start:end], False, 100.0)
 
-    return _fuzzy(quote, text, hint, threshold, usable) or _align_words(quote, text, usable)
+    return (_fuzzy(quote, text, hint, threshold, usable)
+            or _align_words(quote, text, hint, usable))
 
 
 def _fuzzy(
@@ -296,9 +298,17 @@ _STOPWORDS = frozenset({
 _SAME_WORD_SCORE = 70.0
 
 
+def _is_negation(word: str) -> bool:
+    # "dosnt" is still "doesnt": a misspelled contraction keeps its meaning.
+    return word in _NEGATIONS or (
+        word.endswith("nt") and len(word) <= 8
+        and any(fuzz.ratio(word, n) >= 85 for n in _NEGATIONS if n.endswith("nt"))
+    )
+
+
 def _critical(words: Sequence[str]) -> list[str]:
-    return ["not" if w in _NEGATIONS else w for w in words
-            if w in _NEGATIONS or w in _NUMBER_WORDS or any(c.isdigit() for c in w)]
+    return ["not" if _is_negation(w) else w for w in words
+            if _is_negation(w) or w in _NUMBER_WORDS or any(c.isdigit() for c in w)]
 
 
 def _edits_ok(query: Sequence[str], found: Sequence[str]) -> bool:
@@ -318,14 +328,17 @@ def _edits_ok(query: Sequence[str], found: Sequence[str]) -> bool:
         if op == "replace":
             if all(w in _STOPWORDS for w in (*ours, *theirs)):
                 continue
-            content = [w for w in ours if w not in _STOPWORDS]
+            content = " ".join(w for w in ours if w not in _STOPWORDS)
             other = " ".join(w for w in theirs if w not in _STOPWORDS)
-            if fuzz.ratio(" ".join(content), other) < _SAME_WORD_SCORE:
+            if (fuzz.ratio(" ".join(ours), " ".join(theirs)) < _SAME_WORD_SCORE
+                    and (not other or fuzz.ratio(content, other) < _SAME_WORD_SCORE)):
                 return False
     return True
 
 
-def _align_words(quote: str, text: str, usable: Callable[[int, int], bool]) -> Span | None:
+def _align_words(
+    quote: str, text: str, hint: int, usable: Callable[[int, int], bool]
+) -> Span | None:
     """Word-level alignment for long quotes the model shortened or padded by a few words.
 
     Character-level scores fall under the threshold when a 12-word quote leaves out "and
@@ -346,6 +359,13 @@ def _align_words(quote: str, text: str, usable: Callable[[int, int], bool]) -> S
     rough = fuzz.partial_ratio_alignment(q, hay, score_cutoff=50)
     if rough is None:
         return None
+    if hint > 0:
+        offset = bisect.bisect_left(starts, folded.folded_index(hint))
+        later = fuzz.partial_ratio_alignment(q, hay[offset:], score_cutoff=50)
+        if later is not None and later.score >= rough.score - 1e-9:
+            later.dest_start += offset
+            later.dest_end += offset
+            rough = later
     slack = max(3, math.ceil(len(q) * MAX_WORD_INSERTS))
     best: tuple[int, int, int] | None = None  # (common words, -length, start)
     best_end = 0
