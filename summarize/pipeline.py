@@ -23,6 +23,7 @@ from summarize import dates as date_rules
 from summarize.core.backend import CallRecord, StructuredBackend
 from summarize.core.draft import (
     PASS_SHAPES,
+    QUOTE_CHARS,
     DateDraft,
     DisputeDraft,
     PartyDraft,
@@ -245,6 +246,8 @@ class _Grounder:
         self.article = article
 
     def align(self, quote: str) -> Evidence | None:
+        if len(quote) >= QUOTE_CHARS:  # cut by the length limit, perhaps mid-word
+            quote = quote.rsplit(" ", 1)[0]
         span = align_quote(quote, self.article) if quote.strip() else None
         return self._evidence(span)
 
@@ -357,7 +360,7 @@ def _assemble(
 
     data = {
         "headline": _clip_words(draft.headline, MAX_HEADLINE_WORDS),
-        "summary": draft.summary,
+        "summary": _complete_sentences(draft.summary),
         "published": published,
         "event_location": (draft.event_location or "").strip() or None,
         "parties": parties,
@@ -391,6 +394,16 @@ def _unique(names: Any) -> list[str]:
         if name and name not in out:
             out.append(name)
     return out
+
+
+def _complete_sentences(text: str) -> str:
+    """Drop a trailing unfinished sentence (a length cap, or a quote mark that closed the
+    JSON string early), keeping the text whole when it has no complete sentence."""
+    text = text.strip()
+    end = max(text.rfind(". "), text.rfind("! "), text.rfind("? "))
+    if text.endswith((".", "!", "?", ".'", '."')) or end < 0:
+        return text
+    return text[: end + 1]
 
 
 def _clip_words(text: str, limit: int) -> str:

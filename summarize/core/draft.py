@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from summarize.core.schema import PartyKind, Polarity
 
@@ -20,49 +20,75 @@ MAX_PARTIES = 8
 MAX_POSITIONS = 8
 MAX_DATES = 8
 MAX_DISPUTES = 4
+QUOTE_CHARS = 110
+
+
+def _clip(limit: int):
+    def clip(value: object) -> object:
+        return value[:limit] if isinstance(value, str) else value
+
+    return clip
+
+
+def Text(limit: int, description: str | None = None):
+    """A string of at most ``limit`` characters.
+
+    The limit is in the JSON schema, so a grammar-constrained decoder cannot exceed it (every
+    token costs ~0.1 s on the embedded model), and longer values from an unconstrained
+    endpoint are cut rather than re-asked for.
+    """
+    return Annotated[
+        str, BeforeValidator(_clip(limit)), Field(max_length=limit, description=description)
+    ]
 
 
 class _Draft(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+Quote = Text(QUOTE_CHARS, "words copied exactly from the article")
+Name = Text(60)
+
+
 class PartyDraft(_Draft):
-    name: str = Field(description="canonical full name, without titles")
+    name: Name
     kind: PartyKind
-    role: str = Field(description="role as the article gives it, or empty")
-    aliases: list[str] = Field(default_factory=list, max_length=4)
-    quote: str = Field(description="5-20 words copied exactly from the article")
+    # role and aliases are required (an empty value is allowed): an optional property is one
+    # a small model under a grammar learns to skip.
+    role: Text(60)
+    aliases: list[Name] = Field(max_length=4)
+    quote: Quote
 
 
 class PositionDraft(_Draft):
-    party: str = Field(description="a name from parties")
-    topic: str
-    stance: str = Field(description="one plain sentence")
+    party: Name
+    topic: Text(60)
+    stance: Text(160)
     polarity: Polarity
-    quote: str
+    quote: Quote
 
 
 class DateDraft(_Draft):
-    text: str = Field(description="the date words exactly as written")
-    value: str | None = Field(default=None, description="ISO YYYY-MM-DD, YYYY-MM or YYYY")
-    event: str
-    quote: str
+    text: Text(40, "the date words exactly as written")
+    value: Text(10, "ISO YYYY-MM-DD, YYYY-MM or YYYY") | None = None
+    event: Text(80)
+    quote: Quote
 
 
 class DisputeDraft(_Draft):
-    side_a: list[str] = Field(min_length=1, max_length=4)
-    side_b: list[str] = Field(min_length=1, max_length=4)
-    issue: str
-    description: str
-    quote: str
+    side_a: list[Name] = Field(min_length=1, max_length=4)
+    side_b: list[Name] = Field(min_length=1, max_length=4)
+    issue: Text(70)
+    description: Text(180)
+    quote: Quote
 
 
 class SummaryDraft(_Draft):
     """Everything one extraction pass asks of the model."""
 
-    headline: str
-    summary: str
-    event_location: str | None = None
+    headline: Text(200)
+    summary: Text(700)
+    event_location: Text(60) | None = None
     parties: list[PartyDraft] = Field(default_factory=list, max_length=MAX_PARTIES)
     positions: list[PositionDraft] = Field(default_factory=list, max_length=MAX_POSITIONS)
     dates: list[DateDraft] = Field(default_factory=list, max_length=MAX_DATES)
@@ -73,7 +99,7 @@ class QuoteFix(_Draft):
     """The model's answer when asked again for a quote that could not be found."""
 
     item: int = Field(description="the number of the item in the list given")
-    quote: str
+    quote: Quote
 
 
 class QuoteFixes(_Draft):
@@ -82,9 +108,9 @@ class QuoteFixes(_Draft):
 
 # --- the shapes of the separate passes of a multi-pass prompt ------------------------------------
 class OverviewDraft(_Draft):
-    headline: str
-    summary: str
-    event_location: str | None = None
+    headline: Text(200)
+    summary: Text(700)
+    event_location: Text(60) | None = None
 
 
 class PartiesDraft(_Draft):
