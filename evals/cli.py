@@ -131,9 +131,10 @@ def register(subparsers: Any) -> None:
     cp.add_argument("--baseline", type=Path, metavar="RUN",
                     help="the run the others are compared with (default: the first)")
     cp.add_argument("--fail-under", type=float, metavar="X",
-                    help="fail when a run's macro F1 is below X")
+                    help="fail when a compared run's macro F1 is below X")
     cp.add_argument("--max-drop", type=float, metavar="X",
-                    help="fail when macro F1 drops more than X below the baseline")
+                    help="fail when any field F1 drops more than X below the reference "
+                         "and the drop is significant (its 95%% CI lies below 0)")
     cp.add_argument("--n-boot", type=int, default=2000, metavar="N",
                     help="bootstrap resamples for confidence intervals (default 2000)")
     cp.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")

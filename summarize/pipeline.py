@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from summarize import dates as date_rules
+from summarize.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
 from summarize.core.backend import CallRecord, StructuredBackend
 from summarize.core.draft import (
     PASS_SHAPES,
@@ -40,6 +41,13 @@ from summarize.inputs import DEFAULT_MAX_CHARS, load_text
 from summarize.prompting import PromptTemplate, load_prompt
 from summarize.providers.registry import resolve_backend
 from summarize.resolver import align_quote, find_mention, fit_quote_length
+
+# Tokens of instructions around the article in the longest prompt template (measured: v1's
+# user.j2 + system.j2 render to ~350 tokens without the article; kept with a margin).
+PROMPT_TOKENS = 700
+# Article characters per chunk for endpoints whose window we do not know (~8k tokens).
+ENDPOINT_CHUNK_CHARS = 24_000
+CHUNK_OVERLAP_CHARS = 600
 
 Draft = PartyDraft | PositionDraft | DateDraft | DisputeDraft
 FIELDS = ("parties", "positions", "dates", "disputes")
@@ -62,6 +70,7 @@ class Summarizer:
         reground: bool = True,
         max_tokens: int = 1800,
         max_chars: int = DEFAULT_MAX_CHARS,
+        max_chunk_chars: int | None = None,
         backend_options: dict[str, Any] | None = None,
     ) -> None:
         self.backend = resolve_backend(model, **(backend_options or {}))
@@ -70,6 +79,7 @@ class Summarizer:
         self.reground = reground
         self.max_tokens = max_tokens
         self.max_chars = max_chars
+        self.max_chunk_chars = max_chunk_chars
 
     @property
     def prompt_name(self) -> str:
@@ -85,26 +95,64 @@ class Summarizer:
             "max_retries": self.max_retries,
             "reground": self.reground,
             "max_tokens": self.max_tokens,
+            "max_chunk_chars": self.max_chunk_chars,
             "temperature": getattr(self.backend, "temperature", None),
             "seed": getattr(self.backend, "seed", None),
         }
 
     def run(self, text: str, *, published: dt.date | str | None = None) -> SummaryRun:
-        """Summarize one article; raise a SummarizeError subclass on failure."""
+        """Summarize one article; raise a SummarizeError subclass on failure.
+
+        An article longer than the model's window (less the prompt and the answer) is split
+        into overlapping chunks, each summarized alone, and the parts merged with evidence
+        offsets into the whole text.
+        """
         started = time.perf_counter()
         article = load_text(text, max_chars=self.max_chars)
         published_date = _parse_published(published) or date_rules.find_publication_date(article)
-        variables = {"article": article, "published": published_date.isoformat()
-                     if published_date else None}
         calls: list[CallRecord] = []
         raw_outputs: list[str] = []
-
+        dropped: list[DroppedItem] = []
+        chunks = split_into_chunks(article, max_chars=self.chunk_chars,
+                                   overlap_chars=min(CHUNK_OVERLAP_CHARS, self.chunk_chars // 4))
+        parts: list[tuple[Chunk, ArticleSummary]] = []
         try:
-            draft = self._extract(variables, calls, raw_outputs)
+            for chunk in chunks:
+                summary = self._summarize_part(chunk.text, published_date, calls, raw_outputs,
+                                               dropped)
+                parts.append((chunk, summary))
         except BackendError as exc:
-            exc.calls = [*calls, *exc.calls]  # earlier passes cost something too
+            exc.calls = [*calls, *exc.calls]  # earlier passes and chunks cost something too
             raise
+        summary = parts[0][1] if len(parts) == 1 else merge_summaries(parts, article)
+        return SummaryRun(
+            summary=summary,
+            model=self.backend.model_id,
+            prompt=self.prompt.name,
+            calls=calls,
+            raw_outputs=raw_outputs,
+            dropped=dropped,
+            chunks=len(chunks),
+            wall_s=time.perf_counter() - started,
+        )
 
+    @property
+    def chunk_chars(self) -> int:
+        """Article characters that fit the window beside the prompt and the answer."""
+        if self.max_chunk_chars:
+            return self.max_chunk_chars
+        window = getattr(self.backend, "n_ctx", None)
+        if not window:
+            return ENDPOINT_CHUNK_CHARS
+        return max(2_000, chars_for_tokens(window - self.max_tokens - PROMPT_TOKENS))
+
+    def _summarize_part(self, article: str, published_date: dt.date | None,
+                        calls: list[CallRecord], raw_outputs: list[str],
+                        dropped: list[DroppedItem]) -> ArticleSummary:
+        """Extract, ground and assemble one article (or one chunk of a long one)."""
+        variables = {"article": article, "published": published_date.isoformat()
+                     if published_date else None}
+        draft = self._extract(variables, calls, raw_outputs)
         grounder = _Grounder(article)
         evidence = grounder.ground_all(draft)
         missing = [(field, i) for field, i in _all_items(draft) if (field, i) not in evidence]
@@ -118,16 +166,9 @@ class Summarizer:
                     span = grounder.align(fix.quote)
                     if span is not None:
                         evidence[(field, i)] = span
-        summary, dropped = _assemble(draft, evidence, article, published_date)
-        return SummaryRun(
-            summary=summary,
-            model=self.backend.model_id,
-            prompt=self.prompt.name,
-            calls=calls,
-            raw_outputs=raw_outputs,
-            dropped=dropped,
-            wall_s=time.perf_counter() - started,
-        )
+        summary, part_dropped = _assemble(draft, evidence, article, published_date)
+        dropped += part_dropped
+        return summary
 
     def _extract(self, variables: dict[str, Any], calls: list[CallRecord],
                  raw_outputs: list[str]) -> SummaryDraft:

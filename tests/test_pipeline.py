@@ -166,3 +166,20 @@ def test_the_heuristic_fake_gives_a_valid_grounded_summary_of_every_seed() -> No
         run = summarizer.run(text)
         for _field, _i, ev in iter_evidence(run.summary):
             assert text[ev.start : ev.end] == ev.quote
+
+
+def test_a_long_article_is_chunked_and_merged_with_offsets_into_the_whole_text() -> None:
+    paragraph = (
+        "Mayor Ana Lopez said on Monday that the city will close the old harbour bridge. "
+        "The Harbour Workers Union criticized the plan and said jobs were at stake. "
+    )
+    filler = "Residents of Riverton watched the debate closely from the harbour front. "
+    article = "\n\n".join(paragraph + filler * 6 for _ in range(40))
+    summarizer = Summarizer("fake/heuristic", max_chunk_chars=3_000)
+    run = summarizer.run(article, published="2024-03-06")
+    assert run.chunks > 5
+    assert len({p.name for p in run.summary.parties}) == len(run.summary.parties)
+    for _field, _i, ev in iter_evidence(run.summary):
+        assert article[ev.start : ev.end] == ev.quote
+    assert any(ev.start > 20_000 for _f, _i, ev in iter_evidence(run.summary)), (
+        "evidence from later chunks is mapped into the whole text")
