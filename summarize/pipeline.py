@@ -338,10 +338,14 @@ def _assemble(
     parties: list[dict[str, Any]] = []
     for i, party in enumerate(draft.parties):
         ev = evidence.get(("parties", i))
+        names = [party.name, *party.aliases]
         if ev is None:
             drop("parties", party, "no quote or mention of the party found in the article")
             continue
-        names = [party.name, *party.aliases]
+        if not any(find_mention(name, article) for name in names if name.strip()):
+            # A real quote does not make a party real: its name must be in the text too.
+            drop("parties", party, "the article never names this party")
+            continue
         twin = next((p for p in parties
                      if any(same_name(a, b) for a in names for b in [p["name"], *p["aliases"]])),
                     None)

@@ -183,3 +183,12 @@ def test_a_long_article_is_chunked_and_merged_with_offsets_into_the_whole_text()
         assert article[ev.start : ev.end] == ev.quote
     assert any(ev.start > 20_000 for _f, _i, ev in iter_evidence(run.summary)), (
         "evidence from later chunks is mapped into the whole text")
+
+
+def test_a_party_the_article_never_names_is_dropped_even_with_a_real_quote() -> None:
+    invented = draft()
+    invented["parties"].append(party("Zorblax Industries", "the city will close the old harbour"
+                                     " bridge", kind="organization"))
+    _, run = run_with(invented)
+    assert all(p.name != "Zorblax Industries" for p in run.summary.parties)
+    assert any("never names" in d.reason for d in run.dropped)
