@@ -192,3 +192,25 @@ def test_a_party_the_article_never_names_is_dropped_even_with_a_real_quote() -> 
     _, run = run_with(invented)
     assert all(p.name != "Zorblax Industries" for p in run.summary.parties)
     assert any("never names" in d.reason for d in run.dropped)
+
+
+def test_candidate_names_are_the_articles_capitalised_names() -> None:
+    from summarize.pipeline import candidate_names
+
+    names = candidate_names(ARTICLE)
+    assert {"Ana Lopez", "Harbour Workers Union", "Lopez", "Riverton"} <= set(names)
+    assert "The Harbour Workers Union" not in names and "Monday" not in names
+
+
+def test_quote_less_passes_are_grounded_where_the_article_names_them() -> None:
+    roster = {"parties": [{k: v for k, v in p.items() if k != "quote"}
+                          for p in draft()["parties"]]}
+    timeline = {"dates": [{"text": "on Monday", "value": None, "event": "announcement"}]}
+    positions = {"positions": draft()["positions"]}
+    disputes = {"disputes": []}
+    overview = {"headline": "Bridge to close", "summary": "It closes.", "event_location": None}
+    backend, run = run_with(roster, positions, disputes, timeline, overview, prompt="summary/v3")
+    assert "Ana Lopez" in backend.requests[0]["messages"][1]["content"]  # the checklist
+    assert [p.name for p in run.summary.parties] == ["Ana Lopez", "Harbour Workers Union"]
+    assert "on Monday" in run.summary.dates[0].evidence[0].quote
+    assert run.summary.dates[0].value == "2024-03-04"

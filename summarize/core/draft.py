@@ -129,6 +129,31 @@ class DisputesDraft(_Draft):
     disputes: list[DisputeDraft] = Field(default_factory=list, max_length=MAX_DISPUTES)
 
 
+class RosterParty(_Draft):
+    """A party without a quote: code grounds it where the article names it."""
+
+    name: Name
+    kind: PartyKind
+    role: Text(60)
+    aliases: list[Name] = Field(max_length=4)
+
+
+class RosterDraft(_Draft):
+    parties: list[RosterParty] = Field(default_factory=list, max_length=MAX_PARTIES + 2)
+
+
+class TimelineDate(_Draft):
+    """A date without a quote: code grounds it where its words stand in the article."""
+
+    text: Text(40, "the date words exactly as written")
+    value: Text(10, "ISO YYYY-MM-DD, YYYY-MM or YYYY") | None = None
+    event: Text(80)
+
+
+class TimelineDraft(_Draft):
+    dates: list[TimelineDate] = Field(default_factory=list, max_length=MAX_DATES)
+
+
 PASS_SHAPES: dict[str, type[_Draft]] = {
     "extract": SummaryDraft,
     "overview": OverviewDraft,
@@ -136,6 +161,8 @@ PASS_SHAPES: dict[str, type[_Draft]] = {
     "positions": PositionsDraft,
     "dates": DatesDraft,
     "disputes": DisputesDraft,
+    "roster": RosterDraft,
+    "timeline": TimelineDraft,
 }
 
 
