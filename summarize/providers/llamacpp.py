@@ -26,7 +26,7 @@ from summarize.providers.base import FaultKind, InstructorBackend
 from summarize.providers.weights import EMBEDDED_WEIGHTS, ProgressFn, ensure_gguf
 
 DEFAULT_CONTEXT = 8192
-_LOADED: dict[tuple[str, int, int], Any] = {}
+_LOADED: dict[tuple[str, int, int, int], Any] = {}
 _LOAD_LOCK = threading.Lock()
 
 
@@ -35,9 +35,18 @@ def default_threads() -> int:
     return int(os.environ.get("NEWSBRIEF_THREADS", 0)) or max(1, os.cpu_count() or 1)
 
 
-def load_llama(path: Path, *, n_ctx: int, n_threads: int) -> Any:
-    """Load (once per process) and return a ``llama_cpp.Llama``."""
-    key = (str(path), n_ctx, n_threads)
+def default_lookup_tokens() -> int:
+    """``$NEWSBRIEF_LOOKUP_TOKENS``: prompt-lookup speculative decoding (0 = off)."""
+    return int(os.environ.get("NEWSBRIEF_LOOKUP_TOKENS", 0) or 0)
+
+
+def load_llama(path: Path, *, n_ctx: int, n_threads: int, lookup_tokens: int = 0) -> Any:
+    """Load (once per process) and return a ``llama_cpp.Llama``.
+
+    ``lookup_tokens > 0`` turns on prompt-lookup speculative decoding: extraction output
+    copies names and quotes from the article, so n-grams of the prompt are good drafts.
+    """
+    key = (str(path), n_ctx, n_threads, lookup_tokens)
     with _LOAD_LOCK:
         if key in _LOADED:
             return _LOADED[key]
@@ -48,6 +57,11 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int) -> Any:
                 "llama-cpp-python is not installed; install the embedded runtime with "
                 "pip install 'newsbrief[local]'"
             ) from None
+        extra: dict[str, Any] = {}
+        if lookup_tokens:
+            from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+            extra["draft_model"] = LlamaPromptLookupDecoding(num_pred_tokens=lookup_tokens)
         try:
             llama = llama_cpp.Llama(
                 model_path=str(path),
@@ -57,6 +71,7 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int) -> Any:
                 n_batch=512,
                 seed=0,
                 verbose=False,
+                **extra,
             )
         except ValueError as exc:
             raise ModelFileError(f"llama.cpp could not load {path}: {exc}") from None
@@ -86,6 +101,7 @@ class LlamaCppBackend(InstructorBackend):
         sha256: str | None = None,
         n_ctx: int = DEFAULT_CONTEXT,
         n_threads: int | None = None,
+        lookup_tokens: int | None = None,
         llama: Any = None,
         **options: Any,
     ) -> None:
@@ -94,12 +110,14 @@ class LlamaCppBackend(InstructorBackend):
         self.sha256 = sha256
         self.n_ctx = n_ctx
         self.n_threads = n_threads or default_threads()
+        self.lookup_tokens = default_lookup_tokens() if lookup_tokens is None else lookup_tokens
         self._llama = llama
 
     @property
     def llama(self) -> Any:
         if self._llama is None:
-            self._llama = load_llama(self.gguf_path, n_ctx=self.n_ctx, n_threads=self.n_threads)
+            self._llama = load_llama(self.gguf_path, n_ctx=self.n_ctx, n_threads=self.n_threads,
+                                     lookup_tokens=self.lookup_tokens)
         return self._llama
 
     def warm_up(self) -> None:
@@ -134,6 +152,7 @@ class LlamaCppBackend(InstructorBackend):
             "sha256": self.sha256,
             "n_ctx": self.n_ctx,
             "n_threads": self.n_threads,
+            "lookup_tokens": self.lookup_tokens,
             "mode": "json_schema rewritten to a json_object+schema grammar",
         }
 
