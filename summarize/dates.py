@@ -529,3 +529,43 @@ def _publication_match_date(m: re.Match[str]) -> dt.date | None:
     if a == b:
         return _safe_date(year, a, b)
     return None
+
+
+# --- finding date words in a text -------------------------------------------------------------
+_MENTION_FORMS = [
+    re.compile(pattern.pattern, re.IGNORECASE) for name, pattern in _FORMS
+    if name not in ("bare_month", "iso_month")
+]
+_YEAR_IN_TEXT = re.compile(r"(?<![\d,.$€£])" + _year("y"))
+
+
+def find_date_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Every date reference the forms of this module recognise: (start, end, words).
+
+    Overlapping matches keep the longest ("October 17, 2023" over "2023"). A checklist for
+    the model, which then only has to say what happened on each date, and the way code
+    finds dates the model read past.
+    """
+    found: list[tuple[int, int]] = []
+    for pattern in _MENTION_FORMS:
+        found += [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda s: (s[0] - s[1], s[0])):
+        if all(end <= a or start >= b for a, b in kept):
+            kept.append((start, end))
+    return [(a, b, text[a:b].strip()) for a, b in sorted(kept)]
+
+
+def context_year(text: str, position: int) -> int | None:
+    """The year an undated article's year-less date most plausibly has, from the text alone.
+
+    The nearest explicit year written before ``position`` ("In July 2022 ... In September of
+    the same year"), else the latest year the article mentions anywhere (a report of an
+    October meeting that recalls "March 2023" is from 2023 or later). A proxy for the world
+    knowledge the guide allows, used only when the model gave no year of its own.
+    """
+    years = [(m.start(), int(m.group("y"))) for m in _YEAR_IN_TEXT.finditer(text)]
+    before = [year for start, year in years if start < position]
+    if before:
+        return before[-1]
+    return max((year for _, year in years), default=None)

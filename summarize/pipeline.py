@@ -191,6 +191,7 @@ class Summarizer:
             result = self.backend.generate(
                 self.prompt.messages(template, parties=party_names,
                                      candidates=candidate_names(variables["article"]),
+                                     date_words=_date_words(variables["article"]),
                                      **variables),
                 shape,
                 purpose=step,
@@ -288,6 +289,11 @@ def candidate_names(article: str, limit: int = 30) -> list[str]:
             counts[name] = counts.get(name, 0) + 1
     ranked = sorted(counts, key=lambda n: (-counts[n], article.find(n)))
     return ranked[:limit]
+
+
+def _date_words(article: str) -> list[str]:
+    """The date words code finds in the article, once each: a checklist for a dates pass."""
+    return list(dict.fromkeys(words for _, _, words in date_rules.find_date_mentions(article)))
 
 
 def _untitled(party: dict[str, Any]) -> dict[str, Any]:
@@ -419,7 +425,11 @@ def _assemble(
         if ev is None:
             drop("dates", date, "neither the quote nor the date words were found")
             continue
-        value = date_rules.resolve_date(date.text, published, model_value=date.value)
+        hint = date.value
+        if not hint and published is None:
+            year = date_rules.context_year(article, ev.start)
+            hint = str(year) if year else None
+        value = date_rules.resolve_date(date.text, published, model_value=hint)
         date_refs.append({"value": value, "text": date.text, "event": date.event,
                           "evidence": [ev]})
 

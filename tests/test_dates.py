@@ -333,3 +333,22 @@ def test_model_value_with_time_and_garbage() -> None:
     assert resolve_date("Oct. 17", None, model_value="2023-10-17T10:00:00Z") == "2023-10-17"
     assert resolve_date("Oct. 17", None, model_value="") is None
     assert resolve_date("Oct. 17", None, model_value="17 October 2023") is None
+
+
+def test_find_date_mentions_keeps_the_longest_match() -> None:
+    from summarize.dates import find_date_mentions
+
+    text = "On October 17, 2023 the forum opened; in July 2022 he spoke. Last week, nothing."
+    words = [w for _, _, w in find_date_mentions(text)]
+    assert words == ["October 17, 2023", "July 2022", "Last week"]
+    for start, end, w in find_date_mentions(text):
+        assert text[start:end] == w
+
+
+def test_context_year_prefers_the_nearest_earlier_year_then_the_latest() -> None:
+    from summarize.dates import context_year
+
+    text = "They met on Oct. 17. In July 2022 he spoke; in September of the same year he left."
+    assert context_year(text, text.index("September")) == 2022
+    assert context_year(text, text.index("Oct. 17")) == 2022
+    assert context_year("No years here.", 3) is None
