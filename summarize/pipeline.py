@@ -14,6 +14,7 @@ grounded. This module knows backends only through the ``StructuredBackend`` prot
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 from typing import Any
@@ -24,6 +25,7 @@ from summarize import dates as date_rules
 from summarize.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
 from summarize.core.backend import CallRecord, StructuredBackend
 from summarize.core.draft import (
+    DRAFT_LIMITS,
     PASS_SHAPES,
     QUOTE_CHARS,
     DateDraft,
@@ -208,7 +210,16 @@ class Summarizer:
                 produced["parties"] = [_untitled(p) for p in produced["parties"]]
                 party_names = [n for p in produced["parties"] for n in [p["name"]]]
             combined.update(produced)
-        return SummaryDraft.model_validate(combined)
+        # Passes may list a little more than the combined shape allows; keep the first ones.
+        for field, limit in DRAFT_LIMITS.items():
+            combined[field] = combined.get(field, [])[:limit]
+        try:
+            return SummaryDraft.model_validate(combined)
+        except ValidationError as exc:
+            raise OutputValidationError(
+                f"the passes of {self.prompt.name} do not combine into a draft: {exc}",
+                raw_output=json.dumps(combined, default=str),
+            ) from None
 
     def _reground(self, draft: SummaryDraft, missing: list[tuple[str, int]],
                   variables: dict[str, Any]):

@@ -215,3 +215,35 @@ def test_quote_less_passes_are_grounded_where_the_article_names_them() -> None:
     assert [p.name for p in run.summary.parties] == ["Ana Lopez", "Harbour Workers Union"]
     assert "on Monday" in run.summary.dates[0].evidence[0].quote
     assert run.summary.dates[0].value == "2024-03-04"
+
+
+def test_passes_that_list_more_than_the_combined_limit_are_cut_not_failed() -> None:
+    from summarize.core.draft import MAX_PARTIES
+
+    names = [f"Council Member {chr(65 + i)}" for i in range(MAX_PARTIES + 2)]
+    text = " ".join(f"{n} spoke at the harbour meeting today." for n in names)
+    roster = {"parties": [{"name": n, "kind": "person", "role": "", "aliases": []}
+                          for n in names]}
+    empty = [{"positions": []}, {"disputes": []}, {"dates": []},
+             {"headline": "Council meets", "summary": "They spoke.", "event_location": None}]
+    _, run = run_with(roster, *empty, prompt="summary/v3", text=text)
+    assert len(run.summary.parties) == MAX_PARTIES
+
+
+def test_output_cut_by_max_tokens_is_a_typed_error_with_the_raw_output() -> None:
+    from openai.types.chat import ChatCompletion
+
+    def truncated(kwargs):
+        return ChatCompletion.model_validate({
+            "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+            "choices": [{"index": 0, "finish_reason": "length",
+                         "message": {"role": "assistant", "content": '{"headline": "A'}}],
+        })
+
+    class Truncating(FakeBackend):
+        def _complete(self, **kwargs):
+            return truncated(kwargs)
+
+    with pytest.raises(OutputValidationError, match="max_tokens") as info:
+        Summarizer(Truncating("t"), "summary/v1").run(ARTICLE)
+    assert info.value.raw_output == '{"headline": "A'

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import instructor
-from instructor.core import Hooks, InstructorRetryException
+from instructor.core import Hooks, IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel
 from tenacity import (
     RetryCallState,
@@ -198,6 +198,17 @@ class InstructorBackend:
                 hooks=hooks,
                 **options,
             )
+        except IncompleteOutputException:
+            raw = next((c.raw_output for c in reversed(calls) if c.raw_output), None)
+            if len(calls) > first_call:
+                calls[-1].ok = False
+                calls[-1].error = f"output cut at max_tokens={max_tokens}"
+            raise OutputValidationError(
+                f"{self.model_id} was still writing when it reached max_tokens={max_tokens} "
+                f"({mode.value} mode); raise max_tokens or use a stronger model",
+                attempts=len(calls) - first_call,
+                raw_output=raw,
+            ) from None
         except InstructorRetryException as exc:
             cause = exc.__cause__
             if isinstance(cause, _ModeRefused | SummarizeError):
