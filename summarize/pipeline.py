@@ -183,13 +183,13 @@ class Summarizer:
         """
         combined: dict[str, Any] = {"headline": "", "summary": ""}
         party_names: list[str] = []
-        for step in self.prompt.settings.get("passes", ["extract"]):
+        for step in self.prompt.passes:
             if step not in PASS_SHAPES:
                 raise UnknownPromptError(f"prompt {self.prompt.name!r} names unknown pass {step!r}")
             if step in ("positions", "disputes") and not party_names:
                 continue  # nothing to take a position or to disagree
             shape = restrict_party_names(PASS_SHAPES[step], party_names)
-            template = "user.j2" if step == "extract" else f"{step}.j2"
+            template = self.prompt.template_for(step)
             result = self.backend.generate(
                 self.prompt.messages(template, parties=party_names,
                                      candidates=candidate_names(variables["article"]),

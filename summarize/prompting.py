@@ -20,7 +20,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from summarize.errors import UnknownPromptError
 
-DEFAULT_PROMPT = "summary/v1"
+DEFAULT_PROMPT = "summary/v3"
+_EMPTY_VARIABLES: dict[str, Any] = {"published": None, "parties": [], "candidates": [],
+                                    "date_words": [], "items": []}
 _REPO_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
 
@@ -68,8 +70,23 @@ class PromptTemplate:
                 f"prompt {self.name!r} has no template {exc.name!r} (in {self.path})"
             ) from None
 
-    def messages(self, template: str = "user.j2", **variables: Any) -> list[dict[str, str]]:
-        """System + user chat messages; the system message is the same for every pass."""
+    @property
+    def passes(self) -> list[str]:
+        """The passes of this version, in order (``["extract"]`` for a one-pass prompt)."""
+        return list(self.settings.get("passes", ["extract"]))
+
+    @staticmethod
+    def template_for(step: str) -> str:
+        return "user.j2" if step == "extract" else f"{step}.j2"
+
+    def messages(self, template: str | None = None, **variables: Any) -> list[dict[str, str]]:
+        """System + user chat messages; the system message is the same for every pass.
+
+        ``template`` defaults to the first pass's. Variables a template may use and the
+        caller did not give (no parties found yet, no publication date) are empty.
+        """
+        variables = {**_EMPTY_VARIABLES, **variables}
+        template = template or self.template_for(self.passes[0])
         return [
             {"role": "system", "content": self.render("system.j2", **variables)},
             {"role": "user", "content": self.render(template, **variables)},

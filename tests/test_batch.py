@@ -11,6 +11,7 @@ import pytest
 
 from evals.batch import BatchStats, expand_inputs, summarize_folder
 from evals.store import CorruptRecordError, PartialLineWarning, RunMismatchError
+from summarize.prompting import DEFAULT_PROMPT
 from summarize.providers import registry
 from summarize.providers.fake import FakeBackend, heuristic_answer
 from tests.test_runner import article_text
@@ -63,7 +64,7 @@ def test_one_line_per_article_then_rerun_skips(tmp_path: Path) -> None:
     for row in rows:
         assert row["status"] == "ok" and row["error"] is None
         assert row["summary"]["headline"] and row["calls"] and row["wall_s"] >= 0
-        assert row["model"] == "fake/heuristic" and row["prompt"] == "summary/v1"
+        assert row["model"] == "fake/heuristic" and row["prompt"] == DEFAULT_PROMPT
     assert "3 ok" in str(stats)
 
     before = fake_calls()

@@ -23,7 +23,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 @pytest.fixture(scope="module")
 def summarizer() -> Summarizer:
-    return Summarizer(FAST_MODEL)
+    return Summarizer(FAST_MODEL, "summary/v1")  # one pass: the fast end-to-end check
 
 
 def grounded(run, text: str) -> None:

@@ -15,6 +15,7 @@ import pytest
 from evals.records import ArticleRecord
 from evals.runner import RunInterrupted, compute_aggregate, rescore, run_suite
 from evals.store import RunMismatchError, RunStore
+from summarize.prompting import DEFAULT_PROMPT
 from summarize.providers import registry
 from summarize.providers.fake import FakeBackend, heuristic_answer
 
@@ -126,7 +127,7 @@ def test_run_records_every_article_with_scores_and_provenance(tmp_path: Path) ->
 
     cfg = store.config
     assert cfg.model == "fake/heuristic" and cfg.model_info["provider"] == "fake"
-    assert cfg.prompt == "summary/v1" and len(cfg.prompt_hash) == 64
+    assert cfg.prompt == DEFAULT_PROMPT and len(cfg.prompt_hash) == 64
     assert cfg.articles == ["a00", "a01", "a02", "a03"] and len(cfg.suite_hash) == 64
     assert cfg.gold == str(gold.resolve()) and cfg.suite == str(articles.resolve())
     assert {"pydantic", "instructor"} <= set(cfg.versions)

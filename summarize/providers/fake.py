@@ -27,6 +27,7 @@ import instructor
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
+from summarize.core.names import same_name
 from summarize.providers.base import InstructorBackend
 
 ScriptItem = str | dict | BaseModel | Exception | Callable[[dict[str, Any]], Any]
@@ -117,6 +118,40 @@ def _schema_title(kwargs: dict[str, Any]) -> str:
     return str(schema.get("title", ""))
 
 
+def _allowed_party_names(kwargs: dict[str, Any]) -> list[str] | None:
+    """The party names a multi-pass schema restricts references to, if it does."""
+    response_format = kwargs.get("response_format") or {}
+    schema = (response_format.get("json_schema") or {}).get("schema") or {}
+    for shape in (schema.get("$defs") or {}).values():
+        party = (shape.get("properties") or {}).get("party") or {}
+        side = ((shape.get("properties") or {}).get("side_a") or {}).get("items") or {}
+        for enum in (party.get("enum"), side.get("enum")):
+            if enum:
+                return list(enum)
+    return None
+
+
+def _restrict(answer: dict[str, Any], allowed: list[str] | None) -> dict[str, Any]:
+    """Point references at allowed names (same party), dropping what matches none."""
+    if allowed is None:
+        return answer
+
+    def pick(name: str) -> str | None:
+        return next((a for a in allowed if same_name(a, name) or a in name or name in a), None)
+
+    positions = []
+    for position in answer["positions"]:
+        if (party := pick(position["party"])) is not None:
+            positions.append({**position, "party": party})
+    disputes = []
+    for dispute in answer["disputes"]:
+        side_a = [n for n in map(pick, dispute["side_a"]) if n]
+        side_b = [n for n in map(pick, dispute["side_b"]) if n and n not in side_a]
+        if side_a and side_b:
+            disputes.append({**dispute, "side_a": side_a, "side_b": side_b})
+    return {**answer, "positions": positions, "disputes": disputes}
+
+
 def _window(sentence: str, around: str, words: int = 12) -> str:
     """A verbatim run of up to ``words`` words of ``sentence`` that contains ``around``."""
     tokens = sentence.split()
@@ -165,7 +200,7 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
                          "issue": "the events reported", "description": conflict[:160],
                          "quote": _window(conflict, conflict.split()[0])})
     lead = sentences[0] if sentences else text.strip()[:200] or "Empty article."
-    return {
+    return _restrict({
         "headline": " ".join(lead.split()[:25]),
         "summary": " ".join(sentences[:2]) or lead,
         "event_location": None,
@@ -173,7 +208,7 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
         "positions": positions,
         "dates": dates,
         "disputes": disputes,
-    }
+    }, _allowed_party_names(kwargs))
 
 
 def create_backend(name: str, **options: Any) -> FakeBackend:
