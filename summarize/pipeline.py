@@ -119,11 +119,28 @@ class Summarizer:
         chunks = split_into_chunks(article, max_chars=self.chunk_chars,
                                    overlap_chars=min(CHUNK_OVERLAP_CHARS, self.chunk_chars // 4))
         parts: list[tuple[Chunk, ArticleSummary]] = []
+        last_error: OutputValidationError | None = None
         try:
             for chunk in chunks:
-                summary = self._summarize_part(chunk.text, published_date, calls, raw_outputs,
-                                               dropped)
+                try:
+                    summary = self._summarize_part(chunk.text, published_date, calls,
+                                                   raw_outputs, dropped)
+                except OutputValidationError as exc:
+                    if len(chunks) == 1:
+                        raise
+                    # One unusable chunk of a long article costs that chunk, not the article;
+                    # it is reported, and the error is raised if no chunk succeeds.
+                    calls += exc.calls
+                    exc.calls = []
+                    dropped.append(DroppedItem(
+                        field="chunks", reason=str(exc),
+                        item={"index": chunk.index, "start": chunk.start, "end": chunk.end},
+                    ))
+                    last_error = exc
+                    continue
                 parts.append((chunk, summary))
+            if not parts and last_error is not None:
+                raise last_error
         except BackendError as exc:
             exc.calls = [*calls, *exc.calls]  # earlier passes and chunks cost something too
             raise

@@ -247,3 +247,17 @@ def test_output_cut_by_max_tokens_is_a_typed_error_with_the_raw_output() -> None
     with pytest.raises(OutputValidationError, match="max_tokens") as info:
         Summarizer(Truncating("t"), "summary/v1").run(ARTICLE)
     assert info.value.raw_output == '{"headline": "A'
+
+
+def test_a_failed_chunk_of_a_long_article_is_reported_and_the_rest_kept() -> None:
+    paragraph = ("Mayor Ana Lopez said on Monday that the city will close the old harbour "
+                 "bridge. The Harbour Workers Union criticized the plan. ")
+    article = "\n\n".join(paragraph * 3 for _ in range(12))
+    good = draft()
+    script = ["not json", "still not json", "nope"] + [good] * 40
+    backend = FakeBackend("test", script=script)
+    run = Summarizer(backend, "summary/v1", max_chunk_chars=1_200).run(article,
+                                                                     published="2024-03-06")
+    assert run.chunks > 2
+    assert [d.field for d in run.dropped if d.field == "chunks"] == ["chunks"]
+    assert run.summary.parties and not any(c.ok for c in run.calls[:3])
