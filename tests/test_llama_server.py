@@ -32,13 +32,18 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     gguf = ensure_gguf(EMBEDDED_WEIGHTS["qwen2.5-coder-0.5b"])
     port = free_port()
+    # The server logs every request; a pipe nobody reads would fill and block it, so its
+    # output goes to a file that is shown if it fails to start.
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    log_file = log.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "8192", "--n_threads", "2", "--model_alias", "qwen-0.5b"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+         "--port", str(port), "--n_ctx", "8192", "--n_threads", "2", "--model_alias", "qwen-0.5b",
+         "--verbose", "False"],
+        stdout=log_file, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/v1"
     try:
@@ -49,8 +54,7 @@ def server_url() -> Iterator[str]:
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    err = proc.stderr.read().decode() if proc.stderr else ""
-                    pytest.fail(f"llama_cpp.server did not start: {err[-2000:]}")
+                    pytest.fail(f"llama_cpp.server did not start: {log.read_text()[-2000:]}")
                 time.sleep(0.5)
         yield url
     finally:
@@ -59,6 +63,7 @@ def server_url() -> Iterator[str]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log_file.close()
 
 
 def test_summarize_through_an_openai_compatible_server(server_url: str, monkeypatch) -> None:
