@@ -59,7 +59,9 @@ def test_web_junk_is_never_evidence(summarizer: Summarizer) -> None:
         assert not any(start <= ev.start and ev.end <= end for start, end in junk), ev.quote
 
 
-def test_non_english_article_keeps_names_as_written(summarizer: Summarizer) -> None:
+def test_non_english_article_keeps_names_as_written() -> None:
+    # The default model: the fast one is too weak to read German reliably.
+    summarizer = Summarizer()
     text = (
         "Budapest, 8. Juli 2024 – Der ungarische Ministerpräsident Viktor Orbán ist am Montag "
         "in Peking mit dem chinesischen Staatschef Xi Jinping zusammengetroffen. Orbán sagte, "
