@@ -406,6 +406,10 @@ def _assemble(
     parties: list[dict[str, Any]] = []
     for i, party in enumerate(draft.parties):
         ev = evidence.get(("parties", i))
+        # Aliases are ways *this article* names the party: one it never uses (a small model
+        # copies the prompt's examples) is dropped, not passed off as grounded.
+        party = party.model_copy(update={"aliases": [a for a in party.aliases
+                                                     if find_mention(a, article)]})
         names = [party.name, *party.aliases]
         if ev is None:
             drop("parties", party, "no quote or mention of the party found in the article")

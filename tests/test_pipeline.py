@@ -261,3 +261,10 @@ def test_a_failed_chunk_of_a_long_article_is_reported_and_the_rest_kept() -> Non
     assert run.chunks > 2
     assert [d.field for d in run.dropped if d.field == "chunks"] == ["chunks"]
     assert run.summary.parties and not any(c.ok for c in run.calls[:3])
+
+
+def test_aliases_the_article_never_uses_are_dropped() -> None:
+    aliased = draft()
+    aliased["parties"][0]["aliases"] = ["Lopez", "Berlin", "Angela Merkel"]
+    _, run = run_with(aliased)
+    assert run.summary.parties[0].aliases == ["Lopez"]
