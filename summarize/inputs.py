@@ -28,6 +28,7 @@ from pathlib import Path
 
 from summarize.errors import (
     BinaryInputError,
+    ConfigurationError,
     EmptyInputError,
     EncodingError,
     InputError,
@@ -291,7 +292,13 @@ def html_to_text(html: str) -> str:
     returns None for pages it cannot read (or fragments shorter than its minimum), and then
     every text node of the page is kept, with scripts and styles removed.
     """
-    import trafilatura
+    try:
+        import trafilatura
+    except ImportError as exc:  # a broken install: say which package, not a deep traceback
+        raise ConfigurationError(
+            f"HTML input needs trafilatura and its dependencies ({exc}); "
+            "reinstall newsbrief: pip install -e ."
+        ) from exc
 
     extracted = trafilatura.extract(
         html, include_comments=False, include_tables=False, favor_recall=True
