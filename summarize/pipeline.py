@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import time
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from summarize import dates as date_rules
+from summarize.checklists import candidate_names, date_words, statement_sentences
 from summarize.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
 from summarize.core.backend import CallRecord, StructuredBackend
 from summarize.core.draft import (
@@ -33,6 +33,7 @@ from summarize.core.draft import (
     PartyDraft,
     PositionDraft,
     QuoteFixes,
+    StatementsDraft,
     SummaryDraft,
     restrict_party_names,
 )
@@ -200,18 +201,20 @@ class Summarizer:
         """
         combined: dict[str, Any] = {"headline": "", "summary": ""}
         party_names: list[str] = []
+        article = variables["article"]
+        checklists = {"candidates": candidate_names(article), "date_words": date_words(article),
+                      "sentences": statement_sentences(article)}
         for step in self.prompt.passes:
             if step not in PASS_SHAPES:
                 raise UnknownPromptError(f"prompt {self.prompt.name!r} names unknown pass {step!r}")
-            if step in ("positions", "disputes") and not party_names:
+            if step in ("positions", "disputes", "statements") and not party_names:
                 continue  # nothing to take a position or to disagree
+            if step == "statements" and not checklists["sentences"]:
+                continue  # no sentence reports what anyone says or wants
             shape = restrict_party_names(PASS_SHAPES[step], party_names)
             template = self.prompt.template_for(step)
             result = self.backend.generate(
-                self.prompt.messages(template, parties=party_names,
-                                     candidates=candidate_names(variables["article"]),
-                                     date_words=_date_words(variables["article"]),
-                                     **variables),
+                self.prompt.messages(template, parties=party_names, **checklists, **variables),
                 shape,
                 purpose=step,
                 max_retries=self.max_retries,
@@ -219,7 +222,9 @@ class Summarizer:
             )
             calls += result.calls
             raw_outputs.append(result.raw_output or "")
-            produced = result.value.model_dump()
+            produced = (result.value.as_draft_fields(checklists["sentences"])
+                        if isinstance(result.value, StatementsDraft)
+                        else result.value.model_dump())
             for field in ("parties", "dates"):
                 for item in produced.get(field, []):
                     item.setdefault("quote", "")  # quote-less passes: grounded by mention
@@ -289,39 +294,6 @@ def _parse_published(value: dt.date | str | None) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise InputError(f"published must be an ISO date (YYYY-MM-DD), not {value!r}") from None
-
-
-_CANDIDATE = re.compile(
-    r"\b[A-Z][\w’'-]*(?:[ ](?:(?:of|the|de|von|der|al)[ ])?[A-Z][\w’'-]*)*")
-_POSSESSIVE = re.compile(r"['’]s$")
-_NOT_NAMES = {"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "This",
-              "That", "But", "And", "As", "During", "After", "Before", "When", "While", "Read",
-              "Oops", "Please", "Something", "Today", "Monday", "Tuesday", "Wednesday",
-              "Thursday", "Friday", "Saturday", "Sunday", "Mr", "Mrs", "Ms", "Only", "Following",
-              "For", "Despite", "Within", "Neither", "Over", "Next", "Their", "His", "Her"}
-
-
-def candidate_names(article: str, limit: int = 30) -> list[str]:
-    """Capitalised names of the article, most frequent first: a checklist for the model.
-
-    A small model recalls few of the parties of a story on its own; given the names the text
-    contains, it only has to decide which of them act, speak or are affected.
-    """
-    counts: dict[str, int] = {}
-    for match in _CANDIDATE.finditer(article):
-        words = match.group(0).split()
-        while words and words[0] in _NOT_NAMES:
-            words.pop(0)
-        name = _POSSESSIVE.sub("", " ".join(words))
-        if len(name) >= 2 and not name.isdigit():
-            counts[name] = counts.get(name, 0) + 1
-    ranked = sorted(counts, key=lambda n: (-counts[n], article.find(n)))
-    return ranked[:limit]
-
-
-def _date_words(article: str) -> list[str]:
-    """The date words code finds in the article, once each: a checklist for a dates pass."""
-    return list(dict.fromkeys(words for _, _, words in date_rules.find_date_mentions(article)))
 
 
 def _untitled(party: dict[str, Any]) -> dict[str, Any]:

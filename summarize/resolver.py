@@ -486,6 +486,18 @@ def _sentence_starts(text: str) -> tuple[int, ...]:
     return tuple(starts)
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence of ``text``, trailing whitespace excluded."""
+    starts = _sentence_starts(text)
+    spans = []
+    for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if end > begin:
+            spans.append((begin, end))
+    return spans
+
+
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     starts = _sentence_starts(text)
     i = bisect.bisect_right(starts, pos) - 1

@@ -195,7 +195,7 @@ def test_a_party_the_article_never_names_is_dropped_even_with_a_real_quote() -> 
 
 
 def test_candidate_names_are_the_articles_capitalised_names() -> None:
-    from summarize.pipeline import candidate_names
+    from summarize.checklists import candidate_names
 
     names = candidate_names(ARTICLE)
     assert {"Harbour Workers Union", "Lopez", "Riverton"} <= set(names)
@@ -268,3 +268,70 @@ def test_aliases_the_article_never_uses_are_dropped() -> None:
     aliased["parties"][0]["aliases"] = ["Lopez", "Berlin", "Angela Merkel"]
     _, run = run_with(aliased)
     assert run.summary.parties[0].aliases == ["Lopez"]
+
+
+# --- the statements pass (summary/v4) ----------------------------------------------------------
+def _v4_script(*statements: dict) -> list[dict]:
+    roster = {"parties": [{k: v for k, v in p.items() if k != "quote"}
+                          for p in draft()["parties"]]}
+    return [roster, {"statements": list(statements)},
+            {"dates": [{"text": "on Monday", "value": None, "event": "announcement"}]},
+            {"headline": "Bridge to close", "summary": "It closes.", "event_location": None}]
+
+
+def test_statements_become_positions_evidenced_by_their_sentence() -> None:
+    statements = ({"n": 1, "party": "Ana Lopez", "topic": "closing the bridge",
+                   "stance": "the city will close it", "polarity": "support", "against": None},
+                  {"n": 2, "party": "Harbour Workers Union", "topic": "the closure plan",
+                   "stance": "criticized it over jobs", "polarity": "oppose",
+                   "against": "Ana Lopez"})
+    backend, run = run_with(*_v4_script(*statements), prompt="summary/v4")
+    prompt = backend.requests[1]["messages"][1]["content"]
+    assert "[2] The Harbour Workers Union criticized the plan" in prompt
+    positions = run.summary.positions
+    assert [(p.party, p.polarity) for p in positions] == [("Ana Lopez", "support"),
+                                                         ("Harbour Workers Union", "oppose")]
+    assert positions[1].evidence[0].quote.startswith("The Harbour Workers Union criticized")
+    # The opposing statement aimed at another party is the dispute, from the same sentence.
+    assert [(d.sides, d.issue) for d in run.summary.disputes] == [
+        ([["Harbour Workers Union"], ["Ana Lopez"]], "the closure plan")]
+    assert [c.purpose for c in run.calls] == ["roster", "statements", "timeline", "overview"]
+
+
+def test_a_statement_about_a_sentence_that_was_not_shown_is_left_out() -> None:
+    statements = ({"n": 9, "party": "Ana Lopez", "topic": "taxes", "stance": "wants lower taxes",
+                   "polarity": "support", "against": None},)
+    _, run = run_with(*_v4_script(*statements), prompt="summary/v4")
+    assert run.summary.positions == [] and run.summary.disputes == []
+
+
+def test_statements_without_an_opponent_or_in_support_make_no_dispute() -> None:
+    statements = ({"n": 3, "party": "Ana Lopez", "topic": "the criticism", "stance": "rejects it",
+                   "polarity": "oppose", "against": None},
+                  {"n": 3, "party": "Ana Lopez", "topic": "bridge safety",
+                   "stance": "says it is unsafe", "polarity": "support",
+                   "against": "Harbour Workers Union"})
+    _, run = run_with(*_v4_script(*statements), prompt="summary/v4")
+    assert len(run.summary.positions) == 2
+    assert run.summary.disputes == []
+
+
+def test_the_statements_schema_allows_only_the_parties_found() -> None:
+    from summarize.core.draft import StatementsDraft, restrict_party_names
+
+    shape = restrict_party_names(StatementsDraft, ["Ana Lopez", "Harbour Workers Union"])
+    item = shape.model_json_schema()["$defs"]["Statement"]["properties"]
+    assert item["party"]["enum"] == ["Ana Lopez", "Harbour Workers Union"]
+    assert {"enum": ["Ana Lopez", "Harbour Workers Union"], "type": "string"} in \
+        item["against"]["anyOf"]
+    with pytest.raises(ValueError):
+        shape.model_validate({"statements": [{"n": 1, "party": "Zorblax", "topic": "t",
+                                              "stance": "s", "polarity": "support",
+                                              "against": None}]})
+
+
+def test_v4_on_the_heuristic_fake_grounds_everything() -> None:
+    run = Summarizer("fake/heuristic", "summary/v4").run(ARTICLE)
+    assert run.summary.positions, "the fake labels sentences that name a party"
+    for _field, _i, ev in iter_evidence(run.summary):
+        assert ARTICLE[ev.start : ev.end] == ev.quote

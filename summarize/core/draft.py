@@ -156,6 +156,53 @@ class TimelineDraft(_Draft):
     dates: list[TimelineDate] = Field(default_factory=list, max_length=MAX_DATES)
 
 
+class Statement(_Draft):
+    """A position the model reads off one numbered sentence; the sentence is its evidence.
+
+    ``against`` names the party whose act or view the statement opposes, so that disputes
+    come out of the same pass in code (:meth:`StatementsDraft.as_draft_fields`) instead of a
+    pass of their own.
+    """
+
+    n: int = Field(ge=1, description="the number of the sentence")
+    party: Name
+    topic: Text(60)
+    stance: Text(90)
+    polarity: Polarity
+    against: Name | None
+
+
+class StatementsDraft(_Draft):
+    statements: list[Statement] = Field(default_factory=list, max_length=MAX_POSITIONS + 2)
+
+    def as_draft_fields(self, sentences: list[str]) -> dict[str, list[dict[str, object]]]:
+        """Positions and disputes, with each statement's sentence as the quote.
+
+        A statement whose number is not one of ``sentences`` is left out (it has no evidence).
+        An opposing statement with an ``against`` party other than its own becomes a dispute;
+        statements between the same two parties make one dispute, the first one's issue.
+        """
+        positions: list[dict[str, object]] = []
+        disputes: list[dict[str, object]] = []
+        pairs: set[frozenset[str]] = set()
+        for item in self.statements:
+            if not 1 <= item.n <= len(sentences):
+                continue
+            quote = sentences[item.n - 1]
+            positions.append({"party": item.party, "topic": item.topic, "stance": item.stance,
+                              "polarity": item.polarity, "quote": quote})
+            against = (item.against or "").strip()
+            pair = frozenset((item.party, against))
+            if (item.polarity in ("oppose", "mixed") and against and len(pair) == 2
+                    and pair not in pairs and len(disputes) < MAX_DISPUTES):
+                pairs.add(pair)
+                disputes.append({"side_a": [item.party], "side_b": [against],
+                                 "issue": item.topic,
+                                 "description": f"{item.party}: {item.stance}",
+                                 "quote": quote})
+        return {"positions": positions, "disputes": disputes}
+
+
 PASS_SHAPES: dict[str, type[_Draft]] = {
     "extract": SummaryDraft,
     "overview": OverviewDraft,
@@ -165,6 +212,7 @@ PASS_SHAPES: dict[str, type[_Draft]] = {
     "disputes": DisputesDraft,
     "roster": RosterDraft,
     "timeline": TimelineDraft,
+    "statements": StatementsDraft,
 }
 
 
@@ -174,9 +222,16 @@ def restrict_party_names(shape: type[_Draft], names: list[str]) -> type[_Draft]:
     The decoding grammar then makes an unknown party name impossible, instead of something
     to detect and re-ask for afterwards.
     """
-    if not names or shape not in (PositionsDraft, DisputesDraft):
+    if not names or shape not in (PositionsDraft, DisputesDraft, StatementsDraft):
         return shape
     allowed = Literal[tuple(dict.fromkeys(names))]  # type: ignore[valid-type]
+    if shape is StatementsDraft:
+        item = create_model("Statement", __base__=Statement, party=(allowed, ...),
+                            against=(allowed | None, ...))
+        return create_model(
+            "StatementsDraft", __base__=StatementsDraft,
+            statements=(list[item], Field(default_factory=list, max_length=MAX_POSITIONS + 2)),
+        )
     if shape is PositionsDraft:
         item = create_model("PositionDraft", __base__=PositionDraft, party=(allowed, ...))
         return create_model(

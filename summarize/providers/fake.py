@@ -125,9 +125,11 @@ def _allowed_party_names(kwargs: dict[str, Any]) -> list[str] | None:
     for shape in (schema.get("$defs") or {}).values():
         party = (shape.get("properties") or {}).get("party") or {}
         side = ((shape.get("properties") or {}).get("side_a") or {}).get("items") or {}
-        for enum in (party.get("enum"), side.get("enum")):
-            if enum:
-                return list(enum)
+        for field in (party, side):
+            if field.get("enum"):
+                return list(field["enum"])
+            if "const" in field:  # a Literal of one name
+                return [field["const"]]
     return None
 
 
@@ -200,6 +202,8 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
                          "issue": "the events reported", "description": conflict[:160],
                          "quote": _window(conflict, conflict.split()[0])})
     lead = sentences[0] if sentences else text.strip()[:200] or "Empty article."
+    if _schema_title(kwargs) == "StatementsDraft":
+        return {"statements": _statements(kwargs, _allowed_party_names(kwargs) or [])}
     return _restrict({
         "headline": " ".join(lead.split()[:25]),
         "summary": " ".join(sentences[:2]) or lead,
@@ -209,6 +213,28 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
         "dates": dates,
         "disputes": disputes,
     }, _allowed_party_names(kwargs))
+
+
+_NUMBERED = re.compile(r"^\[(\d+)\] (.+)$", re.M)
+
+
+def _statements(kwargs: dict[str, Any], parties: list[str]) -> list[dict[str, Any]]:
+    """Label each numbered sentence that names a party: its first party speaks; a conflict
+    word makes it oppose the next party the sentence names."""
+    user = next((m["content"] for m in kwargs.get("messages", []) if m["role"] == "user"), "")
+    statements = []
+    for number, sentence in _NUMBERED.findall(user):
+        named = sorted((p for p in parties if p in sentence), key=sentence.find)
+        if not named:
+            continue
+        conflict = bool(_CONFLICT.search(sentence)) and len(named) > 1
+        statements.append({
+            "n": int(number), "party": named[0], "topic": "the events reported",
+            "stance": " ".join(sentence.split()[:12]),
+            "polarity": "oppose" if conflict else "neutral",
+            "against": named[1] if conflict else None,
+        })
+    return statements
 
 
 def create_backend(name: str, **options: Any) -> FakeBackend:

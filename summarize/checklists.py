@@ -1,0 +1,86 @@
+"""Checklists code finds in an article and hands to the model, so a small model chooses
+instead of recalls.
+
+A 1.5B model asked "who are the parties?" or "what positions does the article report?"
+recalls a few and repeats itself; given the candidates (the capitalised names, the date
+words, the numbered sentences that report speech or stance) it only has to pick and label
+them, and everything it picks is already anchored in the text. Each function here is pure
+and cheap; none of them decides anything the model is asked to decide.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarize import dates as date_rules
+from summarize.inputs import junk_spans
+from summarize.resolver import sentence_spans
+
+_CANDIDATE = re.compile(
+    r"\b[A-Z][\w’'-]*(?:[ ](?:(?:of|the|de|von|der|al)[ ])?[A-Z][\w’'-]*)*")
+_POSSESSIVE = re.compile(r"['’]s$")
+_NOT_NAMES = {"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "This",
+              "That", "But", "And", "As", "During", "After", "Before", "When", "While", "Read",
+              "Oops", "Please", "Something", "Today", "Monday", "Tuesday", "Wednesday",
+              "Thursday", "Friday", "Saturday", "Sunday", "Mr", "Mrs", "Ms", "Only", "Following",
+              "For", "Despite", "Within", "Neither", "Over", "Next", "Their", "His", "Her"}
+
+
+def candidate_names(article: str, limit: int = 30) -> list[str]:
+    """Capitalised names of the article, most frequent first: the parties pass's checklist."""
+    counts: dict[str, int] = {}
+    for match in _CANDIDATE.finditer(article):
+        words = match.group(0).split()
+        while words and words[0] in _NOT_NAMES:
+            words.pop(0)
+        name = _POSSESSIVE.sub("", " ".join(words))
+        if len(name) >= 2 and not name.isdigit():
+            counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts, key=lambda n: (-counts[n], article.find(n)))
+    return ranked[:limit]
+
+
+def date_words(article: str) -> list[str]:
+    """The date words code finds in the article, once each: the dates pass's checklist."""
+    return list(dict.fromkeys(words for _, _, words in date_rules.find_date_mentions(article)))
+
+
+# Verbs and phrases with which news reports what a party says, wants or opposes. Matched at
+# the start of a word, so "criticis" covers criticised/criticism and "oppos" opposed/opposes.
+_STATEMENT_CUES = re.compile(
+    r"\b(?:said|says|say|saying|told|tells|stated|states|added|noted|called|calls|call for|"
+    r"urg|demand|want|warn|critici[sz]|condemn|reject|refus|oppos|support|backed|backs|"
+    r"concern|accus|insist|stress|argu|prais|welcom|pledg|vow|promis|deni|deny|propos|"
+    r"believ|hope|according to|announc|agree|seek|sought|emphasi[sz]|express|describ|blam|"
+    r"threat|object|protest|dismiss|sanction|push|press|ask|appeal|favou?r|against)",
+    re.IGNORECASE,
+)
+#: Sentences a statements pass is shown, at most; news puts what matters first.
+MAX_STATEMENT_SENTENCES = 14
+#: Characters of one sentence shown (a sentence longer than this is cut at a word).
+STATEMENT_CHARS = 320
+_MIN_WORDS = 6
+
+
+def statement_sentences(article: str, limit: int = MAX_STATEMENT_SENTENCES) -> list[str]:
+    """Sentences that report what someone says, wants or opposes, verbatim, in text order.
+
+    Web junk ("Oops! Something went wrong") is skipped, and so are fragments too short to
+    carry a position. Each returned string is a verbatim substring of ``article`` (cut at a
+    word boundary when very long), so the sentence itself is the evidence of what the model
+    derives from it.
+    """
+    junk = junk_spans(article)
+    chosen: list[str] = []
+    for start, end in sentence_spans(article):
+        if any(a <= start < b for a, b in junk):
+            continue
+        sentence = article[start:end]
+        if len(sentence.split()) < _MIN_WORDS or not _STATEMENT_CUES.search(sentence):
+            continue
+        if len(sentence) > STATEMENT_CHARS:
+            sentence = sentence[:STATEMENT_CHARS].rsplit(" ", 1)[0]
+        chosen.append(sentence)
+        if len(chosen) >= limit:
+            break
+    return chosen

@@ -1,0 +1,39 @@
+"""The checklists code hands the model: names, date words, statement sentences."""
+
+from __future__ import annotations
+
+from summarize.checklists import STATEMENT_CHARS, statement_sentences
+
+ARTICLE = (
+    "Riverton - Mayor Ana Lopez said on Monday that the city will close the old harbour "
+    "bridge.\n\nThe bridge was built in 1931 and carries 4,000 cars a day.\n\n"
+    "Read also: Putin says the West wants a war with Russia\n\n"
+    "The Harbour Workers Union criticized the plan, saying the closure would cost jobs. "
+    "Short one, said he."
+)
+
+
+def test_statement_sentences_are_verbatim_sentences_that_report_a_stance() -> None:
+    sentences = statement_sentences(ARTICLE)
+    assert sentences == [
+        "Riverton - Mayor Ana Lopez said on Monday that the city will close the old harbour "
+        "bridge.",
+        "The Harbour Workers Union criticized the plan, saying the closure would cost jobs.",
+    ]
+    assert all(s in ARTICLE for s in sentences)
+
+
+def test_statement_sentences_skip_web_junk_and_fragments() -> None:
+    sentences = statement_sentences(ARTICLE)
+    assert not any("Putin" in s for s in sentences)
+    assert not any(s.startswith("Short one") for s in sentences)
+
+
+def test_statement_sentences_are_bounded_in_number_and_length() -> None:
+    long_sentence = "The minister said " + "that the plan was good and " * 40 + "fine."
+    text = " ".join([long_sentence] + [f"Official {i} said the plan would fail soon."
+                                       for i in range(30)])
+    sentences = statement_sentences(text, limit=5)
+    assert len(sentences) == 5
+    assert len(sentences[0]) <= STATEMENT_CHARS and sentences[0] in text
+    assert statement_sentences("No one spoke.") == []
