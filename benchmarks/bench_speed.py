@@ -1,7 +1,7 @@
 """Speed of the embedded models on the seeds, against the pure cost of the same tokens.
 
     python benchmarks/bench_speed.py [--models M ...] [--prompts summary/v1 summary/v2]
-                                     [--repeats 2] [--seeds N]
+                                     [--repeats 2] [--seeds N] [--cached-rerun]
 
 For each model, in one process and one run (machines are noisy: ratios measured side by
 side mean more than absolute seconds):
@@ -17,6 +17,10 @@ side mean more than absolute seconds):
    rate + output tokens / free decode rate). Near 1: the pipeline adds little beyond the
    tokens it asks for; below 1: the KV cache saved prefill between passes; above 1:
    overhead (grammar, re-asks, Python).
+3. with ``--cached-rerun``: the wall time of an unchanged ``newsbrief eval run`` of the
+   seeds for each model and prompt, served from the result cache in ``./runs`` (run the
+   eval once first; the figure is printed with how many articles came from the cache, and
+   the re-run's own run directory is removed afterwards).
 
 Run it alone: a second model process on 2 cores slows both by 10-20x.
 """
@@ -70,6 +74,21 @@ def pure_rates(llama, sample_text: str, n_decode: int = 96) -> dict[str, float]:
     }
 
 
+def cached_rerun(model: str, prompt: str | None) -> tuple[float, int, int]:
+    """Seconds of an unchanged eval re-run of the seeds, and (cached, total) articles."""
+    import shutil
+
+    from evals.runner import run_suite
+    from evals.store import RunStore
+
+    started = time.perf_counter()
+    [run_dir] = run_suite([model], [prompt], runs_root=ROOT / "runs", progress=False)
+    seconds = time.perf_counter() - started
+    records = RunStore.open(run_dir).records()
+    shutil.rmtree(run_dir)
+    return seconds, sum(r.cached for r in records), len(records)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", nargs="+",
@@ -78,6 +97,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--seeds", type=int, default=len(SEEDS), help="first N seeds only")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--cached-rerun", action="store_true",
+                        help="also time an unchanged eval re-run served from ./runs")
+    parser.add_argument("--skip-articles", action="store_true",
+                        help="only the pure rates (and --cached-rerun), no article runs")
     args = parser.parse_args()
 
     results = []
@@ -92,7 +115,7 @@ def main() -> None:
               f"{rates['free_decode_tok_s']:.1f} tok/s · constrained decode "
               f"{rates['constrained_decode_tok_s']:.1f} tok/s · grammar overhead "
               f"{rates['free_decode_tok_s'] / rates['constrained_decode_tok_s']:.2f}x")
-        for prompt in args.prompts:
+        for prompt in [] if args.skip_articles else args.prompts:
             summarizer = Summarizer(backend, prompt)
             print(f"\n{'article':28} {'cold s':>7} {'warm s':>7} {'prompt':>7} {'output':>7} "
                   f"{'calls':>5} {'ratio':>6}   [{summarizer.prompt_name}]")
@@ -122,6 +145,11 @@ def main() -> None:
                   f"{statistics.median(r['output_tokens'] for r in rows):7.0f} "
                   f"{'':5} {statistics.median(r['ratio'] for r in rows):6.2f}")
             results.append({"model": model, "load_s": load_s, **rates, "rows": rows})
+        if args.cached_rerun:
+            for prompt in args.prompts:
+                seconds, cached, total = cached_rerun(model, prompt)
+                print(f"cached eval re-run [{prompt or 'default prompt'}]: {seconds:.2f} s "
+                      f"({cached}/{total} articles from the cache)")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

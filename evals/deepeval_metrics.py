@@ -31,6 +31,7 @@ setting it here is enough for it.)
 
 from __future__ import annotations
 
+import json
 import os
 
 os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
@@ -44,8 +45,9 @@ from deepeval.metrics import BaseMetric, GEval
 from deepeval.metrics.g_eval.schema import ReasonScore
 from deepeval.models import DeepEvalBaseLLM
 from deepeval.test_case import LLMTestCase, SingleTurnParams
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, Field, ValidationError, create_model
 
+from evals.gold import GoldSummary
 from evals.metrics import (
     FIELDS,
     ArticleScores,
@@ -57,10 +59,6 @@ from evals.metrics import (
 from summarize.core.backend import CallRecord, StructuredBackend
 from summarize.core.schema import (
     ArticleSummary,
-    DateRef,
-    Dispute,
-    Party,
-    Position,
     iter_evidence,
 )
 
@@ -70,41 +68,6 @@ _DETERMINISTIC = "none (deterministic, evals.metrics)"
 
 
 # --- reading test cases -----------------------------------------------------------------------
-# Gold JSON may carry `required` on any item (the shape evals.gold writes) and bookkeeping
-# at the top level (evals.gold's `article` file name). ArticleSummary forbids extra keys, so
-# gold is read into these local subclasses, which add `required` and ignore other extra keys
-# (this module must not depend on evals.gold; the gold was validated when it was loaded).
-_LENIENT = ConfigDict(extra="ignore")
-
-
-class _ReadGoldParty(Party):
-    model_config = _LENIENT
-    required: bool = True
-
-
-class _ReadGoldPosition(Position):
-    model_config = _LENIENT
-    required: bool = True
-
-
-class _ReadGoldDate(DateRef):
-    model_config = _LENIENT
-    required: bool = True
-
-
-class _ReadGoldDispute(Dispute):
-    model_config = _LENIENT
-    required: bool = True
-
-
-class _ReadGoldSummary(ArticleSummary):
-    model_config = _LENIENT
-    parties: list[_ReadGoldParty] = Field(default_factory=list)  # type: ignore[assignment]
-    positions: list[_ReadGoldPosition] = Field(default_factory=list)  # type: ignore[assignment]
-    dates: list[_ReadGoldDate] = Field(default_factory=list)  # type: ignore[assignment]
-    disputes: list[_ReadGoldDispute] = Field(default_factory=list)  # type: ignore[assignment]
-
-
 class InvalidPredictionError(ValueError):
     """The test case's ``actual_output`` is not a valid ArticleSummary."""
 
@@ -160,8 +123,11 @@ def parse_gold(test_case: LLMTestCase) -> ArticleSummary:
     if not test_case.expected_output:
         raise MissingTestCaseParamsError("expected_output (the gold JSON) is missing")
     try:
-        return _ReadGoldSummary.model_validate_json(test_case.expected_output)
-    except ValidationError as exc:
+        data = json.loads(test_case.expected_output)
+        if isinstance(data, dict):  # a plain ArticleSummary is gold too; it names no file
+            data.setdefault("article", "(test case)")
+        return GoldSummary.model_validate(data)
+    except (ValidationError, json.JSONDecodeError) as exc:
         raise ValueError(f"the gold in expected_output is not a valid summary: {exc}") from exc
 
 

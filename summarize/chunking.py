@@ -231,10 +231,12 @@ def merge_summaries(parts: Sequence[tuple[Chunk, ArticleSummary]], article: str)
     ordered = sorted(parts, key=lambda part: (part[0].start, part[0].index))
     dumps = [(chunk, _shifted(summary, chunk, article)) for chunk, summary in ordered]
 
-    parties = _merge_parties(p for _, dump in dumps for p in dump["parties"])
+    parties = merge_parties(p for _, dump in dumps for p in dump["parties"])
 
     def canonical(name: str) -> str:
-        return _canonical_name(name, parties)
+        # Every reference of a validated part names one of its parties; the fallback only
+        # lets validation report a part that was not.
+        return canonical_party_name(name, parties) or name
 
     positions: list[dict[str, Any]] = []
     position_keys: dict[tuple[str, str], dict[str, Any]] = {}
@@ -311,8 +313,11 @@ def _shifted(summary: ArticleSummary, chunk: Chunk, article: str) -> dict[str, A
     return data
 
 
-def _merge_parties(parties: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Parties of every chunk, one entry per actor (see :func:`merge_summaries`).
+def merge_parties(parties: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per actor, from party dicts (of one answer, or of every chunk).
+
+    Parties match when any name or alias of one is :func:`same_name` as one of the other's;
+    the fuller name becomes the name, the rest aliases, and evidence is pooled.
 
     A party that matches two earlier ones joins the first and does not fuse them: merging is
     not made transitive, so one loose alias ("Smith") cannot turn two people into one.
@@ -345,27 +350,28 @@ def _fullness(name: str) -> int:
 
 
 def _clean_aliases(name: str, aliases: list[str]) -> list[str]:
-    """Aliases without the canonical name's own variants ("Orban" for "Viktor Orbán") or repeats.
+    """Aliases once each, without the name itself (compared folded: "Orbán" is "Orban").
 
-    The same rule as the pipeline's party merge: a variant that :func:`same_name` already ties
-    to the name adds nothing a reader or a matcher needs.
+    Shorter forms the article uses ("Orban" for "Viktor Orban") are kept: the annotation
+    guide lists every form the article prints, and a reader searching the text needs them.
     """
     out: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = {fold_text(name)}
     for alias in aliases:
         alias = alias.strip()
         key = fold_text(alias)
-        if alias and key not in seen and not same_name(alias, name):
+        if alias and key not in seen:
             seen.add(key)
             out.append(alias)
     return out
 
 
-def _canonical_name(name: str, parties: list[dict[str, Any]]) -> str:
-    """The canonical name of the merged party ``name`` refers to; an exact fold wins.
+def canonical_party_name(name: str, parties: list[dict[str, Any]]) -> str | None:
+    """The name of the party in ``parties`` that ``name`` refers to; an exact fold wins.
 
     An exact (folded) match is tried first so that "Smith" in a part that had "Jane Smith"
-    does not slide to an earlier "John Smith" merely because it is listed first.
+    does not slide to an earlier "John Smith" merely because it is listed first. None when
+    no party goes by that name.
     """
     folded = fold_name(name)
     for party in parties:
@@ -374,7 +380,7 @@ def _canonical_name(name: str, parties: list[dict[str, Any]]) -> str:
     for party in parties:
         if any(same_name(name, n) for n in [party["name"], *party["aliases"]]):
             return party["name"]
-    return name  # unreachable for validated parts; validation reports it if it happens
+    return None
 
 
 def _canonical_sides(sides: list[list[str]], canonical: Any) -> list[list[str]]:

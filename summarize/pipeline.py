@@ -22,7 +22,14 @@ from pydantic import BaseModel, ValidationError
 
 from summarize import dates as date_rules
 from summarize.checklists import candidate_names, date_words, statement_sentences
-from summarize.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
+from summarize.chunking import (
+    Chunk,
+    canonical_party_name,
+    chars_for_tokens,
+    merge_parties,
+    merge_summaries,
+    split_into_chunks,
+)
 from summarize.core.backend import CallRecord, StructuredBackend
 from summarize.core.draft import (
     DRAFT_LIMITS,
@@ -37,7 +44,7 @@ from summarize.core.draft import (
     SummaryDraft,
     restrict_party_names,
 )
-from summarize.core.names import fold_text, same_name, split_title
+from summarize.core.names import split_title
 from summarize.core.result import DroppedItem, SummaryRun
 from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary, Evidence
 from summarize.errors import BackendError, InputError, OutputValidationError, UnknownPromptError
@@ -375,37 +382,27 @@ def _assemble(
         dropped.append(DroppedItem(field=field, item=item.model_dump(), reason=reason))
 
     # Parties: grounded ones only, merged when they name the same actor.
-    parties: list[dict[str, Any]] = []
+    grounded: list[dict[str, Any]] = []
     for i, party in enumerate(draft.parties):
         ev = evidence.get(("parties", i))
         # Aliases are ways *this article* names the party: one it never uses (a small model
         # copies the prompt's examples) is dropped, not passed off as grounded.
         party = party.model_copy(update={"aliases": [a for a in party.aliases
                                                      if find_mention(a, article)]})
-        names = [party.name, *party.aliases]
         if ev is None:
             drop("parties", party, "no quote or mention of the party found in the article")
-            continue
-        if not any(find_mention(name, article) for name in names if name.strip()):
+        elif not any(find_mention(name, article) for name in [party.name, *party.aliases]
+                     if name.strip()):
             # A real quote does not make a party real: its name must be in the text too.
             drop("parties", party, "the article never names this party")
-            continue
-        twin = next((p for p in parties
-                     if any(same_name(a, b) for a in names for b in [p["name"], *p["aliases"]])),
-                    None)
-        if twin is not None:
-            _merge_party(twin, party, ev)
         else:
-            parties.append({
-                "name": party.name.strip(), "kind": party.kind, "role": party.role.strip() or None,
-                "aliases": _unique([a for a in party.aliases
-                                    if fold_text(a) != fold_text(party.name)]),
-                "evidence": [ev],
-            })
+            grounded.append({"name": party.name.strip(), "kind": party.kind,
+                             "role": party.role.strip() or None, "aliases": party.aliases,
+                             "evidence": [ev.model_dump()]})
+    parties = merge_parties(grounded)
 
     def canonical(name: str) -> str | None:
-        return next((p["name"] for p in parties
-                     if any(same_name(name, n) for n in [p["name"], *p["aliases"]])), None)
+        return canonical_party_name(name, parties)
 
     positions: list[dict[str, Any]] = []
     seen_topics: set[tuple[str, str]] = set()
@@ -468,16 +465,6 @@ def _assemble(
             f"the grounded summary does not validate: {exc}", raw_output=draft.model_dump_json()
         ) from None
     return summary, dropped
-
-
-def _merge_party(into: dict[str, Any], party: PartyDraft, ev: Evidence) -> None:
-    extra = [party.name, *party.aliases]
-    into["aliases"] = _unique([*into["aliases"], *(a for a in extra
-                                                   if fold_text(a) != fold_text(into["name"]))])
-    if all(e.start != ev.start for e in into["evidence"]):
-        into["evidence"].append(ev)
-    if not into["role"] and party.role.strip():
-        into["role"] = party.role.strip()
 
 
 def _unique(names: Any) -> list[str]:
