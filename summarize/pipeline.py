@@ -33,6 +33,7 @@ from summarize.chunking import (
 from summarize.core.backend import CallRecord, StructuredBackend
 from summarize.core.draft import (
     DRAFT_LIMITS,
+    MAX_STATEMENTS,
     PASS_SHAPES,
     QUOTE_CHARS,
     DateDraft,
@@ -40,6 +41,7 @@ from summarize.core.draft import (
     PartyDraft,
     PositionDraft,
     QuoteFixes,
+    Statement,
     StatementsDraft,
     SummaryDraft,
     restrict_party_names,
@@ -56,6 +58,8 @@ from summarize.resolver import align_quote, find_mention, fit_quote_length
 # Tokens of instructions around the article in the longest prompt template (measured: v1's
 # user.j2 + system.j2 render to ~350 tokens without the article; kept with a margin).
 PROMPT_TOKENS = 700
+#: Output tokens of one sentence's label: about 40 for a full answer, far less for "none".
+STATEMENT_MAX_TOKENS = 96
 # Article characters per chunk for endpoints whose window we do not know (~8k tokens).
 ENDPOINT_CHUNK_CHARS = 24_000
 CHUNK_OVERLAP_CHARS = 600
@@ -214,10 +218,14 @@ class Summarizer:
         for step in self.prompt.passes:
             if step not in PASS_SHAPES:
                 raise UnknownPromptError(f"prompt {self.prompt.name!r} names unknown pass {step!r}")
-            if step in ("positions", "disputes", "statements") and not party_names:
+            if step in ("positions", "disputes", "statements", "statement") and not party_names:
                 continue  # nothing to take a position or to disagree
-            if step == "statements" and not checklists["sentences"]:
+            if step in ("statements", "statement") and not checklists["sentences"]:
                 continue  # no sentence reports what anyone says or wants
+            if step == "statement":
+                combined.update(self._label_sentences(checklists, party_names, variables,
+                                                      calls, raw_outputs))
+                continue
             shape = restrict_party_names(PASS_SHAPES[step], party_names)
             template = self.prompt.template_for(step)
             result = self.backend.generate(
@@ -249,6 +257,38 @@ class Summarizer:
                 f"the passes of {self.prompt.name} do not combine into a draft: {exc}",
                 raw_output=json.dumps(combined, default=str),
             ) from None
+
+    def _label_sentences(self, checklists: dict[str, Any], party_names: list[str],
+                         variables: dict[str, Any], calls: list[CallRecord],
+                         raw_outputs: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The per-sentence statements pass: one short call per statement sentence.
+
+        Asked about one sentence at a time, a small model cannot copy its previous item
+        (asked for a list, a 1.5B model repeats the first topic for every party). The
+        article prefix of each call is the same, so its KV cache is reused; a sentence whose
+        answer fails validation costs only that sentence.
+        """
+        shape = restrict_party_names(PASS_SHAPES["statement"], party_names)
+        template = self.prompt.template_for("statement")
+        statements = []
+        for n, sentence in enumerate(checklists["sentences"], start=1):
+            try:
+                result = self.backend.generate(
+                    self.prompt.messages(template, parties=party_names, sentence=sentence,
+                                         **checklists, **variables),
+                    shape, purpose="statement", max_retries=self.max_retries,
+                    max_tokens=STATEMENT_MAX_TOKENS,
+                )
+            except OutputValidationError as exc:
+                calls += exc.calls
+                raw_outputs.append(exc.raw_output or "")
+                continue
+            calls += result.calls
+            raw_outputs.append(result.raw_output or "")
+            if result.value.party:
+                statements.append(Statement(n=n, **result.value.model_dump()))
+        return StatementsDraft(statements=statements[:MAX_STATEMENTS]).as_draft_fields(
+            checklists["sentences"])
 
     def _reground(self, draft: SummaryDraft, missing: list[tuple[str, int]],
                   variables: dict[str, Any]):

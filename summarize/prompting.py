@@ -22,7 +22,7 @@ from summarize.errors import UnknownPromptError
 
 DEFAULT_PROMPT = "summary/v3"
 _EMPTY_VARIABLES: dict[str, Any] = {"published": None, "parties": [], "candidates": [],
-                                    "date_words": [], "sentences": [], "items": []}
+                                    "date_words": [], "sentences": [], "sentence": "", "items": []}
 _REPO_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
 

@@ -335,3 +335,41 @@ def test_v4_on_the_heuristic_fake_grounds_everything() -> None:
     assert run.summary.positions, "the fake labels sentences that name a party"
     for _field, _i, ev in iter_evidence(run.summary):
         assert ARTICLE[ev.start : ev.end] == ev.quote
+
+
+def test_per_sentence_labels_are_one_call_each_and_null_party_means_no_position() -> None:
+    roster = {"parties": [{k: v for k, v in p.items() if k != "quote"}
+                          for p in draft()["parties"]]}
+    labels = [
+        {"party": "Ana Lopez", "topic": "closing the bridge", "stance": "will close it",
+         "polarity": "support", "against": None},
+        {"party": "Harbour Workers Union", "topic": "the closure plan",
+         "stance": "criticized it over jobs", "polarity": "oppose", "against": "Ana Lopez"},
+        {"party": None, "topic": "x", "stance": "x", "polarity": "neutral", "against": None},
+    ]
+    timeline = {"dates": []}
+    overview = {"headline": "Bridge to close", "summary": "It closes.", "event_location": None}
+    backend, run = run_with(roster, *labels, timeline, overview, prompt="summary/v5")
+    assert [c.purpose for c in run.calls] == ["roster", "statement", "statement", "statement",
+                                              "timeline", "overview"]
+    asked = [r["messages"][1]["content"] for r in backend.requests[1:4]]
+    assert 'Sentence: "The Harbour Workers Union criticized the plan' in asked[1]
+    assert [(p.party, p.polarity) for p in run.summary.positions] == [
+        ("Ana Lopez", "support"), ("Harbour Workers Union", "oppose")]
+    assert run.summary.positions[1].evidence[0].quote.startswith("The Harbour Workers Union")
+    assert [d.sides for d in run.summary.disputes] == [[["Harbour Workers Union"],
+                                                       ["Ana Lopez"]]]
+
+
+def test_a_sentence_whose_label_fails_validation_costs_only_that_sentence() -> None:
+    roster = {"parties": [{k: v for k, v in p.items() if k != "quote"}
+                          for p in draft()["parties"]]}
+    good = {"party": "Ana Lopez", "topic": "closing the bridge", "stance": "will close it",
+            "polarity": "support", "against": None}
+    bad = {"party": "Zorblax", "topic": "x", "stance": "x", "polarity": "support",
+           "against": None}  # not a party: the schema refuses it, every re-ask too
+    script = [roster, good, *[bad] * 4, good, {"dates": []},
+              {"headline": "Bridge", "summary": "It closes.", "event_location": None}]
+    _, run = run_with(*script, prompt="summary/v5", max_retries=1)
+    assert [p.party for p in run.summary.positions] == ["Ana Lopez"]
+    assert any(not c.ok for c in run.calls), "the failed sentence's calls are in the ledger"

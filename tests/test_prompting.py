@@ -21,7 +21,9 @@ def test_every_prompt_renders_every_template() -> None:
             template = "user.j2" if step == "extract" else f"{step}.j2"
             messages = prompt.messages(template, article="Body text.", published="2024-01-02",
                                        parties=["Ana Lopez"], candidates=["Ana Lopez"],
-                                       date_words=["on Monday"], sentences=["Ana Lopez said so."])
+                                       date_words=["on Monday"],
+                                       sentences=["Ana Lopez said so."],
+                                       sentence="Ana Lopez said so.")
             assert [m["role"] for m in messages] == ["system", "user"]
             assert "Body text." in messages[1]["content"]
             assert "2024-01-02" in messages[1]["content"]

@@ -20,6 +20,7 @@ MAX_PARTIES = 8
 MAX_POSITIONS = 8
 MAX_DATES = 8
 MAX_DISPUTES = 4
+MAX_STATEMENTS = 10
 QUOTE_CHARS = 110
 DRAFT_LIMITS = {"parties": MAX_PARTIES, "positions": MAX_POSITIONS, "dates": MAX_DATES,
                 "disputes": MAX_DISPUTES}
@@ -172,8 +173,21 @@ class Statement(_Draft):
     against: Name | None
 
 
+class StatementLabel(_Draft):
+    """The answer about one sentence, asked on its own: no earlier item to copy from.
+
+    ``party`` is null when the sentence reports no position of a party.
+    """
+
+    party: Name | None
+    topic: Text(60)
+    stance: Text(90)
+    polarity: Polarity
+    against: Name | None
+
+
 class StatementsDraft(_Draft):
-    statements: list[Statement] = Field(default_factory=list, max_length=MAX_POSITIONS + 2)
+    statements: list[Statement] = Field(default_factory=list, max_length=MAX_STATEMENTS)
 
     def as_draft_fields(self, sentences: list[str]) -> dict[str, list[dict[str, object]]]:
         """Positions and disputes, with each statement's sentence as the quote.
@@ -213,6 +227,7 @@ PASS_SHAPES: dict[str, type[_Draft]] = {
     "roster": RosterDraft,
     "timeline": TimelineDraft,
     "statements": StatementsDraft,
+    "statement": StatementLabel,
 }
 
 
@@ -222,15 +237,19 @@ def restrict_party_names(shape: type[_Draft], names: list[str]) -> type[_Draft]:
     The decoding grammar then makes an unknown party name impossible, instead of something
     to detect and re-ask for afterwards.
     """
-    if not names or shape not in (PositionsDraft, DisputesDraft, StatementsDraft):
+    if not names or shape not in (PositionsDraft, DisputesDraft, StatementsDraft,
+                                  StatementLabel):
         return shape
     allowed = Literal[tuple(dict.fromkeys(names))]  # type: ignore[valid-type]
+    if shape is StatementLabel:
+        return create_model("StatementLabel", __base__=StatementLabel,
+                            party=(allowed | None, ...), against=(allowed | None, ...))
     if shape is StatementsDraft:
         item = create_model("Statement", __base__=Statement, party=(allowed, ...),
                             against=(allowed | None, ...))
         return create_model(
             "StatementsDraft", __base__=StatementsDraft,
-            statements=(list[item], Field(default_factory=list, max_length=MAX_POSITIONS + 2)),
+            statements=(list[item], Field(default_factory=list, max_length=MAX_STATEMENTS)),
         )
     if shape is PositionsDraft:
         item = create_model("PositionDraft", __base__=PositionDraft, party=(allowed, ...))

@@ -204,6 +204,8 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
     lead = sentences[0] if sentences else text.strip()[:200] or "Empty article."
     if _schema_title(kwargs) == "StatementsDraft":
         return {"statements": _statements(kwargs, _allowed_party_names(kwargs) or [])}
+    if _schema_title(kwargs) == "StatementLabel":
+        return _statement_label(kwargs, _allowed_party_names(kwargs) or [])
     return _restrict({
         "headline": " ".join(lead.split()[:25]),
         "summary": " ".join(sentences[:2]) or lead,
@@ -218,23 +220,40 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
 _NUMBERED = re.compile(r"^\[(\d+)\] (.+)$", re.M)
 
 
-def _statements(kwargs: dict[str, Any], parties: list[str]) -> list[dict[str, Any]]:
-    """Label each numbered sentence that names a party: its first party speaks; a conflict
-    word makes it oppose the next party the sentence names."""
-    user = next((m["content"] for m in kwargs.get("messages", []) if m["role"] == "user"), "")
-    statements = []
-    for number, sentence in _NUMBERED.findall(user):
-        named = sorted((p for p in parties if p in sentence), key=sentence.find)
-        if not named:
-            continue
-        conflict = bool(_CONFLICT.search(sentence)) and len(named) > 1
-        statements.append({
-            "n": int(number), "party": named[0], "topic": "the events reported",
+_ONE_SENTENCE = re.compile(r'^Sentence: "(.+)"$', re.M)
+
+
+def _user_message(kwargs: dict[str, Any]) -> str:
+    return next((m["content"] for m in kwargs.get("messages", []) if m["role"] == "user"), "")
+
+
+def _label(sentence: str, parties: list[str]) -> dict[str, Any] | None:
+    """A sentence's first named party speaks; a conflict word makes it oppose the next."""
+    named = sorted((p for p in parties if p in sentence), key=sentence.find)
+    if not named:
+        return None
+    conflict = bool(_CONFLICT.search(sentence)) and len(named) > 1
+    return {"party": named[0], "topic": "the events reported",
             "stance": " ".join(sentence.split()[:12]),
             "polarity": "oppose" if conflict else "neutral",
-            "against": named[1] if conflict else None,
-        })
+            "against": named[1] if conflict else None}
+
+
+def _statements(kwargs: dict[str, Any], parties: list[str]) -> list[dict[str, Any]]:
+    """Label each numbered sentence that names a party (see :func:`_label`)."""
+    statements = []
+    for number, sentence in _NUMBERED.findall(_user_message(kwargs)):
+        if (label := _label(sentence, parties)) is not None:
+            statements.append({"n": int(number), **label})
     return statements
+
+
+def _statement_label(kwargs: dict[str, Any], parties: list[str]) -> dict[str, Any]:
+    """The label of the one sentence a per-sentence prompt asks about."""
+    match = _ONE_SENTENCE.search(_user_message(kwargs))
+    label = _label(match.group(1), parties) if match else None
+    return label or {"party": None, "topic": "none", "stance": "none", "polarity": "neutral",
+                     "against": None}
 
 
 def create_backend(name: str, **options: Any) -> FakeBackend:
