@@ -2,6 +2,7 @@
 
     python benchmarks/bench_speed.py [--models M ...] [--prompts summary/v1 summary/v2]
                                      [--repeats 2] [--seeds N] [--cached-rerun]
+                                     [--threads 1 2] [--lookup 10]
 
 For each model, in one process and one run (machines are noisy: ratios measured side by
 side mean more than absolute seconds):
@@ -17,7 +18,10 @@ side mean more than absolute seconds):
    rate + output tokens / free decode rate). Near 1: the pipeline adds little beyond the
    tokens it asks for; below 1: the KV cache saved prefill between passes; above 1:
    overhead (grammar, re-asks, Python).
-3. with ``--cached-rerun``: the wall time of an unchanged ``newsbrief eval run`` of the
+3. with ``--threads``: the pure rates again at each thread count (a threads sweep);
+4. with ``--lookup N``: the first seed's warm wall time with prompt-lookup speculative
+   decoding of N tokens against without it, side by side (median of ``--repeats``);
+5. with ``--cached-rerun``: the wall time of an unchanged ``newsbrief eval run`` of the
    seeds for each model and prompt, served from the result cache in ``./runs`` (run the
    eval once first; the figure is printed with how many articles came from the cache, and
    the re-run's own run directory is removed afterwards).
@@ -74,6 +78,24 @@ def pure_rates(llama, sample_text: str, n_decode: int = 96) -> dict[str, float]:
     }
 
 
+def lookup_ratio(model: str, prompt: str | None, text: str, n_lookup: int,
+                 repeats: int) -> tuple[float, float, bool]:
+    """Warm seconds without and with prompt-lookup decoding, and whether the outputs agree."""
+    timings: dict[int, list[float]] = {0: [], n_lookup: []}
+    outputs: dict[int, str] = {}
+    for lookup in (0, n_lookup):
+        backend = resolve_backend(model, lookup_tokens=lookup)
+        summarizer = Summarizer(backend, prompt)
+        summarizer.run(text)  # load and warm
+        for _ in range(max(1, repeats)):
+            backend.llama.reset()
+            run = summarizer.run(text)
+            timings[lookup].append(run.wall_s)
+        outputs[lookup] = run.summary.model_dump_json()
+    return (statistics.median(timings[0]), statistics.median(timings[n_lookup]),
+            outputs[0] == outputs[n_lookup])
+
+
 def cached_rerun(model: str, prompt: str | None) -> tuple[float, int, int]:
     """Seconds of an unchanged eval re-run of the seeds, and (cached, total) articles."""
     import shutil
@@ -99,6 +121,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--cached-rerun", action="store_true",
                         help="also time an unchanged eval re-run served from ./runs")
+    parser.add_argument("--threads", type=int, nargs="+", default=[],
+                        help="also measure the pure rates at these thread counts")
+    parser.add_argument("--lookup", type=int, default=0,
+                        help="also time the first seed with prompt-lookup decoding of N tokens")
     parser.add_argument("--skip-articles", action="store_true",
                         help="only the pure rates (and --cached-rerun), no article runs")
     args = parser.parse_args()
@@ -115,6 +141,13 @@ def main() -> None:
               f"{rates['free_decode_tok_s']:.1f} tok/s · constrained decode "
               f"{rates['constrained_decode_tok_s']:.1f} tok/s · grammar overhead "
               f"{rates['free_decode_tok_s'] / rates['constrained_decode_tok_s']:.2f}x")
+        for threads in args.threads:
+            swept = resolve_backend(model, n_threads=threads)
+            swept.warm_up()
+            r = pure_rates(swept.llama, SEEDS[0].read_text(encoding="utf-8"))
+            print(f"  threads {threads}: prefill {r['prefill_tok_s']:.1f} tok/s · free decode "
+                  f"{r['free_decode_tok_s']:.1f} tok/s · constrained "
+                  f"{r['constrained_decode_tok_s']:.1f} tok/s")
         for prompt in [] if args.skip_articles else args.prompts:
             summarizer = Summarizer(backend, prompt)
             print(f"\n{'article':28} {'cold s':>7} {'warm s':>7} {'prompt':>7} {'output':>7} "
@@ -145,6 +178,13 @@ def main() -> None:
                   f"{statistics.median(r['output_tokens'] for r in rows):7.0f} "
                   f"{'':5} {statistics.median(r['ratio'] for r in rows):6.2f}")
             results.append({"model": model, "load_s": load_s, **rates, "rows": rows})
+        if args.lookup:
+            for prompt in args.prompts:
+                off_s, on_s, same = lookup_ratio(model, prompt, SEEDS[0].read_text(
+                    encoding="utf-8"), args.lookup, args.repeats)
+                print(f"prompt-lookup decoding ({args.lookup} tokens) [{prompt or 'default'}]: "
+                      f"{off_s:.1f} s off, {on_s:.1f} s on, ratio on/off {on_s / off_s:.2f}; "
+                      f"{'same' if same else 'different'} output")
         if args.cached_rerun:
             for prompt in args.prompts:
                 seconds, cached, total = cached_rerun(model, prompt)

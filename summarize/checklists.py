@@ -11,10 +11,11 @@ and cheap; none of them decides anything the model is asked to decide.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from summarize import dates as date_rules
 from summarize.inputs import junk_spans
-from summarize.resolver import sentence_spans
+from summarize.resolver import locate_name, sentence_spans
 
 _CANDIDATE = re.compile(
     r"\b[A-Z][\w’'-]*(?:[ ](?:(?:of|the|de|von|der|al)[ ])?[A-Z][\w’'-]*)*")
@@ -84,3 +85,37 @@ def statement_sentences(article: str, limit: int = MAX_STATEMENT_SENTENCES) -> l
         if len(chosen) >= limit:
             break
     return chosen
+
+
+#: Characters before a sentence searched for its speaker when the sentence names no party
+#: ("..., he said." after a sentence that named him).
+SPEAKER_LOOKBACK_CHARS = 300
+
+
+def parties_named_near(sentence: str, article: str, parties: list[dict[str, Any]]) -> list[str]:
+    """Names of the ``parties`` (dicts with ``name`` and ``aliases``) a sentence mentions,
+    in order of first mention; if it mentions none, those of the nearest sentence before it
+    that names one ("It said ..." after "The union criticized Lopez").
+
+    The speaker of a reported position is almost always named in its sentence or just
+    before it; offering the model only those parties turns a choice among all of them (where
+    a small model picks the first of the list) into a choice among two or three.
+    """
+    def named_in(text: str) -> list[str]:
+        found: list[tuple[int, str]] = []
+        for party in parties:
+            spans = [locate_name(n, text) for n in [party["name"], *party.get("aliases", [])]]
+            starts = [span[0] for span in spans if span is not None]
+            if starts:
+                found.append((min(starts), party["name"]))
+        return [name for _, name in sorted(found)]
+
+    named = named_in(sentence)
+    if named:
+        return named
+    at = article.find(sentence)
+    before = article[max(0, at - SPEAKER_LOOKBACK_CHARS) : at] if at > 0 else ""
+    for start, end in reversed(sentence_spans(before)):  # the nearest sentence naming one
+        if named := named_in(before[start:end]):
+            return named
+    return []

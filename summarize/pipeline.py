@@ -21,7 +21,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from summarize import dates as date_rules
-from summarize.checklists import candidate_names, date_words, statement_sentences
+from summarize.checklists import (
+    candidate_names,
+    date_words,
+    parties_named_near,
+    statement_sentences,
+)
 from summarize.chunking import (
     Chunk,
     canonical_party_name,
@@ -223,8 +228,8 @@ class Summarizer:
             if step in ("statements", "statement") and not checklists["sentences"]:
                 continue  # no sentence reports what anyone says or wants
             if step == "statement":
-                combined.update(self._label_sentences(checklists, party_names, variables,
-                                                      calls, raw_outputs))
+                combined.update(self._label_sentences(checklists, combined["parties"],
+                                                      variables, calls, raw_outputs))
                 continue
             shape = restrict_party_names(PASS_SHAPES[step], party_names)
             template = self.prompt.template_for(step)
@@ -258,7 +263,7 @@ class Summarizer:
                 raw_output=json.dumps(combined, default=str),
             ) from None
 
-    def _label_sentences(self, checklists: dict[str, Any], party_names: list[str],
+    def _label_sentences(self, checklists: dict[str, Any], parties: list[dict[str, Any]],
                          variables: dict[str, Any], calls: list[CallRecord],
                          raw_outputs: list[str]) -> dict[str, list[dict[str, Any]]]:
         """The per-sentence statements pass: one short call per statement sentence.
@@ -266,12 +271,17 @@ class Summarizer:
         Asked about one sentence at a time, a small model cannot copy its previous item
         (asked for a list, a 1.5B model repeats the first topic for every party). The
         article prefix of each call is the same, so its KV cache is reused; a sentence whose
-        answer fails validation costs only that sentence.
+        answer fails validation costs only that sentence. The schema of each call offers
+        only the parties named in or just before the sentence, and a sentence near no party
+        is not asked about at all.
         """
-        shape = restrict_party_names(PASS_SHAPES["statement"], party_names)
         template = self.prompt.template_for("statement")
         statements = []
         for n, sentence in enumerate(checklists["sentences"], start=1):
+            party_names = parties_named_near(sentence, variables["article"], parties)
+            if not party_names:
+                continue
+            shape = restrict_party_names(PASS_SHAPES["statement"], party_names)
             try:
                 result = self.backend.generate(
                     self.prompt.messages(template, parties=party_names, sentence=sentence,

@@ -582,6 +582,14 @@ def find_mention(name: str, text: str) -> Span | None:
     return fit_quote_length(span, text)
 
 
+def locate_name(name: str, text: str) -> tuple[int, int] | None:
+    """Offsets of the first place the text names ``name`` (the name itself, not its context),
+    with the tolerance of :func:`find_mention`; None if it never does."""
+    name = name.strip().strip("\"'“”‘’")
+    found = _locate_name(name, text) if name and text else None
+    return found[0] if found else None
+
+
 def _locate_name(name: str, text: str) -> tuple[tuple[int, int], bool] | None:
     pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
     for m in pattern.finditer(text):
@@ -606,6 +614,9 @@ def _locate_name(name: str, text: str) -> tuple[tuple[int, int], bool] | None:
     return _locate_by_tokens(name, text)
 
 
+_POSSESSIVE_END = re.compile(r"['’]s$")
+
+
 def _locate_by_tokens(name: str, text: str) -> tuple[tuple[int, int], bool] | None:
     words = name.split()
     tokens = [(m.start(), m.end()) for m in _NAME_TOKEN.finditer(text)]
@@ -618,7 +629,7 @@ def _locate_by_tokens(name: str, text: str) -> tuple[tuple[int, int], bool] | No
             window = tokens[i : i + width]
             if any(text[x[1] : y[0]].strip() for x, y in itertools.pairwise(window)):
                 continue
-            candidate = text[a:b].rstrip(".'’")
+            candidate = _POSSESSIVE_END.sub("", text[a:b]).rstrip(".'’")
             if width == 1 and len(candidate) < 2:
                 continue
             if same_name(candidate, name) and not _in_junk(text, a, b):

@@ -37,3 +37,18 @@ def test_statement_sentences_are_bounded_in_number_and_length() -> None:
     assert len(sentences) == 5
     assert len(sentences[0]) <= STATEMENT_CHARS and sentences[0] in text
     assert statement_sentences("No one spoke.") == []
+
+
+def test_parties_named_near_a_sentence_in_order_else_just_before_it() -> None:
+    from summarize.checklists import parties_named_near
+
+    parties = [{"name": "Harbour Workers Union", "aliases": ["the union"]},
+               {"name": "Ana Lopez", "aliases": []}, {"name": "Riverton", "aliases": []}]
+    article = ("Mayor Ana Lopez spoke on Monday. The union criticized Lopez over the plan. "
+               "It said jobs were at stake and the city had not listened.")
+    assert parties_named_near("The union criticized Lopez over the plan.", article,
+                              parties) == ["Harbour Workers Union", "Ana Lopez"]
+    # No party in the sentence: the speaker is looked for just before it.
+    assert parties_named_near("It said jobs were at stake and the city had not listened.",
+                              article, parties) == ["Harbour Workers Union", "Ana Lopez"]
+    assert parties_named_near("Nobody here.", "Nobody here.", parties) == []

@@ -349,11 +349,13 @@ def test_per_sentence_labels_are_one_call_each_and_null_party_means_no_position(
     ]
     timeline = {"dates": []}
     overview = {"headline": "Bridge to close", "summary": "It closes.", "event_location": None}
-    backend, run = run_with(roster, *labels, timeline, overview, prompt="summary/v5")
+    text = ARTICLE.replace("criticized the plan", "criticized Lopez's plan")
+    backend, run = run_with(roster, *labels, timeline, overview, prompt="summary/v5", text=text)
     assert [c.purpose for c in run.calls] == ["roster", "statement", "statement", "statement",
                                               "timeline", "overview"]
     asked = [r["messages"][1]["content"] for r in backend.requests[1:4]]
-    assert 'Sentence: "The Harbour Workers Union criticized the plan' in asked[1]
+    assert 'Sentence: "The Harbour Workers Union criticized Lopez' in asked[1]
+    assert "Parties: Harbour Workers Union, Ana Lopez." in asked[1], "only those it names"
     assert [(p.party, p.polarity) for p in run.summary.positions] == [
         ("Ana Lopez", "support"), ("Harbour Workers Union", "oppose")]
     assert run.summary.positions[1].evidence[0].quote.startswith("The Harbour Workers Union")

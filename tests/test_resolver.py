@@ -446,3 +446,11 @@ def test_no_mention() -> None:
     assert find_mention("Emmanuel Macron", seed("001")) is None
     assert find_mention("", seed("001")) is None
     assert find_mention("Orban", "") is None
+
+
+def test_locate_name_finds_the_name_itself_including_a_possessive_surname() -> None:
+    from summarize.resolver import locate_name
+
+    text = "The union criticized Lopez's plan on Monday."
+    assert text[slice(*locate_name("Ana Lopez", text))] == "Lopez"
+    assert locate_name("Harbour Workers Union", text) is None
