@@ -57,7 +57,7 @@ _STATEMENT_CUES = re.compile(
     re.IGNORECASE,
 )
 #: Sentences a statements pass is shown, at most; news puts what matters first.
-MAX_STATEMENT_SENTENCES = 14
+MAX_STATEMENT_SENTENCES = 10
 #: Characters of one sentence shown (a sentence longer than this is cut at a word).
 STATEMENT_CHARS = 320
 _MIN_WORDS = 6
