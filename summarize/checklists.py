@@ -13,13 +13,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pydantic import BaseModel
+
 from summarize import dates as date_rules
+from summarize.core.names import fold_name, same_name, split_title
 from summarize.inputs import junk_spans
 from summarize.resolver import locate_name, sentence_spans
 
 _CANDIDATE = re.compile(
-    r"\b[A-Z][\w’'-]*(?:[ ](?:(?:of|the|de|von|der|al)[ ])?[A-Z][\w’'-]*)*")
+    r"\b[A-Z][\w’'-]*(?:[ ](?:(?:of|the|de|du|da|von|van|der|den|al|bin|el)[ ])*[A-Z][\w’'-]*)*")
 _POSSESSIVE = re.compile(r"['’]s$")
+# "Russia-Ukraine war", "Sino-Russian": two names joined into an adjective, not a party.
+_COMPOUND = re.compile(r"^[A-Z][\w’']*-[A-Z][\w’'-]*$")
 _NOT_NAMES = {"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "This",
               "That", "But", "And", "As", "During", "After", "Before", "When", "While", "Read",
               "Oops", "Please", "Something", "Today", "Monday", "Tuesday", "Wednesday",
@@ -35,10 +40,51 @@ def candidate_names(article: str, limit: int = 30) -> list[str]:
         while words and words[0] in _NOT_NAMES:
             words.pop(0)
         name = _POSSESSIVE.sub("", " ".join(words))
-        if len(name) >= 2 and not name.isdigit():
+        if len(name) >= 2 and not name.isdigit() and not _COMPOUND.match(name):
             counts[name] = counts.get(name, 0) + 1
     ranked = sorted(counts, key=lambda n: (-counts[n], article.find(n)))
     return ranked[:limit]
+
+
+class NameGroup(BaseModel):
+    """The forms under which an article names one candidate party.
+
+    ``name`` is the fullest form without a title ("Viktor Orban" for "Hungarian Prime
+    Minister Viktor Orban", "Orban"), ``role`` the title that came with a form, if any.
+    """
+
+    name: str
+    role: str = ""
+    forms: list[str]
+
+
+#: Name groups a cast pass asks about, at most (the most mentioned first).
+MAX_CAST = 24
+
+
+def candidate_groups(article: str, limit: int = MAX_CAST) -> list[NameGroup]:
+    """The article's candidate names grouped by the party they denote, most mentioned first.
+
+    Grouping in code (by :func:`~summarize.core.names.same_name`, titles aside) means the
+    model is asked once per actor, not once per spelling, and the grouping gives the
+    aliases and the role without a model token.
+    """
+    groups: list[list[str]] = []
+    for form in candidate_names(article, limit=3 * limit):
+        bare = split_title(form)[1]
+        home = next((g for g in groups if any(same_name(bare, split_title(f)[1]) for f in g)),
+                    None)
+        if home is None:
+            groups.append([form])
+        else:
+            home.append(form)
+    named: list[NameGroup] = []
+    for forms in groups[:limit]:
+        split = [split_title(f) for f in forms]
+        name = max((bare for _, bare in split), key=lambda b: len(fold_name(b).split()))
+        role = next((title for title, _ in sorted(split, key=lambda t: -len(t[0])) if title), "")
+        named.append(NameGroup(name=name, role=role, forms=forms))
+    return named
 
 
 def date_words(article: str) -> list[str]:

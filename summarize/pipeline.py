@@ -22,6 +22,8 @@ from pydantic import BaseModel, ValidationError
 
 from summarize import dates as date_rules
 from summarize.checklists import (
+    NameGroup,
+    candidate_groups,
     candidate_names,
     date_words,
     parties_named_near,
@@ -39,8 +41,10 @@ from summarize.core.backend import CallRecord, StructuredBackend
 from summarize.core.draft import (
     DRAFT_LIMITS,
     MAX_STATEMENTS,
+    PARTY_KINDS,
     PASS_SHAPES,
     QUOTE_CHARS,
+    CastDraft,
     DateDraft,
     DisputeDraft,
     PartyDraft,
@@ -49,6 +53,7 @@ from summarize.core.draft import (
     Statement,
     StatementsDraft,
     SummaryDraft,
+    cast_shape,
     restrict_party_names,
 )
 from summarize.core.names import split_title
@@ -231,10 +236,15 @@ class Summarizer:
                 combined.update(self._label_sentences(checklists, combined["parties"],
                                                       variables, calls, raw_outputs))
                 continue
-            shape = restrict_party_names(PASS_SHAPES[step], party_names)
+            groups = candidate_groups(article) if step == "cast" else []
+            if step == "cast" and not groups:
+                continue  # no capitalised name at all: nobody to cast
+            shape = (cast_shape([g.name for g in groups]) if step == "cast"
+                     else restrict_party_names(PASS_SHAPES[step], party_names))
             template = self.prompt.template_for(step)
             result = self.backend.generate(
-                self.prompt.messages(template, parties=party_names, **checklists, **variables),
+                self.prompt.messages(template, parties=party_names,
+                                     names=[g.name for g in groups], **checklists, **variables),
                 shape,
                 purpose=step,
                 max_retries=self.max_retries,
@@ -242,9 +252,12 @@ class Summarizer:
             )
             calls += result.calls
             raw_outputs.append(result.raw_output or "")
-            produced = (result.value.as_draft_fields(checklists["sentences"])
-                        if isinstance(result.value, StatementsDraft)
-                        else result.value.model_dump())
+            if isinstance(result.value, StatementsDraft):
+                produced = result.value.as_draft_fields(checklists["sentences"])
+            elif isinstance(result.value, CastDraft):
+                produced = {"parties": _cast_parties(groups, result.value)}
+            else:
+                produced = result.value.model_dump()
             for field in ("parties", "dates"):
                 for item in produced.get(field, []):
                     item.setdefault("quote", "")  # quote-less passes: grounded by mention
@@ -351,6 +364,15 @@ def _parse_published(value: dt.date | str | None) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise InputError(f"published must be an ISO date (YYYY-MM-DD), not {value!r}") from None
+
+
+def _cast_parties(groups: list[NameGroup], cast: CastDraft) -> list[dict[str, Any]]:
+    """The parties of a cast answer: the groups given a party kind, with the aliases and
+    role code found, most mentioned first."""
+    kinds = cast.model_dump(by_alias=True)
+    return [{"name": g.name, "kind": kinds[g.name], "role": g.role,
+             "aliases": [f for f in g.forms if f != g.name]}
+            for g in groups if kinds.get(g.name) in PARTY_KINDS]
 
 
 def _untitled(party: dict[str, Any]) -> dict[str, Any]:

@@ -21,8 +21,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from summarize.errors import UnknownPromptError
 
 DEFAULT_PROMPT = "summary/v3"
-_EMPTY_VARIABLES: dict[str, Any] = {"published": None, "parties": [], "candidates": [],
-                                    "date_words": [], "sentences": [], "sentence": "", "items": []}
+_EMPTY_VARIABLES: dict[str, Any] = {
+    "published": None, "parties": [], "candidates": [], "names": [], "date_words": [],
+    "sentences": [], "sentence": "", "items": [],
+}
 _REPO_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
 

@@ -52,3 +52,17 @@ def test_parties_named_near_a_sentence_in_order_else_just_before_it() -> None:
     assert parties_named_near("It said jobs were at stake and the city had not listened.",
                               article, parties) == ["Harbour Workers Union", "Ana Lopez"]
     assert parties_named_near("Nobody here.", "Nobody here.", parties) == []
+
+
+def test_candidate_groups_gather_the_forms_of_one_actor_with_title_and_aliases() -> None:
+    from summarize.checklists import candidate_groups
+
+    text = ("Hungarian Prime Minister Viktor Orban met Chinese President Xi Jinping. Orban "
+            "said Xi was key. European Commission President Ursula von der Leyen objected. "
+            "Orban flew on. The Russia-Ukraine war goes on.")
+    groups = {g.name: g for g in candidate_groups(text)}
+    assert groups["Viktor Orban"].role == "Hungarian Prime Minister"
+    assert set(groups["Viktor Orban"].forms) == {"Hungarian Prime Minister Viktor Orban", "Orban"}
+    assert groups["Xi Jinping"].role == "Chinese President"
+    assert "Ursula von der Leyen" in groups, "name particles stay inside the name"
+    assert not any("Russia-Ukraine" in g.forms for g in groups.values()), "a compound adjective"

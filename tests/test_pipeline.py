@@ -375,3 +375,24 @@ def test_a_sentence_whose_label_fails_validation_costs_only_that_sentence() -> N
     _, run = run_with(*script, prompt="summary/v5", max_retries=1)
     assert [p.party for p in run.summary.positions] == ["Ana Lopez"]
     assert any(not c.ok for c in run.calls), "the failed sentence's calls are in the ledger"
+
+
+def test_the_cast_pass_asks_a_kind_for_every_name_group_and_keeps_the_parties() -> None:
+    from summarize.core.draft import cast_shape
+
+    shape = cast_shape(["Ana Lopez", "Riverton"])
+    schema = shape.model_json_schema()
+    assert schema["required"] == ["Ana Lopez", "Riverton"], "the grammar writes every name"
+    cast = {"Riverton": "place", "Ana Lopez": "person", "Harbour Workers Union": "organization"}
+    script = [cast, {"party": None, "topic": "x", "stance": "x", "polarity": "neutral",
+                     "against": None}] + [
+        {"party": None, "topic": "x", "stance": "x", "polarity": "neutral", "against": None}
+    ] * 2 + [{"dates": []}, {"headline": "Bridge", "summary": "It closes.",
+                             "event_location": None}]
+    backend, run = run_with(*script, prompt="summary/v6")
+    asked = backend.requests[0]["messages"][1]["content"]
+    assert "Names: Riverton; Ana Lopez; Harbour Workers Union." in asked
+    parties = {p.name: p for p in run.summary.parties}
+    assert set(parties) == {"Ana Lopez", "Harbour Workers Union"}, "a place is no party"
+    assert parties["Ana Lopez"].role == "Mayor"
+    assert "Lopez" in parties["Ana Lopez"].aliases

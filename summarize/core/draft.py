@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from summarize.core.schema import PartyKind, Polarity
 
-MAX_PARTIES = 8
+MAX_PARTIES = 12
 MAX_POSITIONS = 8
 MAX_DATES = 8
 MAX_DISPUTES = 4
@@ -217,6 +217,28 @@ class StatementsDraft(_Draft):
         return {"positions": positions, "disputes": disputes}
 
 
+#: What a candidate name is in the story: a party kind, or not a party at all.
+CastKind = Literal["person", "state", "organization", "group", "place", "other"]
+PARTY_KINDS = ("person", "state", "organization", "group")
+
+
+class CastDraft(_Draft):
+    """Placeholder of the cast pass: the real shape depends on the names (:func:`cast_shape`)."""
+
+
+def cast_shape(names: list[str]) -> type[_Draft]:
+    """An object with one required property per candidate name, valued by its CastKind.
+
+    The decoding grammar writes every name itself, in order, so the model only picks a kind
+    for each (about seven tokens a name) and cannot stop early or skip one, which a
+    generated list of parties did.
+    """
+    fields: dict[str, object] = {
+        f"name_{i}": (CastKind, Field(alias=name)) for i, name in enumerate(names)
+    }
+    return create_model("CastDraft", __base__=CastDraft, **fields)  # type: ignore[call-overload]
+
+
 PASS_SHAPES: dict[str, type[_Draft]] = {
     "extract": SummaryDraft,
     "overview": OverviewDraft,
@@ -228,6 +250,7 @@ PASS_SHAPES: dict[str, type[_Draft]] = {
     "timeline": TimelineDraft,
     "statements": StatementsDraft,
     "statement": StatementLabel,
+    "cast": CastDraft,
 }
 
 

@@ -17,6 +17,7 @@ _TITLES = {
     "chairman", "chairwoman", "secretary", "general", "leader", "king", "queen", "prince",
     "pope", "sen", "senator", "rep", "gov", "governor", "vice", "foreign", "state", "deputy",
     "chinese", "russian", "hungarian", "us", "u.s.", "the", "spokesman", "spokeswoman",
+    "mayor",
 }
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -88,7 +89,7 @@ _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "mr.", "mrs.", "ms.", "dr."}
 _PERSON_TITLES = _HONORIFICS | {
     "president", "minister", "premier", "chancellor", "king", "queen", "pope", "senator",
     "governor", "secretary", "spokesman", "spokeswoman", "spokesperson", "leader", "dictator",
-    "ambassador", "envoy", "chairman", "chairwoman",
+    "ambassador", "envoy", "chairman", "chairwoman", "mayor",
 }
 _PARTICLES = {"von", "van", "der", "de", "da", "del", "la", "le", "bin", "al", "el"}
 

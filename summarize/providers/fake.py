@@ -122,10 +122,10 @@ def _allowed_party_names(kwargs: dict[str, Any]) -> list[str] | None:
     """The party names a multi-pass schema restricts references to, if it does."""
     response_format = kwargs.get("response_format") or {}
     schema = (response_format.get("json_schema") or {}).get("schema") or {}
-    for shape in (schema.get("$defs") or {}).values():
+    for shape in [schema, *(schema.get("$defs") or {}).values()]:
         party = (shape.get("properties") or {}).get("party") or {}
         side = ((shape.get("properties") or {}).get("side_a") or {}).get("items") or {}
-        for field in (party, side):
+        for field in (party, side, *party.get("anyOf", [])):
             if field.get("enum"):
                 return list(field["enum"])
             if "const" in field:  # a Literal of one name
@@ -204,6 +204,8 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
     lead = sentences[0] if sentences else text.strip()[:200] or "Empty article."
     if _schema_title(kwargs) == "StatementsDraft":
         return {"statements": _statements(kwargs, _allowed_party_names(kwargs) or [])}
+    if _schema_title(kwargs) == "CastDraft":
+        return _cast(kwargs, text)
     if _schema_title(kwargs) == "StatementLabel":
         return _statement_label(kwargs, _allowed_party_names(kwargs) or [])
     return _restrict({
@@ -254,6 +256,14 @@ def _statement_label(kwargs: dict[str, Any], parties: list[str]) -> dict[str, An
     label = _label(match.group(1), parties) if match else None
     return label or {"party": None, "topic": "none", "stance": "none", "polarity": "neutral",
                      "against": None}
+
+
+def _cast(kwargs: dict[str, Any], text: str) -> dict[str, str]:
+    """A name whose last word the article uses twice or more is a person; others "other"."""
+    response_format = kwargs.get("response_format") or {}
+    schema = (response_format.get("json_schema") or {}).get("schema") or {}
+    return {name: "person" if text.count(name.split()[-1]) >= 2 else "other"
+            for name in schema.get("properties", {})}
 
 
 def create_backend(name: str, **options: Any) -> FakeBackend:
