@@ -396,3 +396,20 @@ def test_the_cast_pass_asks_a_kind_for_every_name_group_and_keeps_the_parties() 
     assert set(parties) == {"Ana Lopez", "Harbour Workers Union"}, "a place is no party"
     assert parties["Ana Lopez"].role == "Mayor"
     assert "Lopez" in parties["Ana Lopez"].aliases
+
+
+def test_same_year_takes_the_year_the_text_gave_last_and_unplaceable_dates_are_dropped() -> None:
+    text = ("In July 2022 the Harbour Workers Union struck over pay. In September of the same "
+            "year Mayor Ana Lopez said the bridge would close. Today the union said it objects.")
+    roster = {"parties": [{"name": "Ana Lopez", "kind": "person", "role": "", "aliases": []}]}
+    labels = [{"party": None, "topic": "x", "stance": "x", "polarity": "neutral",
+               "against": None}] * 2  # the two sentences with "said"
+    timeline = {"dates": [
+        {"text": "July 2022", "value": "2022-07", "event": "strike"},
+        {"text": "September of the same year", "value": "2023-09", "event": "closure news"},
+        {"text": "Today", "value": None, "event": "objection"}]}
+    overview = {"headline": "Bridge", "summary": "It closes.", "event_location": None}
+    _, run = run_with(roster, *labels, timeline, overview, prompt="summary/v5", text=text)
+    assert [(d.text, d.value) for d in run.summary.dates] == [
+        ("July 2022", "2022-07"), ("September of the same year", "2022-09")]
+    assert any("cannot be placed" in d.reason for d in run.dropped)
