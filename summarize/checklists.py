@@ -58,6 +58,10 @@ class NameGroup(BaseModel):
     forms: list[str]
 
 
+# One capitalised adjective of nationality or region ("Chinese", "Hungarian", "European",
+# "Western"): it qualifies a party ("Chinese President Xi") and is never one by itself.
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ese|ish|ean|ern|ic)$")
+
 #: Name groups a cast pass asks about, at most (the most mentioned first).
 MAX_CAST = 24
 
@@ -71,6 +75,8 @@ def candidate_groups(article: str, limit: int = MAX_CAST) -> list[NameGroup]:
     """
     groups: list[list[str]] = []
     for form in candidate_names(article, limit=3 * limit):
+        if _DEMONYM.match(form):
+            continue
         bare = split_title(form)[1]
         home = next((g for g in groups if any(same_name(bare, split_title(f)[1]) for f in g)),
                     None)
