@@ -20,7 +20,8 @@ side mean more than absolute seconds):
    overhead (grammar, re-asks, Python).
 3. with ``--threads``: the pure rates again at each thread count (a threads sweep);
 4. with ``--lookup N``: the first seed's warm wall time with prompt-lookup speculative
-   decoding of N tokens against without it, side by side (median of ``--repeats``);
+   decoding of N tokens against without it, side by side (median of ``--repeats``), for
+   the last of ``--prompts``;
 5. with ``--cached-rerun``: the wall time of an unchanged ``newsbrief eval run`` of the
    seeds for each model and prompt, served from the result cache in ``./runs`` (run the
    eval once first; the figure is printed with how many articles came from the cache, and
@@ -178,13 +179,13 @@ def main() -> None:
                   f"{statistics.median(r['output_tokens'] for r in rows):7.0f} "
                   f"{'':5} {statistics.median(r['ratio'] for r in rows):6.2f}")
             results.append({"model": model, "load_s": load_s, **rates, "rows": rows})
-        if args.lookup:
-            for prompt in args.prompts:
-                off_s, on_s, same = lookup_ratio(model, prompt, SEEDS[0].read_text(
-                    encoding="utf-8"), args.lookup, args.repeats)
-                print(f"prompt-lookup decoding ({args.lookup} tokens) [{prompt or 'default'}]: "
-                      f"{off_s:.1f} s off, {on_s:.1f} s on, ratio on/off {on_s / off_s:.2f}; "
-                      f"{'same' if same else 'different'} output")
+        if args.lookup:  # on the last prompt only: each side is a warm-up plus repeats
+            prompt = args.prompts[-1]
+            off_s, on_s, same = lookup_ratio(model, prompt, SEEDS[0].read_text(
+                encoding="utf-8"), args.lookup, args.repeats)
+            print(f"prompt-lookup decoding ({args.lookup} tokens) [{prompt or 'default'}]: "
+                  f"{off_s:.1f} s off, {on_s:.1f} s on, ratio on/off {on_s / off_s:.2f}; "
+                  f"{'same' if same else 'different'} output")
         if args.cached_rerun:
             for prompt in args.prompts:
                 seconds, cached, total = cached_rerun(model, prompt)
