@@ -132,7 +132,22 @@ def parse_gold(test_case: LLMTestCase) -> ArticleSummary:
 
 
 # --- deterministic metrics --------------------------------------------------------------------
-class _SummaryMetric(BaseMetric):
+class _ThresholdMetric(BaseMetric):
+    """What every metric here shares: synchronous scoring, success = no error and score at
+    or above the threshold."""
+
+    async def a_measure(self, test_case: LLMTestCase, *args: Any, **kwargs: Any) -> float:
+        return self.measure(test_case, *args, **kwargs)
+
+    def is_successful(self) -> bool:
+        if self.error is not None or self.score is None:
+            self.success = False
+        else:
+            self.success = self.score >= self.threshold
+        return self.success
+
+
+class _SummaryMetric(_ThresholdMetric):
     """Shared plumbing: parse the case, score it, set score / reason / success.
 
     Subclasses implement :meth:`_evaluate`. Scoring is pure Python and fast, so the async
@@ -165,15 +180,6 @@ class _SummaryMetric(BaseMetric):
         score, reason, breakdown = self._evaluate(pred, test_case)
         return self._finish(score, reason, breakdown)
 
-    async def a_measure(self, test_case: LLMTestCase, *args: Any, **kwargs: Any) -> float:
-        return self.measure(test_case, *args, **kwargs)
-
-    def is_successful(self) -> bool:
-        if self.error is not None or self.score is None:
-            self.success = False
-        else:
-            self.success = self.score >= self.threshold
-        return self.success
 
     def _finish(self, score: float, reason: str, breakdown: dict[str, Any]) -> float:
         self.score = score
@@ -383,7 +389,7 @@ FAITHFULNESS_STEPS = [
 ]
 
 
-class FaithfulnessJudgeMetric(BaseMetric):
+class FaithfulnessJudgeMetric(_ThresholdMetric):
     """LLM-judged faithfulness of the prediction's headline and summary to the article.
 
     Reads the same test case as the deterministic metrics, but shows the judge only the
@@ -436,15 +442,6 @@ class FaithfulnessJudgeMetric(BaseMetric):
         self.success = self.is_successful()
         return float(self.score or 0.0)
 
-    async def a_measure(self, test_case: LLMTestCase, *args: Any, **kwargs: Any) -> float:
-        return self.measure(test_case, *args, **kwargs)
-
-    def is_successful(self) -> bool:
-        if self.error is not None or self.score is None:
-            self.success = False
-        else:
-            self.success = self.score >= self.threshold
-        return self.success
 
     @property
     def __name__(self) -> str:  # type: ignore[override]
