@@ -259,10 +259,11 @@ def _statement_label(kwargs: dict[str, Any], parties: list[str]) -> dict[str, An
 
 
 def _cast(kwargs: dict[str, Any], text: str) -> dict[str, str]:
-    """A name whose last word the article uses twice or more is a person; others "other"."""
+    """A full name (two words or more), or one the article uses twice, is a person; the
+    rest are "other"."""
     response_format = kwargs.get("response_format") or {}
     schema = (response_format.get("json_schema") or {}).get("schema") or {}
-    return {name: "person" if text.count(name.split()[-1]) >= 2 else "other"
+    return {name: "person" if len(name.split()) >= 2 or text.count(name) >= 2 else "other"
             for name in schema.get("properties", {})}
 
 
