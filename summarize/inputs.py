@@ -34,6 +34,7 @@ from summarize.errors import (
     InputError,
     InputTooLargeError,
 )
+from summarize.guard import instruction_spans
 
 # About 60k words of English: far more than any news article, small enough that a mistaken
 # upload (a log file, a book) fails fast instead of being chunked through a model for hours.
@@ -372,7 +373,7 @@ def junk_spans(text: str) -> list[tuple[int, int]]:
     user passed. Spans separated only by whitespace are merged, so a block of three
     "Oops!"/"Something went wrong."/"Please try again later." lines is one span.
     """
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = list(instruction_spans(text))  # addressed to a model
     pos = 0
     for line in text.splitlines(keepends=True):
         spans.extend(_line_junk(line, pos))

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from summarize import dates as date_rules
+from summarize import guard
 from summarize.checklists import (
     NameGroup,
     candidate_groups,
@@ -58,7 +59,7 @@ from summarize.core.draft import (
     restrict_party_names,
 )
 from summarize.core.names import split_title
-from summarize.core.result import DroppedItem, SummaryRun
+from summarize.core.result import DroppedItem, MaskedSpan, SummaryRun
 from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary, Evidence
 from summarize.errors import BackendError, InputError, OutputValidationError, UnknownPromptError
 from summarize.inputs import DEFAULT_MAX_CHARS, load_text
@@ -175,6 +176,8 @@ class Summarizer:
             calls=calls,
             raw_outputs=raw_outputs,
             dropped=dropped,
+            masked=[MaskedSpan(start=a, end=b, text=article[a:b])
+                    for a, b in guard.instruction_spans(article)],
             chunks=len(chunks),
             wall_s=time.perf_counter() - started,
         )
@@ -192,8 +195,14 @@ class Summarizer:
     def _summarize_part(self, article: str, published_date: dt.date | None,
                         calls: list[CallRecord], raw_outputs: list[str],
                         dropped: list[DroppedItem]) -> ArticleSummary:
-        """Extract, ground and assemble one article (or one chunk of a long one)."""
-        variables = {"article": article, "published": published_date.isoformat()
+        """Extract, ground and assemble one article (or one chunk of a long one).
+
+        The model is shown the text with the paragraphs that address a model masked
+        (:mod:`summarize.guard`); grounding aligns to the unmasked text, where those spans
+        count as boilerplate, so nothing from them can become evidence.
+        """
+        shown = guard.mask(article, guard.instruction_spans(article))
+        variables = {"article": shown, "published": published_date.isoformat()
                      if published_date else None}
         draft = self._extract(variables, calls, raw_outputs)
         grounder = _Grounder(article)

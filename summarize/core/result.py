@@ -25,6 +25,14 @@ class DroppedItem(BaseModel):
     reason: str
 
 
+class MaskedSpan(BaseModel):
+    """A span of the article hidden from the model because it addresses a model."""
+
+    start: int
+    end: int
+    text: str
+
+
 class SummaryRun(BaseModel):
     """A summary plus everything needed to account for it."""
 
@@ -34,6 +42,7 @@ class SummaryRun(BaseModel):
     calls: list[CallRecord] = Field(default_factory=list)
     raw_outputs: list[str] = Field(default_factory=list)
     dropped: list[DroppedItem] = Field(default_factory=list)
+    masked: list[MaskedSpan] = Field(default_factory=list)
     chunks: int = 1
     wall_s: float = 0.0
 
