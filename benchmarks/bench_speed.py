@@ -2,7 +2,7 @@
 
     python benchmarks/bench_speed.py [--models M ...] [--prompts summary/v1 summary/v2]
                                      [--repeats 2] [--seeds N] [--cached-rerun]
-                                     [--threads 1 2] [--lookup 10]
+                                     [--threads 1 2]
 
 For each model, in one process and one run (machines are noisy: ratios measured side by
 side mean more than absolute seconds):
@@ -19,10 +19,7 @@ side mean more than absolute seconds):
    tokens it asks for; below 1: the KV cache saved prefill between passes; above 1:
    overhead (grammar, re-asks, Python).
 3. with ``--threads``: the pure rates again at each thread count (a threads sweep);
-4. with ``--lookup N``: the first seed's warm wall time with prompt-lookup speculative
-   decoding of N tokens against without it, side by side (median of ``--repeats``), for
-   the last of ``--prompts``;
-5. with ``--cached-rerun``: the wall time of an unchanged ``newsbrief eval run`` of the
+4. with ``--cached-rerun``: the wall time of an unchanged ``newsbrief eval run`` of the
    seeds for each model and prompt, served from the result cache in ``./runs`` (run the
    eval once first; the figure is printed with how many articles came from the cache, and
    the re-run's own run directory is removed afterwards).
@@ -79,24 +76,6 @@ def pure_rates(llama, sample_text: str, n_decode: int = 96) -> dict[str, float]:
     }
 
 
-def lookup_ratio(model: str, prompt: str | None, text: str, n_lookup: int,
-                 repeats: int) -> tuple[float, float, bool]:
-    """Warm seconds without and with prompt-lookup decoding, and whether the outputs agree."""
-    timings: dict[int, list[float]] = {0: [], n_lookup: []}
-    outputs: dict[int, str] = {}
-    for lookup in (0, n_lookup):
-        backend = resolve_backend(model, lookup_tokens=lookup)
-        summarizer = Summarizer(backend, prompt)
-        summarizer.run(text)  # load and warm
-        for _ in range(max(1, repeats)):
-            backend.llama.reset()
-            run = summarizer.run(text)
-            timings[lookup].append(run.wall_s)
-        outputs[lookup] = run.summary.model_dump_json()
-    return (statistics.median(timings[0]), statistics.median(timings[n_lookup]),
-            outputs[0] == outputs[n_lookup])
-
-
 def cached_rerun(model: str, prompt: str | None) -> tuple[float, int, int]:
     """Seconds of an unchanged eval re-run of the seeds, and (cached, total) articles."""
     import shutil
@@ -124,8 +103,6 @@ def main() -> None:
                         help="also time an unchanged eval re-run served from ./runs")
     parser.add_argument("--threads", type=int, nargs="+", default=[],
                         help="also measure the pure rates at these thread counts")
-    parser.add_argument("--lookup", type=int, default=0,
-                        help="also time the first seed with prompt-lookup decoding of N tokens")
     parser.add_argument("--skip-articles", action="store_true",
                         help="only the pure rates (and --cached-rerun), no article runs")
     args = parser.parse_args()
@@ -179,13 +156,6 @@ def main() -> None:
                   f"{statistics.median(r['output_tokens'] for r in rows):7.0f} "
                   f"{'':5} {statistics.median(r['ratio'] for r in rows):6.2f}")
             results.append({"model": model, "load_s": load_s, **rates, "rows": rows})
-        if args.lookup:  # on the last prompt only: each side is a warm-up plus repeats
-            prompt = args.prompts[-1]
-            off_s, on_s, same = lookup_ratio(model, prompt, SEEDS[0].read_text(
-                encoding="utf-8"), args.lookup, args.repeats)
-            print(f"prompt-lookup decoding ({args.lookup} tokens) [{prompt or 'default'}]: "
-                  f"{off_s:.1f} s off, {on_s:.1f} s on, ratio on/off {on_s / off_s:.2f}; "
-                  f"{'same' if same else 'different'} output")
         if args.cached_rerun:
             for prompt in args.prompts:
                 seconds, cached, total = cached_rerun(model, prompt)

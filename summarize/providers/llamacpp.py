@@ -35,18 +35,15 @@ def default_threads() -> int:
     return int(os.environ.get("NEWSBRIEF_THREADS", 0)) or max(1, os.cpu_count() or 1)
 
 
-def default_lookup_tokens() -> int:
-    """``$NEWSBRIEF_LOOKUP_TOKENS``: prompt-lookup speculative decoding (0 = off)."""
-    return int(os.environ.get("NEWSBRIEF_LOOKUP_TOKENS", 0) or 0)
-
-
-def load_llama(path: Path, *, n_ctx: int, n_threads: int, lookup_tokens: int = 0) -> Any:
+def load_llama(path: Path, *, n_ctx: int, n_threads: int) -> Any:
     """Load (once per process) and return a ``llama_cpp.Llama``.
 
-    ``lookup_tokens > 0`` turns on prompt-lookup speculative decoding: extraction output
-    copies names and quotes from the article, so n-grams of the prompt are good drafts.
+    No draft model: prompt-lookup speculative decoding (``LlamaPromptLookupDecoding``) fails
+    in llama-cpp-python 0.3.36 unless ``logits_all=True``, whose n_ctx x vocabulary score
+    buffer is about 5 GB at an 8k window (measured: ``benchmarks/bench_speed.py`` crashed
+    with "could not broadcast input array ... into shape (0,)").
     """
-    key = (str(path), n_ctx, n_threads, lookup_tokens)
+    key = (str(path), n_ctx, n_threads)
     with _LOAD_LOCK:
         if key in _LOADED:
             return _LOADED[key]
@@ -57,11 +54,6 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int, lookup_tokens: int = 0
                 "llama-cpp-python is not installed; install the embedded runtime with "
                 "pip install 'newsbrief[local]'"
             ) from None
-        extra: dict[str, Any] = {}
-        if lookup_tokens:
-            from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
-
-            extra["draft_model"] = LlamaPromptLookupDecoding(num_pred_tokens=lookup_tokens)
         try:
             llama = llama_cpp.Llama(
                 model_path=str(path),
@@ -71,7 +63,6 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int, lookup_tokens: int = 0
                 n_batch=512,
                 seed=0,
                 verbose=False,
-                **extra,
             )
         except ValueError as exc:
             raise ModelFileError(f"llama.cpp could not load {path}: {exc}") from None
@@ -101,7 +92,6 @@ class LlamaCppBackend(InstructorBackend):
         sha256: str | None = None,
         n_ctx: int = DEFAULT_CONTEXT,
         n_threads: int | None = None,
-        lookup_tokens: int | None = None,
         llama: Any = None,
         **options: Any,
     ) -> None:
@@ -110,14 +100,12 @@ class LlamaCppBackend(InstructorBackend):
         self.sha256 = sha256
         self.n_ctx = n_ctx
         self.n_threads = n_threads or default_threads()
-        self.lookup_tokens = default_lookup_tokens() if lookup_tokens is None else lookup_tokens
         self._llama = llama
 
     @property
     def llama(self) -> Any:
         if self._llama is None:
-            self._llama = load_llama(self.gguf_path, n_ctx=self.n_ctx, n_threads=self.n_threads,
-                                     lookup_tokens=self.lookup_tokens)
+            self._llama = load_llama(self.gguf_path, n_ctx=self.n_ctx, n_threads=self.n_threads)
         return self._llama
 
     def warm_up(self) -> None:
@@ -152,7 +140,6 @@ class LlamaCppBackend(InstructorBackend):
             "sha256": self.sha256,
             "n_ctx": self.n_ctx,
             "n_threads": self.n_threads,
-            "lookup_tokens": self.lookup_tokens,
             "mode": "json_schema rewritten to a json_object+schema grammar",
         }
 
