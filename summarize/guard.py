@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 #: What the model sees in place of a masked paragraph.
-MASK = "[text addressed to an AI removed]"
+MASK = "[text addressed to a model removed]"  # no capitals: never a candidate name
 
 _MODEL_WORDS = (r"(?:ai|a\.i\.|assistants?|models?|llms?|chatbots?|language models?|bots?|"
                 r"automated systems?|summari[sz]ers?|summari[sz]ation (?:tools?|systems?|models?))")
