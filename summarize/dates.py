@@ -569,3 +569,28 @@ def context_year(text: str, position: int) -> int | None:
     if before:
         return before[-1]
     return max((year for _, year in years), default=None)
+
+
+_SAME_YEAR = re.compile(r"\b(?:same|that) year\b", re.I)
+# A date text that names a year, a month or a day number can be placed without a
+# publication date; "today", "last week" or "on Monday" cannot.
+_PLACEABLE = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+
+
+def resolve_in_text(words: str, text: str, position: int, published: dt.date | None,
+                    model_value: str | None) -> tuple[str | None, bool]:
+    """``(value, placeable)`` of date ``words`` found at ``position`` of ``text``.
+
+    With a publication date this is :func:`resolve_date`. Without one, the year comes from
+    the text (:func:`context_year`) when the model gave none, and always for "of the same
+    year" or "that year", whatever year the model guessed. ``placeable`` is False for a
+    relative date ("today", "on Monday") that nothing in an undated text can anchor.
+    """
+    hint = model_value
+    if published is None and (not hint or _SAME_YEAR.search(words)):
+        year = context_year(text, position)
+        hint = str(year) if year else hint
+    value = resolve_date(words, published, model_value=hint)
+    placeable = value is not None or published is not None or bool(_PLACEABLE.search(words))
+    return value, placeable

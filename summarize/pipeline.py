@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import time
 from typing import Any
 
@@ -376,13 +375,6 @@ def _parse_published(value: dt.date | str | None) -> dt.date | None:
         raise InputError(f"published must be an ISO date (YYYY-MM-DD), not {value!r}") from None
 
 
-_SAME_YEAR = re.compile(r"\b(?:same|that) year\b", re.I)
-# A date text that names a year, a month or a day number can be placed without a
-# publication date; "today", "last week" or "on Monday" cannot.
-_PLACEABLE = re.compile(
-    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
-
-
 def _cast_parties(groups: list[NameGroup], cast: CastDraft) -> list[dict[str, Any]]:
     """The parties of a cast answer: the groups given a party kind, with the aliases and
     role code found, most mentioned first."""
@@ -515,15 +507,9 @@ def _assemble(
         if ev is None:
             drop("dates", date, "neither the quote nor the date words were found")
             continue
-        hint = date.value
-        same_year = _SAME_YEAR.search(date.text)
-        if (not hint or same_year) and published is None:
-            # "In September of the same year" takes the year the text gave last, whatever
-            # year the model guessed.
-            year = date_rules.context_year(article, ev.start)
-            hint = str(year) if year else hint
-        value = date_rules.resolve_date(date.text, published, model_value=hint)
-        if value is None and published is None and not _PLACEABLE.search(date.text):
+        value, placeable = date_rules.resolve_in_text(date.text, article, ev.start, published,
+                                                      date.value)
+        if not placeable:
             drop("dates", date, "a relative date in an undated article cannot be placed")
             continue
         date_refs.append({"value": value, "text": date.text, "event": date.event,

@@ -352,3 +352,14 @@ def test_context_year_prefers_the_nearest_earlier_year_then_the_latest() -> None
     assert context_year(text, text.index("September")) == 2022
     assert context_year(text, text.index("Oct. 17")) == 2022
     assert context_year("No years here.", 3) is None
+
+
+def test_resolve_in_text_takes_the_texts_year_for_same_year_and_flags_unplaceable() -> None:
+    from summarize.dates import resolve_in_text
+
+    text = "In July 2022 they struck. In September of the same year they struck again."
+    at = text.index("September")
+    assert resolve_in_text("September of the same year", text, at, None, "2023-09") == (
+        "2022-09", True)
+    assert resolve_in_text("today", text, 0, None, None) == (None, False)
+    assert resolve_in_text("today", text, 0, dt.date(2024, 3, 6), None)[1] is True
