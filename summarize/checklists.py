@@ -25,25 +25,56 @@ _CANDIDATE = re.compile(
 _POSSESSIVE = re.compile(r"['’]s$")
 # "Russia-Ukraine war", "Sino-Russian": two names joined into an adjective, not a party.
 _COMPOUND = re.compile(r"^[A-Z][\w’']*-[A-Z][\w’'-]*$")
-_NOT_NAMES = {"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "This",
-              "That", "But", "And", "As", "During", "After", "Before", "When", "While", "Read",
-              "Oops", "Please", "Something", "Today", "Monday", "Tuesday", "Wednesday",
-              "Thursday", "Friday", "Saturday", "Sunday", "Mr", "Mrs", "Ms", "Only", "Following",
-              "For", "Despite", "Within", "Neither", "Over", "Next", "Their", "His", "Her"}
-
-
 def candidate_names(article: str, limit: int = 30) -> list[str]:
-    """Capitalised names of the article, most frequent first: the parties pass's checklist."""
+    """The article's names, most mentioned first: the parties pass's checklist.
+
+    English text: the reading layer's candidates (named entities) and their forms. Other
+    languages: capitalised word runs (:func:`capitalised_names`).
+    """
+    from summarize.reading import read_article
+
+    reading = read_article(article)
+    if reading.language != "en":
+        return capitalised_names(article, limit)
+    return list(dict.fromkeys(n for c in reading.candidates for n in c.names))[:limit]
+
+
+def capitalised_names(article: str, limit: int = 30) -> list[str]:
+    """Capitalised word runs, most frequent first: the names of text no parser reads.
+
+    A word that is capitalised only where a sentence starts ("Finally", "Every") is an
+    ordinary word, not a name: alone it is no candidate, and at the front of a longer run
+    it is dropped when the text also writes it in lower case. The rule holds in any
+    language that capitalises names, so no word list is needed.
+    """
+    from summarize.reading import rule_sentence_spans
+
+    starts = {_first_word(article, start, end) for start, end in rule_sentence_spans(article)}
+    mid_sentence = {m.group(0) for m in _CANDIDATE.finditer(article) if m.start() not in starts}
+    mid_words = {w for run in mid_sentence for w in run.split()} | {
+        w for m in _CANDIDATE.finditer(article) if len(m.group(0).split()) > 1
+        for w in m.group(0).split()[1:]}
     counts: dict[str, int] = {}
     for match in _CANDIDATE.finditer(article):
         words = match.group(0).split()
-        while words and words[0] in _NOT_NAMES:
-            words.pop(0)
+        if match.start() in starts:
+            if len(words) == 1 and words[0] not in mid_words:
+                continue
+            while len(words) > 1 and words[0] not in mid_words and re.search(
+                    rf"\b{re.escape(words[0].lower())}\b", article):
+                words.pop(0)
         name = _POSSESSIVE.sub("", " ".join(words))
         if len(name) >= 2 and not name.isdigit() and not _COMPOUND.match(name):
             counts[name] = counts.get(name, 0) + 1
     ranked = sorted(counts, key=lambda n: (-counts[n], article.find(n)))
     return ranked[:limit]
+
+
+def _first_word(text: str, start: int, end: int) -> int:
+    """Where a sentence's first word begins, after opening quotes or brackets."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    return start
 
 
 class NameGroup(BaseModel):
@@ -74,7 +105,7 @@ def candidate_groups(article: str, limit: int = MAX_CAST) -> list[NameGroup]:
     aliases and the role without a model token.
     """
     groups: list[list[str]] = []
-    for form in candidate_names(article, limit=3 * limit):
+    for form in capitalised_names(article, limit=3 * limit):
         if _DEMONYM.match(form):
             continue
         bare = split_title(form)[1]

@@ -25,12 +25,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from summarize.core.names import fold_name, fold_text, same_name
+from summarize.core.names import fold_text
 from summarize.core.schema import ArticleSummary
+from summarize.merging import (
+    add_evidence,
+    canonical_party_name,
+    merge_parties,
+    unique_evidence,
+)
+from summarize.reading import sentence_spans
 
 #: Characters per token assumed when sizing a chunk from a token budget. English news text
 #: averages about 4 to 4.5 characters per token with the BPE vocabularies of current small
@@ -46,18 +53,8 @@ _PARAGRAPH, _SENTENCE, _LINE, _SPACE = range(4)
 # A blank line (possibly with spaces) separates paragraphs; the boundary is where the next
 # paragraph starts.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-# A sentence ends with . ! ? or an ellipsis, possibly followed by closing quotes/brackets,
-# then whitespace and something that starts a sentence (a capital, a digit, an opening quote).
-_SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9À-Ý])""")
 _LINE_BREAK = re.compile(r"\n\s*")
 _WHITESPACE = re.compile(r"\s+")
-# Words after which a period does not end the sentence ("Mr. Orban", "Jan. 5", "U.S. Army").
-_ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "col", "lt", "sgt", "capt",
-    "gov", "sen", "rep", "rev", "hon", "no", "nos", "vs", "etc", "inc", "ltd", "co", "corp",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "u.s", "u.k", "u.n", "e.g", "i.e", "approx", "dept", "est", "fig", "ft", "op",
-})
 
 
 @dataclass(frozen=True)
@@ -135,12 +132,16 @@ class _Boundaries:
         def mark(pattern: re.Pattern[str], strength: int) -> None:
             for match in pattern.finditer(article):
                 pos = match.end()
-                if 0 < pos < len(article) and (strength != _SENTENCE
-                                               or _ends_sentence(article, match.start())):
+                if 0 < pos < len(article):
                     found[pos] = min(found.get(pos, strength), strength)
 
         mark(_PARAGRAPH_BREAK, _PARAGRAPH)
-        mark(_SENTENCE_END, _SENTENCE)
+        for _, end in sentence_spans(article):  # the one segmentation of the reading layer
+            pos = end
+            while pos < len(article) and article[pos].isspace():
+                pos += 1
+            if 0 < pos < len(article):
+                found[pos] = min(found.get(pos, _SENTENCE), _SENTENCE)
         mark(_LINE_BREAK, _LINE)
         mark(_WHITESPACE, _SPACE)
         self.positions = sorted(found)
@@ -151,15 +152,6 @@ class _Boundaries:
         i, j = bisect_left(self.positions, low), bisect_right(self.positions, high)
         return [p for p, s in zip(self.positions[i:j], self.strengths[i:j], strict=True)
                 if s <= strength]
-
-
-def _ends_sentence(article: str, mark_at: int) -> bool:
-    """False for the period of an initial ("J. K. Rowling") or an abbreviation ("Mr. Smith")."""
-    if article[mark_at] != ".":
-        return True
-    before = re.search(r"(\S+)$", article[max(0, mark_at - 24) : mark_at])
-    word = before.group(1).lstrip("\"'“‘([").casefold() if before else ""
-    return not (len(word) == 1 and word.isalpha()) and word not in _ABBREVIATIONS
 
 
 def _choose_end(boundaries: _Boundaries, start: int, previous_end: int, max_chars: int) -> int:
@@ -245,9 +237,9 @@ def merge_summaries(parts: Sequence[tuple[Chunk, ArticleSummary]], article: str)
             party = canonical(position["party"])
             key = (party, fold_text(position["topic"]))
             if key in position_keys:
-                _add_evidence(position_keys[key], position["evidence"])
+                add_evidence(position_keys[key], position["evidence"])
             else:
-                item = {**position, "party": party, "evidence": _unique_evidence(
+                item = {**position, "party": party, "evidence": unique_evidence(
                     position["evidence"])}
                 position_keys[key] = item
                 positions.append(item)
@@ -258,9 +250,9 @@ def merge_summaries(parts: Sequence[tuple[Chunk, ArticleSummary]], article: str)
         for date in dump["dates"]:
             key = (date["value"], fold_text(date["text"]))
             if key in date_keys:
-                _add_evidence(date_keys[key], date["evidence"])
+                add_evidence(date_keys[key], date["evidence"])
             else:
-                item = {**date, "evidence": _unique_evidence(date["evidence"])}
+                item = {**date, "evidence": unique_evidence(date["evidence"])}
                 date_keys[key] = item
                 dates.append(item)
 
@@ -273,10 +265,10 @@ def merge_summaries(parts: Sequence[tuple[Chunk, ArticleSummary]], article: str)
                 continue  # two aliases of one party merged: no disagreement is left
             key = (frozenset(frozenset(side) for side in sides), fold_text(dispute["issue"]))
             if key in dispute_keys:
-                _add_evidence(dispute_keys[key], dispute["evidence"])
+                add_evidence(dispute_keys[key], dispute["evidence"])
             else:
                 item = {**dispute, "sides": sides,
-                        "evidence": _unique_evidence(dispute["evidence"])}
+                        "evidence": unique_evidence(dispute["evidence"])}
                 dispute_keys[key] = item
                 disputes.append(item)
 
@@ -313,76 +305,6 @@ def _shifted(summary: ArticleSummary, chunk: Chunk, article: str) -> dict[str, A
     return data
 
 
-def merge_parties(parties: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per actor, from party dicts (of one answer, or of every chunk).
-
-    Parties match when any name or alias of one is :func:`same_name` as one of the other's;
-    the fuller name becomes the name, the rest aliases, and evidence is pooled.
-
-    A party that matches two earlier ones joins the first and does not fuse them: merging is
-    not made transitive, so one loose alias ("Smith") cannot turn two people into one.
-    """
-    merged: list[dict[str, Any]] = []
-    for party in parties:
-        names = [party["name"], *party["aliases"]]
-        twin = next((m for m in merged
-                     if any(same_name(a, b) for a in names for b in [m["name"], *m["aliases"]])),
-                    None)
-        if twin is None:
-            merged.append({**party, "aliases": list(party["aliases"]),
-                           "evidence": _unique_evidence(party["evidence"])})
-            continue
-        if _fullness(party["name"]) > _fullness(twin["name"]) and same_name(party["name"],
-                                                                              twin["name"]):
-            twin["name"] = party["name"]  # "Orban" first, "Viktor Orbán" later: keep the full name
-        twin["aliases"] = [*twin["aliases"], *names]
-        if not (twin.get("role") or "").strip() and (party.get("role") or "").strip():
-            twin["role"] = party["role"]
-        _add_evidence(twin, party["evidence"])
-    for party in merged:
-        party["aliases"] = _clean_aliases(party["name"], party["aliases"])
-    return merged
-
-
-def _fullness(name: str) -> int:
-    """How complete a name is: the number of words left once titles are removed."""
-    return len(fold_name(name).split())
-
-
-def _clean_aliases(name: str, aliases: list[str]) -> list[str]:
-    """Aliases once each, without the name itself (compared folded: "Orbán" is "Orban").
-
-    Shorter forms the article uses ("Orban" for "Viktor Orban") are kept: the annotation
-    guide lists every form the article prints, and a reader searching the text needs them.
-    """
-    out: list[str] = []
-    seen: set[str] = {fold_text(name)}
-    for alias in aliases:
-        alias = alias.strip()
-        key = fold_text(alias)
-        if alias and key not in seen:
-            seen.add(key)
-            out.append(alias)
-    return out
-
-
-def canonical_party_name(name: str, parties: list[dict[str, Any]]) -> str | None:
-    """The name of the party in ``parties`` that ``name`` refers to; an exact fold wins.
-
-    An exact (folded) match is tried first so that "Smith" in a part that had "Jane Smith"
-    does not slide to an earlier "John Smith" merely because it is listed first. None when
-    no party goes by that name.
-    """
-    folded = fold_name(name)
-    for party in parties:
-        if any(fold_name(n) == folded for n in [party["name"], *party["aliases"]]):
-            return party["name"]
-    for party in parties:
-        if any(same_name(name, n) for n in [party["name"], *party["aliases"]]):
-            return party["name"]
-    return None
-
-
 def _canonical_sides(sides: list[list[str]], canonical: Any) -> list[list[str]]:
     """Sides re-pointed to canonical names; a name already on an earlier side is dropped."""
     out: list[list[str]] = []
@@ -395,16 +317,3 @@ def _canonical_sides(sides: list[list[str]], canonical: Any) -> list[list[str]]:
     return out
 
 
-def _unique_evidence(evidence: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    seen: set[tuple[int, int]] = set()
-    for item in evidence:
-        key = (item["start"], item["end"])
-        if key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
-
-
-def _add_evidence(into: dict[str, Any], evidence: Iterable[dict[str, Any]]) -> None:
-    into["evidence"] = _unique_evidence([*into["evidence"], *evidence])

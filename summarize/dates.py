@@ -471,7 +471,7 @@ def _coarsen(value: str) -> str | None:
 _P_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
             r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")
 _P_FULL = (
-    r"(?i:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?i:(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
     r"(?:(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})(?!\d)"
     rf"|(?P<am>{_P_MONTH})\s*(?P<ad>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<ay>\d{{4}})(?!\d)"
     rf"|(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<bm>{_P_MONTH}),?\s+(?P<by>\d{{4}})(?!\d)"
@@ -483,7 +483,7 @@ _P_LABEL = re.compile(
     r"\s*[:\-–—]?\s*" + _P_FULL, re.IGNORECASE)
 _P_UPDATED = re.compile(
     r"\b(?:updated|last updated|last modified)(?:\s+on)?\s*[:\-–—]?\s*" + _P_FULL, re.IGNORECASE)
-_P_LINE_START = re.compile(r"^[ \t•*>|]*" + _P_FULL, re.MULTILINE)
+_P_LINE_START = re.compile(r"^[ \t•*>|\-–—]*" + _P_FULL, re.MULTILINE)
 _P_PLACE = r"[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}"  # "BEIJING", "New York", "Kyiv"
 _P_DATELINE = re.compile(
     rf"^[ \t]*{_P_PLACE}(?:,\s*{_P_PLACE})?,?\s+" + _P_FULL + r"\s*(?:[-–—(|:]|$)",
@@ -559,16 +559,24 @@ def find_date_mentions(text: str) -> list[tuple[int, int, str]]:
 def context_year(text: str, position: int) -> int | None:
     """The year an undated article's year-less date most plausibly has, from the text alone.
 
-    The nearest explicit year written before ``position`` ("In July 2022 ... In September of
-    the same year"), else the latest year the article mentions anywhere (a report of an
-    October meeting that recalls "March 2023" is from 2023 or later). A proxy for the world
-    knowledge the guide allows, used only when the model gave no year of its own.
+    Only years that date something count: a year written with a month ("March 2023",
+    "July 8, 2024") or after "in" ("in 2022"). The nearest such year before ``position``
+    ("In July 2022 ... In September of the same year"), else the latest one in the text.
+    A year that only bounds a plan ("the plan runs to 2030") never dates "Oct. 17". A
+    proxy for the world knowledge the guide allows, used only when the model gave no year.
     """
-    years = [(m.start(), int(m.group("y"))) for m in _YEAR_IN_TEXT.finditer(text)]
+    years = [(m.start(), int(m.group("y"))) for m in _YEAR_IN_TEXT.finditer(text)
+             if _DATING_YEAR.search(text[max(0, m.start() - 16):m.start()])]
     before = [year for start, year in years if start < position]
     if before:
         return before[-1]
     return max((year for _, year in years), default=None)
+
+
+# What may stand right before a year that dates an event: a month (with a day), or "in".
+_DATING_YEAR = re.compile(
+    r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?)?,?\s*|\bin\s+|\bof\s+)$", re.IGNORECASE)
 
 
 _SAME_YEAR = re.compile(r"\b(?:same|that) year\b", re.I)

@@ -358,6 +358,10 @@ JUNK_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
         r"(?:^|(?<=[.!?]\s))(?:we[’']ve been working hard to bring you\b|consider supporting\b|"
         r"support (?:our|independent) journalism\b|become a (?:member|patron|supporter)\b|"
         r"donate (?:now|today)\b).*", re.I), "tail"),
+    # A byline: "By Matt Falloon and Kate Holton", "By Jane Doe, Staff Writer".
+    ("byline", re.compile(
+        r"by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*(?:,|and|&)\s*"
+        r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}){0,3}", re.I), "line"),
     # Photo credits at the end of a caption: "... negotiations. © IMAGO / Xinhua".
     ("photo credit", re.compile(
         r"(?:©|\(c\)|(?:photo|image|picture)(?: credit)?:|credit:)\s*(?:[^\s]+[ \t]*){1,8}$",

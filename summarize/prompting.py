@@ -23,7 +23,7 @@ from summarize.errors import UnknownPromptError
 DEFAULT_PROMPT = "summary/v6"
 _EMPTY_VARIABLES: dict[str, Any] = {
     "published": None, "parties": [], "candidates": [], "names": [], "date_words": [],
-    "sentences": [], "sentence": "", "items": [],
+    "sentences": [], "sentence": "", "items": [], "speaker": "",
 }
 _REPO_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 

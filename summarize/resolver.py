@@ -50,6 +50,7 @@ from rapidfuzz.distance import LCSseq
 from summarize.core.names import same_name
 from summarize.core.schema import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 from summarize.inputs import junk_spans
+from summarize.reading import sentence_spans
 
 # A paraphrase of a sentence scores about 50-80; a quote with a mangled name, a dropped
 # comma or a changed apostrophe scores 95-99. 90 keeps the second and refuses the first.
@@ -460,42 +461,10 @@ def _tokens(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return tuple(starts), tuple(ends)
 
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n")
-_ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "capt",
-    "rep", "sen", "gov", "pres", "no", "vs", "inc", "corp", "co", "ltd", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "fig",
-})
-
-
-@lru_cache(maxsize=8)
 def _sentence_starts(text: str) -> tuple[int, ...]:
-    """Where sentences begin: after . ! ? (not after "Mr." or "U.S.") and after line breaks."""
-    starts = [0]
-    for m in _SENTENCE_END.finditer(text):
-        if m.group() != "\n" and text[m.start()] == ".":
-            before = text[max(0, m.start() - 40) : m.start()].split()
-            bare = before[-1].strip("\"'“‘(").casefold() if before else ""
-            if bare in _ABBREVIATIONS or "." in bare or (len(bare) == 1 and bare.isalpha()):
-                continue
-        nxt = m.end()
-        while nxt < len(text) and text[nxt].isspace():
-            nxt += 1
-        if nxt < len(text) and nxt != starts[-1]:
-            starts.append(nxt)
-    return tuple(starts)
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every sentence of ``text``, trailing whitespace excluded."""
-    starts = _sentence_starts(text)
-    spans = []
-    for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
-        while end > begin and text[end - 1].isspace():
-            end -= 1
-        if end > begin:
-            spans.append((begin, end))
-    return spans
+    """Where sentences begin, by the reading layer's one segmentation."""
+    starts = [start for start, _ in sentence_spans(text)]
+    return tuple(starts if starts and starts[0] == 0 else [0, *starts])
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:

@@ -213,7 +213,8 @@ def test_failure_is_recorded_and_the_suite_goes_on(tmp_path: Path, broken_model:
     assert failed.error.attempts == 2 and failed.error.raw_output
     assert "prose" in failed.error.raw_output
     assert failed.prediction is None and failed.scores is None
-    assert len(failed.calls) == 2 and not any(c.ok for c in failed.calls)  # cost kept
+    # the cost is kept: every failed try of every pass that ran before the error
+    assert len(failed.calls) >= 2 and not any(c.ok for c in failed.calls)
     agg = RunStore.open(run_dir).aggregate
     assert agg is not None and (agg.n_ok, agg.n_error, agg.validity_rate) == (3, 1, 0.75)
     ok_f1 = [r.scores["macro_f1"] for r in records if r.scores]
@@ -225,7 +226,7 @@ def test_failure_is_recorded_and_the_suite_goes_on(tmp_path: Path, broken_model:
     before = len(backend.requests)
     [again] = run_suite([broken_model], [None], suite_dir=articles, gold_dir=gold,
                         runs_root=runs, progress=False, params={"max_retries": 1})
-    assert len(backend.requests) - before == 2
+    assert len(backend.requests) - before == len(failed.calls)  # a02's tries, once more
     assert [r.cached for r in records_of(again)] == [True, True, False, True]
 
 
@@ -314,12 +315,13 @@ def test_resume_skips_finished_articles(tmp_path: Path) -> None:
     _simulate_kill(killed, 2, partial=True)
     kept = (killed / "records.jsonl").read_bytes().rsplit(b"\n", 1)[0] + b"\n"
 
-    per_article = calls_of(fake()) // 5
+    # the calls the three unfinished articles cost in the uninterrupted run
+    unfinished = sum(len(r.calls) for r in records_of(full)[2:])
     before = calls_of(fake())
     with pytest.warns(UserWarning, match="partial last line"):
         [resumed] = run_suite([], [], resume=killed, progress=False, use_cache=False)
     assert resumed == killed
-    assert calls_of(fake()) - before == 3 * per_article  # only the three unfinished ones
+    assert calls_of(fake()) - before == unfinished  # only the three unfinished ones
     assert (killed / "records.jsonl").read_bytes().startswith(kept)  # finished ones untouched
     records = records_of(killed)
     assert len(records) == 5 and len({(r.article_id, r.repeat) for r in records}) == 5

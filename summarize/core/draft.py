@@ -186,6 +186,18 @@ class StatementLabel(_Draft):
     against: Name | None
 
 
+class AttributedLabel(_Draft):
+    """The model's label of one attributed sentence: the speaker is known from the parse.
+
+    ``polarity`` "none" means the sentence reports no position of the speaker (a fact, a
+    schedule), so nothing is kept.
+    """
+
+    topic: Text(60)
+    stance: Text(90)
+    polarity: Literal["support", "oppose", "neutral", "mixed", "none"]
+
+
 class StatementsDraft(_Draft):
     statements: list[Statement] = Field(default_factory=list, max_length=MAX_STATEMENTS)
 
@@ -226,15 +238,18 @@ class CastDraft(_Draft):
     """Placeholder of the cast pass: the real shape depends on the names (:func:`cast_shape`)."""
 
 
-def cast_shape(names: list[str]) -> type[_Draft]:
+def cast_shape(names: list[str], choices: list[tuple[str, ...]] | None = None) -> type[_Draft]:
     """An object with one required property per candidate name, valued by its CastKind.
 
     The decoding grammar writes every name itself, in order, so the model only picks a kind
     for each (about seven tokens a name) and cannot stop early or skip one, which a
-    generated list of parties did.
+    generated list of parties did. ``choices`` narrows each name's kinds (a recognised
+    place can be a state, a place or nothing; never a person).
     """
     fields: dict[str, object] = {
-        f"name_{i}": (CastKind, Field(alias=name)) for i, name in enumerate(names)
+        f"name_{i}": (Literal[tuple(choices[i])] if choices else CastKind,  # type: ignore[misc]
+                      Field(alias=name))
+        for i, name in enumerate(names)
     }
     return create_model("CastDraft", __base__=CastDraft, **fields)  # type: ignore[call-overload]
 
@@ -251,6 +266,7 @@ PASS_SHAPES: dict[str, type[_Draft]] = {
     "statements": StatementsDraft,
     "statement": StatementLabel,
     "cast": CastDraft,
+    "attributed": AttributedLabel,
 }
 
 

@@ -206,6 +206,8 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
         return {"statements": _statements(kwargs, _allowed_party_names(kwargs) or [])}
     if _schema_title(kwargs) == "CastDraft":
         return _cast(kwargs, text)
+    if _schema_title(kwargs) == "AttributedLabel":
+        return _attributed_label(kwargs)
     if _schema_title(kwargs) == "StatementLabel":
         return _statement_label(kwargs, _allowed_party_names(kwargs) or [])
     return _restrict({
@@ -263,8 +265,21 @@ def _cast(kwargs: dict[str, Any], text: str) -> dict[str, str]:
     rest are "other"."""
     response_format = kwargs.get("response_format") or {}
     schema = (response_format.get("json_schema") or {}).get("schema") or {}
-    return {name: "person" if len(name.split()) >= 2 or text.count(name) >= 2 else "other"
-            for name in schema.get("properties", {})}
+    answer = {}
+    for name, spec in schema.get("properties", {}).items():
+        allowed = spec.get("enum") or ([spec["const"]] if "const" in spec else ["person",
+                                                                                  "other"])
+        keep = len(name.split()) >= 2 or text.count(name) >= 2
+        answer[name] = allowed[0] if keep or "other" not in allowed else "other"
+    return answer
+
+
+def _attributed_label(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A statement's label: a conflict word makes it oppose, anything else is neutral."""
+    match = _ONE_SENTENCE.search(_user_message(kwargs))
+    sentence = match.group(1) if match else ""
+    return {"topic": "the events reported", "stance": " ".join(sentence.split()[:12]),
+            "polarity": "oppose" if _CONFLICT.search(sentence) else "neutral"}
 
 
 def create_backend(name: str, **options: Any) -> FakeBackend:

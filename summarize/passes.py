@@ -1,0 +1,278 @@
+"""The passes a prompt version can name, in one registry.
+
+A pass is a name, a template (``<name>.j2`` in the prompt folder), an output shape, what it
+needs before it can run, and how its answer becomes draft fields. A prompt's
+``prompt.json`` lists passes by name; a new pass is one entry here and one template.
+Passes see the reading layer's findings (:mod:`summarize.reading`) and ask the model only
+for judgement: which candidate is a party, what a speaker's stance is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from summarize.checklists import parties_named_near, statement_sentences
+from summarize.core.backend import StructuredBackend
+from summarize.core.draft import (
+    MAX_DISPUTES,
+    MAX_STATEMENTS,
+    PARTY_KINDS,
+    PASS_SHAPES,
+    AttributedLabel,
+    CastDraft,
+    Statement,
+    StatementsDraft,
+    cast_shape,
+    restrict_party_names,
+)
+from summarize.core.names import split_title
+from summarize.core.reading import Candidate, Reading
+from summarize.errors import OutputValidationError
+from summarize.ledger import Ledger
+from summarize.prompting import PromptTemplate
+from summarize.reading.attribution import allied
+
+#: Output tokens of one sentence's label: about 40 for a full answer, far less for "none".
+STATEMENT_MAX_TOKENS = 96
+#: Statements labelled per article at most (news puts what matters first).
+MAX_ATTRIBUTED = 10
+#: Topic similarity (rapidfuzz token-set ratio) above which two opposing statements of
+#: different parties are about the same thing and make a dispute.
+SAME_TOPIC = 80
+
+#: The party kinds a cast answer may give, by the entity label of the candidate: the
+#: recogniser is trusted on what kind of thing a name is, the model judges whether it is a
+#: party of this story ("place" and "other" are not).
+CAST_CHOICES: dict[str, tuple[str, ...]] = {
+    "person": ("person", "other"),
+    "organization": ("organization", "group", "other"),
+    "state": ("state", "place", "other"),
+    "group": ("group", "other"),
+    "unknown": ("person", "state", "organization", "group", "place", "other"),
+}
+
+
+@dataclass
+class PassContext:
+    """What a pass may read and where it records what it spends."""
+
+    backend: StructuredBackend
+    prompt: PromptTemplate
+    ledger: Ledger
+    reading: Reading
+    variables: dict[str, Any]
+    max_retries: int
+    max_tokens: int
+    combined: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def article(self) -> str:
+        return self.variables["article"]
+
+    @property
+    def party_names(self) -> list[str]:
+        return [p["name"] for p in self.combined.get("parties", [])]
+
+    def ask(self, template: str, shape: type, *, purpose: str, max_tokens: int | None = None,
+            **variables: Any) -> Any:
+        """One model call, recorded in the ledger; the validated answer."""
+        result = self.backend.generate(
+            self.prompt.messages(template, **{**self.variables, **variables}), shape,
+            purpose=purpose, max_retries=self.max_retries,
+            max_tokens=max_tokens or self.max_tokens)
+        self.ledger.record(result)
+        return result.value
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One step of a prompt version: when it runs and how its answer becomes fields."""
+
+    name: str
+    run: Callable[[PassContext], dict[str, Any]]
+    needs_parties: bool = False
+
+    @property
+    def template(self) -> str:
+        return "user.j2" if self.name == "extract" else f"{self.name}.j2"
+
+
+# --- generic passes: one call, the answer's fields as they are ------------------------------
+def _plain(name: str) -> Callable[[PassContext], dict[str, Any]]:
+    def run(ctx: PassContext) -> dict[str, Any]:
+        shape = restrict_party_names(PASS_SHAPES[name], ctx.party_names)
+        value = ctx.ask(f"{name}.j2" if name != "extract" else "user.j2", shape, purpose=name,
+                        parties=ctx.party_names)
+        return value.model_dump()
+
+    return run
+
+
+# --- v4: one list of statements over the numbered sentences -----------------------------------
+def _statements(ctx: PassContext) -> dict[str, Any]:
+    sentences = ctx.variables["sentences"]
+    if not sentences:
+        return {}
+    shape = restrict_party_names(PASS_SHAPES["statements"], ctx.party_names)
+    value = ctx.ask("statements.j2", shape, purpose="statements", parties=ctx.party_names)
+    return value.as_draft_fields(sentences)
+
+
+# --- v5/v6: one call per statement sentence, offered the parties named near it ----------------
+def _statement(ctx: PassContext) -> dict[str, Any]:
+    """Asked about one sentence at a time, a small model cannot copy its previous item; the
+    article prefix of every call is the same, so its KV cache is reused."""
+    sentences = ctx.variables["sentences"]
+    statements = []
+    for n, sentence in enumerate(sentences, start=1):
+        names = parties_named_near(sentence, ctx.article, ctx.combined.get("parties", []))
+        if not names:
+            continue
+        shape = restrict_party_names(PASS_SHAPES["statement"], names)
+        try:
+            value = ctx.ask("statement.j2", shape, purpose="statement", parties=names,
+                            sentence=sentence, max_tokens=STATEMENT_MAX_TOKENS)
+        except OutputValidationError as exc:
+            ctx.ledger.record_failure(exc)  # a failed sentence costs only itself
+            continue
+        if value.party:
+            statements.append(Statement(n=n, **value.model_dump()))
+    return StatementsDraft(statements=statements[:MAX_STATEMENTS]).as_draft_fields(sentences)
+
+
+# --- cast: the reading layer's candidates, the model says which are parties -------------------
+def _cast(ctx: PassContext) -> dict[str, Any]:
+    """Every candidate is offered with the kinds its entity label allows, so the model can
+    reject a place, an event, a product or a reporter's byline name, but never turn a
+    recognised person into a state."""
+    candidates = ctx.reading.candidates
+    asked = list(candidates)
+    kinds: dict[str, str] = {}
+    if asked:
+        shape = cast_shape([c.name for c in asked],
+                           [CAST_CHOICES[c.label] for c in asked])
+        value = ctx.ask("cast.j2", shape, purpose="cast", names=[c.name for c in asked],
+                        max_tokens=12 * len(asked) + 16)
+        kinds = value.model_dump(by_alias=True)
+    parties = []
+    for c in candidates:
+        kind = kinds.get(c.name)
+        if kind in PARTY_KINDS:
+            parties.append(_party(c, kind))
+    return {"parties": parties}
+
+
+def _party(candidate: Candidate, kind: str) -> dict[str, Any]:
+    title, bare = split_title(candidate.name)
+    return {"name": bare, "kind": kind, "role": candidate.role or title,
+            "aliases": [f for f in candidate.forms if f != bare], "quote": ""}
+
+
+# --- attributed: the parse says who speaks about whom, the model labels the stance -----------
+def _attributed(ctx: PassContext) -> dict[str, Any]:
+    """One short call per attributed sentence whose speaker is a party: topic, stance and
+    polarity only. Disputes come from code: a statement against a named party, or two
+    parties' statements that oppose each other on one topic; never between allies."""
+    parties = {p["name"]: p for p in ctx.combined.get("parties", [])}
+    reading = ctx.reading
+    positions: list[dict[str, Any]] = []
+    statements: list[tuple[str, str | None, Any, str]] = []
+    for attribution in reading.attributions:
+        if len(statements) >= MAX_ATTRIBUTED:
+            break
+        speaker = _party_name(attribution.speaker, reading, parties)
+        if speaker is None:
+            continue
+        sentence = ctx.article[attribution.start:attribution.end]
+        try:
+            label = ctx.ask("attributed.j2", AttributedLabel, purpose="attributed",
+                            speaker=speaker, sentence=sentence,
+                            max_tokens=STATEMENT_MAX_TOKENS)
+        except OutputValidationError as exc:
+            ctx.ledger.record_failure(exc)
+            continue
+        if label.polarity == "none" or not label.topic.strip():
+            continue
+        target = _party_name(attribution.target, reading, parties) if attribution.target else None
+        statements.append((speaker, target, label, sentence))
+        positions.append({"party": speaker, "topic": label.topic, "stance": label.stance,
+                          "polarity": label.polarity, "quote": sentence})
+    return {"positions": positions, "disputes": _disputes(statements, reading)}
+
+
+def _party_name(name: str | None, reading: Reading,
+                parties: dict[str, dict[str, Any]]) -> str | None:
+    """The kept party a reading-layer candidate became, if the cast kept it."""
+    if name is None:
+        return None
+    candidate = reading.candidate(name)
+    bare = split_title(name)[1]
+    if bare in parties:
+        return bare
+    if candidate is not None:
+        for form in candidate.forms:
+            if form in parties:
+                return form
+    return None
+
+
+def _disputes(statements: list[tuple[str, str | None, Any, str]],
+              reading: Reading) -> list[dict[str, Any]]:
+    disputes: list[dict[str, Any]] = []
+    pairs: set[frozenset[str]] = set()
+
+    def add(a: str, b: str, label: Any, quote: str) -> None:
+        pair = frozenset((a, b))
+        if a == b or pair in pairs or len(disputes) >= MAX_DISPUTES or _allied(a, b, reading):
+            return
+        pairs.add(pair)
+        disputes.append({"side_a": [a], "side_b": [b], "issue": label.topic,
+                         "description": f"{a}: {label.stance}", "quote": quote})
+
+    for speaker, target, label, quote in statements:
+        if target and label.polarity in ("oppose", "mixed"):
+            add(speaker, target, label, quote)
+    for i, (a, _, la, quote) in enumerate(statements):
+        for b, _, lb, _ in statements[i + 1:]:
+            if {la.polarity, lb.polarity} == {"support", "oppose"} and fuzz.token_set_ratio(
+                    la.topic.casefold(), lb.topic.casefold()) >= SAME_TOPIC:
+                add(a, b, la, quote)
+    return disputes
+
+
+def _allied(a: str, b: str, reading: Reading) -> bool:
+    ca, cb = reading.candidate(a), reading.candidate(b)
+    return ca is not None and cb is not None and allied(ca, cb)
+
+
+PASSES: dict[str, Pass] = {
+    p.name: p for p in [
+        Pass("extract", _plain("extract")),
+        Pass("overview", _plain("overview")),
+        Pass("parties", _plain("parties")),
+        Pass("roster", _plain("roster")),
+        Pass("positions", _plain("positions"), needs_parties=True),
+        Pass("dates", _plain("dates")),
+        Pass("timeline", _plain("timeline")),
+        Pass("disputes", _plain("disputes"), needs_parties=True),
+        Pass("statements", _statements, needs_parties=True),
+        Pass("statement", _statement, needs_parties=True),
+        Pass("cast", _cast),
+        Pass("attributed", _attributed, needs_parties=True),
+    ]
+}
+
+
+def checklists(article: str) -> dict[str, Any]:
+    """Template variables every pass may use: what code found for the model to choose from."""
+    from summarize.checklists import candidate_names, date_words
+
+    return {"candidates": candidate_names(article), "date_words": date_words(article),
+            "sentences": statement_sentences(article)}
+
+
+__all__ = ["PASSES", "CastDraft", "Pass", "PassContext", "checklists"]

@@ -1,0 +1,145 @@
+"""The reading layer: spaCy reads the article, so the model is asked only for judgement.
+
+:func:`read_article` gives one :class:`~summarize.core.reading.Reading` per text: the one
+sentence segmentation that grounding, chunking and the statement list share; the party
+candidates from named entities; and the attributed statements. English text goes through
+the English pipeline; text in another language through the documented fallback (a rule
+sentencizer and capitalised names, no attributions), since no multilingual parser ships
+with the project.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from summarize.core.reading import Candidate, Reading
+from summarize.inputs import junk_spans
+
+#: Texts longer than this are split into sentences by the rule sentencizer only: a full
+#: parse of a book-length text would cost minutes and chunking needs only the sentences.
+MAX_PARSE_CHARS = 60_000
+#: Share of English function words below which a text is not read as English.
+MIN_ENGLISH_SHARE = 0.18
+
+
+def read_article(text: str) -> Reading:
+    """Sentences, party candidates and attributed statements of ``text`` (cached)."""
+    return _read(text)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence of ``text``, trailing whitespace excluded."""
+    if len(text) > MAX_PARSE_CHARS:
+        return _rule_sentences(text)
+    return list(_read(text).sentences)
+
+
+@lru_cache(maxsize=16)
+def _read(text: str) -> Reading:
+    from summarize.reading import nlp
+
+    if not looks_english(text) or len(text) > MAX_PARSE_CHARS:
+        return _fallback(text)
+    from summarize.reading.attribution import attribute
+    from summarize.reading.entities import find_mentions, group_mentions, resolve_affiliations
+
+    doc = nlp.english()(text)
+    skip = junk_spans(text)
+    candidates = group_mentions(find_mentions(doc, skip))
+    resolve_affiliations(candidates)
+    owner = _token_owner(doc, candidates)
+    attributions = attribute(doc, candidates, owner, skip)
+    return Reading(language="en", sentences=_spans(text, doc.sents), candidates=candidates,
+                   attributions=attributions)
+
+
+def looks_english(text: str) -> bool:
+    """True when enough of the words are English function words ("the", "of", "said")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = [w.strip(".,;:!?\"'“”‘’()").casefold() for w in text.split()[:2000]]
+    words = [w for w in words if w.isalpha()]
+    if not words:
+        return False
+    return sum(w in STOP_WORDS for w in words) / len(words) >= MIN_ENGLISH_SHARE
+
+
+def _fallback(text: str) -> Reading:
+    """Sentences by rule and candidates from capitalised names, for non-English text."""
+    from summarize.checklists import candidate_groups
+
+    candidates = [Candidate(name=g.name, label="unknown", role=g.role,
+                            forms=[f for f in g.forms if f != g.name])
+                  for g in candidate_groups(text)]
+    return Reading(language="xx", sentences=_rule_sentences(text), candidates=candidates)
+
+
+def rule_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences by the rule sentencizer alone (any language, no parse)."""
+    return list(_rule_sentences(text))
+
+
+@lru_cache(maxsize=4)
+def _rule_sentences(text: str) -> list[tuple[int, int]]:
+    from summarize.reading import nlp
+
+    return _spans(text, nlp.sentencizer()(text).sents)
+
+
+#: A sentence does not end after a title's abbreviation or an initial ("Mr. Smith", "J. Doe").
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Rev|No|Nos)|\b[A-Z])\.$")
+
+
+def _spans(text: str, sents) -> list[tuple[int, int]]:
+    """Sentence spans without surrounding whitespace; a sentence never crosses a line break
+    (a headline, a dateline or a caption is a sentence of its own) and never ends after an
+    abbreviation such as "Mr." (the parser splits there on odd text)."""
+    spans = _raw_spans(text, sents)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if (merged and _ABBREVIATION_END.search(text[merged[-1][0]:merged[-1][1]])
+                and "\n" not in text[merged[-1][1]:start]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _raw_spans(text: str, sents) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for sent in sents:
+        start, end = sent.start_char, sent.end_char
+        for piece_start, piece_end in _split_paragraphs(text, start, end):
+            while piece_start < piece_end and text[piece_start].isspace():
+                piece_start += 1
+            while piece_end > piece_start and text[piece_end - 1].isspace():
+                piece_end -= 1
+            if piece_end > piece_start:
+                spans.append((piece_start, piece_end))
+    return spans
+
+
+def _split_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    at = start
+    while True:
+        cut = text.find("\n", at, end)
+        if cut < 0:
+            pieces.append((at, end))
+            return pieces
+        pieces.append((at, cut))
+        at = cut + 1
+
+
+def _token_owner(doc, candidates: list[Candidate]) -> dict[int, str]:
+    """Token index -> the candidate whose mention covers the token."""
+    owner: dict[int, str] = {}
+    for candidate in candidates:
+        for start, end in candidate.mentions:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                for token in span:
+                    owner.setdefault(token.i, candidate.name)
+    return owner

@@ -1,0 +1,318 @@
+"""Party candidates from named entities: titles split off by the parse, aliases merged.
+
+Candidates come from the entity recogniser (PERSON, ORG, GPE, NORP), never from a
+capitalisation rule, so a word that opens a sentence ("Finally", "Every") is not a name
+and a nationality adjective ("Dutch") is a form of a party at most, never one by itself.
+Titles and appositions become the role ("Deputy Prime Minister X" -> X, role "Deputy
+Prime Minister"); forms of one actor (surname, acronym, "Ms X", the plural or adjective of a
+group) are merged in code, so the model is asked once per actor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from summarize.core.names import fold_name, fold_text, same_name, split_title
+from summarize.core.reading import Candidate, CandidateLabel
+
+#: spaCy entity labels that can denote a party, and the party kind each suggests.
+ENTITY_LABELS: dict[str, CandidateLabel] = {
+    "PERSON": "person", "ORG": "organization", "GPE": "state", "NORP": "group",
+}
+#: Candidates handed to the model at most, the most mentioned first.
+MAX_CANDIDATES = 24
+_ROLE_DEPS = {"compound", "amod", "nmod", "poss", "npadvmod"}
+_MAX_ROLE_WORDS = 8
+_ACRONYM_SKIP = {"of", "the", "and", "for", "on", "in", "de", "&"}
+
+
+@dataclass
+class Mention:
+    """One entity occurrence: its bare text, where it stands, and what the parse adds."""
+
+    text: str
+    label: CandidateLabel
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    role: str = ""
+    adjective: bool = False
+    affiliations: list[str] = field(default_factory=list)
+
+
+def find_mentions(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
+    """Entity mentions that can denote a party, outside the ``skip`` spans (page junk)."""
+    found: list[Mention] = []
+    for ent in doc.ents:
+        label = ENTITY_LABELS.get(ent.label_)
+        if label is None or any(a <= ent.start_char < b for a, b in skip):
+            continue
+        span = _trimmed(ent)
+        if span is None:
+            continue
+        title, bare = split_title(span.text)
+        if not _is_name(bare):
+            continue
+        role_span = _role_tokens(span)
+        role = title or (role_span.text if role_span is not None else "")
+        mention = Mention(
+            text=bare, label=label, start=span.start_char + span.text.find(bare),
+            end=span.start_char + span.text.find(bare) + len(bare),
+            token_start=span.start, token_end=span.end, role=_clean_role(role),
+            adjective=label == "group" and _is_adjective(span),
+        )
+        if role_span is not None:
+            mention.affiliations = [e.text for e in doc.ents if e.label_ in ENTITY_LABELS
+                                    and role_span.start <= e.start < role_span.end]
+        elif title:
+            mention.affiliations = [title]
+        found.append(mention)
+    found += _proper_noun_runs(doc, skip)
+    return sorted(found, key=lambda m: m.start)
+
+
+def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
+    """Runs of proper nouns the recogniser gave no entity ("Riverton - Mayor Ana Lopez"):
+    the small English model misses names, above all at the start of a text. They are
+    offered with label "unknown", so the model chooses their kind or rejects them."""
+    runs: list[Mention] = []
+    i = 0
+    while i < len(doc):
+        if doc[i].pos_ != "PROPN" or doc[i].ent_type_ or not doc[i].text[:1].isupper():
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and (
+                doc[j].text[:1].isupper()):
+            j += 1
+        span = doc[i:j]
+        i = j
+        if any(a <= span.start_char < b for a, b in skip):
+            continue
+        title, bare = split_title(span.text)
+        if not _is_name(bare) or (bare.isupper() and len(bare) > 6):
+            continue
+        start = span.start_char + span.text.find(bare)
+        runs.append(Mention(text=bare, label="unknown", start=start, end=start + len(bare),
+                            token_start=span.start, token_end=span.end, role=_clean_role(title)))
+    return runs
+
+
+def group_mentions(mentions: list[Mention], limit: int = MAX_CANDIDATES) -> list[Candidate]:
+    """Mentions merged into candidates (one per actor), the most mentioned first."""
+    groups: list[list[Mention]] = []
+    adjectives: list[Mention] = []
+    for mention in mentions:
+        if mention.adjective:
+            adjectives.append(mention)
+            continue
+        home = next((g for g in groups if any(_same_actor(mention, m) for m in g)), None)
+        if home is None:
+            groups.append([mention])
+        else:
+            home.append(mention)
+    # A group named in the plural ("Republicans") joins the organisation it stands for
+    # ("Republican Party"); an adjective ("Russian") is a form of the party it derives from.
+    merged: list[list[Mention]] = []
+    for group in groups:
+        home = next((g for g in merged if _derived(group, g)), None)
+        if home is None:
+            merged.append(group)
+        else:
+            home.extend(group)
+    for adjective in adjectives:
+        home = next((g for g in merged if _derived([adjective], g)), None)
+        if home is not None:
+            home.append(adjective)
+    candidates = [_candidate(g) for g in merged]
+    ranked = sorted(range(len(candidates)),
+                    key=lambda i: (-len(candidates[i].mentions), candidates[i].mentions[0][0]))
+    return [candidates[i] for i in ranked[:limit]]
+
+
+def resolve_affiliations(candidates: list[Candidate]) -> None:
+    """Turn the raw affiliation texts of each candidate into names of other candidates."""
+    for candidate in candidates:
+        names: list[str] = []
+        for text in candidate.affiliations:
+            for other in candidates:
+                if other is candidate or other.name in names:
+                    continue
+                words = fold_text(text).split()
+                if any(_form_in(fold_text(form), words) for form in other.names):
+                    names.append(other.name)
+        candidate.affiliations = names
+
+
+def candidate_of(name: str, candidates: list[Candidate]) -> Candidate | None:
+    """The candidate a name (or one of its forms) belongs to; an exact fold wins."""
+    folded = fold_name(name)
+    for candidate in candidates:
+        if any(fold_name(n) == folded for n in candidate.names):
+            return candidate
+    return next((c for c in candidates if any(same_name(name, n) for n in c.names)), None)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+def _trimmed(ent: Any) -> Any | None:
+    """The entity without a leading article or a trailing possessive or punctuation."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and (doc[start].pos_ in ("DET", "PUNCT") or doc[start].lower_ == "the"):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].pos_ == "PUNCT"
+                           or doc[end - 1].lower_ in ("'s", "’s")):
+        end -= 1
+    if end <= start:
+        return None
+    return doc[start:end]
+
+
+def _is_name(text: str) -> bool:
+    """A proper name: starts with a capital or a digit-free letter, not one stray capital."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return (len(letters) >= 2 and text[:1].isupper()
+            and not all(w.casefold() in _ACRONYM_SKIP for w in text.split()))
+
+
+def _is_adjective(span: Any) -> bool:
+    """A nationality or group word used as a modifier ("Dutch officials"), not as a noun."""
+    root = span.root
+    return root.tag_ in ("JJ", "JJR", "JJS") or root.dep_ in ("amod", "compound", "nmod") or (
+        root.tag_ == "NNP" and not root.text.endswith("s"))
+
+
+def _role_tokens(span: Any) -> Any | None:
+    """The title before a name ("Deputy Prime Minister" X) or the apposition after it
+    ("X, the White House spokesman"), as a span of the doc."""
+    doc, root = span.doc, span.root
+    lefts = [t for t in root.lefts if t.i < span.start and t.dep_ in _ROLE_DEPS]
+    if lefts:
+        first = min(t.left_edge.i for t in lefts)
+        # a title never reaches back over punctuation ("Beijing, China - Chinese President")
+        for i in range(first, span.start):
+            if doc[i].pos_ == "PUNCT" and doc[i].tag_ != "POS":
+                first = i + 1
+        while first < span.start and doc[first].pos_ in ("DET", "PUNCT"):
+            first += 1
+        if first < span.start and _has_noun(doc[first:span.start]):
+            return doc[first:span.start]
+    for child in root.rights:
+        if child.dep_ == "appos" and child.i >= span.end:
+            first, last = child.left_edge.i, child.right_edge.i + 1
+            while first < last and doc[first].pos_ in ("DET", "PUNCT"):
+                first += 1
+            while last > first and doc[last - 1].pos_ == "PUNCT":
+                last -= 1
+            if (first < last and doc[first].ent_type_ not in ("PERSON",)
+                    and _has_noun(doc[first:last])):
+                return doc[first:last]
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.i < span.start:
+        head = root.head
+        first = head.left_edge.i
+        while first <= head.i and doc[first].pos_ in ("DET", "PUNCT"):
+            first += 1
+        return doc[first:head.i + 1]
+    return None
+
+
+def _has_noun(span: Any) -> bool:
+    return any(t.pos_ in ("NOUN", "PROPN") for t in span)
+
+
+def _clean_role(role: str) -> str:
+    words = role.strip(" ,;:-–—").split()
+    return " ".join(words[:_MAX_ROLE_WORDS]) if words and len(words) <= 2 * _MAX_ROLE_WORDS else ""
+
+
+def _acronym(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w.casefold() not in _ACRONYM_SKIP
+                   and w[:1].isupper()).upper()
+
+
+def _letters(name: str) -> str:
+    return "".join(ch for ch in name if ch.isalpha())
+
+
+def _same_actor(a: Mention, b: Mention) -> bool:
+    """Two mentions of one actor: people by name and surname, others by folded name or
+    acronym ("European Union" / "EU", "United States" / "U.S.")."""
+    if {a.label, b.label} <= {"person", "unknown"}:
+        return same_name(a.text, b.text)
+    if (a.label == "person") != (b.label == "person"):
+        # the recogniser sometimes labels a bare surname ORG: it joins the person
+        person, other = (a, b) if a.label == "person" else (b, a)
+        return (len(other.text.split()) == 1 and len(person.text.split()) > 1
+                and same_name(person.text, other.text))
+    if fold_name(a.text) == fold_name(b.text) and fold_name(a.text):
+        return True
+    if a.label == "person" or b.label == "person":
+        return False
+    for short, long in ((a.text, b.text), (b.text, a.text)):
+        letters = _letters(short)
+        if (2 <= len(letters) <= 6 and letters.isupper() and len(long.split()) >= 2
+                and _acronym(long) == letters):
+            return True
+    return False
+
+
+def _derived(group: list[Mention], home: list[Mention]) -> bool:
+    """A plural or adjective form ("Republicans", "Russian") of a name in ``home``."""
+    if any(m.label == "person" for m in home) or any(m.label == "person" for m in group):
+        return False
+    for m in group:
+        for h in home:
+            x, y = fold_text(m.text), fold_text(h.text)
+            if x == y:
+                continue
+            # compare the form word by word with the name's first word: "Republican Party"
+            x_word, y_word = x.split()[0] if x else "", y.split()[0] if y else ""
+            if len(x.split()) > 1 and len(y.split()) > 1:
+                continue
+            common = _common_prefix(x_word, y_word)
+            if common >= 4 and common >= 0.55 * min(len(x_word), len(y_word)):
+                return True
+    return False
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _form_in(form: str, words: list[str]) -> bool:
+    parts = form.split()
+    if not parts:
+        return False
+    if any(words[i : i + len(parts)] == parts for i in range(len(words) - len(parts) + 1)):
+        return True
+    # an adjective in a role ("Hungarian Foreign Minister") names the state it derives from
+    return len(parts) == 1 and any(
+        w != parts[0] and _common_prefix(w, parts[0]) >= 4
+        and _common_prefix(w, parts[0]) >= 0.55 * min(len(w), len(parts[0])) for w in words)
+
+
+def _candidate(group: list[Mention]) -> Candidate:
+    nouns = [m for m in group if not m.adjective] or group
+    votes: dict[CandidateLabel, int] = {}
+    for m in nouns:
+        # a recognised entity outvotes the parser's proper-noun runs
+        weight = (2 if len(m.text.split()) > 1 else 1) * (1 if m.label == "unknown" else 3)
+        votes[m.label] = votes.get(m.label, 0) + weight
+    label = max(votes, key=lambda k: votes[k])
+    # a state or organisation is named by its proper name, not by its people ("Hungarians")
+    named = [m for m in nouns if m.label == label] or nouns
+    name = max((m.text for m in named), key=lambda t: (len(fold_name(t).split()), len(t)))
+    role = next((m.role for m in sorted(nouns, key=lambda m: -len(m.role)) if m.role), "")
+    forms = list(dict.fromkeys(m.text for m in group if fold_text(m.text) != fold_text(name)))
+    return Candidate(
+        name=name, label=label, role=role, forms=forms,
+        mentions=sorted((m.start, m.end) for m in group),
+        affiliations=list(dict.fromkeys(a for m in group for a in m.affiliations)),
+    )
