@@ -82,16 +82,45 @@ _TITLE_WORDS = _TITLES | {
     "japanese", "indian", "brazilian", "turkish", "israeli", "iranian", "commission",
     "national", "security", "council", "former", "acting", "top", "chief", "head",
     "spokesperson", "ambassador", "envoy", "official", "dictator", "mr.", "mrs.", "dr.",
+    # ordinary English titles of office and rank (no article's names)
+    "councillor", "councilor", "councilman", "councilwoman", "shadow", "home", "interior",
+    "finance", "defence", "defense", "justice", "health", "trade", "attorney", "executive",
+    "officer", "director", "commissioner", "judge", "lieutenant", "colonel", "captain",
+    "sergeant", "major", "inspector", "detective", "professor", "prof", "prof.", "bishop",
+    "cardinal", "archbishop", "rabbi", "imam", "congressman", "congresswoman",
+    "representative", "lord", "lady", "baroness", "baron", "dame", "mp", "mep", "ceo",
+    "economy", "education", "energy", "labour", "labor", "transport", "environment",
+    "agriculture", "culture", "industry", "treasury", "opposition", "party", "deputy",
+    "assistant", "associate", "managing", "founder", "co-founder", "president-elect",
+    "speaker", "whip", "sheriff", "marshal", "admiral", "general", "superintendent",
 }
 
 
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "mr.", "mrs.", "ms.", "dr."}
 _PERSON_TITLES = _HONORIFICS | {
+    "councillor", "councilor", "councilman", "councilwoman", "commissioner", "judge",
+    "professor", "bishop", "cardinal", "archbishop", "rabbi", "imam", "congressman",
+    "congresswoman", "representative", "lord", "lady", "dame", "sheriff", "detective",
+    "inspector", "captain", "colonel", "lieutenant", "sergeant", "admiral", "director",
+    "officer", "executive", "ceo", "chief", "speaker",
     "president", "minister", "premier", "chancellor", "king", "queen", "pope", "senator",
     "governor", "secretary", "spokesman", "spokeswoman", "spokesperson", "leader", "dictator",
     "ambassador", "envoy", "chairman", "chairwoman", "mayor",
 }
 _PARTICLES = {"von", "van", "der", "de", "da", "del", "la", "le", "bin", "al", "el"}
+
+
+def is_person_title(title: str) -> bool:
+    """True when a title can only belong to a person ("President", "Mr.", "Chief Executive")."""
+    words = title.casefold().strip(",. ").split()
+    return bool(words) and words[-1].strip(",.") in _PERSON_TITLES
+
+
+def is_title_only(name: str) -> bool:
+    """True for a title with no name ("President", "Chief Executive", "Home Secretary")."""
+    words = [w.casefold().strip(",.") for w in name.split()]
+    return bool(words) and all(w in _TITLE_WORDS | _HONORIFICS | _PARTICLES | {"of", "the"}
+                               for w in words)
 
 
 def split_title(name: str) -> tuple[str, str]:

@@ -13,7 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from summarize.core.names import fold_name, fold_text, same_name, split_title
+from summarize.core.names import (
+    fold_name,
+    fold_text,
+    is_person_title,
+    is_title_only,
+    same_name,
+    split_title,
+)
 from summarize.core.reading import Candidate, CandidateLabel
 
 #: spaCy entity labels that can denote a party, and the party kind each suggests.
@@ -57,6 +64,8 @@ def find_mentions(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
             continue
         role_span = _role_tokens(span)
         role = title or (role_span.text if role_span is not None else "")
+        if is_person_title(role) and len(bare.split()) > 1:
+            label = "person"  # "President Amara Diallo", even when the recogniser said ORG
         mention = Mention(
             text=bare, label=label, start=span.start_char + span.text.find(bare),
             end=span.start_char + span.text.find(bare) + len(bare),
@@ -171,17 +180,18 @@ def _trimmed(ent: Any) -> Any | None:
 
 
 def _is_name(text: str) -> bool:
-    """A proper name: starts with a capital or a digit-free letter, not one stray capital."""
+    """A proper name: capitalised, more than one stray letter, not a bare title."""
     letters = [ch for ch in text if ch.isalpha()]
-    return (len(letters) >= 2 and text[:1].isupper()
+    return (len(letters) >= 2 and text[:1].isupper() and not is_title_only(text)
             and not all(w.casefold() in _ACRONYM_SKIP for w in text.split()))
 
 
 def _is_adjective(span: Any) -> bool:
     """A nationality or group word used as a modifier ("Dutch officials"), not as a noun."""
     root = span.root
+    # a single nationality word without a plural ("Japanese", "Dutch") names no group
     return root.tag_ in ("JJ", "JJR", "JJS") or root.dep_ in ("amod", "compound", "nmod") or (
-        root.tag_ == "NNP" and not root.text.endswith("s"))
+        len(span) == 1 and not root.text.endswith("s"))
 
 
 def _role_tokens(span: Any) -> Any | None:
@@ -307,7 +317,7 @@ def _candidate(group: list[Mention]) -> Candidate:
         votes[m.label] = votes.get(m.label, 0) + weight
     label = max(votes, key=lambda k: votes[k])
     # a state or organisation is named by its proper name, not by its people ("Hungarians")
-    named = [m for m in nouns if m.label == label] or nouns
+    named = [m for m in nouns if m.label in (label, "unknown")] or nouns
     name = max((m.text for m in named), key=lambda t: (len(fold_name(t).split()), len(t)))
     role = next((m.role for m in sorted(nouns, key=lambda m: -len(m.role)) if m.role), "")
     forms = list(dict.fromkeys(m.text for m in group if fold_text(m.text) != fold_text(name)))
