@@ -363,3 +363,22 @@ def test_resolve_in_text_takes_the_texts_year_for_same_year_and_flags_unplaceabl
         "2022-09", True)
     assert resolve_in_text("today", text, 0, None, None) == (None, False)
     assert resolve_in_text("today", text, 0, dt.date(2024, 3, 6), None)[1] is True
+
+
+def test_a_year_that_only_bounds_a_plan_never_dates_a_yearless_day() -> None:
+    """"The plan runs to 2030" says nothing about which year "Oct. 17" was."""
+    from summarize.dates import context_year, resolve_in_text
+
+    text = "Ministers met on Oct. 17. The plan runs to 2030 and costs 2025 million."
+    assert context_year(text, text.find("Oct")) is None
+    value, _ = resolve_in_text("Oct. 17", text, text.find("Oct"), None, None)
+    assert value is None or not value.startswith("2030")
+    dated = "In March 2023 the court acted. Ministers met on Oct. 17. The plan runs to 2030."
+    assert resolve_in_text("Oct. 17", dated, dated.find("Oct"), None, None)[0] == "2023-10-17"
+
+
+def test_a_date_line_behind_dashes_gives_the_publication_date() -> None:
+    from summarize.dates import find_publication_date
+
+    text = "-- Strike nears\n-- By Jo Bloggs\n-- Sun May 23, 2010 2:35pm EDT\n\nBody."
+    assert find_publication_date(text) == dt.date(2010, 5, 23)

@@ -16,9 +16,11 @@ _TITLES = {
     "mr", "mrs", "ms", "dr", "sir", "president", "prime", "minister", "premier", "chancellor",
     "chairman", "chairwoman", "secretary", "general", "leader", "king", "queen", "prince",
     "pope", "sen", "senator", "rep", "gov", "governor", "vice", "foreign", "state", "deputy",
-    "chinese", "russian", "hungarian", "us", "u.s.", "the", "spokesman", "spokeswoman",
-    "mayor",
+    "us", "u.s.", "uk", "u.k.", "eu", "the", "spokesman", "spokeswoman", "mayor",
 }
+# A nationality or regional adjective ("Hungarian", "Chinese", "Turkish", "Israeli"): by
+# its form, not from a list, so a nationality no article so far used is one too.
+_DEMONYM = re.compile(r"^[a-z]+(?:ian|ean|ese|ish|an|ic|i)$")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -78,8 +80,7 @@ def _token_match(x: str, y: str) -> bool:
 
 # Words that open a title in front of a name ("Hungarian Prime Minister Viktor Orban").
 _TITLE_WORDS = _TITLES | {
-    "american", "british", "french", "german", "ukrainian", "european", "italian", "polish",
-    "japanese", "indian", "brazilian", "turkish", "israeli", "iranian", "commission",
+    "french", "dutch", "greek", "swiss", "thai", "welsh", "commission",
     "national", "security", "council", "former", "acting", "top", "chief", "head",
     "spokesperson", "ambassador", "envoy", "official", "dictator", "mr.", "mrs.", "dr.",
     # ordinary English titles of office and rank (no article's names)
@@ -110,6 +111,11 @@ _PERSON_TITLES = _HONORIFICS | {
 _PARTICLES = {"von", "van", "der", "de", "da", "del", "la", "le", "bin", "al", "el"}
 
 
+def _title_word(word: str) -> bool:
+    folded = word.casefold().strip(",")
+    return folded in _TITLE_WORDS | _HONORIFICS or bool(_DEMONYM.match(folded))
+
+
 def is_person_title(title: str) -> bool:
     """True when a title can only belong to a person ("President", "Mr.", "Chief Executive")."""
     words = title.casefold().strip(",. ").split()
@@ -136,7 +142,10 @@ def split_title(name: str) -> tuple[str, str]:
     words = name.split()
     for cut in range(len(words) - 1, 0, -1):
         head, rest = words[:cut], words[cut:]
-        if not all(w.casefold().strip(",") in _TITLE_WORDS | _HONORIFICS for w in head):
+        # a nationality may open a title ("Hungarian Prime Minister") but never end one, so
+        # "Brian Adam Smith" keeps its first name
+        if not all(_title_word(w) for w in head) or not (
+                head[-1].casefold().strip(",") in _TITLE_WORDS | _HONORIFICS):
             continue
         if not all(w[:1].isupper() or w in _PARTICLES for w in rest):
             continue
