@@ -362,6 +362,10 @@ JUNK_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("byline", re.compile(
         r"by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*(?:,|and|&)\s*"
         r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}){0,3}", re.I), "line"),
+    # A wire service's credit line: "(Reporting by Jo Doe; Editing by Ann Roe)".
+    ("wire credits", re.compile(
+        r"\(?(?:additional )?(?:reporting|writing|editing|compiled|graphics) by\b.*", re.I),
+        "tail"),
     # Photo credits at the end of a caption: "... negotiations. © IMAGO / Xinhua".
     ("photo credit", re.compile(
         r"(?:©|\(c\)|(?:photo|image|picture)(?: credit)?:|credit:)\s*(?:[^\s]+[ \t]*){1,8}$",

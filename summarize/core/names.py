@@ -93,7 +93,8 @@ _TITLE_WORDS = _TITLES | {
     "economy", "education", "energy", "labour", "labor", "transport", "environment",
     "agriculture", "culture", "industry", "treasury", "opposition", "party", "deputy",
     "assistant", "associate", "managing", "founder", "co-founder", "president-elect",
-    "speaker", "whip", "sheriff", "marshal", "admiral", "general", "superintendent",
+    "speaker", "whip", "sheriff", "marshal", "admiral", "superintendent", "adviser",
+    "advisor", "political", "reverend", "honour", "honor", "his", "her",
 }
 
 
@@ -144,8 +145,8 @@ def split_title(name: str) -> tuple[str, str]:
         head, rest = words[:cut], words[cut:]
         # a nationality may open a title ("Hungarian Prime Minister") but never end one, so
         # "Brian Adam Smith" keeps its first name
-        if not all(_title_word(w) for w in head) or not (
-                head[-1].casefold().strip(",") in _TITLE_WORDS | _HONORIFICS):
+        last = head[-1].casefold().strip(",")
+        if not all(_title_word(w) for w in head) or last not in _TITLE_WORDS | _HONORIFICS:
             continue
         if not all(w[:1].isupper() or w in _PARTICLES for w in rest):
             continue

@@ -10,6 +10,7 @@ group) are merged in code, so the model is asked once per actor.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from summarize.core.names import (
     split_title,
 )
 from summarize.core.reading import Candidate, CandidateLabel
+from summarize.dates import find_date_mentions
 
 #: spaCy entity labels that can denote a party, and the party kind each suggests.
 ENTITY_LABELS: dict[str, CandidateLabel] = {
@@ -46,18 +48,28 @@ class Mention:
     token_end: int
     role: str = ""
     adjective: bool = False
+    opens_sentence: bool = False
     affiliations: list[str] = field(default_factory=list)
 
 
 def find_mentions(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
-    """Entity mentions that can denote a party, outside the ``skip`` spans (page junk)."""
+    """Entity mentions that can denote a party, outside the ``skip`` spans (page junk).
+
+    Also left out: mentions in a title-case line (a headline: every party it names is named
+    again in the body, and the recogniser misreads title case), inside a date ("Thu Jul
+    26"), across a line break, a dateline's capitalised city ("LONDON"), a ticker
+    ("BAY.L").
+    """
+    skip = skip + _title_case_lines(doc.text) + [(a, b) for a, b, _ in find_date_mentions(
+        doc.text)]
     found: list[Mention] = []
     for ent in doc.ents:
         label = ENTITY_LABELS.get(ent.label_)
-        if label is None or any(a <= ent.start_char < b for a, b in skip):
+        if label is None or _skipped(ent.start_char, ent.end_char, skip):
             continue
         span = _trimmed(ent)
-        if span is None:
+        if span is None or "\n" in span.text or _TICKER.match(span.text) or (
+                label == "state" and span.text.isupper() and len(span.text) > 3):
             continue
         title, bare = split_title(span.text)
         if not _is_name(bare):
@@ -98,14 +110,17 @@ def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
             j += 1
         span = doc[i:j]
         i = j
-        if any(a <= span.start_char < b for a, b in skip):
+        if _skipped(span.start_char, span.end_char, skip) or "\n" in span.text or _TICKER.match(
+                span.text) or (span.text.isupper() and len(span.text) > 3):
             continue
         title, bare = split_title(span.text)
         if not _is_name(bare) or (bare.isupper() and len(bare) > 6):
             continue
         start = span.start_char + span.text.find(bare)
+        first = next((t.i for t in span.sent if not t.is_punct and not t.is_space), span.start)
         runs.append(Mention(text=bare, label="unknown", start=start, end=start + len(bare),
-                            token_start=span.start, token_end=span.end, role=_clean_role(title)))
+                            token_start=span.start, token_end=span.end, role=_clean_role(title),
+                            opens_sentence=span.start == first))
     return runs
 
 
@@ -135,7 +150,14 @@ def group_mentions(mentions: list[Mention], limit: int = MAX_CANDIDATES) -> list
         home = next((g for g in merged if _derived([adjective], g)), None)
         if home is not None:
             home.append(adjective)
-    candidates = [_candidate(g) for g in merged]
+    # A lone capitalised word the parser took for a name only where it opens a sentence
+    # ("Voters", "Sentencing") is an ordinary word.
+    merged = [g for g in merged if not all(m.label == "unknown" and m.opens_sentence
+                                           and len(m.text.split()) == 1 for m in g)]
+    candidates: list[Candidate] = []
+    for candidate in map(_candidate, merged):  # names are keys of the cast answer: unique
+        if all(fold_text(c.name) != fold_text(candidate.name) for c in candidates):
+            candidates.append(candidate)
     ranked = sorted(range(len(candidates)),
                     key=lambda i: (-len(candidates[i].mentions), candidates[i].mentions[0][0]))
     return [candidates[i] for i in ranked[:limit]]
@@ -165,6 +187,25 @@ def candidate_of(name: str, candidates: list[Candidate]) -> Candidate | None:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+_TICKER = re.compile(r"^[A-Z0-9]{1,6}\.[A-Z]{1,2}$")
+
+
+def _skipped(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < end and start < b for a, b in spans)
+
+
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
+    """Lines written in title case ("Kerry: Syrian Cease-fire Agreement Near"): headlines."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for line in text.splitlines(keepends=True):
+        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
+        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words):
+            spans.append((at, at + len(line)))
+        at += len(line)
+    return spans
+
+
 def _trimmed(ent: Any) -> Any | None:
     """The entity without a leading article or a trailing possessive or punctuation."""
     start, end = ent.start, ent.end
@@ -249,6 +290,8 @@ def _letters(name: str) -> str:
 def _same_actor(a: Mention, b: Mention) -> bool:
     """Two mentions of one actor: people by name and surname, others by folded name or
     acronym ("European Union" / "EU", "United States" / "U.S.")."""
+    if fold_name(a.text) == fold_name(b.text) and fold_name(a.text):
+        return True  # one spelling, whatever label the recogniser gave each time
     if {a.label, b.label} <= {"person", "unknown"}:
         return same_name(a.text, b.text)
     if (a.label == "person") != (b.label == "person"):
