@@ -118,6 +118,10 @@ def test_no_candidate_of_a_dev_article_is_not_a_name(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     for candidate in read_article(text).candidates:
         name = candidate.name
+        if candidate.label == "group" and not name[:1].isupper():
+            # a group named only by the plural noun that speaks ("energy experts said")
+            assert name.split()[-1].endswith("s") and text[slice(*candidate.mentions[0])] == name
+            continue
         assert name[:1].isupper() or name[:1].isdigit(), name
         assert fold_text(name) not in {"finally", "more", "every", "four", "delivery",
                                        "editorial", "dutch", "french", "the", "but"}, name

@@ -22,6 +22,7 @@ say tell state add note explain write announce claim insist argue warn stress em
 emphasize deny confirm acknowledge admit declare comment reply respond suggest predict vow
 pledge promise threaten believe think hope fear complain report reiterate assert maintain
 describe express mention recall signal indicate estimate expect caution contend testify
+opine allege recommend propose request complain plan intend vote
 """.split())
 #: Verbs that set the speaker for or against someone or something (the object is the target).
 TARGETED_VERBS = frozenset("""
@@ -59,6 +60,7 @@ def attribute(doc: Any, candidates: list[Candidate], token_owner: dict[int, str]
     ``token_owner`` maps a token index to the candidate whose mention covers it.
     """
     by_name = {c.name: c for c in candidates}
+    subjects = _subject_mentions(doc, token_owner)
     found: list[Attribution] = []
     for sent in doc.sents:
         if any(a <= sent.start_char < b for a, b in skip) or len(sent) < 5:
@@ -73,7 +75,9 @@ def attribute(doc: Any, candidates: list[Candidate], token_owner: dict[int, str]
             if _inside_quotes(token, sent):
                 continue  # "we will fight", said inside a quote: the speaker is outside
             who, resolved = _resolve(speaker_token, candidates, token_owner, by_name,
-                                     _quoted_spans(sent))
+                                     _quoted_spans(sent), subjects)
+            if who is None and mode != "according":
+                who = _speaking_group(speaker_token, candidates, token_owner, by_name)
             if who is not None and speaker is None:
                 speaker = (who, token.lemma_.lower(), mode, resolved)
             if target is None and token.lemma_.lower() in TARGETED_VERBS:
@@ -90,7 +94,36 @@ def attribute(doc: Any, candidates: list[Candidate], token_owner: dict[int, str]
         found.append(Attribution(start=sent.start_char, end=sent.end_char, speaker=who,
                                  target=target, cue=cue_word, mode=mode, resolved=resolved))
         by_name[who].speaks += 1
-    return found
+    found += _quoted_continuations(doc, found, skip)
+    return sorted(found, key=lambda a: a.start)
+
+
+def _quoted_continuations(doc: Any, found: list[Attribution],
+                          skip: list[tuple[int, int]]) -> list[Attribution]:
+    """Sentences of a quotation with no reporting verb of their own ("We call on him to
+    return to talks.") belong to whoever the same paragraph says is speaking."""
+    text = doc.text
+    attributed = {a.start for a in found}
+    extra: list[Attribution] = []
+    for sent in doc.sents:
+        start = sent.start_char
+        if start in attributed or len(sent) < 5 or any(a <= start < b for a, b in skip):
+            continue
+        if text[start] not in _QUOTE_MARKS:
+            continue
+        paragraph = (text.rfind("\n", 0, start) + 1, _end_of_line(text, sent.end_char))
+        owners = {a.speaker for a in found if paragraph[0] <= a.start < paragraph[1]
+                  and a.mode != "according"}
+        if len(owners) == 1:  # one speaker in the paragraph: the quotation is theirs
+            owner = next(a for a in found if a.speaker in owners)
+            extra.append(Attribution(start=start, end=sent.end_char, speaker=owner.speaker,
+                                     cue="quote", mode="speech", resolved=True))
+    return extra
+
+
+def _end_of_line(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
 
 
 def allied(a: Candidate, b: Candidate) -> bool:
@@ -153,9 +186,42 @@ def _subject(token: Any) -> Any | None:
     return None
 
 
+def _subject_mentions(doc: Any, owner: dict[int, str]) -> list[tuple[int, str]]:
+    """(offset, candidate) of every candidate mention that is a clause's subject: a
+    pronoun ("he said") refers to the last person who was the subject of a sentence before
+    it rather than to one named in passing."""
+    return [(t.idx, owner[t.i]) for t in doc if t.i in owner and t.dep_ in _SUBJECTS]
+
+
+def _speaking_group(token: Any, candidates: list[Candidate], owner: dict[int, str],
+                    by_name: dict[str, Candidate]) -> str | None:
+    """A group the article names only by a plural noun ("Analysts said", "retired generals
+    urged"): it becomes a candidate of its own, named with the article's words."""
+    if token.tag_ not in ("NNS",) or token.pos_ != "NOUN" or any(
+            t.i in owner for t in token.subtree):
+        return None
+    words = [t for t in token.subtree if t.i <= token.i or t.dep_ in ("conj", "cc", "amod")
+             or t.head.dep_ == "conj"]
+    while words and words[0].pos_ in ("DET", "PUNCT", "NUM") or words and words[0].lower_ in (
+            "some", "many", "several", "other", "most", "few"):
+        words.pop(0)
+    if not words or len(words) > 6 or any(t.pos_ == "PUNCT" for t in words):
+        return None
+    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+    name = token.doc.text[start:end]
+    if name not in by_name:
+        candidate = Candidate(name=name, label="group", mentions=[(start, end)])
+        candidates.append(candidate)
+        by_name[name] = candidate
+    elif (start, end) not in by_name[name].mentions:
+        by_name[name].mentions.append((start, end))
+    return name
+
+
 def _resolve(token: Any, candidates: list[Candidate], owner: dict[int, str],
              by_name: dict[str, Candidate],
-             quoted: list[tuple[int, int]] | None = None) -> tuple[str | None, bool]:
+             quoted: list[tuple[int, int]] | None = None,
+             subjects: list[tuple[int, str]] | None = None) -> tuple[str | None, bool]:
     """The candidate a subject or object names: itself, one inside its phrase, or the last
     named candidate that fits a pronoun or description. Names inside the ``quoted`` spans
     are the speaker's words ("I came to meet President Xi," he said), never the speaker."""
@@ -170,7 +236,10 @@ def _resolve(token: Any, candidates: list[Candidate], owner: dict[int, str],
         return _last_named(cands, at, fits, quoted)
     if token.pos_ == "PRON":
         if word in _PRONOUNS_PERSON:
-            return _last(candidates, before, lambda c: c.label == "person"), True
+            last_subject = next((name for at, name in reversed(subjects or []) if at < before
+                                 and by_name[name].label == "person"
+                                 and not any(a <= at < b for a, b in quoted)), None)
+            return last_subject or _last(candidates, before, lambda c: c.label == "person"), True
         if word in _PRONOUNS_THING:
             return _last(candidates, before, lambda c: c.label != "person"), True
         if word in _PRONOUNS_PLURAL:
@@ -180,10 +249,12 @@ def _resolve(token: Any, candidates: list[Candidate], owner: dict[int, str],
     lemma = token.lemma_.lower()
     if token.pos_ in ("NOUN", "PROPN") and lemma in PERSON_NOUNS and token.tag_ not in (
             "NNS", "NNPS"):
+        # "the minister said": the last person the article gave that title; an untitled
+        # description ("the official") is nobody named, not whoever was named last
         fitting = _last(candidates, before, lambda c: c.label == "person"
                         and lemma in fold_text(c.role).split())
-        return fitting or _last(candidates, before, lambda c: c.label == "person"), True
-    if token.pos_ in ("NOUN", "PROPN") and (lemma in ORG_NOUNS or lemma in PERSON_NOUNS):
+        return fitting, fitting is not None
+    if token.pos_ in ("NOUN", "PROPN") and lemma in ORG_NOUNS:
         fitting = _last(candidates, before, lambda c: c.label != "person" and (
             lemma in fold_text(" ".join([c.name, c.role])).split()))
         return fitting or _last(candidates, before, lambda c: c.label in (
@@ -201,8 +272,9 @@ def _named_in(token: Any, owner: dict[int, str], by_name: dict[str, Candidate]) 
     if token.i in owner and not _dateline(token):
         return owner[token.i]
     person_word = token.lemma_.lower() in PERSON_NOUNS and token.tag_ not in ("NNS", "NNPS")
-    inside = [owner[t.i] for t in token.subtree if t.i in owner and not _dateline(t)
-              and not (person_word and t.dep_ == "amod")]
+    inside = [owner[t.i] for t in sorted(token.subtree, key=lambda t: t.dep_ == "poss"
+                                         or t.head.dep_ == "poss")
+              if t.i in owner and not _dateline(t) and not (person_word and t.dep_ == "amod")]
     if not inside:
         return None
     people = [n for n in inside if by_name[n].label == "person"]

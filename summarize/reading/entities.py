@@ -312,20 +312,19 @@ def _same_actor(a: Mention, b: Mention) -> bool:
 
 
 def _derived(group: list[Mention], home: list[Mention]) -> bool:
-    """A plural or adjective form ("Republicans", "Russian") of a name in ``home``."""
+    """A plural or adjective form of a one-word name in ``home`` ("Russian" / "Russia",
+    "Republicans" / "Republican", "Chinese" / "China"): one word each, a long common start,
+    lengths close ("Solar" is not a form of "SolarWorld")."""
     if any(m.label == "person" for m in home) or any(m.label == "person" for m in group):
         return False
     for m in group:
         for h in home:
             x, y = fold_text(m.text), fold_text(h.text)
-            if x == y:
+            if x == y or len(x.split()) != 1 or len(y.split()) != 1:
                 continue
-            # compare the form word by word with the name's first word: "Republican Party"
-            x_word, y_word = x.split()[0] if x else "", y.split()[0] if y else ""
-            if len(x.split()) > 1 and len(y.split()) > 1:
-                continue
-            common = _common_prefix(x_word, y_word)
-            if common >= 4 and common >= 0.55 * min(len(x_word), len(y_word)):
+            short, long = sorted((len(x), len(y)))
+            common = _common_prefix(x, y)
+            if common >= 4 and common >= 0.55 * short and short >= 0.6 * long:
                 return True
     return False
 
