@@ -202,8 +202,8 @@ def _speaking_group(token: Any, candidates: list[Candidate], owner: dict[int, st
         return None
     words = [t for t in token.subtree if t.i <= token.i or t.dep_ in ("conj", "cc", "amod")
              or t.head.dep_ == "conj"]
-    while words and words[0].pos_ in ("DET", "PUNCT", "NUM") or words and words[0].lower_ in (
-            "some", "many", "several", "other", "most", "few"):
+    while (words and words[0].pos_ in ("DET", "PUNCT", "NUM")) or (words and words[0].lower_ in (
+            "some", "many", "several", "other", "most", "few")):
         words.pop(0)
     if not words or len(words) > 6 or any(t.pos_ == "PUNCT" for t in words):
         return None
