@@ -34,6 +34,11 @@ def test_same_party(a: str, b: str) -> None:
         ("Ukraine", "Ukrainian children"),
         ("Xi", "Li"),
         ("", "Orban"),
+        # near misses are misses: a different letter is a different name
+        ("Biden", "Baden"),
+        ("Merkel", "Markel"),
+        ("Angela Merkel", "Angela Markel"),
+        ("NATO", "The European nation"),
     ],
 )
 def test_different_parties(a: str, b: str) -> None:
