@@ -106,8 +106,9 @@ def register(subparsers: Any) -> None:
                      help="folder of *.txt articles (default: the built-in seed suite and "
                           "its gold)")
     run.add_argument("--gold", type=Path, metavar="DIR",
-                     help="gold folder (<article stem>.json) for --suite; without it the "
-                          "run is recorded, not scored")
+                     help="gold folder (<article stem>.json) for --suite (default: the suite "
+                          "folder itself when it holds gold beside the articles; else the run "
+                          "is recorded, not scored)")
     run.add_argument("--runs-root", type=Path, default=Path("runs"), metavar="DIR",
                      help="where run directories go (default: ./runs)")
     run.add_argument("--resume", type=Path, metavar="RUN",
@@ -186,8 +187,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise RunStoreError("--gold goes with --suite (the built-in suite has its own gold)")
     err = Console(stderr=True)
     if args.suite is not None and args.gold is None and args.resume is None:
-        err.print("[yellow]note:[/] no --gold: predictions are recorded but not scored",
-                  soft_wrap=True)
+        if any(p.with_suffix(".json").is_file() for p in Path(args.suite).glob("*.txt")):
+            args.gold = args.suite  # the documented layout: <id>.txt beside its <id>.json
+        else:
+            err.print("[yellow]note:[/] no --gold: predictions are recorded but not scored",
+                      soft_wrap=True)
     dirs = run_suite(
         args.model, args.prompt or [None], suite_dir=args.suite, gold_dir=args.gold,
         repeats=args.repeats, runs_root=args.runs_root, resume=args.resume,

@@ -125,8 +125,12 @@ def candidate_groups(article: str, limit: int = MAX_CAST) -> list[NameGroup]:
 
 
 def date_words(article: str) -> list[str]:
-    """The date words code finds in the article, once each: the dates pass's checklist."""
-    return list(dict.fromkeys(words for _, _, words in date_rules.find_date_mentions(article)))
+    """The date words code finds in the article, once each: the dates pass's checklist.
+    The publication date line is left out: it gives `published`, not a date of the story."""
+    line = date_rules.find_publication_line(article)
+    return list(dict.fromkeys(
+        words for start, end, words in date_rules.find_date_mentions(article)
+        if line is None or not (start < line[2] and line[1] < end)))
 
 
 # Verbs and phrases with which news reports what a party says, wants or opposes. Matched at

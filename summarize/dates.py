@@ -479,7 +479,8 @@ _P_FULL = (
     r"|(?P<sa>\d{1,2})/(?P<sb>\d{1,2})/(?P<sy>\d{4})(?!\d)))"
 )
 _P_LABEL = re.compile(
-    r"\b(?:date|dated|published|posted|first published|publication date)(?:\s+on)?"
+    r"(?<![a-z])(?:date|dated|published|posted|post_date|first published|publication date)"
+    r"(?:\s+on)?"
     r"\s*[:\-–—]?\s*" + _P_FULL, re.IGNORECASE)
 _P_UPDATED = re.compile(
     r"\b(?:updated|last updated|last modified)(?:\s+on)?\s*[:\-–—]?\s*" + _P_FULL, re.IGNORECASE)
@@ -491,6 +492,13 @@ _P_DATELINE = re.compile(
 
 
 def find_publication_date(text: str) -> dt.date | None:
+    """The publication date an article states at its top, or None (see
+    :func:`find_publication_line`)."""
+    found = find_publication_line(text)
+    return found[0] if found else None
+
+
+def find_publication_line(text: str) -> tuple[dt.date, int, int] | None:
     """The publication date an article states at its top, or None.
 
     Looked for in the first :data:`PUBLICATION_DATE_WINDOW` characters only, in this order:
@@ -508,7 +516,7 @@ def find_publication_date(text: str) -> dt.date | None:
                 break
             date = _publication_match_date(match)
             if date is not None:
-                return date
+                return date, match.start(), match.end()
     return None
 
 
@@ -587,7 +595,7 @@ _PLACEABLE = re.compile(
 
 
 def resolve_in_text(words: str, text: str, position: int, published: dt.date | None,
-                    model_value: str | None) -> tuple[str | None, bool]:
+                    model_value: str | None, *, future: bool = False) -> tuple[str | None, bool]:
     """``(value, placeable)`` of date ``words`` found at ``position`` of ``text``.
 
     With a publication date this is :func:`resolve_date`. Without one, the year comes from
@@ -599,6 +607,6 @@ def resolve_in_text(words: str, text: str, position: int, published: dt.date | N
     if published is None and (not hint or _SAME_YEAR.search(words)):
         year = context_year(text, position)
         hint = str(year) if year else hint
-    value = resolve_date(words, published, model_value=hint)
+    value = resolve_date(words, published, model_value=hint, future=future)
     placeable = value is not None or published is not None or bool(_PLACEABLE.search(words))
     return value, placeable

@@ -26,6 +26,7 @@ from summarize.core.result import DroppedItem
 from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary, Evidence
 from summarize.errors import OutputValidationError
 from summarize.merging import canonical_party_name, merge_parties
+from summarize.reading import speaks_of_future
 from summarize.resolver import align_quote, find_mention, fit_quote_length
 
 Draft = PartyDraft | PositionDraft | DateDraft | DisputeDraft
@@ -140,15 +141,25 @@ def assemble(
                               "polarity": position.polarity, "evidence": [ev]})
 
     date_refs: list[dict[str, Any]] = []
+    dateline = date_rules.find_publication_line(article)
     for i, date in enumerate(draft.dates):
         ev = evidence.get(("dates", i))
         if ev is None:
             drop("dates", date, "neither the quote nor the date words were found")
             continue
+        at = ev.quote.casefold().find(date.text.casefold().strip())
+        words_at = ev.start + max(at, 0)
+        if (dateline is not None and at >= 0 and words_at < dateline[2]
+                and dateline[1] < words_at + len(date.text.strip())):
+            # the date line gives `published`, not a date of the story (the guide)
+            drop("dates", date, "the publication date line is not a date of the story")
+            continue
         # A relative date nothing can place ("on Monday" in an undated article) is kept
-        # with its words and value None, as the annotation guide says.
+        # with its words and value None, as the annotation guide says. Tense decides
+        # between the last and the next such day ("the strike begins on Monday").
         value, _ = date_rules.resolve_in_text(date.text, article, ev.start, published,
-                                              date.value)
+                                              date.value,
+                                              future=speaks_of_future(article, words_at))
         date_refs.append({"value": value, "text": date.text, "event": date.event,
                           "evidence": [ev]})
 

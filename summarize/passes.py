@@ -29,12 +29,12 @@ from summarize.core.draft import (
     cast_shape,
     restrict_party_names,
 )
-from summarize.core.names import split_title
+from summarize.core.names import fold_text, split_title
 from summarize.core.reading import Candidate, Reading
 from summarize.errors import OutputValidationError
 from summarize.ledger import Ledger
 from summarize.prompting import PromptTemplate
-from summarize.reading.attribution import allied
+from summarize.reading.attribution import AGAINST_VERBS, allied
 
 #: Output tokens of one sentence's label: about 40 for a full answer, far less for "none".
 STATEMENT_MAX_TOKENS = 96
@@ -150,7 +150,10 @@ def _cast(ctx: PassContext) -> dict[str, Any]:
     reject a place, an event, a product or a reporter's byline name, but never turn a
     recognised person into a state."""
     candidates = ctx.reading.candidates
-    asked = list(candidates)
+    # a person the parse shows speaking or spoken against is a party without a model token
+    known = {c.name for c in candidates if c.label == "person" and c.speaks}
+    known |= {a.target for a in ctx.reading.attributions if a.target}
+    asked = [c for c in candidates if not (c.label == "person" and c.name in known)]
     kinds: dict[str, str] = {}
     if asked:
         shape = cast_shape([c.name for c in asked],
@@ -160,7 +163,7 @@ def _cast(ctx: PassContext) -> dict[str, Any]:
         kinds = value.model_dump(by_alias=True)
     parties = []
     for c in candidates:
-        kind = kinds.get(c.name)
+        kind = "person" if c.name in known and c.label == "person" else kinds.get(c.name)
         if kind in PARTY_KINDS:
             parties.append(_party(c, kind))
     return {"parties": parties}
@@ -180,7 +183,7 @@ def _attributed(ctx: PassContext) -> dict[str, Any]:
     parties = {p["name"]: p for p in ctx.combined.get("parties", [])}
     reading = ctx.reading
     positions: list[dict[str, Any]] = []
-    statements: list[tuple[str, str | None, Any, str]] = []
+    statements: list[tuple[str, str | None, Any, str, str]] = []
     for attribution in reading.attributions:
         if len(statements) >= MAX_ATTRIBUTED:
             break
@@ -198,7 +201,7 @@ def _attributed(ctx: PassContext) -> dict[str, Any]:
         if label.polarity == "none" or not label.topic.strip():
             continue
         target = _party_name(attribution.target, reading, parties) if attribution.target else None
-        statements.append((speaker, target, label, sentence))
+        statements.append((speaker, target, label, sentence, attribution.cue))
         positions.append({"party": speaker, "topic": label.topic, "stance": label.stance,
                           "polarity": label.polarity, "quote": sentence})
     return {"positions": positions, "disputes": _disputes(statements, reading)}
@@ -220,28 +223,44 @@ def _party_name(name: str | None, reading: Reading,
     return None
 
 
-def _disputes(statements: list[tuple[str, str | None, Any, str]],
+def _disputes(statements: list[tuple[str, str | None, Any, str, str]],
               reading: Reading) -> list[dict[str, Any]]:
+    """Disputes from labelled statements, in code.
+
+    A statement aimed at a named party makes one when the model read it as opposing, or
+    when its verb sets the speaker against the target whatever the wording ("accused",
+    "rejected"); two parties' statements make one when one supports what the other opposes
+    on a topic that shares a content word. Never between allies (a spokesman and his side).
+    """
     disputes: list[dict[str, Any]] = []
     pairs: set[frozenset[str]] = set()
 
-    def add(a: str, b: str, label: Any, quote: str) -> None:
+    def add(a: str, b: str, issue: str, stance: str, quote: str) -> None:
         pair = frozenset((a, b))
         if a == b or pair in pairs or len(disputes) >= MAX_DISPUTES or _allied(a, b, reading):
             return
         pairs.add(pair)
-        disputes.append({"side_a": [a], "side_b": [b], "issue": label.topic,
-                         "description": f"{a}: {label.stance}", "quote": quote})
+        disputes.append({"side_a": [a], "side_b": [b], "issue": issue,
+                         "description": f"{a}: {stance}", "quote": quote})
 
-    for speaker, target, label, quote in statements:
-        if target and label.polarity in ("oppose", "mixed"):
-            add(speaker, target, label, quote)
-    for i, (a, _, la, quote) in enumerate(statements):
-        for b, _, lb, _ in statements[i + 1:]:
-            if {la.polarity, lb.polarity} == {"support", "oppose"} and fuzz.token_set_ratio(
-                    la.topic.casefold(), lb.topic.casefold()) >= SAME_TOPIC:
-                add(a, b, la, quote)
+    for speaker, target, label, quote, cue in statements:
+        if target and (label.polarity in ("oppose", "mixed") or cue in AGAINST_VERBS):
+            add(speaker, target, label.topic, label.stance, quote)
+    for i, (a, _, la, quote, _) in enumerate(statements):
+        for b, _, lb, _, _ in statements[i + 1:]:
+            if {la.polarity, lb.polarity} == {"support", "oppose"} and (
+                    _content_words(la.topic) & _content_words(lb.topic)):
+                add(a, b, f"{la.topic}; {lb.topic}" if fuzz.ratio(la.topic, lb.topic) < 90
+                    else la.topic, la.stance, quote)
     return disputes
+
+
+def _content_words(text: str) -> set[str]:
+    """Lower-case words of a topic that carry meaning (plural "s" dropped)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = {w.rstrip("s") for w in fold_text(text).split() if len(w) > 2}
+    return {w for w in words if w not in STOP_WORDS}
 
 
 def _allied(a: str, b: str, reading: Reading) -> bool:

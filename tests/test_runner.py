@@ -474,3 +474,18 @@ def test_rescore_of_an_unfinished_run_writes_no_aggregate(tmp_path: Path) -> Non
     assert agg.n_records == 2
     assert RunStore.open(run_dir).aggregate is None
     assert RunStore.open(run_dir).missing_keys() == {("a02", 0)}
+
+
+def test_a_suite_with_gold_beside_its_articles_is_scored_without_gold_flag(
+        tmp_path: Path) -> None:
+    """The documented layout (evals/suites/dev/tune): <id>.txt next to <id>.json."""
+    from summarize.cli import main as cli_main
+
+    articles, gold = make_suite(tmp_path, 2)
+    for g in gold.glob("*.json"):
+        shutil.copy(g, articles / g.name)
+    code = cli_main(["eval", "run", "--model", "fake/heuristic", "--suite", str(articles),
+                     "--runs-root", str(tmp_path / "runs"), "--no-progress"])
+    assert code == 0
+    [run_dir] = [d for d in (tmp_path / "runs").iterdir() if (d / "config.json").is_file()]
+    assert all(r.scores is not None for r in records_of(run_dir))

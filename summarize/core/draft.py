@@ -193,8 +193,8 @@ class AttributedLabel(_Draft):
     schedule), so nothing is kept.
     """
 
-    topic: Text(60)
-    stance: Text(90)
+    topic: Text(80)
+    stance: Text(120)
     polarity: Literal["support", "oppose", "neutral", "mixed", "none"]
 
 

@@ -35,18 +35,45 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return list(_read(text).sentences)
 
 
-@lru_cache(maxsize=16)
-def _read(text: str) -> Reading:
+def speaks_of_future(text: str, offset: int) -> bool:
+    """True when the clause around ``offset`` speaks of what is still to come: its verb has
+    "will"/"shall" or is "due/set/expected/scheduled to", or is in the present tense ("the
+    strike begins on Monday"). English text only; False elsewhere."""
+    if not looks_english(text) or len(text) > MAX_PARSE_CHARS:
+        return False
+    doc = _parse(text)
+    token = next((t for t in doc if t.idx <= offset < t.idx + len(t.text) + 1), None)
+    seen = 0
+    while token is not None and token.pos_ not in ("VERB", "AUX") and seen < 6:
+        token, seen = (token.head if token.head is not token else None), seen + 1
+    if token is None:
+        return False
+    words = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+    if words & {"will", "shall", "'ll", "wo"}:
+        return True
+    if token.lower_ == "to" or "to" in words:
+        head = token.head
+        return head.lemma_.lower() in ("due", "set", "expect", "schedule", "plan", "go")
+    return token.tag_ in ("VBZ", "VBP") and not words & {"has", "have", "had", "did", "was"}
+
+
+@lru_cache(maxsize=8)
+def _parse(text: str):
     from summarize.reading import nlp
 
+    return nlp.english()(text)
+
+
+@lru_cache(maxsize=16)
+def _read(text: str) -> Reading:
     if not looks_english(text) or len(text) > MAX_PARSE_CHARS:
         return _fallback(text)
     from summarize.reading.attribution import attribute
     from summarize.reading.entities import find_mentions, group_mentions, resolve_affiliations
 
-    doc = nlp.english()(text)
+    doc = _parse(text)
     skip = junk_spans(text)
-    candidates = group_mentions(find_mentions(doc, skip))
+    candidates = group_mentions(find_mentions(doc, skip), text)
     resolve_affiliations(candidates)
     owner = _token_owner(doc, candidates)
     attributions = attribute(doc, candidates, owner, skip)

@@ -31,6 +31,12 @@ back endorse welcome praise slam attack sue dismiss defend thank congratulate ch
 appeal refuse want seek push protest object decry denounce question concern veto block
 threaten sanction warn fault rebuke lambast berate applaud hail disagree dispute contest
 """.split())
+#: Targeted verbs that set the speaker against the target whatever the stance's wording.
+AGAINST_VERBS = frozenset("""
+accuse criticise criticize condemn blame reject oppose slam attack sue dismiss challenge
+protest object decry denounce question veto block sanction fault rebuke lambast berate
+dispute contest threaten disagree
+""".split())
 #: Nouns that describe a person by role ("the minister said") or an organisation by kind.
 PERSON_NOUNS = frozenset("""
 minister president spokesman spokeswoman spokesperson official leader chief secretary
@@ -44,6 +50,17 @@ company firm ministry government court party union agency group bank department 
 commission committee board administration organisation organization association
 federation authority authorities regulator parliament army military police office
 alliance coalition network broadcaster newspaper channel state country nation bloc
+""".split())
+#: Plural nouns for people who can speak as a group ("analysts said", "voters in Ohio ...").
+PEOPLE_NOUNS = frozenset("""
+analyst expert official observer critic resident voter supporter opponent protester
+protestor demonstrator worker employee member lawmaker legislator politician diplomat
+general leader economist investor shareholder activist campaigner scientist researcher
+doctor teacher student parent farmer citizen challenger witness victim family rebel
+militant fighter soldier police officer minister senator representative delegate
+negotiator mediator prosecutor lawyer attorney judge executive director manager owner
+customer consumer passenger union unionist striker ally partner neighbour neighbor
+authority administrator regulator spokesman spokeswoman spokesperson source insider
 """.split())
 _PRONOUNS_PERSON = {"he", "she", "him", "her"}
 _PRONOUNS_THING = {"it"}
@@ -198,10 +215,21 @@ def _speaking_group(token: Any, candidates: list[Candidate], owner: dict[int, st
     """A group the article names only by a plural noun ("Analysts said", "retired generals
     urged"): it becomes a candidate of its own, named with the article's words."""
     if token.tag_ not in ("NNS",) or token.pos_ != "NOUN" or any(
-            t.i in owner for t in token.subtree):
+            t.i in owner for t in token.subtree) or token.lemma_.lower() not in PEOPLE_NOUNS:
         return None
-    words = [t for t in token.subtree if t.i <= token.i or t.dep_ in ("conj", "cc", "amod")
-             or t.head.dep_ == "conj"]
+    # the noun with its modifiers, coordinated nouns and an "in"/"of" phrase ("voters in
+    # Ohio", "retired generals and senior diplomats"), never a relative clause
+    keep = {token.i}
+    for t in token.subtree:
+        if t.i < token.i or t.dep_ in ("conj", "cc", "amod", "compound") or (
+                t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.i == token.i
+                and t.head.lower_ in ("in", "of", "from")) or (
+                t.dep_ == "prep" and t.head.i == token.i and t.lower_ in ("in", "of", "from")):
+            keep.add(t.i)
+    for t in list(token.subtree):
+        if t.head.i in keep and t.dep_ in ("det", "amod", "compound", "poss") and t.i > token.i:
+            keep.add(t.i)
+    words = [t for t in token.subtree if t.i in keep]
     while (words and words[0].pos_ in ("DET", "PUNCT", "NUM")) or (words and words[0].lower_ in (
             "some", "many", "several", "other", "most", "few")):
         words.pop(0)

@@ -90,8 +90,39 @@ def find_mentions(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
         elif title:
             mention.affiliations = [title]
         found.append(mention)
-    found += _proper_noun_runs(doc, skip)
+    found += _expansions(doc.text, found)
+    named = [(m.start, m.end) for m in found]
+    # proper-noun runs only where no entity stands (not the pieces of a cut long name)
+    found += [m for m in _proper_noun_runs(doc, skip) if not _skipped(m.start, m.end, named)]
     return sorted(found, key=lambda m: m.start)
+
+
+def _expansions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The long form of an acronym given in parentheses ("Universities and Colleges
+    Employers' Association (UCEA)"), as a mention of its own, when the words before the
+    parenthesis spell the acronym: the recogniser often cuts such a long name apart."""
+    found: list[Mention] = []
+    for m in mentions:
+        letters = _letters(m.text)
+        if not (2 <= len(letters) <= 6 and letters.isupper()):
+            continue
+        if text[max(0, m.start - 2):m.start].strip() != "(" or text[m.end:m.end + 1] != ")":
+            continue
+        before = text[max(0, m.start - 160):m.start].rstrip(" (")
+        words = re.findall(r"[\w’'&.-]+", before)
+        for n in range(len(letters), min(len(words), 2 * len(letters) + 2) + 1):
+            phrase = words[-n:]
+            if phrase[0].casefold() in _ACRONYM_SKIP or _acronym(" ".join(phrase)) != letters:
+                continue
+            first = before.rfind(phrase[0], 0, len(before) - sum(map(len, phrase[1:])))
+            long = before[first:]
+            start = text.rfind(long, 0, m.start)
+            if first >= 0 and start >= 0:
+                found.append(Mention(text=long, label=m.label if m.label != "unknown"
+                                     else "organization", start=start, end=start + len(long),
+                                     token_start=m.token_start, token_end=m.token_start))
+            break
+    return found
 
 
 def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
@@ -124,7 +155,8 @@ def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
     return runs
 
 
-def group_mentions(mentions: list[Mention], limit: int = MAX_CANDIDATES) -> list[Candidate]:
+def group_mentions(mentions: list[Mention], text: str,
+                   limit: int = MAX_CANDIDATES) -> list[Candidate]:
     """Mentions merged into candidates (one per actor), the most mentioned first."""
     groups: list[list[Mention]] = []
     adjectives: list[Mention] = []
@@ -150,6 +182,10 @@ def group_mentions(mentions: list[Mention], limit: int = MAX_CANDIDATES) -> list
         home = next((g for g in merged if _derived([adjective], g)), None)
         if home is not None:
             home.append(adjective)
+    # A name only ever given in parentheses is a credit or a ticker ("(Reuters)"), not an
+    # actor of the story: an acronym in parentheses has joined its long form above.
+    merged = [g for g in merged if not all(text[m.start - 1:m.start] == "("
+                                           and text[m.end:m.end + 1] == ")" for m in g)]
     # A lone capitalised word the parser took for a name only where it opens a sentence
     # ("Voters", "Sentencing") is an ordinary word.
     merged = [g for g in merged if not all(m.label == "unknown" and m.opens_sentence
@@ -287,10 +323,22 @@ def _letters(name: str) -> str:
     return "".join(ch for ch in name if ch.isalpha())
 
 
+#: Legal forms and generic words after a company's name: "TMX Group Inc" is "TMX".
+_COMPANY_TAIL = re.compile(
+    r"(?:\s+(?:inc|plc|ltd|llc|corp|corporation|co|company|group|holdings|sa|ag|nv|se|"
+    r"limited)\.?)+$", re.IGNORECASE)
+
+
+def _org_key(name: str) -> str:
+    return fold_name(_COMPANY_TAIL.sub("", name.strip()) or name)
+
+
 def _same_actor(a: Mention, b: Mention) -> bool:
-    """Two mentions of one actor: people by name and surname, others by folded name or
-    acronym ("European Union" / "EU", "United States" / "U.S.")."""
+    """Two mentions of one actor: people by name and surname, others by folded name (legal
+    form aside: "TMX Group Inc" / "TMX") or acronym ("European Union" / "EU")."""
     if fold_name(a.text) == fold_name(b.text) and fold_name(a.text):
+        return True
+    if "person" not in (a.label, b.label) and _org_key(a.text) == _org_key(b.text):
         return True  # one spelling, whatever label the recogniser gave each time
     if {a.label, b.label} <= {"person", "unknown"}:
         return same_name(a.text, b.text)
@@ -305,8 +353,9 @@ def _same_actor(a: Mention, b: Mention) -> bool:
         return False
     for short, long in ((a.text, b.text), (b.text, a.text)):
         letters = _letters(short)
+        bare = _COMPANY_TAIL.sub("", long.strip()) or long
         if (2 <= len(letters) <= 6 and letters.isupper() and len(long.split()) >= 2
-                and _acronym(long) == letters):
+                and letters in (_acronym(long), _acronym(bare))):
             return True
     return False
 
