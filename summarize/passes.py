@@ -237,7 +237,19 @@ def _disputes(statements: list[tuple[str, str | None, Any, str, str]],
 
     def add(a: str, b: str, issue: str, stance: str, quote: str) -> None:
         pair = frozenset((a, b))
-        if a == b or pair in pairs or len(disputes) >= MAX_DISPUTES or _allied(a, b, reading):
+        if a == b or pair in pairs or _allied(a, b, reading):
+            return
+        for dispute in disputes:  # b's ally already disputes with a: b joins that side
+            for mine, theirs in (("side_a", "side_b"), ("side_b", "side_a")):
+                if a in dispute[mine] and any(_allied(b, x, reading) for x in dispute[theirs]):
+                    dispute[theirs].append(b)
+                    pairs.add(pair)
+                    return
+                if b in dispute[mine] and any(_allied(a, x, reading) for x in dispute[theirs]):
+                    dispute[theirs].append(a)
+                    pairs.add(pair)
+                    return
+        if len(disputes) >= MAX_DISPUTES:
             return
         pairs.add(pair)
         disputes.append({"side_a": [a], "side_b": [b], "issue": issue,

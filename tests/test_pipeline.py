@@ -392,8 +392,9 @@ def test_the_cast_pass_asks_a_kind_for_every_name_group_and_keeps_the_parties() 
     backend, run = run_with(*script, prompt="summary/v6")
     asked = backend.requests[0]["messages"][1]["content"]
     # the reading layer's candidates, most mentioned first; names the parser found without
-    # an entity label ("Riverton", "Ana Lopez" in a dateline) are offered too
-    assert "Names: Ana Lopez; Riverton; Harbour Workers Union." in asked
+    # an entity label ("Riverton" in a dateline) are offered too; a titled person who speaks
+    # ("Mayor Ana Lopez said") is a party without being asked
+    assert "Names: Riverton; Harbour Workers Union." in asked
     parties = {p.name: p for p in run.summary.parties}
     assert set(parties) == {"Ana Lopez", "Harbour Workers Union"}, "a place is no party"
     assert parties["Ana Lopez"].role == "Mayor"
@@ -416,3 +417,64 @@ def test_same_year_takes_the_year_the_text_gave_last_and_unplaceable_dates_keep_
     # the guide: a relative date an undated article cannot place stays, with value null
     assert [(d.text, d.value) for d in run.summary.dates] == [
         ("July 2022", "2022-07"), ("September of the same year", "2022-09"), ("Today", None)]
+
+
+DISPUTE_TEXT = (
+    "The Harbour Workers Union accused Mayor Ana Lopez of ignoring safety reports. Lopez "
+    "urged the union to return to talks. John Reyes, a spokesman for the Harbour Workers "
+    "Union, said the union would not back down."
+)
+
+
+def test_v7_speakers_come_from_the_parse_and_the_model_labels_only_the_stance() -> None:
+    from summarize.reading import read_article
+
+    reading = read_article(DISPUTE_TEXT)
+    speaking = {a.speaker for a in reading.attributions}
+    asked = [c.name for c in reading.candidates
+             if not (c.label == "person" and c.name in speaking)]
+    cast = {name: "organization" if name == "Harbour Workers Union" else "other"
+            for name in asked}
+    labels = [
+        {"topic": "the mayor's handling of safety reports", "stance": "accuses her of "
+         "ignoring them", "polarity": "oppose"},
+        {"topic": "talks with the union", "stance": "wants the union back at the table",
+         "polarity": "support"},
+        {"topic": "the union's campaign", "stance": "the union will not back down",
+         "polarity": "oppose"},
+    ]
+    script = [cast, *labels, {"dates": []},
+              {"headline": "Union and mayor clash", "summary": "They clash.",
+               "event_location": None}]
+    backend, run = run_with(*script, prompt="summary/v7", text=DISPUTE_TEXT)
+    cast_request = backend.requests[0]["messages"][1]["content"]
+    assert "Ana Lopez" not in cast_request.split("Names:")[1], "a speaking person is not asked"
+    assert [c.purpose for c in run.calls] == ["cast", "attributed", "attributed", "attributed",
+                                              "timeline", "overview"]
+    summary = run.summary
+    assert [p.party for p in summary.positions] == [
+        "Harbour Workers Union", "Ana Lopez", "John Reyes"]
+    for position in summary.positions:  # the attributed sentence is the evidence
+        assert DISPUTE_TEXT[position.evidence[0].start:position.evidence[0].end] == (
+            position.evidence[0].quote)
+    # Reyes's statement opposes Lopez's too: he joins his own side of the one dispute
+    assert [d.sides for d in summary.disputes] == [
+        [["Harbour Workers Union", "John Reyes"], ["Ana Lopez"]]]
+    assert not any({"John Reyes", "Harbour Workers Union"} <= set(side)
+                   for d in summary.disputes for side in d.sides[1:]) and all(
+        "John Reyes" not in d.sides[1] for d in summary.disputes), (
+        "a spokesman never disputes his own side")
+
+
+def test_v7_a_statement_labelled_none_is_no_position() -> None:
+    from summarize.reading import read_article
+
+    reading = read_article(DISPUTE_TEXT)
+    speaking = {a.speaker for a in reading.attributions}
+    cast = {c.name: "organization" if c.label != "person" else "other"
+            for c in reading.candidates if not (c.label == "person" and c.name in speaking)}
+    none = {"topic": "", "stance": "", "polarity": "none"}
+    script = [cast, none, none, none, {"dates": []},
+              {"headline": "H", "summary": "S.", "event_location": None}]
+    _, run = run_with(*script, prompt="summary/v7", text=DISPUTE_TEXT)
+    assert run.summary.positions == [] and run.summary.disputes == []

@@ -149,7 +149,9 @@ def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
             continue
         start = span.start_char + span.text.find(bare)
         first = next((t.i for t in span.sent if not t.is_punct and not t.is_space), span.start)
-        runs.append(Mention(text=bare, label="unknown", start=start, end=start + len(bare),
+        label: CandidateLabel = ("person" if is_person_title(title) and len(bare.split()) > 1
+                                 else "unknown")
+        runs.append(Mention(text=bare, label=label, start=start, end=start + len(bare),
                             token_start=span.start, token_end=span.end, role=_clean_role(title),
                             opens_sentence=span.start == first))
     return runs
