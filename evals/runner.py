@@ -90,12 +90,15 @@ class RunInterrupted(KeyboardInterrupt):
 # --- provenance -----------------------------------------------------------------------------
 def package_versions() -> dict[str, str]:
     """Installed versions of the packages that shape a run's output."""
+    from evals.store import newsbrief_version
+
     out: dict[str, str] = {}
     for name in VERSIONED_PACKAGES:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             continue
+    out["newsbrief"] = newsbrief_version()  # the release and the library code's digest
     return out
 
 

@@ -31,6 +31,7 @@ against the record it points to before it is served.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -395,7 +396,7 @@ def cache_key(
     ``rescore`` passes the version recorded in the run to re-check an old run's keys.
     Canonical JSON (sorted keys) makes the key independent of dict order.
     """
-    newsbrief = version if version is not None else _newsbrief_version()
+    newsbrief = version if version is not None else newsbrief_version()
     payload = json.dumps(
         {
             "v": CACHE_KEY_VERSION,
@@ -413,11 +414,26 @@ def cache_key(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _newsbrief_version() -> str:
+def newsbrief_version() -> str:
     try:
-        return metadata.version("newsbrief")
+        release = metadata.version("newsbrief")
     except metadata.PackageNotFoundError:  # an uninstalled checkout still gets a stable key
-        return "unknown"
+        release = "unknown"
+    return f"{release}+code.{library_code_digest()[:12]}"
+
+
+@functools.lru_cache(maxsize=1)
+def library_code_digest() -> str:
+    """sha256 over the library's source files: a checkout whose pipeline code changed must
+    not be served predictions of the old code under an unchanged release number."""
+    import summarize
+
+    root = Path(summarize.__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 class CacheIndex:

@@ -127,10 +127,10 @@ def candidate_groups(article: str, limit: int = MAX_CAST) -> list[NameGroup]:
 def date_words(article: str) -> list[str]:
     """The date words code finds in the article, once each: the dates pass's checklist.
     The publication date line is left out: it gives `published`, not a date of the story."""
-    line = date_rules.find_publication_line(article)
+    lines = date_rules.publication_spans(article)
     return list(dict.fromkeys(
         words for start, end, words in date_rules.find_date_mentions(article)
-        if line is None or not (start < line[2] and line[1] < end)))
+        if not any(start < b and a < end for a, b in lines)))
 
 
 # Verbs and phrases with which news reports what a party says, wants or opposes. Matched at

@@ -498,6 +498,23 @@ def find_publication_date(text: str) -> dt.date | None:
     return found[0] if found else None
 
 
+def publication_spans(text: str) -> list[tuple[int, int]]:
+    """Every span at the top of the text that states the publication date (a page may give
+    it twice: "Mon 20 Jan 2020 06.05 GMT Last modified on Mon 20 Jan 2020"). They give
+    `published`, never a date of the story."""
+    found = find_publication_line(text)
+    if found is None:
+        return []
+    head = text[: PUBLICATION_DATE_WINDOW + 40]
+    spans = {(found[1], found[2])}
+    for pattern in (_P_LABEL, _P_UPDATED, _P_LINE_START, _P_DATELINE):
+        for match in pattern.finditer(head):
+            if match.start() < PUBLICATION_DATE_WINDOW and (
+                    _publication_match_date(match) == found[0]):
+                spans.add((match.start(), match.end()))
+    return sorted(spans)
+
+
 def find_publication_line(text: str) -> tuple[dt.date, int, int] | None:
     """The publication date an article states at its top, or None.
 
@@ -598,15 +615,18 @@ def resolve_in_text(words: str, text: str, position: int, published: dt.date | N
                     model_value: str | None, *, future: bool = False) -> tuple[str | None, bool]:
     """``(value, placeable)`` of date ``words`` found at ``position`` of ``text``.
 
-    With a publication date this is :func:`resolve_date`. Without one, the year comes from
-    the text (:func:`context_year`) when the model gave none, and always for "of the same
-    year" or "that year", whatever year the model guessed. ``placeable`` is False for a
-    relative date ("today", "on Monday") that nothing in an undated text can anchor.
+    With a publication date this is :func:`resolve_date`. Without one, a year-less date
+    takes its year from the text (:func:`context_year`) or stays without a value: the
+    model's own guess of a year is not used. ``future`` says the clause speaks of what is
+    to come (the next Monday, not the last). ``placeable`` is False for a relative date
+    ("today", "on Monday") that nothing in an undated text can anchor.
     """
     hint = model_value
-    if published is None and (not hint or _SAME_YEAR.search(words)):
+    if published is None:
+        # The year comes from the text; a small model's own guess of a year-less date's
+        # year is not knowledge (it put a 2004 story's "December 28th" in 2008).
         year = context_year(text, position)
-        hint = str(year) if year else hint
+        hint = str(year) if year else None
     value = resolve_date(words, published, model_value=hint, future=future)
     placeable = value is not None or published is not None or bool(_PLACEABLE.search(words))
     return value, placeable

@@ -141,7 +141,7 @@ def assemble(
                               "polarity": position.polarity, "evidence": [ev]})
 
     date_refs: list[dict[str, Any]] = []
-    dateline = date_rules.find_publication_line(article)
+    datelines = date_rules.publication_spans(article)
     for i, date in enumerate(draft.dates):
         ev = evidence.get(("dates", i))
         if ev is None:
@@ -149,8 +149,8 @@ def assemble(
             continue
         at = ev.quote.casefold().find(date.text.casefold().strip())
         words_at = ev.start + max(at, 0)
-        if (dateline is not None and at >= 0 and words_at < dateline[2]
-                and dateline[1] < words_at + len(date.text.strip())):
+        if at >= 0 and any(words_at < b and a < words_at + len(date.text.strip())
+                           for a, b in datelines):
             # the date line gives `published`, not a date of the story (the guide)
             drop("dates", date, "the publication date line is not a date of the story")
             continue
