@@ -20,7 +20,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from summarize.errors import UnknownPromptError
 
-DEFAULT_PROMPT = "summary/v6"
+DEFAULT_PROMPT = "summary/v7"
 _EMPTY_VARIABLES: dict[str, Any] = {
     "published": None, "parties": [], "candidates": [], "names": [], "date_words": [],
     "sentences": [], "sentence": "", "items": [], "speaker": "",
