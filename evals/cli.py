@@ -139,6 +139,8 @@ def register(subparsers: Any) -> None:
     cp.add_argument("--n-boot", type=int, default=2000, metavar="N",
                     help="bootstrap resamples for confidence intervals (default 2000)")
     cp.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    cp.add_argument("--markdown", type=Path, metavar="FILE",
+                    help="also write the table as Markdown (for a README or a PR comment)")
     cp.set_defaults(func=_handled(cmd_compare))
 
     rp = sub.add_parser("report", help="write an HTML report of one or more runs")
@@ -217,11 +219,13 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from evals.compare import compare_runs, render_comparison
+    from evals.compare import compare_runs, comparison_markdown, render_comparison
 
     comp = compare_runs(list(args.runs), baseline=args.baseline, fail_under=args.fail_under,
                         max_drop=args.max_drop, n_boot=args.n_boot, seed=args.seed)
     render_comparison(comp, Console())
+    if args.markdown:
+        args.markdown.write_text(comparison_markdown(comp), encoding="utf-8")
     return int(comp.exit_code)
 
 

@@ -389,6 +389,31 @@ def paired_bootstrap(
     return delta, min(lo, delta), max(hi, delta)
 
 
+def value_interval(
+    values: Sequence[Sequence[float]],
+    *,
+    statistic: Statistic = "mean",
+    n_boot: int = 2000,
+    seed: int = 0,
+    confidence: float = CONFIDENCE,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of one run's statistic over its articles (each
+    article's mean over repeats): how far the figure itself is known, not a difference."""
+    per_article = [statistics.fmean(v) for v in values]
+    stat = _stat_fn(statistic)
+    if _np is not None:
+        rng = _np.random.default_rng(seed)
+        data = _np.array(per_article)
+        idx = rng.integers(0, len(data), size=(n_boot, len(data)))
+        reduce = _np.mean if statistic == "mean" else _np.median
+        draws = reduce(data[idx], axis=1).tolist()
+    else:
+        rnd = random.Random(seed)
+        draws = [stat([rnd.choice(per_article) for _ in per_article]) for _ in range(n_boot)]
+    alpha = (1.0 - confidence) / 2
+    return _quantile(draws, alpha), _quantile(draws, 1 - alpha)
+
+
 def _stat_fn(statistic: Statistic) -> Any:
     return statistics.fmean if statistic == "mean" else statistics.median
 
@@ -481,6 +506,8 @@ class MetricCell(BaseModel):
     reference with its paired bootstrap CI."""
 
     value: float | None = None
+    value_low: float | None = Field(default=None, description="bootstrap CI of the value")
+    value_high: float | None = None
     delta: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
@@ -606,6 +633,10 @@ def compare_tables(
             cell = MetricCell(n=len(mine))
             if mine:
                 cell.value = float(stat([statistics.fmean(v) for v in mine.values()]))
+                if spec.kind == "quality" and len(mine) > 1:
+                    cell.value_low, cell.value_high = value_interval(
+                        list(mine.values()), statistic=spec.statistic, n_boot=n_boot,
+                        seed=_derive_seed(seed, m_index, t_index), confidence=CONFIDENCE)
             if t_index > 0:
                 theirs = ref.values.get(spec.key, {})
                 paired = [a for a in shared if a in mine and a in theirs]
@@ -788,6 +819,8 @@ def render_comparison(comp: Comparison, console: Console) -> None:
         cells: list[Text] = []
         for cell in row.cells:
             text = Text(format_value(row.spec, cell.value))
+            if cell.value_low is not None and cell.value_high is not None:
+                text.append(f" [{cell.value_low:.2f}, {cell.value_high:.2f}]", style="dim")
             delta = format_delta(row.spec, cell)
             if delta:
                 flag = cell_flag(comp, row.spec, cell)
@@ -842,6 +875,8 @@ def comparison_markdown(comp: Comparison) -> str:
         cells = [row.spec.label]
         for cell in row.cells:
             text = format_value(row.spec, cell.value)
+            if cell.value_low is not None and cell.value_high is not None:
+                text += f" [{cell.value_low:.2f}, {cell.value_high:.2f}]"
             delta = format_delta(row.spec, cell)
             if delta:
                 text += f"<br>{delta}"

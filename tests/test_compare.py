@@ -367,3 +367,13 @@ def test_main_returns_the_gate_exit_code(
     c = write_run(tmp_path, "c", [make_record("other")])
     assert main([str(a), str(c)]) == 2
     assert "share no article" in capsys.readouterr().err
+
+
+def test_each_run_value_has_its_own_interval() -> None:
+    """A figure on few articles is reported with how far it is known, not only its mean."""
+    from evals.compare import value_interval
+
+    lo, hi = value_interval([[0.2], [0.4], [0.6], [0.8]], n_boot=500, seed=1)
+    assert 0.2 <= lo < 0.5 < hi <= 0.8
+    same_lo, same_hi = value_interval([[0.5], [0.5], [0.5]], n_boot=200)
+    assert same_lo == same_hi == 0.5
