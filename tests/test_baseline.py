@@ -154,3 +154,16 @@ def test_malformed_baseline_is_reported(tmp_path: Path) -> None:
         load_baseline(bad)
     with pytest.raises(BaselineError, match="cannot read"):
         load_baseline(tmp_path / "missing.json")
+
+
+def test_the_blessed_baseline_is_of_the_current_default_model_and_prompt() -> None:
+    """A changed default (or a changed default prompt) must be re-blessed from a fresh run;
+    otherwise the CI gate compares the new pipeline with an old one's scores."""
+    from summarize.prompting import DEFAULT_PROMPT, load_prompt
+    from summarize.providers.registry import DEFAULT_MODEL
+
+    baseline = load_baseline(Path(__file__).resolve().parent.parent / "evals" / "baselines"
+                             / "default.json")
+    assert baseline.model == DEFAULT_MODEL
+    assert baseline.prompt == DEFAULT_PROMPT
+    assert baseline.prompt_hash == load_prompt(DEFAULT_PROMPT).content_hash
