@@ -23,7 +23,6 @@ from summarize.core.draft import (
     PARTY_KINDS,
     PASS_SHAPES,
     AttributedLabel,
-    CastDraft,
     Statement,
     StatementsDraft,
     cast_shape,
@@ -40,9 +39,6 @@ from summarize.reading.attribution import AGAINST_VERBS, allied
 STATEMENT_MAX_TOKENS = 96
 #: Statements labelled per article at most (news puts what matters first).
 MAX_ATTRIBUTED = 10
-#: Topic similarity (rapidfuzz token-set ratio) above which two opposing statements of
-#: different parties are about the same thing and make a dispute.
-SAME_TOPIC = 80
 
 #: The party kinds a cast answer may give, by the entity label of the candidate: the
 #: recogniser is trusted on what kind of thing a name is, the model judges whether it is a
@@ -198,8 +194,8 @@ def _attributed(ctx: PassContext) -> dict[str, Any]:
         except OutputValidationError as exc:
             ctx.ledger.record_failure(exc)
             continue
-        if label.polarity == "none" or not label.topic.strip():
-            continue
+        if label.polarity == "none" or not label.topic.strip() or not label.stance.strip():
+            continue  # no position, or one the summary could not state
         target = _party_name(attribution.target, reading, parties) if attribution.target else None
         statements.append((speaker, target, label, sentence, attribution.cue))
         positions.append({"party": speaker, "topic": label.topic, "stance": label.stance,
@@ -306,4 +302,4 @@ def checklists(article: str) -> dict[str, Any]:
             "sentences": statement_sentences(article)}
 
 
-__all__ = ["PASSES", "CastDraft", "Pass", "PassContext", "checklists"]
+__all__ = ["PASSES", "Pass", "PassContext", "checklists"]

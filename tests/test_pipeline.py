@@ -478,3 +478,19 @@ def test_v7_a_statement_labelled_none_is_no_position() -> None:
               {"headline": "H", "summary": "S.", "event_location": None}]
     _, run = run_with(*script, prompt="summary/v7", text=DISPUTE_TEXT)
     assert run.summary.positions == [] and run.summary.disputes == []
+
+
+def test_v7_a_label_without_a_stance_is_dropped_not_fatal() -> None:
+    """A model that names a polarity but writes no stance must not fail the article."""
+    from summarize.reading import read_article
+
+    reading = read_article(DISPUTE_TEXT)
+    speaking = {a.speaker for a in reading.attributions}
+    cast = {c.name: "organization" if c.label != "person" else "other"
+            for c in reading.candidates if not (c.label == "person" and c.name in speaking)}
+    empty = {"topic": "talks", "stance": "", "polarity": "support"}
+    good = {"topic": "talks with the union", "stance": "wants talks", "polarity": "support"}
+    script = [cast, empty, good, empty, {"dates": []},
+              {"headline": "H", "summary": "S.", "event_location": None}]
+    _, run = run_with(*script, prompt="summary/v7", text=DISPUTE_TEXT)
+    assert [p.party for p in run.summary.positions] == ["Ana Lopez"]
