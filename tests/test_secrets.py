@@ -212,7 +212,9 @@ DRAFT = {
 def _run_suite(runner: Any, suite: Path, runs_root: Path) -> Any:
     """Call ``run_suite`` with the documented arguments, plus only the optional ones it has."""
     wanted: dict[str, Any] = {
-        "models": ["openai/fake"], "prompts": [None], "suite_dir": suite, "gold_dir": None,
+        # one extraction pass: the fault server's single answer is a whole valid draft
+        "models": ["openai/fake"], "prompts": ["summary/v1"], "suite_dir": suite,
+        "gold_dir": None,
         "runs_root": runs_root, "repeats": 1, "concurrency": 1, "judge": None,
         "progress": False, "quiet": True,
     }
@@ -227,7 +229,9 @@ def test_an_eval_run_writes_the_key_into_no_file(
     tmp_path: Path, sentinel_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both a successful and a failing (401 echoing the key) run, then every byte written."""
-    runner = pytest.importorskip("evals.runner")
+    from evals import runner
+    from evals.store import RunStore
+
     suite = tmp_path / "suite"
     suite.mkdir()
     (suite / "a.txt").write_text(ARTICLE, encoding="utf-8")
@@ -235,18 +239,23 @@ def test_an_eval_run_writes_the_key_into_no_file(
     runs_root = tmp_path / "runs"
     monkeypatch.chdir(tmp_path)  # anything written to the working directory is checked too
 
+    ok_records = 0
     for default in (ok(DRAFT), status(401, ECHO), status(400, ECHO)):
         registry.clear_cache()
         with FaultServer(default=default) as server:
             monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
             try:
-                _run_suite(runner, suite, runs_root)
+                run_dirs = _run_suite(runner, suite, runs_root)
             except BackendError as exc:  # a runner may also stop on a fatal error
                 assert_clean(exception_surfaces(exc), "the runner's exception")
+                run_dirs = []
             requests = server.requests
+        for run_dir in run_dirs or []:
+            ok_records += sum(r.status == "ok" for r in RunStore.open(run_dir).records())
         assert requests, "the run never called the fault server"
         assert {r.headers.get("authorization") for r in requests} == {f"Bearer {SENTINEL}"}
 
+    assert ok_records >= 2, "the successful run never succeeded: its path was not checked"
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert any(p.is_relative_to(runs_root) for p in written), "the run wrote nothing"
     leaks = [str(p) for p in written if SENTINEL.encode() in p.read_bytes()]
