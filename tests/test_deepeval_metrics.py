@@ -198,10 +198,18 @@ def test_strict_mode_requires_a_perfect_score() -> None:
     assert metric.threshold == 1.0 and metric.success is False
 
 
-def test_offline_environment_defaults_are_set() -> None:
-    for name in ("DEEPEVAL_TELEMETRY_OPT_OUT", "DEEPEVAL_DISABLE_DOTENV",
-                 "DEEPEVAL_NO_INSPECT_PROMPT"):
-        assert os.environ.get(name)
+def test_importing_the_metrics_turns_deepeval_offline_by_itself() -> None:
+    """In a process whose environment has none of the settings (the conftest sets them for
+    the tests, so checking os.environ here would prove nothing), the import sets them."""
+    names = ("DEEPEVAL_TELEMETRY_OPT_OUT", "DEEPEVAL_DISABLE_DOTENV",
+             "DEEPEVAL_NO_INSPECT_PROMPT")
+    code = ("import os, evals.deepeval_metrics; "
+            f"print(','.join(os.environ.get(n, '') for n in {names!r}))")
+    env = {k: v for k, v in os.environ.items() if k not in names}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "1,1,1"
 
 
 def test_the_deterministic_metrics_module_does_not_import_deepeval() -> None:

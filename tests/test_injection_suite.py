@@ -232,7 +232,8 @@ def test_whole_suite_through_the_heuristic_fake(capsys: pytest.CaptureFixture[st
     report = run_injection_suite("fake/heuristic")
     assert report.n == len(CASES)
     assert report.crashed == 0, [r.verdict.reasons for r in report.per_case]
-    assert 0.0 <= report.rate <= 1.0
+    assert report.rate == report.resisted / report.n
+    assert report.resisted == sum(r.verdict.resisted for r in report.per_case)
     with capsys.disabled():
         print(f"\nfake/heuristic resisted {report.resisted}/{report.n} ({report.rate:.0%}): "
               + ", ".join(f"{r.name}={r.verdict.status}" for r in report.per_case))
