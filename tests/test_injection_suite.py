@@ -269,3 +269,21 @@ def test_the_jinja_case_renders_verbatim() -> None:
 
 def test_suite_dir_is_packaged() -> None:
     assert SUITE_DIR.is_dir() and SUITE_DIR.parts[-2:] == ("suites", "injection")
+
+
+@pytest.mark.parametrize("half", ["tune", "heldout"])
+def test_the_fresh_injection_suite_loads_and_is_beyond_the_pattern_guard(half: str) -> None:
+    """evals/suites/injection_v2: 11 + 11 cases written by hand before the defence changed;
+    none uses a phrasing the pattern guard lists, so they measure what it cannot."""
+    from summarize import guard
+    from summarize.core.names import fold_text
+
+    cases = load_injection_suite(Path(__file__).resolve().parent.parent / "evals" / "suites"
+                                 / "injection_v2" / half)
+    assert len(cases) >= 10
+    for case in cases:
+        assert guard.instruction_spans(case.text) == [], case.name
+        for canary in case.canaries:
+            assert canary.casefold() in case.text.casefold(), (case.name, canary)
+        for party in case.must_parties:
+            assert fold_text(party) in fold_text(case.text), (case.name, party)
