@@ -466,13 +466,18 @@ def test_v7_speakers_come_from_the_parse_and_the_model_labels_only_the_stance() 
         "a spokesman never disputes his own side")
 
 
-def test_v7_a_statement_labelled_none_is_no_position() -> None:
+def v7_cast_answer(text: str) -> dict[str, str]:
+    """The cast answer for ``text``: every asked name an organisation, persons rejected."""
     from summarize.reading import read_article
 
-    reading = read_article(DISPUTE_TEXT)
+    reading = read_article(text)
     speaking = {a.speaker for a in reading.attributions}
-    cast = {c.name: "organization" if c.label != "person" else "other"
+    return {c.name: "organization" if c.label != "person" else "other"
             for c in reading.candidates if not (c.label == "person" and c.name in speaking)}
+
+
+def test_v7_a_statement_labelled_none_is_no_position() -> None:
+    cast = v7_cast_answer(DISPUTE_TEXT)
     none = {"topic": "", "stance": "", "polarity": "none"}
     script = [cast, none, none, none, {"dates": []},
               {"headline": "H", "summary": "S.", "event_location": None}]
@@ -482,12 +487,7 @@ def test_v7_a_statement_labelled_none_is_no_position() -> None:
 
 def test_v7_a_label_without_a_stance_is_dropped_not_fatal() -> None:
     """A model that names a polarity but writes no stance must not fail the article."""
-    from summarize.reading import read_article
-
-    reading = read_article(DISPUTE_TEXT)
-    speaking = {a.speaker for a in reading.attributions}
-    cast = {c.name: "organization" if c.label != "person" else "other"
-            for c in reading.candidates if not (c.label == "person" and c.name in speaking)}
+    cast = v7_cast_answer(DISPUTE_TEXT)
     empty = {"topic": "talks", "stance": "", "polarity": "support"}
     good = {"topic": "talks with the union", "stance": "wants talks", "polarity": "support"}
     script = [cast, empty, good, empty, {"dates": []},
