@@ -81,6 +81,7 @@ def _read(text: str) -> Reading:
                    attributions=attributions)
 
 
+@lru_cache(maxsize=16)
 def looks_english(text: str) -> bool:
     """True when enough of the words are English function words ("the", "of", "said")."""
     from spacy.lang.en.stop_words import STOP_WORDS
