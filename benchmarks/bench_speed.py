@@ -15,7 +15,8 @@ side mean more than absolute seconds):
    time (median of ``--repeats`` further runs with the model loaded; the KV cache is reset
    before each run so no run reuses another's article), prompt and output tokens, and the
    ratio of warm wall time to the pure cost of the same tokens (prompt tokens / prefill
-   rate + output tokens / free decode rate). Near 1: the pipeline adds little beyond the
+   rate + output tokens / free decode rate), and per pass (median over the articles) its
+   calls, prompt and output tokens and seconds, from the run's call ledger. Near 1: the pipeline adds little beyond the
    tokens it asks for; below 1: the KV cache saved prefill between passes; above 1:
    overhead (grammar, re-asks, Python).
 3. with ``--threads``: the pure rates again at each thread count (a threads sweep);
@@ -74,6 +75,29 @@ def pure_rates(llama, sample_text: str, n_decode: int = 96) -> dict[str, float]:
         "free_decode_tok_s": free_tokens / free_s,
         "constrained_decode_tok_s": constrained_tokens / constrained_s,
     }
+
+
+def per_pass(calls: list) -> dict[str, dict[str, float]]:
+    """Calls, prompt and output tokens and seconds of one run, by pass (the call's purpose)."""
+    out: dict[str, dict[str, float]] = {}
+    for call in calls:
+        row = out.setdefault(call.purpose, {"calls": 0, "prompt": 0, "output": 0, "s": 0.0})
+        row["calls"] += 1
+        row["prompt"] += call.prompt_tokens or 0
+        row["output"] += call.completion_tokens or 0
+        row["s"] += call.latency_s
+    return out
+
+
+def print_per_pass(rows: list[dict]) -> None:
+    """Per pass, medians over the articles: where an article's time goes."""
+    passes = list(dict.fromkeys(p for r in rows for p in r["passes"]))
+    print(f"  {'pass':12} {'calls':>5} {'prompt':>7} {'output':>7} {'s':>6}   (median/article)")
+    for name in passes:
+        got = [r["passes"][name] for r in rows if name in r["passes"]]
+        med = {k: statistics.median(g[k] for g in got) for k in ("calls", "prompt", "output", "s")}
+        print(f"  {name:12} {med['calls']:5.0f} {med['prompt']:7.0f} {med['output']:7.0f} "
+              f"{med['s']:6.1f}")
 
 
 def cached_rerun(model: str, prompt: str | None) -> tuple[float, int, int]:
@@ -146,10 +170,11 @@ def main() -> None:
                        "cold_s": cold, "warm_s": warm_s,
                        "prompt_tokens": last.prompt_tokens,
                        "output_tokens": last.completion_tokens, "calls": len(last.calls),
-                       "ratio": warm_s / pure_s}
+                       "ratio": warm_s / pure_s, "passes": per_pass(last.calls)}
                 rows.append(row)
                 print(f"{seed.stem:28} {cold:7.1f} {warm_s:7.1f} {row['prompt_tokens']:7d} "
                       f"{row['output_tokens']:7d} {row['calls']:5d} {row['ratio']:6.2f}")
+            print_per_pass(rows)
             print(f"{'median':28} {statistics.median(r['cold_s'] for r in rows):7.1f} "
                   f"{statistics.median(r['warm_s'] for r in rows):7.1f} "
                   f"{statistics.median(r['prompt_tokens'] for r in rows):7.0f} "
