@@ -15,10 +15,10 @@ side mean more than absolute seconds):
    time (median of ``--repeats`` further runs with the model loaded; the KV cache is reset
    before each run so no run reuses another's article), prompt and output tokens, and the
    ratio of warm wall time to the pure cost of the same tokens (prompt tokens / prefill
-   rate + output tokens / free decode rate), and per pass (median over the articles) its
-   calls, prompt and output tokens and seconds, from the run's call ledger. Near 1: the pipeline adds little beyond the
+   rate + output tokens / free decode rate). Near 1: the pipeline adds little beyond the
    tokens it asks for; below 1: the KV cache saved prefill between passes; above 1:
-   overhead (grammar, re-asks, Python).
+   overhead (grammar, re-asks, Python). Then per pass (median over the articles): its
+   calls, prompt and output tokens and seconds, from the run's call ledger.
 3. with ``--threads``: the pure rates again at each thread count (a threads sweep);
 4. with ``--cached-rerun``: the wall time of an unchanged ``newsbrief eval run`` of the
    seeds for each model and prompt, served from the result cache in ``./runs`` (run the
