@@ -33,7 +33,7 @@ from summarize.core.reading import Candidate, Reading
 from summarize.errors import OutputValidationError
 from summarize.ledger import Ledger
 from summarize.prompting import PromptTemplate
-from summarize.reading.attribution import AGAINST_VERBS, allied
+from summarize.reading.attribution import AGAINST_VERBS
 
 #: Output tokens of one sentence's label: about 40 for a full answer, far less for "none".
 STATEMENT_MAX_TOKENS = 96
@@ -233,15 +233,15 @@ def _disputes(statements: list[tuple[str, str | None, Any, str, str]],
 
     def add(a: str, b: str, issue: str, stance: str, quote: str) -> None:
         pair = frozenset((a, b))
-        if a == b or pair in pairs or _allied(a, b, reading):
+        if a == b or pair in pairs or reading.allied(a, b):
             return
         for dispute in disputes:  # b's ally already disputes with a: b joins that side
             for mine, theirs in (("side_a", "side_b"), ("side_b", "side_a")):
-                if a in dispute[mine] and any(_allied(b, x, reading) for x in dispute[theirs]):
+                if a in dispute[mine] and any(reading.allied(b, x) for x in dispute[theirs]):
                     dispute[theirs].append(b)
                     pairs.add(pair)
                     return
-                if b in dispute[mine] and any(_allied(a, x, reading) for x in dispute[theirs]):
+                if b in dispute[mine] and any(reading.allied(a, x) for x in dispute[theirs]):
                     dispute[theirs].append(a)
                     pairs.add(pair)
                     return
@@ -269,11 +269,6 @@ def _content_words(text: str) -> set[str]:
 
     words = {w.rstrip("s") for w in fold_text(text).split() if len(w) > 2}
     return {w for w in words if w not in STOP_WORDS}
-
-
-def _allied(a: str, b: str, reading: Reading) -> bool:
-    ca, cb = reading.candidate(a), reading.candidate(b)
-    return ca is not None and cb is not None and allied(ca, cb)
 
 
 PASSES: dict[str, Pass] = {

@@ -43,6 +43,10 @@ class Candidate(BaseModel):
     def names(self) -> list[str]:
         return [self.name, *self.forms]
 
+    def allied_with(self, other: Candidate) -> bool:
+        """True when one speaks or works for the other ("Kirby, spokesman for the US")."""
+        return other.name in self.affiliations or self.name in other.affiliations
+
 
 class Attribution(BaseModel):
     """A sentence that reports what a party says or wants, with who says it about whom.
@@ -76,3 +80,8 @@ class Reading(BaseModel):
 
     def candidate(self, name: str) -> Candidate | None:
         return next((c for c in self.candidates if c.name == name), None)
+
+    def allied(self, a: str, b: str) -> bool:
+        """True when candidates ``a`` and ``b`` are on one side (see ``allied_with``)."""
+        ca, cb = self.candidate(a), self.candidate(b)
+        return ca is not None and cb is not None and ca.allied_with(cb)

@@ -101,7 +101,7 @@ def attribute(doc: Any, candidates: list[Candidate], token_owner: dict[int, str]
                 target = _target(token, candidates, token_owner, by_name)
                 owner = who or (speaker[0] if speaker else None)
                 if target is not None and owner is not None and (
-                        target == owner or _allied(by_name[owner], by_name[target])):
+                        target == owner or by_name[owner].allied_with(by_name[target])):
                     target = None
         if speaker is None:
             continue
@@ -141,15 +141,6 @@ def _quoted_continuations(doc: Any, found: list[Attribution],
 def _end_of_line(text: str, at: int) -> int:
     end = text.find("\n", at)
     return len(text) if end < 0 else end
-
-
-def allied(a: Candidate, b: Candidate) -> bool:
-    """True when one speaks or works for the other ("Kirby, spokesman for the US")."""
-    return _allied(a, b)
-
-
-def _allied(a: Candidate, b: Candidate) -> bool:
-    return b.name in a.affiliations or a.name in b.affiliations
 
 
 def _cue(token: Any) -> tuple[AttributionMode, Any] | None:
