@@ -29,9 +29,20 @@ class CallRecord(BaseModel):
     ok: bool
     error: str | None = None
     prompt_tokens: int | None = None
+    cached_tokens: int | None = Field(
+        default=None, description="prompt tokens served from the KV cache, not computed again")
     completion_tokens: int | None = None
     latency_s: float = Field(ge=0)
+    prefill_s: float | None = Field(default=None, description="seconds computing the prompt")
+    decode_s: float | None = Field(default=None, description="seconds computing output tokens")
     raw_output: str | None = None
+
+    @property
+    def prefilled_tokens(self) -> int | None:
+        """Prompt tokens actually computed: what a call's prompt costs after KV reuse."""
+        if self.prompt_tokens is None:
+            return None
+        return self.prompt_tokens - (self.cached_tokens or 0)
 
     @property
     def tokens_per_s(self) -> float | None:

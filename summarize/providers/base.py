@@ -247,13 +247,18 @@ class InstructorBackend:
                     raise
                 raise BackendError(f"{self.model_id}: {description}") from exc
             usage = getattr(response, "usage", None)
+            details = getattr(usage, "prompt_tokens_details", None)
+            timings = _timings(response)
             calls.append(
                 CallRecord(
                     purpose=purpose, model=self.model_id, mode=mode.value,
                     attempt=len(calls) + 1, ok=True,
                     prompt_tokens=getattr(usage, "prompt_tokens", None),
+                    cached_tokens=getattr(details, "cached_tokens", None),
                     completion_tokens=getattr(usage, "completion_tokens", None),
                     latency_s=time.perf_counter() - started,
+                    prefill_s=timings.get("prompt_ms", 0) / 1000 if timings else None,
+                    decode_s=timings.get("predicted_ms", 0) / 1000 if timings else None,
                     raw_output=completion_text(response),
                 )
             )
@@ -281,6 +286,15 @@ class InstructorBackend:
                 ) from None
 
         return create
+
+
+def _timings(response: Any) -> dict[str, float] | None:
+    """llama.cpp's per-request ``timings`` (its server sends them; the embedded backend adds
+    them), so a call's seconds split into prompt and output: where the time goes."""
+    timings = getattr(response, "timings", None)
+    if timings is None and isinstance(getattr(response, "model_extra", None), dict):
+        timings = response.model_extra.get("timings")
+    return timings if isinstance(timings, dict) else None
 
 
 def _short(exc: BaseException, limit: int = 400) -> str:

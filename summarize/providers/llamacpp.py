@@ -26,7 +26,7 @@ from summarize.providers.base import FaultKind, InstructorBackend
 from summarize.providers.weights import EMBEDDED_WEIGHTS, ProgressFn, ensure_gguf
 
 DEFAULT_CONTEXT = 8192
-_LOADED: dict[tuple[str, int, int, int], Any] = {}
+_LOADED: dict[tuple[str, int, int, bool], Any] = {}
 _LOAD_LOCK = threading.Lock()
 
 
@@ -35,7 +35,7 @@ def default_threads() -> int:
     return int(os.environ.get("NEWSBRIEF_THREADS", 0)) or max(1, os.cpu_count() or 1)
 
 
-def load_llama(path: Path, *, n_ctx: int, n_threads: int) -> Any:
+def load_llama(path: Path, *, n_ctx: int, n_threads: int, grammar_last: bool = True) -> Any:
     """Load (once per process) and return a ``llama_cpp.Llama``.
 
     No draft model: prompt-lookup speculative decoding (``LlamaPromptLookupDecoding``) fails
@@ -43,8 +43,8 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int) -> Any:
     buffer is about 5 GB at an 8k window (measured: ``benchmarks/bench_speed.py`` crashed
     with "could not broadcast input array ... into shape (0,)").
     """
-    key = (str(path), n_ctx, n_threads)
-    with _LOAD_LOCK:
+    key = (str(path), n_ctx, n_threads, grammar_last)
+    with _LOAD_LOCK:  # grammar_last: see summarize.providers.llamacpp_sampler
         if key in _LOADED:
             return _LOADED[key]
         try:
@@ -54,8 +54,10 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int) -> Any:
                 "llama-cpp-python is not installed; install the embedded runtime with "
                 "pip install 'newsbrief[local]'"
             ) from None
+        from summarize.providers.llamacpp_sampler import GrammarLastLlama
+
         try:
-            llama = llama_cpp.Llama(
+            llama = (GrammarLastLlama if grammar_last else llama_cpp.Llama)(
                 model_path=str(path),
                 n_ctx=n_ctx,
                 n_threads=n_threads,
@@ -93,9 +95,11 @@ class LlamaCppBackend(InstructorBackend):
         n_ctx: int = DEFAULT_CONTEXT,
         n_threads: int | None = None,
         llama: Any = None,
+        grammar_last: bool = True,
         **options: Any,
     ) -> None:
         super().__init__(model_id, **options)
+        self.grammar_last = grammar_last
         self.gguf_path = gguf_path
         self.sha256 = sha256
         self.n_ctx = n_ctx
@@ -105,7 +109,8 @@ class LlamaCppBackend(InstructorBackend):
     @property
     def llama(self) -> Any:
         if self._llama is None:
-            self._llama = load_llama(self.gguf_path, n_ctx=self.n_ctx, n_threads=self.n_threads)
+            self._llama = load_llama(self.gguf_path, n_ctx=self.n_ctx, n_threads=self.n_threads,
+                                     grammar_last=self.grammar_last)
         return self._llama
 
     def warm_up(self) -> None:
@@ -113,9 +118,25 @@ class LlamaCppBackend(InstructorBackend):
         _ = self.llama
 
     def _complete(self, **kwargs: Any) -> Any:
+        """One chat completion, with what llama.cpp's own counters say it cost: the prompt
+        tokens served from the KV cache (OpenAI's ``cached_tokens``) and the server-style
+        ``timings`` (prompt and output milliseconds), read from ``llama_perf_context``."""
+        import llama_cpp
+        from openai.types.chat import ChatCompletion
+
         kwargs = constrain_response_format(kwargs)
         kwargs.pop("model", None)
-        return self.llama.create_chat_completion_openai_v1(**kwargs)
+        ctx = self.llama.ctx
+        llama_cpp.llama_perf_context_reset(ctx)
+        raw = self.llama.create_chat_completion(**kwargs)
+        perf = llama_cpp.llama_perf_context(ctx)
+        usage = raw.get("usage") or {}
+        if "prompt_tokens" in usage:
+            usage["prompt_tokens_details"] = {
+                "cached_tokens": max(0, usage["prompt_tokens"] - perf.n_p_eval)}
+        raw["timings"] = {"prompt_n": perf.n_p_eval, "prompt_ms": perf.t_p_eval_ms,
+                          "predicted_n": perf.n_eval, "predicted_ms": perf.t_eval_ms}
+        return ChatCompletion(**raw)
 
     def _request_options(self) -> dict[str, Any]:
         return {"seed": self.seed} if self.seed is not None else {}
