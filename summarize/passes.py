@@ -280,6 +280,7 @@ PASSES: dict[str, Pass] = {
         Pass("positions", _plain("positions"), needs_parties=True),
         Pass("dates", _plain("dates")),
         Pass("timeline", _plain("timeline")),
+        Pass("timeline_words", _plain("timeline_words")),
         Pass("disputes", _plain("disputes"), needs_parties=True),
         Pass("statements", _statements, needs_parties=True),
         Pass("statement", _statement, needs_parties=True),

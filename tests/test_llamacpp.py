@@ -26,14 +26,14 @@ class RecordingLlama:
         self.answer = answer
         self.requests: list[dict[str, Any]] = []
 
-    def create_chat_completion_openai_v1(self, **kwargs: Any) -> ChatCompletion:
+    def create_chat_completion(self, **kwargs: Any) -> dict[str, Any]:
         self.requests.append(kwargs)
         return ChatCompletion.model_validate({
             "id": "x", "object": "chat.completion", "created": 0, "model": "m",
             "choices": [{"index": 0, "finish_reason": "stop",
                          "message": {"role": "assistant", "content": json.dumps(self.answer)}}],
             "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-        })
+        }).model_dump()
 
 
 def test_json_schema_mode_reaches_llama_as_a_schema_grammar(tmp_path) -> None:
@@ -68,6 +68,13 @@ def test_real_model_output_is_forced_by_the_grammar() -> None:
     messages = [{"role": "user", "content": "Say hello in one word."}]
     result = backend.generate(messages, Secret, purpose="test", max_retries=0, max_tokens=40)
     assert result.value.code == "zq-4417-xv"
+    # llama.cpp's counters split the call's cost: prompt computed vs cached, and seconds
+    call = result.calls[0]
+    assert 0 < call.prefilled_tokens <= call.prompt_tokens
+    assert call.prefill_s > 0 and call.decode_s > 0
+    assert call.prefill_s + call.decode_s <= call.latency_s
+    again = backend.generate(messages, Secret, purpose="test", max_retries=0, max_tokens=40)
+    assert again.calls[0].cached_tokens > 0  # the same prompt's prefix came from the KV cache
 
     # Control: the same request with the json_schema form llama.cpp ignores is unconstrained.
     schema = Secret.model_json_schema()
@@ -76,3 +83,24 @@ def test_real_model_output_is_forced_by_the_grammar() -> None:
         response_format={"type": "json_schema", "json_schema": {"name": "S", "schema": schema}},
     )
     assert "zq-4417-xv" not in (raw.choices[0].message.content or "")
+
+
+@pytest.mark.slow
+def test_grammar_checked_last_decodes_the_same_tokens() -> None:
+    """The fast sampler (grammar checked on the model's best token first) is an optimisation
+    only: under greedy decoding it must produce exactly what the library's sampler does."""
+    from summarize.core.draft import AttributedLabel, OverviewDraft
+    from summarize.providers.registry import FAST_MODEL, resolve_backend
+
+    text = "The union rejected the mayor's plan to close the bridge on Monday, citing jobs."
+    messages = [{"role": "user", "content": f"Article: {text}\nDescribe its main statement."}]
+    outputs = {}
+    for grammar_last in (False, True):
+        backend = resolve_backend(FAST_MODEL, grammar_last=grammar_last)
+        for shape in (AttributedLabel, OverviewDraft, Secret):
+            result = backend.generate(messages, shape, purpose="test", max_retries=0,
+                                      max_tokens=120)
+            outputs[grammar_last, shape.__name__] = result.calls[-1].raw_output
+    for shape in ("AttributedLabel", "OverviewDraft", "Secret"):
+        assert outputs[True, shape] == outputs[False, shape]
+    assert "zq-4417-xv" in outputs[True, "Secret"]  # and the grammar still binds

@@ -157,6 +157,18 @@ class TimelineDraft(_Draft):
     dates: list[TimelineDate] = Field(default_factory=list, max_length=MAX_DATES)
 
 
+class DateWords(_Draft):
+    """A date as the article words it, and its event: code resolves the value (the model's
+    ISO guess only ever broke a tie code could not, and cost ten tokens a date)."""
+
+    text: Text(40, "the date words exactly as written")
+    event: Text(60)
+
+
+class TimelineWordsDraft(_Draft):
+    dates: list[DateWords] = Field(default_factory=list, max_length=MAX_DATES)
+
+
 class Statement(_Draft):
     """A position the model reads off one numbered sentence; the sentence is its evidence.
 
@@ -263,6 +275,7 @@ PASS_SHAPES: dict[str, type[_Draft]] = {
     "disputes": DisputesDraft,
     "roster": RosterDraft,
     "timeline": TimelineDraft,
+    "timeline_words": TimelineWordsDraft,
     "statements": StatementsDraft,
     "statement": StatementLabel,
     "cast": CastDraft,

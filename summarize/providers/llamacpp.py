@@ -72,6 +72,31 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int, grammar_last: bool = T
         return llama
 
 
+class _PerfCounters:
+    """llama.cpp's per-context counters around one request (a real ``Llama`` only)."""
+
+    def __init__(self, llama_cpp: Any, ctx: Any) -> None:
+        self._llama_cpp, self._ctx = llama_cpp, ctx
+        llama_cpp.llama_perf_context_reset(ctx)
+
+    @classmethod
+    def of(cls, llama: Any) -> _PerfCounters | None:
+        import llama_cpp
+
+        if not isinstance(llama, llama_cpp.Llama):
+            return None
+        return cls(llama_cpp, llama.ctx)
+
+    def annotate(self, raw: dict[str, Any]) -> None:
+        perf = self._llama_cpp.llama_perf_context(self._ctx)
+        usage = raw.get("usage") or {}
+        if "prompt_tokens" in usage:
+            usage["prompt_tokens_details"] = {
+                "cached_tokens": max(0, usage["prompt_tokens"] - perf.n_p_eval)}
+        raw["timings"] = {"prompt_n": perf.n_p_eval, "prompt_ms": perf.t_p_eval_ms,
+                          "predicted_n": perf.n_eval, "predicted_ms": perf.t_eval_ms}
+
+
 def constrain_response_format(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Rewrite OpenAI's json_schema response_format into llama-cpp-python's grammar form."""
     response_format = kwargs.get("response_format")
@@ -121,21 +146,14 @@ class LlamaCppBackend(InstructorBackend):
         """One chat completion, with what llama.cpp's own counters say it cost: the prompt
         tokens served from the KV cache (OpenAI's ``cached_tokens``) and the server-style
         ``timings`` (prompt and output milliseconds), read from ``llama_perf_context``."""
-        import llama_cpp
         from openai.types.chat import ChatCompletion
 
         kwargs = constrain_response_format(kwargs)
         kwargs.pop("model", None)
-        ctx = self.llama.ctx
-        llama_cpp.llama_perf_context_reset(ctx)
+        counters = _PerfCounters.of(self.llama)
         raw = self.llama.create_chat_completion(**kwargs)
-        perf = llama_cpp.llama_perf_context(ctx)
-        usage = raw.get("usage") or {}
-        if "prompt_tokens" in usage:
-            usage["prompt_tokens_details"] = {
-                "cached_tokens": max(0, usage["prompt_tokens"] - perf.n_p_eval)}
-        raw["timings"] = {"prompt_n": perf.n_p_eval, "prompt_ms": perf.t_p_eval_ms,
-                          "predicted_n": perf.n_eval, "predicted_ms": perf.t_eval_ms}
+        if counters is not None:
+            counters.annotate(raw)
         return ChatCompletion(**raw)
 
     def _request_options(self) -> dict[str, Any]:
