@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from evals.baseline import (
-    DEFAULT_MARGIN,
-    MIN_CI_ARTICLES,
+from evals.compare import (
     BaselineError,
     assert_no_regression,
     bless,
     check_against_baseline,
+    compare_runs,
     load_baseline,
 )
-from evals.compare import compare_runs
+from evals.compare.baseline import DEFAULT_MARGIN, MIN_CI_ARTICLES
 from evals.metrics import ArticleScores
 from tests.test_compare import ids, make_record, make_scores, write_run
 

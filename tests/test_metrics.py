@@ -550,7 +550,7 @@ def test_aggregate_of_nothing() -> None:
 
 
 def test_aggregate_keys_fit_the_run_record() -> None:
-    from evals.records import RunAggregate
+    from evals.store import RunAggregate
 
     gold = full_gold()
     agg = aggregate_scores([score_article(gold, gold, ARTICLE)])

@@ -1,1 +1,1 @@
-"""Showing results: a rich table in the terminal, Markdown for a PR, a self-contained HTML report."""
+"""Showing results: a rich table, Markdown for a pull request, a self-contained HTML report."""

@@ -12,7 +12,6 @@ class Judge:
 
     def __init__(self, model: str) -> None:
         from evals.metrics.judge import make_faithfulness_judge
-
         from summarize.providers.registry import resolve_backend
 
         self.backend = resolve_backend(model)
