@@ -33,6 +33,12 @@ class FieldScore(BaseModel):
     missed: list[int] = Field(default_factory=list)
     false_positives: list[int] = Field(default_factory=list)
 
+#: Added to the similarity of a pair with *required* gold: between matchings of equal size and
+#: equal similarity, the one that finds required items wins (finding an optional item instead
+#: raises the recall base). Small enough never to outweigh a real difference in similarity.
+_REQUIRED_TIE_BREAK = 1e-6
+
+
 def optimal_pairs(weights: Sequence[Sequence[float | None]]) -> list[tuple[int, int]]:
     """One-to-one pairs of rows (predictions) and columns (gold) from a similarity matrix.
 
@@ -68,6 +74,7 @@ def field_score(
     ``similarity(pred, gold)`` returns None when the pair may not match, else a score used
     to choose among candidates (see :func:`optimal_pairs`).
 
+    - Ties between matchings of equal size and similarity go to required gold.
     - TP = matched pairs, whether the gold item is required or optional (finding an
       optional item earns credit); FP = unmatched predictions; FN = unmatched *required*
       gold (missing an optional item costs nothing).
@@ -78,11 +85,15 @@ def field_score(
       are 0.0 -- either nothing was found or everything was invented; a vacuous 1.0 for the
       empty side would flatter an empty or a spurious output in macro-averaged tables.
     """
-    weights = [[similarity(p, g) for g in gold_items] for p in pred_items]
+    required = [bool(getattr(g, "required", True)) for g in gold_items]
+    weights = [
+        [None if (w := similarity(p, g)) is None else w + (_REQUIRED_TIE_BREAK if req else 0.0)
+         for g, req in zip(gold_items, required, strict=True)]
+        for p in pred_items
+    ]
     matches = optimal_pairs(weights)
     matched_pred = {i for i, _ in matches}
     matched_gold = {j for _, j in matches}
-    required = [bool(getattr(g, "required", True)) for g in gold_items]
     missed = [j for j in range(len(gold_items)) if required[j] and j not in matched_gold]
     false_positives = [i for i in range(len(pred_items)) if i not in matched_pred]
     tp = len(matches)
