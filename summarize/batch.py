@@ -1,19 +1,11 @@
 """Summarize a folder of articles into one JSONL file: no gold, resumable, optionally parallel.
 
-Each finished article becomes one line, appended and ``fsync``-ed at once with the same
-crash rules as eval runs (:class:`summarize.jsonl.JsonlLog`)::
-
-    {"article": "<path>", "status": "ok"|"error", "summary": {...}|null, "error": {...}|null,
-     "calls": [...], "wall_s": 1.23, "model": "<model id>", "prompt": "<prompt name>"}
-
-Re-running with the same output skips every article that already has an ``ok`` line. Lines
-of failed articles are removed (atomic rewrite) and those articles are tried again: a
-failure is often transient (an endpoint down), and the file keeps exactly one line per
-article. Mixing two models or prompts in one output file is refused.
-
-``concurrency > 1`` sends requests from a thread pool, for endpoints that serve parallel
-requests. Local models (``local/*``) always run one at a time: two generations on a 2-core
-machine make both many times slower.
+One line per finished article (``article``, ``status``, ``summary``, ``error``, ``calls``,
+``wall_s``, ``model``, ``prompt``), appended with the crash rules of :mod:`summarize.jsonl`.
+Re-running skips articles with an ``ok`` line and retries failed ones (a failure is often
+transient); mixing two models or prompts in one file is refused. ``concurrency > 1`` is for
+endpoints: a local model runs one article at a time, since two generations on few cores
+make each many times slower.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from evals.errors import GoldError
 from evals.gold.shapes import ITEM_FIELDS, GoldSummary
-from summarize.core.names import same_name
+from summarize.core.names import fold_text, same_name
 
 ROOT_ITEM = "<root>"
 
@@ -139,20 +139,13 @@ def _locate_quotes(data: dict[str, Any], text: str, where: str) -> list[tuple[st
     return problems
 
 
-_LOOSE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
-
-
-def _loose(s: str) -> str:
-    return " ".join(s.translate(_LOOSE).split()).casefold()
-
-
 def _near_miss(quote: str, text: str) -> str:
     """A hint when the quote differs from the article only in quote marks, dashes or spacing.
 
     That is the usual way a hand-copied quote goes wrong (an editor "smartens" quotes or
     re-wraps a line); saying so saves the annotator a character-by-character comparison.
     """
-    if _loose(quote) in _loose(text):
+    if fold_text(quote) in fold_text(text):
         return (
             " (the article has it with other quote marks, dashes, letter case or spacing;"
             " copy it byte-exact)"

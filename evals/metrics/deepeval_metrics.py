@@ -1,17 +1,10 @@
 """The deterministic metrics as deepeval ``BaseMetric`` subclasses, for users' own pytest.
 
-Users already gate their apps with deepeval's ``assert_test``; these adapters let them do so
-with newsbrief predictions, with no model and no network::
-
-    from deepeval import assert_test
-    from evals.metrics.deepeval_metrics import FieldF1Metric, GroundingMetric, make_test_case
-
-    assert_test(make_test_case(article_text, prediction, gold),
-                [FieldF1Metric("parties"), GroundingMetric()])
-
-A test case's ``input`` is the article text, ``actual_output`` the prediction's JSON and
-``expected_output`` the gold's JSON. deepeval is set to offline use (no telemetry, no
-``.env`` loading) before it is imported.
+Users already gate apps with deepeval's ``assert_test``; these adapters let them gate
+newsbrief predictions, with no model and no network: ``assert_test(make_test_case(text,
+prediction, gold), [FieldF1Metric("parties"), GroundingMetric()])``. A case's ``input`` is
+the article, ``actual_output`` the prediction's JSON, ``expected_output`` the gold's JSON.
+deepeval is set to offline use (no telemetry, no ``.env``) before it is imported.
 """
 
 from __future__ import annotations
