@@ -166,3 +166,20 @@ def test_the_blessed_baseline_is_of_the_current_default_model_and_prompt() -> No
     assert baseline.model == DEFAULT_MODEL
     assert baseline.prompt == DEFAULT_PROMPT
     assert baseline.prompt_hash == load_prompt(DEFAULT_PROMPT).content_hash
+
+
+def test_bless_and_check_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsbrief.cli import main
+
+    run = write_run(tmp_path / "runs", "good", _varied(12))
+    baseline = tmp_path / "baselines" / "cli.json"
+    assert main(["eval", "bless", str(run), str(baseline), "--name", "cli"]) == 0
+    assert load_baseline(baseline).name == "cli"
+    assert main(["eval", "check", str(run), str(baseline)]) == 0
+    assert "no regression" in capsys.readouterr().out
+    worse = write_run(tmp_path / "runs", "worse", _varied(12, {"positions": 0.2}))
+    assert main(["eval", "check", str(worse), str(baseline)]) == 1
+    assert "FAIL: positions F1" in capsys.readouterr().out
+    assert main(["eval", "check", str(worse), str(tmp_path / "missing.json")]) == 2
