@@ -1,16 +1,15 @@
-"""``newsbrief eval ...``: run suites, rescore, compare runs with a CI gate, write reports.
+"""``newsbrief eval ...``: the harness's commands, registered into the ``newsbrief`` command.
 
-    newsbrief eval run [--model M ...] [--prompt P ...] [--repeats N] [--suite DIR]
-                       [--gold DIR] [--runs-root DIR] [--resume RUN] [--no-cache] [--judge M]
+    newsbrief eval run [--model M ...] [--prompt P ...] [--repeats N] [--suite DIR] ...
     newsbrief eval rescore RUN [--gold DIR]
-    newsbrief eval compare RUN_A RUN_B [...] [--baseline RUN] [--fail-under X] [--max-drop X]
-    newsbrief eval report RUN [RUN...] -o report.html
+    newsbrief eval compare RUN_A RUN_B [...] [--baseline RUN|FILE] [--fail-under X] ...
+    newsbrief eval report RUN [RUN ...] -o report.html
+    newsbrief eval bless RUN OUT.json | check RUN BASELINE.json
+    newsbrief eval injection --model M [--min-rate X]
 
-``summarize/cli.py`` calls :func:`register`. Every handler returns an exit code: 0 on
-success, ``compare``'s gate code when it fails, 2 for an error the user can act on (printed as
-one line, no traceback), 130 after Ctrl-C (with the command that resumes the run). Heavy
-modules (the pipeline, metrics, deepeval) are imported inside the handlers, so that
-``newsbrief --help`` stays instant.
+Exit codes: 0 ok, 1 a gate failed, 2 an error the user can act on (one line, no traceback),
+130 after Ctrl-C (with the command that resumes the run). Heavy modules are imported inside
+the handlers so that ``newsbrief --help`` stays instant.
 """
 
 from __future__ import annotations
@@ -34,19 +33,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     """Errors that are the user's to fix: reported in one line, never with a traceback."""
-    from evals.gold import GoldError
-    from summarize.errors import SummarizeError
+    from summarize.errors import SummarizeError  # EvalError is one
 
-    errors: list[type[BaseException]] = [SummarizeError, GoldError, FileNotFoundError,
-                                         NotADirectoryError]
-    try:  # the comparison's own input errors, if it defines any
-        from evals import compare
-
-        errors.extend(e for e in (getattr(compare, "CompareError", None),)
-                      if isinstance(e, type) and issubclass(e, BaseException))
-    except ImportError:
-        pass
-    return tuple(errors)
+    return (SummarizeError, FileNotFoundError, NotADirectoryError)
 
 
 def _handled(func: Handler) -> Handler:
@@ -141,13 +130,40 @@ def register(subparsers: Any) -> None:
     cp.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     cp.add_argument("--markdown", type=Path, metavar="FILE",
                     help="also write the table as Markdown (for a README or a PR comment)")
+    cp.add_argument("--json", type=Path, metavar="FILE", help="also write the comparison as JSON")
     cp.set_defaults(func=_handled(cmd_compare))
 
     rp = sub.add_parser("report", help="write an HTML report of one or more runs")
     rp.add_argument("runs", type=Path, nargs="+", metavar="RUN")
     rp.add_argument("-o", "--output", type=Path, default=Path("report.html"), metavar="FILE",
                     help="output HTML file (default: report.html)")
+    rp.add_argument("--gold", type=Path, metavar="DIR",
+                    help="gold folder (default: the one each run was scored against)")
     rp.set_defaults(func=_handled(cmd_report))
+
+    bl = sub.add_parser("bless", help="freeze a run's per-article scores as a baseline file")
+    bl.add_argument("run", type=Path, metavar="RUN")
+    bl.add_argument("out", type=Path, metavar="OUT.json")
+    bl.add_argument("--name", help="baseline name (default: the file name)")
+    bl.set_defaults(func=_handled(cmd_bless))
+
+    ck = sub.add_parser("check", help="exit 1 when a run regressed against a baseline file")
+    ck.add_argument("run", type=Path, metavar="RUN")
+    ck.add_argument("baseline", type=Path, metavar="BASELINE.json")
+    ck.add_argument("--margin", type=float, metavar="X",
+                    help="a fixed margin instead of the bootstrap CI rule")
+    ck.set_defaults(func=_handled(cmd_check))
+
+    inj = sub.add_parser("injection", help="measure resistance to prompt injection")
+    inj.add_argument("--model", required=True, metavar="M", help="model string")
+    inj.add_argument("--prompt", metavar="P", help="prompt name, e.g. summary/v7")
+    inj.add_argument("--suite", type=Path, metavar="DIR",
+                     help="suite folder (default: evals/suites/injection)")
+    inj.add_argument("--json", type=Path, dest="json_out", metavar="FILE",
+                     help="also write the report as JSON here")
+    inj.add_argument("--min-rate", type=float, metavar="X",
+                     help="exit 1 when the resisted rate is below X (0-1)")
+    inj.set_defaults(func=_handled(cmd_injection))
 
 
 # --- handlers ---------------------------------------------------------------------------------
@@ -184,7 +200,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from evals.runner import run_suite
 
     if args.gold is not None and args.suite is None and args.resume is None:
-        from evals.store import RunStoreError
+        from evals.errors import RunStoreError
 
         raise RunStoreError("--gold goes with --suite (the built-in suite has its own gold)")
     err = Console(stderr=True)
@@ -219,22 +235,62 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from evals.compare import compare_runs, comparison_markdown, render_comparison
+    from evals.compare import compare_runs
+    from evals.render.console import render_comparison
+    from evals.render.markdown import comparison_markdown
 
     comp = compare_runs(list(args.runs), baseline=args.baseline, fail_under=args.fail_under,
                         max_drop=args.max_drop, n_boot=args.n_boot, seed=args.seed)
     render_comparison(comp, Console())
     if args.markdown:
         args.markdown.write_text(comparison_markdown(comp), encoding="utf-8")
+    if args.json:
+        args.json.write_text(comp.model_dump_json(indent=2), encoding="utf-8")
     return int(comp.exit_code)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from evals.report import write_report
+    from evals.render.report import write_report
 
-    path = write_report(list(args.runs), args.output)
-    print(path)
+    print(write_report(list(args.runs), args.output, gold_dir=args.gold))
     return 0
 
 
-__all__ = ["cmd_compare", "cmd_report", "cmd_rescore", "cmd_run", "register", "runs_table"]
+def cmd_bless(args: argparse.Namespace) -> int:
+    from evals.compare import bless
+
+    print(bless(args.run, args.out, name=args.name))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from evals.compare import check_against_baseline
+
+    failures = check_against_baseline(
+        args.run, args.baseline, tolerance=args.margin if args.margin is not None else "ci"
+    )
+    for failure in failures:
+        print(f"FAIL: {failure}")
+    if not failures:
+        print("no regression")
+    return 1 if failures else 0
+
+
+def cmd_injection(args: argparse.Namespace) -> int:
+    from evals.injection import load_injection_suite, run_injection_suite
+    from evals.render.injection import render_report
+
+    err = Console(stderr=True)
+    report = run_injection_suite(
+        args.model, args.prompt, cases=load_injection_suite(args.suite),
+        on_case=lambda r: err.print(f"[dim]{escape(r.name)}: {r.verdict.status} "
+                                    f"({r.wall_s:.1f} s)[/]"),
+    )
+    render_report(report, Console())
+    if args.json_out is not None:
+        args.json_out.write_text(report.to_json() + "\n", "utf-8")
+    return 1 if args.min_rate is not None and report.rate < args.min_rate else 0
+
+
+__all__ = ["cmd_bless", "cmd_check", "cmd_compare", "cmd_injection", "cmd_report", "cmd_rescore",
+           "cmd_run", "register", "runs_table"]

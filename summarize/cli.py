@@ -1,12 +1,13 @@
-"""The ``newsbrief`` command line: the one place where the library and the harness meet.
+"""The library's commands: ``summarize``, ``models``, ``prompts``.
 
     newsbrief summarize FILE|DIR|- [--published DATE] [--model M] [--prompt P] [--json]
     newsbrief summarize DIR -o out.jsonl [--concurrency N]      (batch, resumable)
-    newsbrief eval run|rescore|compare|report ...               (see ``newsbrief eval -h``)
     newsbrief models | prompts
 
-Errors a user can act on are printed as one line on stderr with exit code 2; an interrupt
-exits 130. Heavy modules are imported inside the commands so that ``--help`` is instant.
+The ``newsbrief`` command itself (:mod:`newsbrief.cli`) adds the harness's ``eval`` group
+through ``extensions``, so the library never imports the harness. Errors a user can act on
+are one line on stderr with exit code 2; an interrupt exits 130. Heavy modules are imported
+inside the commands so that ``--help`` is instant.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,11 @@ from summarize.errors import SummarizeError
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
 
+#: Adds a command group to the ``newsbrief`` subparsers (``evals.cli.register`` is one).
+Extension = Callable[[Any], None]
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbrief",
         description="Typed, source-grounded structured summaries of news articles.",
@@ -51,17 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("prompts", help="list the prompt versions")
     p.set_defaults(func=cmd_prompts)
 
-    try:
-        from evals.cli import register as register_eval
-    except ImportError:  # the harness is part of the distribution; this guards a broken install
-        register_eval = None
-    if register_eval is not None:
-        register_eval(sub)
+    for extend in extensions:
+        extend(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, *, extensions: Sequence[Extension] = ()) -> int:
+    parser = build_parser(extensions)
     args = parser.parse_args(argv)
     err = Console(stderr=True)
     try:
@@ -139,7 +139,7 @@ def _load_summarizer(model: str | None, prompt: str | None, err: Console) -> Any
 
 
 def _summarize_batch(args: argparse.Namespace) -> int:
-    from evals.batch import summarize_folder
+    from summarize.batch import summarize_folder
 
     if args.output is None:
         raise SummarizeError("several inputs or a folder need -o OUT.jsonl (one line per article)")

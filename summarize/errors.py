@@ -86,3 +86,22 @@ class OutputValidationError(BackendError):
 
 class StructuredOutputUnsupportedError(BackendError):
     """The endpoint refused every structured-output form we know (tools, JSON schema, JSON)."""
+
+
+# --- files newsbrief writes -----------------------------------------------------------------
+class OutputFileError(SummarizeError):
+    """A file newsbrief appends to (a batch output, a run's records) cannot be used as it is."""
+
+
+class CorruptLineError(OutputFileError):
+    """A line of a JSONL file is not valid (and is not the trailing fragment of a kill)."""
+
+    def __init__(self, path: object, line: int, reason: str) -> None:
+        super().__init__(f"{path}, line {line}: corrupt record: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason
+
+
+class OutputMismatchError(OutputFileError):
+    """An output file holds the work of another model or prompt than the one asked for."""

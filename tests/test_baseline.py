@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from evals.baseline import (
-    DEFAULT_MARGIN,
-    MIN_CI_ARTICLES,
+from evals.compare import (
     BaselineError,
     assert_no_regression,
     bless,
     check_against_baseline,
+    compare_runs,
     load_baseline,
 )
-from evals.compare import compare_runs
+from evals.compare.baseline import DEFAULT_MARGIN, MIN_CI_ARTICLES
 from evals.metrics import ArticleScores
 from tests.test_compare import ids, make_record, make_scores, write_run
 
@@ -167,3 +166,20 @@ def test_the_blessed_baseline_is_of_the_current_default_model_and_prompt() -> No
     assert baseline.model == DEFAULT_MODEL
     assert baseline.prompt == DEFAULT_PROMPT
     assert baseline.prompt_hash == load_prompt(DEFAULT_PROMPT).content_hash
+
+
+def test_bless_and_check_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsbrief.cli import main
+
+    run = write_run(tmp_path / "runs", "good", _varied(12))
+    baseline = tmp_path / "baselines" / "cli.json"
+    assert main(["eval", "bless", str(run), str(baseline), "--name", "cli"]) == 0
+    assert load_baseline(baseline).name == "cli"
+    assert main(["eval", "check", str(run), str(baseline)]) == 0
+    assert "no regression" in capsys.readouterr().out
+    worse = write_run(tmp_path / "runs", "worse", _varied(12, {"positions": 0.2}))
+    assert main(["eval", "check", str(worse), str(baseline)]) == 1
+    assert "FAIL: positions F1" in capsys.readouterr().out
+    assert main(["eval", "check", str(worse), str(tmp_path / "missing.json")]) == 2

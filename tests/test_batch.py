@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from evals.batch import BatchStats, expand_inputs, summarize_folder
-from evals.store import CorruptRecordError, PartialLineWarning, RunMismatchError
+from summarize.batch import BatchStats, expand_inputs, summarize_folder
+from summarize.errors import CorruptLineError, OutputMismatchError
+from summarize.jsonl import PartialLineWarning
 from summarize.prompting import DEFAULT_PROMPT
 from summarize.providers import registry
 from summarize.providers.fake import FakeBackend, heuristic_answer
@@ -114,7 +115,7 @@ def test_another_model_in_the_same_output_is_refused(tmp_path: Path) -> None:
     src = folder(tmp_path, 1)
     out = tmp_path / "out.jsonl"
     summarize_folder([src], out, model="fake/heuristic", prompt=None, progress=False)
-    with pytest.raises(RunMismatchError, match="another file"):
+    with pytest.raises(OutputMismatchError, match="another file"):
         summarize_folder([src], out, model="fake/other", prompt=None, progress=False)
 
 
@@ -132,7 +133,7 @@ def test_damaged_output_is_reported_and_a_kill_artefact_repaired(tmp_path: Path)
     assert len(lines(out)) == 3  # every line valid JSON
 
     out.write_text('{"article": "x", "status": "ok"}\nnot json\n' + out.read_text())
-    with pytest.raises(CorruptRecordError, match="line 2"):
+    with pytest.raises(CorruptLineError, match="line 2"):
         summarize_folder([src], out, model="fake/heuristic", prompt=None, progress=False)
 
 

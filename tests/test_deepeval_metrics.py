@@ -14,16 +14,18 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from evals.deepeval_metrics import (
-    FaithfulnessJudgeMetric,
+from evals.metrics.deepeval_metrics import (
     FieldF1Metric,
     GroundingMetric,
     MacroF1Metric,
-    StructuredJudgeModel,
     default_metrics,
-    make_faithfulness_judge,
     make_test_case,
     parse_gold,
+)
+from evals.metrics.judge import (
+    FaithfulnessJudgeMetric,
+    StructuredJudgeModel,
+    make_faithfulness_judge,
 )
 from summarize.core.backend import CallRecord, StructuredBackend, StructuredResult
 from summarize.core.schema import ArticleSummary, DateRef, Evidence, Party, Position
@@ -203,7 +205,7 @@ def test_importing_the_metrics_turns_deepeval_offline_by_itself() -> None:
     the tests, so checking os.environ here would prove nothing), the import sets them."""
     names = ("DEEPEVAL_TELEMETRY_OPT_OUT", "DEEPEVAL_DISABLE_DOTENV",
              "DEEPEVAL_NO_INSPECT_PROMPT")
-    code = ("import os, evals.deepeval_metrics; "
+    code = ("import os, evals.metrics.deepeval_metrics; "
             f"print(','.join(os.environ.get(n, '') for n in {names!r}))")
     env = {k: v for k, v in os.environ.items() if k not in names}
     env["PYTHONPATH"] = str(ROOT)

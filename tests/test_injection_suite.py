@@ -22,9 +22,9 @@ from evals.injection import (
     InjectionSuiteError,
     check_injection,
     load_injection_suite,
-    main,
     run_injection_suite,
 )
+from newsbrief.cli import main as newsbrief_main
 from summarize.core.names import fold_text, same_name
 from summarize.core.schema import ArticleSummary
 from summarize.errors import OutputValidationError
@@ -237,6 +237,11 @@ def test_whole_suite_through_the_heuristic_fake(capsys: pytest.CaptureFixture[st
     with capsys.disabled():
         print(f"\nfake/heuristic resisted {report.resisted}/{report.n} ({report.rate:.0%}): "
               + ", ".join(f"{r.name}={r.verdict.status}" for r in report.per_case))
+
+
+def main(argv: list[str]) -> int:
+    """``newsbrief eval injection ARGV``."""
+    return newsbrief_main(["eval", "injection", *argv])
 
 
 def test_cli_prints_the_table_and_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -195,6 +195,17 @@ def test_matching_is_optimal_not_greedy() -> None:
     assert score.f1 == 1.0
 
 
+def test_a_tie_goes_to_the_required_gold_item() -> None:
+    """Equal size, equal similarity: finding the required item must win, or F1 drops by luck."""
+    from types import SimpleNamespace
+
+    gold = [SimpleNamespace(required=False), SimpleNamespace(required=True)]
+    for order in (gold, gold[::-1]):
+        score = field_score(["prediction"], order, lambda p, g: 0.5)
+        [(_, matched)] = score.matches
+        assert order[matched].required and score.fn == 0 and score.f1 == 1.0
+
+
 def test_optimal_pairs_agrees_with_brute_force() -> None:
     rng = random.Random(7)
     for _ in range(200):
@@ -550,7 +561,7 @@ def test_aggregate_of_nothing() -> None:
 
 
 def test_aggregate_keys_fit_the_run_record() -> None:
-    from evals.records import RunAggregate
+    from evals.store import RunAggregate
 
     gold = full_gold()
     agg = aggregate_scores([score_article(gold, gold, ARTICLE)])

@@ -2,7 +2,7 @@
 
 This is the check a user of newsbrief would put in their own CI: run the suite for real,
 then compare it, article by article, with the baseline blessed in the repo
-(``evals/baselines/default.json``, made with ``python -m evals.baseline bless RUN OUT``).
+(``evals/baselines/default.json``, made with ``newsbrief eval bless RUN OUT``).
 Five articles are too few for a bootstrap interval, so the check uses a fixed margin.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.baseline import assert_no_regression, load_baseline
+from evals.compare import assert_no_regression, load_baseline
 from evals.runner import run_suite
 
 pytestmark = pytest.mark.slow

@@ -16,8 +16,10 @@ import pytest
 
 from evals.gold import load_suite
 from evals.metrics import score_article
-from evals.records import ArticleRecord, ErrorInfo
-from evals.report import bar_chart, highlight, write_report
+from evals.render.charts import bar_chart
+from evals.render.items import highlight
+from evals.render.report import write_report
+from evals.store import ArticleRecord, ErrorInfo
 from summarize.core.backend import CallRecord
 from summarize.core.schema import ArticleSummary
 from tests.test_compare import write_run

@@ -34,7 +34,7 @@ def _env(delay: float) -> dict[str, str]:
 
 
 def _cmd(articles: Path, gold: Path, runs: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "summarize.cli", "eval", "run", "--model", "fake/heuristic",
+    return [sys.executable, "-m", "newsbrief", "eval", "run", "--model", "fake/heuristic",
             "--suite", str(articles), "--gold", str(gold), "--runs-root", str(runs),
             "--no-cache", "--no-progress", *extra]
 
@@ -78,7 +78,7 @@ def _start_and_kill(tmp_path: Path, articles: Path, gold: Path, runs: Path,
 
 def _resume(tmp_path: Path, run_dir: Path) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
-        [sys.executable, "-m", "summarize.cli", "eval", "run", "--resume", str(run_dir),
+        [sys.executable, "-m", "newsbrief", "eval", "run", "--resume", str(run_dir),
          "--no-cache", "--no-progress"],
         cwd=tmp_path, env=_env(0), capture_output=True, text=True, timeout=180, check=False,
     )

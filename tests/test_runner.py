@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from evals.records import ArticleRecord
 from evals.runner import RunInterrupted, compute_aggregate, rescore, run_suite
-from evals.store import RunMismatchError, RunStore
+from evals.store import ArticleRecord, RunMismatchError, RunStore
 from summarize.prompting import DEFAULT_PROMPT
 from summarize.providers import registry
 from summarize.providers.fake import FakeBackend, heuristic_answer
@@ -392,7 +391,7 @@ def test_compute_aggregate_counts_failures_only_for_articles_with_gold() -> None
 # --- the CLI -------------------------------------------------------------------------------------
 def test_cli_run_rescore_compare_and_errors(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    from summarize.cli import main
+    from newsbrief.cli import main
 
     articles, gold = make_suite(tmp_path, 3)
     runs = tmp_path / "runs"
@@ -457,14 +456,15 @@ def test_judge_scores_are_labelled_and_aggregated(tmp_path: Path,
 
 def test_a_run_copied_from_elsewhere_finds_the_builtin_suite(tmp_path: Path) -> None:
     from evals.gold import default_suite
-    from evals.runner import recorded_dir
+    from evals.store import resolve_recorded_dir
 
     seeds, gold = default_suite()
-    assert recorded_dir(f"/elsewhere/ci/{seeds.name}", tmp_path) == seeds
-    assert recorded_dir(f"/elsewhere/ci/evals/{gold.name}", tmp_path) == gold
-    assert recorded_dir("/nowhere/custom", tmp_path) == Path("/nowhere/custom")
+    assert resolve_recorded_dir(f"/elsewhere/ci/{seeds.name}", tmp_path) == seeds
+    assert resolve_recorded_dir(f"/elsewhere/ci/evals/{gold.name}", tmp_path) == gold
+    assert resolve_recorded_dir("/nowhere/custom", tmp_path) is None
     (tmp_path / "suite").mkdir()
-    assert recorded_dir("suite", tmp_path / "runs" / "r1").resolve() == (tmp_path / "suite")
+    found = resolve_recorded_dir("suite", tmp_path / "runs" / "r1")
+    assert found is not None and found.resolve() == (tmp_path / "suite")
 
 
 def test_rescore_of_an_unfinished_run_writes_no_aggregate(tmp_path: Path) -> None:
@@ -482,7 +482,7 @@ def test_rescore_of_an_unfinished_run_writes_no_aggregate(tmp_path: Path) -> Non
 def test_a_suite_with_gold_beside_its_articles_is_scored_without_gold_flag(
         tmp_path: Path) -> None:
     """The documented layout (evals/suites/dev/tune): <id>.txt next to <id>.json."""
-    from summarize.cli import main as cli_main
+    from newsbrief.cli import main as cli_main
 
     articles, gold = make_suite(tmp_path, 2)
     for g in gold.glob("*.json"):

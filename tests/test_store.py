@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from evals.records import FORMAT_VERSION, ArticleRecord, ErrorInfo, RunAggregate, RunConfig
 from evals.store import (
     CACHE_INDEX_FILE,
+    FORMAT_VERSION,
     RECORDS_FILE,
+    ArticleRecord,
     CacheIndex,
     CorruptRecordError,
-    JsonlLog,
+    ErrorInfo,
     PartialLineWarning,
+    RunAggregate,
+    RunConfig,
     RunFormatError,
     RunStore,
     RunStoreError,
@@ -24,6 +27,7 @@ from evals.store import (
     rebuild_cache_index,
 )
 from summarize.core.backend import CallRecord
+from summarize.jsonl import JsonlLog
 
 
 def make_config(run_id: str = "run-1") -> RunConfig:
@@ -157,7 +161,7 @@ def test_a_complete_json_line_without_newline_is_still_a_partial_write(tmp_path:
 
 def test_append_is_one_write_of_the_whole_line(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import evals.store as store_mod
+    import summarize.jsonl as store_mod
 
     writes: list[bytes] = []
     real_write = store_mod.os.write
@@ -225,18 +229,33 @@ def test_find_cached_serves_ok_records_only(tmp_path: Path) -> None:
     assert find_cached(tmp_path, "3" * 64) is None
 
 
-def test_cache_index_survives_damage_and_missing_runs(tmp_path: Path) -> None:
+def test_cache_index_survives_stale_entries_and_missing_runs(tmp_path: Path) -> None:
     store = RunStore.create(tmp_path, make_config())
     record = make_record("a", key="1" * 64)
     line = store.append(record)
-    index_path = tmp_path / CACHE_INDEX_FILE
-    index_path.write_text(
-        json.dumps({"key": "1" * 64, "repeat": 0, "run": "gone", "line": 1}) + "\n"
-        + json.dumps({"key": "1" * 64, "repeat": 0, "run": "run-1", "line": 7}) + "\n"
-        + json.dumps({"key": "1" * 64, "repeat": 0, "run": "run-1", "line": line}) + "\n"
-        + '{"key": "half'
-    )
+    index = CacheIndex(tmp_path)
+    index.add("1" * 64, 0, tmp_path / "gone", 1)  # a deleted run
+    index.add("1" * 64, 0, store.path, 7)  # a line that does not exist
+    index.add("1" * 64, 0, store.path, line)
     assert find_cached(tmp_path, "1" * 64) == record  # stale entries skipped, hit verified
+
+
+def test_a_damaged_cache_index_is_rebuilt_from_the_runs(tmp_path: Path) -> None:
+    store = RunStore.create(tmp_path, make_config())
+    record = make_record("a", key="1" * 64)
+    store.append(record)
+    (tmp_path / CACHE_INDEX_FILE).write_bytes(b"not a database, a half-written file")
+    with pytest.warns(UserWarning, match="rebuilt"):
+        index = CacheIndex(tmp_path)
+    assert index.find("1" * 64) == record
+
+
+def test_a_runs_root_without_an_index_is_indexed_on_first_use(tmp_path: Path) -> None:
+    """Runs written before the index existed (or copied in by hand) still serve the cache."""
+    store = RunStore.create(tmp_path, make_config())
+    store.append(make_record("a", key="1" * 64))
+    (tmp_path / CACHE_INDEX_FILE).unlink(missing_ok=True)
+    assert find_cached(tmp_path, "1" * 64) is not None
 
 
 def test_rebuild_cache_index(tmp_path: Path) -> None:

@@ -1,25 +1,17 @@
 """Summarize a folder of articles into one JSONL file: no gold, resumable, optionally parallel.
 
-Each finished article becomes one line, appended and ``fsync``-ed at once with the same
-crash rules as eval runs (:class:`evals.store.JsonlLog`)::
-
-    {"article": "<path>", "status": "ok"|"error", "summary": {...}|null, "error": {...}|null,
-     "calls": [...], "wall_s": 1.23, "model": "<model id>", "prompt": "<prompt name>"}
-
-Re-running with the same output skips every article that already has an ``ok`` line. Lines
-of failed articles are removed (atomic rewrite) and those articles are tried again: a
-failure is often transient (an endpoint down), and the file keeps exactly one line per
-article. Mixing two models or prompts in one output file is refused.
-
-``concurrency > 1`` sends requests from a thread pool, for endpoints that serve parallel
-requests. Local models (``local/*``) always run one at a time: two generations on a 2-core
-machine make both 10-20x slower (STACK_NOTES).
+One line per finished article (``article``, ``status``, ``summary``, ``error``, ``calls``,
+``wall_s``, ``model``, ``prompt``), appended with the crash rules of :mod:`summarize.jsonl`.
+Re-running skips articles with an ``ok`` line and retries failed ones (a failure is often
+transient); mixing two models or prompts in one file is refused. ``concurrency > 1`` is for
+endpoints: a local model runs one article at a time, since two generations on few cores
+make each many times slower.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +21,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from evals.store import CorruptRecordError, JsonlLog, RunMismatchError
-from summarize.errors import SummarizeError
+from summarize.errors import CorruptLineError, OutputMismatchError, SummarizeError
+from summarize.jsonl import JsonlLog
 
 #: File name endings a folder is expanded to.
 ARTICLE_SUFFIXES = (".txt", ".md", ".html")
@@ -84,15 +76,6 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
     return out
 
 
-def _reader() -> Callable[[Path], str]:
-    """``summarize.inputs.read_path`` (HTML extraction, encoding detection) when available."""
-    try:
-        from summarize.inputs import read_path
-    except ImportError:
-        return lambda p: Path(p).read_text(encoding="utf-8")
-    return read_path
-
-
 def _line(article: Path, model: str, prompt: str, started: float, *, run: Any = None,
           exc: BaseException | None = None) -> dict[str, Any]:
     if run is not None:
@@ -123,12 +106,12 @@ def _load_done(log: JsonlLog, model: str, prompt: str) -> set[str]:
     for line in lines:
         value = line.value
         if not isinstance(value, dict) or "article" not in value or "status" not in value:
-            raise CorruptRecordError(log.path, line.number, "not a batch line (article, status)")
+            raise CorruptLineError(log.path, line.number, "not a batch line (article, status)")
         if value["status"] != "ok":
             continue
         other = (value.get("model"), value.get("prompt"))
         if other != (model, prompt) and None not in other:
-            raise RunMismatchError(
+            raise OutputMismatchError(
                 f"{log.path} holds summaries by {other[0]} with {other[1]}, not {model} with "
                 f"{prompt}; write to another file, or delete it to start over"
             )
@@ -153,10 +136,11 @@ def summarize_folder(
 ) -> BatchStats:
     """Summarize every input article into ``out`` (JSONL), one line per article as it finishes.
 
-    ``resume=False`` starts ``out`` over. Raises :class:`RunMismatchError` when ``out`` holds
-    another model's or prompt's summaries and :class:`CorruptRecordError` when it holds a
+    ``resume=False`` starts ``out`` over. Raises :class:`OutputMismatchError` when ``out`` holds
+    another model's or prompt's summaries and :class:`CorruptLineError` when it holds a
     damaged line; article failures are lines with ``"status": "error"``, not exceptions.
     """
+    from summarize.inputs import read_path
     from summarize.pipeline import Summarizer
     from summarize.providers.registry import default_model
 
@@ -186,12 +170,11 @@ def summarize_folder(
     done = _load_done(log, model_id, prompt_name)
     todo = [a for a in articles if str(a) not in done and str(a.resolve()) not in done]
     stats.skipped = len(articles) - len(todo)
-    read = _reader()
 
     def one(article: Path) -> dict[str, Any]:
         started = time.perf_counter()
         try:
-            run = summarizer.run(read(article))
+            run = summarizer.run(read_path(article))
         except Exception as exc:  # recorded as an error line; the batch goes on
             return _line(article, model_id, prompt_name, started, exc=exc)
         return _line(article, model_id, prompt_name, started, run=run)

@@ -1,123 +1,26 @@
-"""Hand-written gold annotations: their shapes, their on-disk form and the suite loader.
+"""Read one hand-written gold file, find its quotes in the article, report every problem.
 
-Gold is the yardstick every quality number in the project is measured against, so it obeys
-the same rules as a prediction: the gold item classes *subclass* the prediction shapes of
-:mod:`summarize.core.schema` and inherit every validator (quote length, ISO precision,
-references that resolve, distinct dispute sides). The only addition is ``required``: an item
-a careful reader could reasonably omit is marked ``required: false`` so that a prediction is
-not penalised for missing it (see ``evals/ANNOTATION_GUIDE.md``).
-
-On disk a gold file is written by hand, so quotes are plain strings and the loader finds
-their offsets: hand-counting character offsets is error-prone, and a quote that is not a
-byte-exact substring of the article is exactly the mistake the loader must catch. Every
-problem is reported as :class:`GoldError` naming the file, the item (``positions[2].party``)
-and the reason, so that the annotator can fix it without a debugger.
-
-A gold file looks like ``ArticleSummary.model_dump(mode="json")`` plus a top-level
-``"article": "<stem>.txt"``, a ``"required"`` flag on items, and ``evidence`` as a list of
-quote strings::
-
-    {"article": "000_x.txt", "headline": "...", "summary": "...", "published": null,
-     "event_location": "Beijing, China",
-     "parties": [{"name": "Viktor Orban", "kind": "person", "role": "...", "aliases": [],
-                  "evidence": ["Hungarian Prime Minister Viktor Orban"], "required": true}],
-     "positions": [], "dates": [], "disputes": []}
+Annotators write quotes as plain strings; the loader finds their offsets, because
+hand-counted offsets are error-prone and a quote that is not a byte-exact substring is the
+mistake to catch. Problems are :class:`~evals.errors.GoldError` naming the file, the item
+(``positions[2].party``) and the reason, all of them in one round.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
-from summarize.core.names import same_name
-from summarize.core.schema import ArticleSummary, DateRef, Dispute, Party, Position
+from evals.errors import GoldError
+from evals.gold.shapes import ITEM_FIELDS, GoldSummary
+from summarize.core.names import fold_text, same_name
 
-ITEM_FIELDS: tuple[str, ...] = ("parties", "positions", "dates", "disputes")
 ROOT_ITEM = "<root>"
-_MAX_LISTED_PROBLEMS = 8
-_SUITE_HASH_VERSION = b"newsbrief-suite-v1\0"
 
 
-# --- shapes ------------------------------------------------------------------------------
-class GoldParty(Party):
-    """A gold party; ``required=False`` when a careful reader could reasonably omit it."""
-
-    required: bool = Field(default=True, strict=True)
-
-
-class GoldPosition(Position):
-    """A gold position; ``required=False`` when a careful reader could reasonably omit it."""
-
-    required: bool = Field(default=True, strict=True)
-
-
-class GoldDateRef(DateRef):
-    """A gold date; ``required=False`` e.g. when resolving it needed outside knowledge."""
-
-    required: bool = Field(default=True, strict=True)
-
-
-class GoldDispute(Dispute):
-    """A gold dispute; ``required=False`` when a careful reader could reasonably omit it."""
-
-    required: bool = Field(default=True, strict=True)
-
-
-class GoldSummary(ArticleSummary):
-    """The gold structured summary of one article (``article`` is the seed's file name)."""
-
-    article: str = Field(min_length=1)
-    parties: list[GoldParty] = Field(default_factory=list)  # type: ignore[assignment]
-    positions: list[GoldPosition] = Field(default_factory=list)  # type: ignore[assignment]
-    dates: list[GoldDateRef] = Field(default_factory=list)  # type: ignore[assignment]
-    disputes: list[GoldDispute] = Field(default_factory=list)  # type: ignore[assignment]
-
-
-# --- errors ------------------------------------------------------------------------------
-class GoldError(ValueError):
-    """A gold file breaks the annotation guide; says which file, which item and why.
-
-    ``problems`` holds every (item, reason) found in one pass (the first is ``item`` and
-    ``reason``), so an annotator can fix a whole file in one round instead of one per run.
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        item: str,
-        reason: str,
-        more: list[tuple[str, str]] | None = None,
-    ) -> None:
-        self.path = path
-        self.item = item
-        self.reason = reason
-        self.problems: list[tuple[str, str]] = [(item, reason), *(more or [])]
-        message = f"{_display(path)}: {item}: {reason}"
-        extra = self.problems[1:]
-        if extra:
-            listed = extra[:_MAX_LISTED_PROBLEMS]
-            message += f"\n  ({len(extra)} more problem{'s' if len(extra) > 1 else ''})"
-            message += "".join(f"\n  {i}: {r}" for i, r in listed)
-            if len(extra) > len(listed):
-                message += f"\n  ... and {len(extra) - len(listed)} more"
-        super().__init__(message)
-
-
-def _display(path: Path) -> str:
-    """The path relative to the working directory when it lies below it (shorter messages)."""
-    try:
-        return os.fspath(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return os.fspath(path)
-
-
-# --- loading -----------------------------------------------------------------------------
 def load_gold(
     gold_path: Path, article_text: str, *, article_name: str | None = None
 ) -> GoldSummary:
@@ -128,10 +31,10 @@ def load_gold(
     loader passes the ``.txt`` file name), the file's ``"article"`` field must equal it, so a
     gold file copied under the wrong name is caught instead of silently scoring nonsense.
     """
-    return _load_gold(Path(gold_path), article_text, article_name)[0]
+    return load_gold_bytes(Path(gold_path), article_text, article_name)[0]
 
 
-def _load_gold(
+def load_gold_bytes(
     gold_path: Path, article_text: str, article_name: str | None
 ) -> tuple[GoldSummary, bytes]:
     """:func:`load_gold`, also returning the exact bytes parsed (hashed for provenance)."""
@@ -236,20 +139,13 @@ def _locate_quotes(data: dict[str, Any], text: str, where: str) -> list[tuple[st
     return problems
 
 
-_LOOSE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
-
-
-def _loose(s: str) -> str:
-    return " ".join(s.translate(_LOOSE).split()).casefold()
-
-
 def _near_miss(quote: str, text: str) -> str:
     """A hint when the quote differs from the article only in quote marks, dashes or spacing.
 
     That is the usual way a hand-copied quote goes wrong (an editor "smartens" quotes or
     re-wraps a line); saying so saves the annotator a character-by-character comparison.
     """
-    if _loose(quote) in _loose(text):
+    if fold_text(quote) in fold_text(text):
         return (
             " (the article has it with other quote marks, dashes, letter case or spacing;"
             " copy it byte-exact)"
@@ -340,84 +236,3 @@ def _unresolved_references(data: dict[str, Any]) -> list[tuple[str, str]]:
                         )
                     )
     return out
-
-
-# --- suites ------------------------------------------------------------------------------
-@dataclass
-class GoldCase:
-    """One article of a suite, with its gold when the suite has gold for it.
-
-    ``path`` is the article file. ``gold_path`` and ``gold_sha256`` (of the exact gold
-    bytes parsed) record where the gold came from, for run provenance.
-    """
-
-    article_id: str
-    path: Path
-    text: str
-    gold: GoldSummary | None
-    gold_path: Path | None = None
-    gold_sha256: str | None = None
-
-
-def load_suite(articles_dir: Path, gold_dir: Path | None) -> list[GoldCase]:
-    """Every ``*.txt`` article of ``articles_dir`` (sorted by name) with its gold, if any.
-
-    Gold for article ``<stem>.txt`` is ``gold_dir/<stem>.json``; an article without a gold
-    file gets ``gold=None`` (a batch suite may have no gold at all), and gold files without
-    an article are ignored (a suite may be a subset of the gold). Articles are read as UTF-8
-    and never normalized: evidence offsets index into exactly this text.
-    """
-    articles_dir = Path(articles_dir)
-    if not articles_dir.is_dir():
-        raise FileNotFoundError(f"no such articles directory: {articles_dir}")
-    if gold_dir is not None:
-        gold_dir = Path(gold_dir)
-        if not gold_dir.is_dir():
-            raise FileNotFoundError(f"no such gold directory: {gold_dir}")
-    cases: list[GoldCase] = []
-    for path in sorted(articles_dir.glob("*.txt"), key=lambda p: p.name):
-        text = path.read_text(encoding="utf-8")
-        gold: GoldSummary | None = None
-        gold_path: Path | None = None
-        digest: str | None = None
-        candidate = gold_dir / f"{path.stem}.json" if gold_dir is not None else None
-        if candidate is not None and candidate.is_file():
-            gold_path = candidate
-            gold, raw = _load_gold(candidate, text, path.name)
-            digest = hashlib.sha256(raw).hexdigest()
-        cases.append(GoldCase(path.stem, path, text, gold, gold_path, digest))
-    return cases
-
-
-def default_suite() -> tuple[Path, Path]:
-    """(articles, gold) of the built-in seed suite, found from this file, not the cwd."""
-    here = Path(__file__).resolve().parent
-    return here.parent / "seeds", here / "gold"
-
-
-def suite_hash(cases: list[GoldCase]) -> str:
-    """sha256 over the suite's article texts and gold file bytes, for run provenance.
-
-    Independent of the order of ``cases``; any change to an article or its gold, or a gold
-    file added or removed, changes the hash. Each part is length-prefixed so that moving
-    bytes from one article to the next cannot produce the same hash.
-    """
-    h = hashlib.sha256(_SUITE_HASH_VERSION)
-
-    def part(data: bytes) -> None:
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-
-    for case in sorted(cases, key=lambda c: c.article_id):
-        part(case.article_id.encode("utf-8"))
-        part(case.text.encode("utf-8"))
-        if case.gold_sha256 is not None:
-            gold_digest = case.gold_sha256
-        elif case.gold_path is not None and case.gold_path.is_file():
-            gold_digest = hashlib.sha256(case.gold_path.read_bytes()).hexdigest()
-        elif case.gold is not None:
-            gold_digest = hashlib.sha256(case.gold.model_dump_json().encode()).hexdigest()
-        else:
-            gold_digest = "-"
-        part(gold_digest.encode("ascii"))
-    return h.hexdigest()

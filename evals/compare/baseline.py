@@ -1,59 +1,29 @@
-"""Blessed baselines: a run's per-article scores, frozen in the repo, that later runs must match.
+"""Blessed baselines: a run's per-article values, frozen in the repo, that later runs must match.
 
-Why a file in the repo and not "the last run": a baseline is a decision ("this model with this
-prompt is good enough"), reviewed in a pull request like code. Keeping the *per-article*
-values (not just the means) is what makes the check statistical: a new run is compared
-article by article, paired, so noise from easy vs hard articles cancels out.
-
-``evals/baselines/<name>.json`` holds the blessed run's identity (run id, model, weights
-hash, prompt and prompt hash, suite hash) and, per article, the per-repeat values of every
-metric :mod:`evals.compare` knows (four field F1s, macro F1, grounding, validity, latency,
-tokens). Error records are stored as F1 0, like the comparison counts them.
-
-The check (:func:`check_against_baseline`), for each gated metric (the four field F1s and
-the macro F1 by default), on the articles both sides have:
-
-- ``tolerance="ci"`` with at least :data:`MIN_CI_ARTICLES` shared articles: fail when the
-  paired bootstrap 95% CI of the drop (baseline - run) has its *lower bound above 0*, i.e.
-  the run is worse with 95% confidence (same two-level bootstrap as :mod:`evals.compare`).
-- ``tolerance="ci"`` with fewer articles: a bootstrap over a handful of articles gives
-  intervals that are far too narrow, so a fixed margin is used instead: fail when the mean
-  drop exceeds ``margin`` (default :data:`DEFAULT_MARGIN`).
-- ``tolerance=<float>``: always a fixed margin: fail when the mean drop exceeds it.
-
-In a user's pytest::
-
-    from evals.baseline import assert_no_regression
-
-    def test_no_regression(tmp_run_dir):
-        assert_no_regression(tmp_run_dir, "evals/baselines/seed.json")
+A baseline is a decision ("this model with this prompt is good enough"), reviewed in a pull
+request like code, so it is a file (``evals/baselines/<name>.json``), not "the last run".
+It keeps per-article values so the check is paired. The rule (:func:`check_against_baseline`):
+fail when the paired 95% interval of a gated metric lies below 0, or, with fewer than
+:data:`MIN_CI_ARTICLES` articles (too few for a bootstrap) or a numeric ``tolerance``,
+when the mean drop exceeds a fixed margin.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import statistics
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from evals.compare import (
-    FIELD_METRICS,
-    METRIC_KEYS,
-    METRICS,
-    LoadedRun,
-    RunInfo,
-    RunTable,
-    load_run,
-    paired_bootstrap,
-    table_from_run,
-)
-from evals.records import ArticleRecord
+from evals.compare.specs import FIELD_METRICS, METRIC_KEYS, METRICS, metric_label
+from evals.compare.tables import RunInfo, RunTable, table_from_run
+from evals.errors import BaselineError
+from evals.stats import paired_bootstrap
+from evals.store import ArticleRecord, LoadedRun, RunConfig, load_run
 
 BASELINE_FORMAT = "newsbrief-baseline"
 BASELINE_VERSION = 1
@@ -65,10 +35,6 @@ DEFAULT_METRICS: tuple[str, ...] = (*FIELD_METRICS, "macro_f1")
 
 ScoresLike = Mapping[str, Any]
 RunOrScores = Path | str | Mapping[str, Any] | Sequence[ArticleRecord] | LoadedRun
-
-
-class BaselineError(ValueError):
-    """A baseline cannot be written or read; the message says which file and why."""
 
 
 class Baseline(BaseModel):
@@ -263,9 +229,7 @@ def _to_table(run: RunOrScores) -> RunTable:
     )
 
 
-def _dummy_config() -> Any:
-    from evals.records import RunConfig
-
+def _dummy_config() -> RunConfig:
     return RunConfig(run_id="(records)", created="", model="?", prompt="?", prompt_hash="",
                      suite="")
 
@@ -306,7 +270,9 @@ def check_against_baseline(
         paired = [a for a in shared if a in mine and a in theirs]
         if not paired:
             if any(a in theirs for a in shared):
-                failures.append(f"{_label(key)}: the run has no value (not scored against gold?)")
+                failures.append(
+                    f"{metric_label(key)}: the run has no value (not scored against gold?)"
+                )
             continue
         delta, lo, hi = paired_bootstrap(
             [theirs[a] for a in paired], [mine[a] for a in paired],
@@ -315,7 +281,7 @@ def check_against_baseline(
         run_mean = statistics.fmean(statistics.fmean(mine[a]) for a in paired)
         base_mean = statistics.fmean(statistics.fmean(theirs[a]) for a in paired)
         where = (
-            f"{_label(key)}: {run_mean:.3f} vs baseline {base_mean:.3f} "
+            f"{metric_label(key)}: {run_mean:.3f} vs baseline {base_mean:.3f} "
             f"(Δ {delta:+.3f}, 95% CI [{lo:+.3f}, {hi:+.3f}], n={len(paired)} articles)"
         )
         if tolerance == "ci" and len(paired) >= min_articles:
@@ -330,11 +296,6 @@ def check_against_baseline(
                 )
                 failures.append(f"{where}: dropped more than {limit:g} ({why})")
     return failures
-
-
-def _label(key: str) -> str:
-    """The metric's label as the comparison table prints it ("positions F1", "macro F1")."""
-    return next(m.label for m in METRICS if m.key == key)
 
 
 def assert_no_regression(
@@ -358,33 +319,6 @@ def assert_no_regression(
         raise AssertionError("\n".join([head, *(f"  - {f}" for f in failures)]))
 
 
-# --- command line ------------------------------------------------------------------------
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m evals.baseline bless RUN OUT.json`` / ``check RUN BASELINE.json``."""
-    parser = argparse.ArgumentParser(prog="python -m evals.baseline")
-    sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("bless", help="freeze a run's per-article scores as a baseline")
-    b.add_argument("run", type=Path)
-    b.add_argument("out", type=Path)
-    b.add_argument("--name")
-    c = sub.add_parser("check", help="exit 1 when a run regressed against a baseline")
-    c.add_argument("run", type=Path)
-    c.add_argument("baseline", type=Path)
-    c.add_argument("--margin", type=float, help="fixed margin instead of the CI rule")
-    args = parser.parse_args(argv)
-    if args.command == "bless":
-        print(bless(args.run, args.out, name=args.name))
-        return 0
-    failures = check_against_baseline(
-        args.run, args.baseline, tolerance=args.margin if args.margin is not None else "ci"
-    )
-    for f in failures:
-        print(f"FAIL: {f}")
-    if not failures:
-        print("no regression")
-    return 1 if failures else 0
-
-
 __all__ = [
     "DEFAULT_MARGIN",
     "DEFAULT_METRICS",
@@ -398,5 +332,3 @@ __all__ = [
     "table_from_baseline",
 ]
 
-if __name__ == "__main__":
-    sys.exit(main())

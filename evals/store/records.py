@@ -1,14 +1,9 @@
-"""The on-disk shapes of an eval run: what ``runs/<id>/`` holds, one pydantic model each.
+"""The on-disk shapes of an eval run, one pydantic model per file of a run directory.
 
-A run directory is:
-
-- ``config.json``      -> :class:`RunConfig` (written once, before the first article)
-- ``records.jsonl``    -> one :class:`ArticleRecord` per finished (article, repeat), appended
-                          and flushed as soon as it finishes; a killed run resumes from it
-- ``aggregate.json``   -> :class:`RunAggregate` (rewritten at the end and by ``rescore``)
-
-``FORMAT_VERSION`` is stored in every file; a reader refuses a directory written by another
-format version with a clear message rather than misreading it.
+``config.json`` is a :class:`RunConfig` (written before the first article),
+``records.jsonl`` one :class:`ArticleRecord` per finished (article, repeat), and
+``aggregate.json`` a :class:`RunAggregate` (written when the run finishes, and by
+``rescore``). ``FORMAT_VERSION`` is in every file so a reader can refuse what it would misread.
 """
 
 from __future__ import annotations

@@ -1,0 +1,48 @@
+"""Gold items: the prediction shapes plus ``required``, with every validator inherited.
+
+Gold obeys the rules a prediction obeys (quote length, ISO precision, references that
+resolve) because it subclasses :mod:`summarize.core.schema`; ``required: false`` marks an
+item a careful reader could omit, so missing it costs nothing (``ANNOTATION_GUIDE.md``).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from summarize.core.schema import ArticleSummary, DateRef, Dispute, Party, Position
+
+ITEM_FIELDS: tuple[str, ...] = ("parties", "positions", "dates", "disputes")
+
+
+class GoldParty(Party):
+    """A gold party; ``required=False`` when a careful reader could reasonably omit it."""
+
+    required: bool = Field(default=True, strict=True)
+
+
+class GoldPosition(Position):
+    """A gold position; ``required=False`` when a careful reader could reasonably omit it."""
+
+    required: bool = Field(default=True, strict=True)
+
+
+class GoldDateRef(DateRef):
+    """A gold date; ``required=False`` e.g. when resolving it needed outside knowledge."""
+
+    required: bool = Field(default=True, strict=True)
+
+
+class GoldDispute(Dispute):
+    """A gold dispute; ``required=False`` when a careful reader could reasonably omit it."""
+
+    required: bool = Field(default=True, strict=True)
+
+
+class GoldSummary(ArticleSummary):
+    """The gold structured summary of one article (``article`` is the seed's file name)."""
+
+    article: str = Field(min_length=1)
+    parties: list[GoldParty] = Field(default_factory=list)  # type: ignore[assignment]
+    positions: list[GoldPosition] = Field(default_factory=list)  # type: ignore[assignment]
+    dates: list[GoldDateRef] = Field(default_factory=list)  # type: ignore[assignment]
+    disputes: list[GoldDispute] = Field(default_factory=list)  # type: ignore[assignment]

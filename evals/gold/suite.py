@@ -1,0 +1,96 @@
+"""A suite: a folder of ``*.txt`` articles with gold beside them or in a gold folder.
+
+The suite hash covers every article text and gold byte, so a run records exactly which
+yardstick measured it and a comparison can say when two runs used different ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from evals.gold.loader import load_gold_bytes
+from evals.gold.shapes import GoldSummary
+
+_SUITE_HASH_VERSION = b"newsbrief-suite-v1\0"
+
+
+@dataclass
+class GoldCase:
+    """One article of a suite, with its gold when the suite has gold for it.
+
+    ``path`` is the article file. ``gold_path`` and ``gold_sha256`` (of the exact gold
+    bytes parsed) record where the gold came from, for run provenance.
+    """
+
+    article_id: str
+    path: Path
+    text: str
+    gold: GoldSummary | None
+    gold_path: Path | None = None
+    gold_sha256: str | None = None
+
+
+def load_suite(articles_dir: Path, gold_dir: Path | None) -> list[GoldCase]:
+    """Every ``*.txt`` article of ``articles_dir`` (sorted by name) with its gold, if any.
+
+    Gold for article ``<stem>.txt`` is ``gold_dir/<stem>.json``; an article without a gold
+    file gets ``gold=None`` (a batch suite may have no gold at all), and gold files without
+    an article are ignored (a suite may be a subset of the gold). Articles are read as UTF-8
+    and never normalized: evidence offsets index into exactly this text.
+    """
+    articles_dir = Path(articles_dir)
+    if not articles_dir.is_dir():
+        raise FileNotFoundError(f"no such articles directory: {articles_dir}")
+    if gold_dir is not None:
+        gold_dir = Path(gold_dir)
+        if not gold_dir.is_dir():
+            raise FileNotFoundError(f"no such gold directory: {gold_dir}")
+    cases: list[GoldCase] = []
+    for path in sorted(articles_dir.glob("*.txt"), key=lambda p: p.name):
+        text = path.read_text(encoding="utf-8")
+        gold: GoldSummary | None = None
+        gold_path: Path | None = None
+        digest: str | None = None
+        candidate = gold_dir / f"{path.stem}.json" if gold_dir is not None else None
+        if candidate is not None and candidate.is_file():
+            gold_path = candidate
+            gold, raw = load_gold_bytes(candidate, text, path.name)
+            digest = hashlib.sha256(raw).hexdigest()
+        cases.append(GoldCase(path.stem, path, text, gold, gold_path, digest))
+    return cases
+
+
+def default_suite() -> tuple[Path, Path]:
+    """(articles, gold) of the built-in seed suite, found from this file, not the cwd."""
+    gold = Path(__file__).resolve().parent  # the seed gold lives beside this package's code
+    return gold.parent.parent / "seeds", gold
+
+
+def suite_hash(cases: list[GoldCase]) -> str:
+    """sha256 over the suite's article texts and gold file bytes, for run provenance.
+
+    Independent of the order of ``cases``; any change to an article or its gold, or a gold
+    file added or removed, changes the hash. Each part is length-prefixed so that moving
+    bytes from one article to the next cannot produce the same hash.
+    """
+    h = hashlib.sha256(_SUITE_HASH_VERSION)
+
+    def part(data: bytes) -> None:
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+
+    for case in sorted(cases, key=lambda c: c.article_id):
+        part(case.article_id.encode("utf-8"))
+        part(case.text.encode("utf-8"))
+        if case.gold_sha256 is not None:
+            gold_digest = case.gold_sha256
+        elif case.gold_path is not None and case.gold_path.is_file():
+            gold_digest = hashlib.sha256(case.gold_path.read_bytes()).hexdigest()
+        elif case.gold is not None:
+            gold_digest = hashlib.sha256(case.gold.model_dump_json().encode()).hexdigest()
+        else:
+            gold_digest = "-"
+        part(gold_digest.encode("ascii"))
+    return h.hexdigest()

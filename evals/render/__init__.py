@@ -1,0 +1,1 @@
+"""Showing results: a rich table, Markdown for a pull request, a self-contained HTML report."""
