@@ -390,9 +390,14 @@ def load_suite(articles_dir: Path, gold_dir: Path | None) -> list[GoldCase]:
 
 
 def default_suite() -> tuple[Path, Path]:
-    """(articles, gold) of the built-in seed suite, found from this file, not the cwd."""
-    here = Path(__file__).resolve().parent
-    return here.parent / "seeds", here / "gold"
+    """(articles, gold) of the built-in seed suite: package data (``seeds/`` ships as
+    ``evals.seeds``), found with importlib.resources wherever newsbrief is installed, never
+    from the cwd."""
+    from importlib.resources import files
+
+    from summarize.resources import resource_dir
+
+    return resource_dir("evals.seeds", "seeds"), Path(str(files("evals") / "gold"))
 
 
 def suite_hash(cases: list[GoldCase]) -> str:
