@@ -149,3 +149,32 @@ def _highlighted_text(tree: lxml.html.HtmlElement, ev_id: str) -> str:
     marks = tree.xpath(f"//div[@id='article']//mark[contains(concat(' ', @data-ev, ' '), "
                        f"' {ev_id} ')]")
     return "".join(m.text_content() for m in marks)
+
+
+def test_overlapping_spans_and_markup_in_the_article() -> None:
+    """Spans that overlap without nesting are cut into pieces, each span still starting at
+    one tag; markup in the article is text, never HTML."""
+    from summarize.core.result import SummaryRun
+    from summarize.core.schema import ArticleSummary
+    from summarize.render.html import render_html
+
+    text = "Ann Lee said <script>alert(1)</script> the plan fails. Bob Roe agreed."
+    lee, said = text.index("Ann Lee said"), text.index("said <script>")
+    summary = ArticleSummary.model_validate({
+        "headline": "Lee on the plan", "summary": "Lee says it fails.",
+        "parties": [{"name": "Ann Lee", "kind": "person", "evidence": [
+            {"quote": "Ann Lee said", "start": lee, "end": lee + 12}]}],
+        "positions": [{"party": "Ann Lee", "topic": "plan", "stance": "fails",
+                       "polarity": "oppose", "evidence": [
+                           {"quote": text[said:text.index(" Bob")],
+                            "start": said, "end": text.index(" Bob")}]}],
+    }, context={"text": text})
+    page = render_html(SummaryRun(summary=summary, model="m", prompt="p", text=text))
+    tree = lxml.html.fromstring(page)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    for ev_id, quote in (("ev-party-0-0", "Ann Lee said"),
+                         ("ev-position-0-0", text[said:text.index(" Bob")])):
+        assert _highlighted_text(tree, ev_id) == quote
+        assert tree.get_element_by_id(ev_id).get("href") == "#" + ev_id[3:-2]
+    shared = tree.xpath("//mark[@data-ev]")
+    assert any(len(m.get("data-ev").split()) == 2 for m in shared)  # "said" is in both

@@ -97,3 +97,17 @@ def test_cli_prompts_new_and_list_with_prompts_dir(tmp_path: Path, monkeypatch: 
                  str(folder)]) == 2
     settings = json.loads((folder / "mine" / "v1" / "prompt.json").read_text("utf-8"))
     assert settings["passes"] == load_prompt("summary/v5", root=bundled_prompts_dir()).passes
+
+
+def test_the_passes_table_names_every_registered_pass() -> None:
+    from summarize.core.draft import PASS_SHAPES
+    from summarize.passes import PASSES
+
+    readme = (bundled_prompts_dir() / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    for name, spec in PASSES.items():
+        row = next((r for r in rows if f"`{name}`" in r.split("|")[1]), None)
+        assert row is not None, f"prompts/README.md has no row for the pass {name!r}"
+        assert f"`{spec.template}`" in row
+        assert ("needs parties" in row) == spec.needs_parties, name
+        assert name in PASS_SHAPES
