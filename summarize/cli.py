@@ -1,8 +1,11 @@
 """The library's commands: ``summarize``, ``models``, ``prompts``.
 
-    newsbrief summarize FILE|DIR|- [--published DATE] [--model M] [--prompt P] [--json]
+    newsbrief summarize FILE|- [--published DATE] [--model M] [--prompt P] [--json]
+                                [--html OUT.html]
     newsbrief summarize DIR -o out.jsonl [--concurrency N]      (batch, resumable)
-    newsbrief models | prompts
+    newsbrief models
+    newsbrief prompts [--prompts-dir DIR]                       (list the versions)
+    newsbrief prompts new NAME --from summary/vN [--prompts-dir DIR]
 
 The ``newsbrief`` command itself (:mod:`newsbrief.cli`) adds the harness's ``eval`` group
 through ``extensions``, so the library never imports the harness. Errors a user can act on
@@ -13,6 +16,7 @@ inside the commands so that ``--help`` is instant.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -44,26 +48,56 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     s.add_argument("--published", help="publication date (YYYY-MM-DD) to anchor relative dates")
     s.add_argument("--model", help="model string, e.g. local/qwen2.5-coder-1.5b, openai/gpt-4o")
     s.add_argument("--prompt", help="prompt name, e.g. summary/v1")
-    s.add_argument("--json", action="store_true", help="print the summary as JSON")
+    s.add_argument("--json", action="store_true",
+                   help="print the full record as JSON: the analysed text, the summary, dropped "
+                        "and masked items, model, prompt, calls, tokens, seconds")
+    s.add_argument("--html", type=Path, metavar="OUT.html",
+                   help="also write a self-contained page: the article with each item's "
+                        "evidence highlighted and linked both ways")
     s.add_argument("-o", "--output", type=Path, help="batch: write one JSON line per article")
     s.add_argument("--concurrency", type=int, default=1,
                    help="batch: parallel requests (endpoints only; local models run one at a time)")
+    _add_prompts_dir(s)
     s.set_defaults(func=cmd_summarize)
 
     m = sub.add_parser("models", help="list the model strings and what is installed")
     m.set_defaults(func=cmd_models)
-    p = sub.add_parser("prompts", help="list the prompt versions")
+    p = sub.add_parser("prompts", help="list the prompt versions; 'prompts new' copies one",
+                       description="List the prompt versions (yours first, then the bundled "
+                                   "ones), or copy one into your prompt folder for editing.")
+    _add_prompts_dir(p)
     p.set_defaults(func=cmd_prompts)
+    psub = p.add_subparsers(dest="prompts_command", metavar="COMMAND")
+    new = psub.add_parser("new", help="copy a version into your prompt folder to edit it")
+    new.add_argument("name", metavar="NAME", help="the new version, <task>/<version>: mine/v1")
+    new.add_argument("--from", dest="source", required=True, metavar="P",
+                     help="the version to copy, e.g. summary/v7")
+    _add_prompts_dir(new)
+    new.set_defaults(func=cmd_prompts_new)
 
     for extend in extensions:
         extend(sub)
     return parser
 
 
+def _add_prompts_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--prompts-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+        help="your prompt folder, searched before the bundled versions (default: "
+             "$NEWSBRIEF_PROMPTS_DIR, else a per-user data folder)")
+
+
 def main(argv: Sequence[str] | None = None, *, extensions: Sequence[Extension] = ()) -> int:
     parser = build_parser(extensions)
     args = parser.parse_args(argv)
     err = Console(stderr=True)
+    prompts_dir = getattr(args, "prompts_dir", None)
+    if prompts_dir is not None:
+        from summarize.prompting import PROMPTS_DIR_ENV
+
+        # Through the environment, so that every loader in this process (the pipeline, an
+        # eval run) sees the same folder as the command line names.
+        os.environ[PROMPTS_DIR_ENV] = str(prompts_dir.expanduser().resolve())
     try:
         return int(args.func(args) or 0)
     except SummarizeError as exc:
@@ -92,9 +126,15 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         run = summarizer.run(text, published=args.published)
     elapsed = time.perf_counter() - started
     if args.json:
-        out.print_json(run.summary.model_dump_json())
+        # Plain stdout, not rich: the record is for programs, and must not be wrapped.
+        sys.stdout.write(run.model_dump_json(indent=2) + "\n")
     else:
         render_summary(run, out)
+    if args.html is not None:
+        from summarize.render.html import write_html
+
+        write_html(run, args.html)
+        err.print(f"[dim]wrote {escape(str(args.html))}[/]")
     err.print(
         f"[dim]{elapsed:.1f} s, {len(run.calls)} model call(s), {run.prompt_tokens} prompt + "
         f"{run.completion_tokens} output tokens"
@@ -219,12 +259,29 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_prompts(args: argparse.Namespace) -> int:
-    from summarize.prompting import DEFAULT_PROMPT, list_prompts, load_prompt
+    """One line per version: name, a marker (default / yours), its description."""
+    from summarize.prompting import DEFAULT_PROMPT, list_prompts, load_prompt, user_prompts_dir
 
+    user_dir = user_prompts_dir().resolve()
     for name in list_prompts():
         prompt = load_prompt(name)
         marker = " (default)" if name == DEFAULT_PROMPT else ""
+        if prompt.path.is_relative_to(user_dir):
+            marker += " (yours)"
         print(f"{name}{marker}\t{prompt.settings.get('description', '')}")
+    Console(stderr=True).print(f"[dim]your prompt folder: {escape(str(user_dir))}[/]")
+    return 0
+
+
+def cmd_prompts_new(args: argparse.Namespace) -> int:
+    """Copy a version for editing; print the new folder (stdout, so scripts can use it)."""
+    from summarize.prompting import new_prompt
+
+    folder = new_prompt(args.name, args.source)
+    print(folder)
+    Console(stderr=True).print(
+        f"[dim]copied {escape(args.source)} to {escape(args.name)}: edit the templates, then "
+        f"newsbrief eval run --prompt {escape(args.source)} {escape(args.name)}[/]")
     return 0
 
 

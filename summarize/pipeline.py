@@ -140,6 +140,7 @@ class Summarizer:
                     for a, b in guard.instruction_spans(article)],
             chunks=len(chunks),
             wall_s=time.perf_counter() - started,
+            text=article,
         )
 
     @property

@@ -1,9 +1,15 @@
-"""Prompt templates: files under ``prompts/<task>/<version>/``, found by name, rendered safely.
+"""Prompt templates: folders ``<task>/<version>/``, found by name, rendered safely.
 
 Prompts live in files, not in code, so that a prompt change is a diff a reviewer can read and
 an eval run can pin (by the content hash of the whole folder). Rendering uses Jinja2's
 *immutable sandbox*: the article is a variable, so a ``{{ ... }}`` or ``{% ... %}`` inside a
 scraped page is printed as text, never evaluated, and a template cannot reach Python objects.
+
+Two folders hold versions, searched in this order: the user's prompt folder
+(``$NEWSBRIEF_PROMPTS_DIR``, else a per-user data folder), where ``newsbrief prompts new``
+copies a version for editing; and the bundled versions (the source tree's ``prompts/``,
+shipped as the package ``summarize.prompts``). Bundled versions are never edited in place:
+runs recorded against them must stay comparable.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,25 +26,50 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from summarize.errors import UnknownPromptError
+from summarize.errors import ConfigurationError, UnknownPromptError
+from summarize.resources import resource_dir
 
 DEFAULT_PROMPT = "summary/v7"
 _EMPTY_VARIABLES: dict[str, Any] = {
     "published": None, "parties": [], "candidates": [], "names": [], "date_words": [],
     "sentences": [], "sentence": "", "items": [], "speaker": "",
 }
-_REPO_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+#: The environment variable naming the user's prompt folder (``--prompts-dir`` sets it).
+PROMPTS_DIR_ENV = "NEWSBRIEF_PROMPTS_DIR"
+# One path segment of a prompt name: no separators, no "..", nothing a shell would mangle.
+_NAME_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
-def prompts_root() -> Path:
-    """Where prompt folders live: ``$NEWSBRIEF_PROMPTS_DIR`` or the repository's ``prompts/``."""
-    return Path(os.environ.get("NEWSBRIEF_PROMPTS_DIR", _REPO_PROMPTS))
+def bundled_prompts_dir() -> Path:
+    """The versions that ship with newsbrief (``prompts/`` of the source tree)."""
+    return resource_dir("summarize.prompts", "prompts")
+
+
+def user_prompts_dir() -> Path:
+    """The user's prompt folder: ``$NEWSBRIEF_PROMPTS_DIR``, else ``<user data>/prompts``.
+
+    Outside the installed package on purpose: site-packages may be read-only and is replaced
+    on upgrade, and edited copies must survive both.
+    """
+    configured = os.environ.get(PROMPTS_DIR_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("newsbrief") / "prompts"
+
+
+def prompt_roots() -> list[Path]:
+    """The folders searched for a prompt name, first match wins: the user's, then bundled."""
+    return [user_prompts_dir(), bundled_prompts_dir()]
 
 
 def list_prompts(root: Path | None = None) -> list[str]:
-    """Every prompt name (``task/version``): a folder with a ``system.j2``."""
-    base = root or prompts_root()
-    return sorted(str(p.parent.relative_to(base)) for p in base.glob("*/*/system.j2"))
+    """Every prompt name (``task/version``: a folder with a ``system.j2``) in ``root``, or in
+    all of :func:`prompt_roots` when no root is given."""
+    roots = [root] if root is not None else prompt_roots()
+    return sorted({str(p.parent.relative_to(base).as_posix())
+                   for base in roots for p in base.glob("*/*/system.j2")})
 
 
 @dataclass
@@ -95,14 +128,26 @@ class PromptTemplate:
         ]
 
 
+def find_prompt_dir(name: str, *, root: Path | None = None) -> Path | None:
+    """The folder of the prompt ``name`` in ``root`` (or the first of :func:`prompt_roots`
+    that has it), or None."""
+    if ".." in Path(name).parts or Path(name).is_absolute():
+        return None
+    for base in [root] if root is not None else prompt_roots():
+        folder = (base / name).resolve()
+        if (folder / "system.j2").is_file():
+            return folder
+    return None
+
+
 def load_prompt(name: str | None = None, *, root: Path | None = None) -> PromptTemplate:
     """The prompt called ``name`` (default :data:`DEFAULT_PROMPT`), or UnknownPromptError."""
     name = name or DEFAULT_PROMPT
-    base = root or prompts_root()
-    folder = (base / name).resolve()
-    if ".." in Path(name).parts or not (folder / "system.j2").is_file():
-        known = ", ".join(list_prompts(base)) or "none"
-        raise UnknownPromptError(f"no prompt named {name!r} in {base} (known: {known})")
+    folder = find_prompt_dir(name, root=root)
+    if folder is None:
+        where = root or " or ".join(str(r) for r in prompt_roots())
+        known = ", ".join(list_prompts(root)) or "none"
+        raise UnknownPromptError(f"no prompt named {name!r} in {where} (known: {known})")
     settings_file = folder / "prompt.json"
     settings = json.loads(settings_file.read_text("utf-8")) if settings_file.is_file() else {}
     env = ImmutableSandboxedEnvironment(
@@ -112,3 +157,32 @@ def load_prompt(name: str | None = None, *, root: Path | None = None) -> PromptT
         keep_trailing_newline=False,
     )
     return PromptTemplate(name=name, path=folder, settings=settings, _env=env)
+
+
+def new_prompt(name: str, source: str, *, root: Path | None = None) -> Path:
+    """Copy the version ``source`` to ``<root>/<name>`` for editing; return the new folder.
+
+    ``root`` defaults to :func:`user_prompts_dir`. ``name`` must be ``task/version`` and
+    must not name an existing version anywhere: a name that shadowed another version would
+    make runs recorded under it ambiguous to a reader. The copy's ``prompt.json`` records
+    ``based_on`` so that a later reader of a run knows where the version came from.
+    """
+    parts = name.split("/")
+    if len(parts) != 2 or not all(_NAME_PART.fullmatch(part) for part in parts):
+        raise ConfigurationError(
+            f"a prompt name is <task>/<version>, e.g. mine/v1 (letters, digits, . _ -), "
+            f"not {name!r}")
+    if find_prompt_dir(name) is not None or (root is not None and find_prompt_dir(name, root=root)):
+        raise ConfigurationError(f"a prompt named {name!r} exists already; pick a new version")
+    original = load_prompt(source)
+    target = (root or user_prompts_dir()) / name
+    if target.exists():
+        raise ConfigurationError(f"{target} exists already; pick another name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(original.path, target,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
+    settings = {**original.settings, "based_on": original.name,
+                "description": f"{name}, copied from {original.name}: "
+                               f"{original.settings.get('description', '')}".rstrip(": ")}
+    (target / "prompt.json").write_text(json.dumps(settings, indent=2) + "\n", "utf-8")
+    return target

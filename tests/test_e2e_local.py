@@ -32,7 +32,9 @@ def test_cli_summarizes_seed_000_with_the_default_model() -> None:
         capture_output=True, text=True, timeout=900, env={**os.environ, "NO_COLOR": "1"},
     )
     assert done.returncode == 0, done.stderr
-    summary = ArticleSummary.model_validate(json.loads(done.stdout), context={"text": text})
+    record = json.loads(done.stdout)  # the full record: text, summary, dropped, masked, ...
+    assert record["text"] == text
+    summary = ArticleSummary.model_validate(record["summary"], context={"text": text})
     assert_grounded(summary, text)
     assert summary.published is not None and summary.published.isoformat() == "2024-07-08"
     names = " ".join(n for p in summary.parties for n in p.names()).casefold()

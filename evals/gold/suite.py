@@ -63,9 +63,13 @@ def load_suite(articles_dir: Path, gold_dir: Path | None) -> list[GoldCase]:
 
 
 def default_suite() -> tuple[Path, Path]:
-    """(articles, gold) of the built-in seed suite, found from this file, not the cwd."""
+    """(articles, gold) of the built-in seed suite: package data (``seeds/`` ships as
+    ``evals.seeds``), found with importlib.resources wherever newsbrief is installed, never
+    from the cwd."""
+    from summarize.resources import resource_dir
+
     gold = Path(__file__).resolve().parent  # the seed gold lives beside this package's code
-    return gold.parent.parent / "seeds", gold
+    return resource_dir("evals.seeds", "seeds"), gold
 
 
 def suite_hash(cases: list[GoldCase]) -> str:

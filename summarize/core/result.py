@@ -7,7 +7,7 @@ that needs the cost and the provenance of that answer (the eval harness, batch j
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from summarize.core.backend import CallRecord
 from summarize.core.schema import ArticleSummary
@@ -34,7 +34,12 @@ class MaskedSpan(BaseModel):
 
 
 class SummaryRun(BaseModel):
-    """A summary plus everything needed to account for it."""
+    """A summary plus everything needed to account for it.
+
+    ``text`` is the text the pipeline analysed (HTML already reduced to its main text): the
+    evidence offsets point into it, so a view of the run (``newsbrief summarize --html``,
+    ``--json``) can show the spans without the original input at hand.
+    """
 
     summary: ArticleSummary
     model: str
@@ -45,11 +50,14 @@ class SummaryRun(BaseModel):
     masked: list[MaskedSpan] = Field(default_factory=list)
     chunks: int = 1
     wall_s: float = 0.0
+    text: str = ""
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def prompt_tokens(self) -> int:
         return sum(c.prompt_tokens or 0 for c in self.calls)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def completion_tokens(self) -> int:
         return sum(c.completion_tokens or 0 for c in self.calls)

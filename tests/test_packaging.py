@@ -1,0 +1,87 @@
+"""The distribution is installable as a wheel: every package and data folder ships, and the
+library imports without the eval harness's heavy extras (deepeval, pytest).
+
+Building and installing the wheel itself is CI's job (``.ci/run``, into a fresh venv outside
+the source tree); these tests catch the drift that would break it, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from evals.gold import default_suite
+from summarize.prompting import DEFAULT_PROMPT, bundled_prompts_dir, list_prompts
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+
+
+def _package_dir(name: str) -> Path:
+    """Where ``name``'s files are in the source tree, by the package-dir mapping."""
+    mapping: dict[str, str] = CONFIG.get("package-dir", {})
+    for prefix in sorted(mapping, key=len, reverse=True):
+        if name == prefix or name.startswith(prefix + "."):
+            return ROOT / mapping[prefix] / Path(*name[len(prefix):].split(".")[1:])
+    return ROOT / Path(*name.split("."))
+
+
+def test_every_python_package_of_the_tree_is_listed_for_the_wheel() -> None:
+    listed = set(CONFIG["packages"])
+    found = {init.parent.relative_to(ROOT).as_posix().replace("/", ".")
+             for top in ("summarize", "evals") for init in (ROOT / top).rglob("__init__.py")}
+    assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
+    for name in listed:
+        assert (_package_dir(name) / "__init__.py").is_file(), name
+
+
+def test_prompts_and_seeds_are_mapped_packages_with_their_data() -> None:
+    mapping = CONFIG["package-dir"]
+    assert mapping["summarize.prompts"] == "prompts" and mapping["evals.seeds"] == "seeds"
+    assert DEFAULT_PROMPT in list_prompts(bundled_prompts_dir())
+    assert (bundled_prompts_dir() / DEFAULT_PROMPT / "system.j2").is_file()
+    seeds, gold = default_suite()
+    stems = sorted(p.stem for p in seeds.glob("*.txt"))
+    assert stems == sorted(p.stem for p in gold.glob("*.json"))
+    assert len(list(seeds.glob("*.txt"))) == 5
+    data = CONFIG["package-data"]
+    assert "*/*/*" in data["summarize.prompts"] and "*.txt" in data["evals.seeds"]
+    assert any(pattern.endswith(".j2") for pattern in data["summarize.render"])
+
+
+def test_library_and_cli_work_without_deepeval_or_pytest(tmp_path: Path) -> None:
+    """The library, ``newsbrief prompts`` and a fake-backend summary with deepeval and pytest
+    made unimportable: the harness extras are optional for users of the library."""
+    code = f"""
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("deepeval", "pytest"):
+            raise ImportError("blocked: " + name)
+sys.meta_path.insert(0, Block())
+from summarize import summarize_article
+from summarize.cli import main
+assert main(["prompts"]) == 0
+assert main(["summarize", {str(ROOT / "seeds" / "000_4384644db8aab1e9.txt")!r}, "--model",
+             "fake/heuristic", "--html", {str(tmp_path / "out.html")!r}]) == 0
+assert summarize_article("Ann Lee said on Monday that taxes must fall.", model="fake/heuristic")
+assert not any(m.split(".")[0] in ("deepeval", "pytest") for m in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert "summary/v7 (default)" in done.stdout
+    assert (tmp_path / "out.html").stat().st_size > 1000
+
+
+def test_deepeval_is_an_extra_that_the_quick_start_installs() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(d.startswith(("deepeval", "pytest")) for d in project["dependencies"])
+    extras = project["optional-dependencies"]
+    assert any(d.startswith("deepeval") for d in extras["eval"])
+    assert "newsbrief[eval]" in extras["dev"]  # the quick start installs .[local,dev]
+    assert "'.[local,dev]'" in (ROOT / "README.md").read_text(encoding="utf-8")
