@@ -200,7 +200,7 @@ def parallel_decode(llama: Any, text: str, counts: list[int], steps: int = 24) -
         ctx = llama_cpp.llama_init_from_model(llama.model, params)
         batch = llama_cpp.llama_batch_init(512, 0, k)
 
-        def add(token: int, pos: int, seqs: list[int], logits: bool) -> None:
+        def add(token: int, pos: int, seqs: list[int], logits: bool, batch: Any = batch) -> None:
             i = batch.n_tokens
             batch.token[i], batch.pos[i], batch.n_seq_id[i] = token, pos, len(seqs)
             for j, s in enumerate(seqs):

@@ -27,11 +27,11 @@ def readme_block(heading: str) -> str:
 
 
 def newsbrief_on_path(tmp_path: Path) -> dict[str, str]:
-    """An environment whose ``newsbrief`` is ``python -m summarize.cli`` of this checkout."""
+    """An environment whose ``newsbrief`` is ``python -m newsbrief`` of this checkout."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "newsbrief"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m summarize.cli "$@"\n')
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m newsbrief "$@"\n')
     shim.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if k != "NEWSBRIEF_PROMPTS_DIR"}
     return {**env, "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}", "PYTHONPATH": str(ROOT),
