@@ -1,4 +1,4 @@
-"""``python -m newsbrief ...``: the same as the ``newsbrief`` command."""
+"""``python -m newsbrief ...``: the same as the ``newsbrief`` command (its only main)."""
 
 import sys
 

@@ -1,140 +1,178 @@
-"""The library's commands: ``summarize``, ``models``, ``prompts``.
+"""The library's commands: ``summarize``, ``models``, ``prompts`` (click).
 
     newsbrief summarize FILE|- [--published DATE] [--model M] [--prompt P] [--json]
                                 [--html OUT.html]
-    newsbrief summarize DIR -o out.jsonl [--concurrency N]      (batch, resumable)
+    newsbrief summarize FILE|DIR ... -o out.jsonl [--concurrency N]   (batch, resumable)
     newsbrief models
-    newsbrief prompts [--prompts-dir DIR]                       (list the versions)
+    newsbrief prompts [--prompts-dir DIR]                             (list the versions)
     newsbrief prompts new NAME --from summary/vN [--prompts-dir DIR]
 
-The ``newsbrief`` command itself (:mod:`newsbrief.cli`) adds the harness's ``eval`` group
-through ``extensions``, so the library never imports the harness. Errors a user can act on
-are one line on stderr with exit code 2; an interrupt exits 130. Heavy modules are imported
-inside the commands so that ``--help`` is instant.
+:func:`build_cli` makes the ``newsbrief`` group; :mod:`newsbrief.cli` passes the harness's
+``register`` as an extension, so the library never imports the harness. Every input, the
+model string and the prompt are checked before a model loads; errors follow
+:mod:`summarize.clikit`. Heavy modules are imported inside the commands so that ``--help``
+is instant.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
+import datetime as dt
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from summarize.errors import SummarizeError
+from summarize.clikit import (
+    CONTEXT_SETTINGS,
+    EXIT_INTERRUPTED,
+    EXIT_USER_ERROR,
+    check_output_file,
+    print_listing,
+    prompts_dir_option,
+    run_cli,
+    stderr_console,
+    version,
+)
+from summarize.errors import InputError
 
-EXIT_USER_ERROR = 2
-EXIT_INTERRUPTED = 130
-
-#: Adds a command group to the ``newsbrief`` subparsers (``evals.cli.register`` is one).
-Extension = Callable[[Any], None]
+#: Adds commands to the ``newsbrief`` group (``evals.cli.register`` is one).
+Extension = Callable[[click.Group], None]
 
 
-def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="newsbrief",
-        description="Typed, source-grounded structured summaries of news articles.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+def build_cli(extensions: Sequence[Extension] = ()) -> click.Group:
+    """The ``newsbrief`` group: the library's commands plus those ``extensions`` add."""
 
-    s = sub.add_parser("summarize", help="summarize an article (a file, a folder, or - for stdin)")
-    s.add_argument("inputs", nargs="+", help="article files (.txt, .html), folders, or -")
-    s.add_argument("--published", help="publication date (YYYY-MM-DD) to anchor relative dates")
-    s.add_argument("--model", help="model string, e.g. local/qwen2.5-coder-1.5b, openai/gpt-4o")
-    s.add_argument("--prompt", help="prompt name, e.g. summary/v1")
-    s.add_argument("--json", action="store_true",
-                   help="print the full record as JSON: the analysed text, the summary, dropped "
-                        "and masked items, model, prompt, calls, tokens, seconds")
-    s.add_argument("--html", type=Path, metavar="OUT.html",
-                   help="also write a self-contained page: the article with each item's "
-                        "evidence highlighted and linked both ways")
-    s.add_argument("-o", "--output", type=Path, help="batch: write one JSON line per article")
-    s.add_argument("--concurrency", type=int, default=1,
-                   help="batch: parallel requests (endpoints only; local models run one at a time)")
-    _add_prompts_dir(s)
-    s.set_defaults(func=cmd_summarize)
+    @click.group(name="newsbrief", context_settings=CONTEXT_SETTINGS)
+    @click.version_option(version(), "--version", "-V", prog_name="newsbrief",
+                          message="%(prog)s %(version)s")
+    def cli() -> None:
+        """Typed, source-grounded structured summaries of news articles, and the harness
+        that scores them against gold.
 
-    m = sub.add_parser("models", help="list the model strings and what is installed")
-    m.set_defaults(func=cmd_models)
-    p = sub.add_parser("prompts", help="list the prompt versions; 'prompts new' copies one",
-                       description="List the prompt versions (yours first, then the bundled "
-                                   "ones), or copy one into your prompt folder for editing.")
-    _add_prompts_dir(p)
-    p.set_defaults(func=cmd_prompts)
-    psub = p.add_subparsers(dest="prompts_command", metavar="COMMAND")
-    new = psub.add_parser("new", help="copy a version into your prompt folder to edit it")
-    new.add_argument("name", metavar="NAME", help="the new version, <task>/<version>: mine/v1")
-    new.add_argument("--from", dest="source", required=True, metavar="P",
-                     help="the version to copy, e.g. summary/v7")
-    _add_prompts_dir(new)
-    new.set_defaults(func=cmd_prompts_new)
+        Shell completion (bash): eval "$(_NEWSBRIEF_COMPLETE=bash_source newsbrief)"
+        """
 
+    cli.add_command(summarize_command)
+    cli.add_command(models_command)
+    cli.add_command(prompts_group)
     for extend in extensions:
-        extend(sub)
-    return parser
-
-
-def _add_prompts_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--prompts-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
-        help="your prompt folder, searched before the bundled versions (default: "
-             "$NEWSBRIEF_PROMPTS_DIR, else a per-user data folder)")
+        extend(cli)
+    return cli
 
 
 def main(argv: Sequence[str] | None = None, *, extensions: Sequence[Extension] = ()) -> int:
-    parser = build_parser(extensions)
-    args = parser.parse_args(argv)
-    err = Console(stderr=True)
-    prompts_dir = getattr(args, "prompts_dir", None)
-    if prompts_dir is not None:
-        from summarize.prompting import PROMPTS_DIR_ENV
-
-        # Through the environment, so that every loader in this process (the pipeline, an
-        # eval run) sees the same folder as the command line names.
-        os.environ[PROMPTS_DIR_ENV] = str(prompts_dir.expanduser().resolve())
-    try:
-        return int(args.func(args) or 0)
-    except SummarizeError as exc:
-        err.print(f"[bold red]error:[/] {escape(str(exc))}")
-        return EXIT_USER_ERROR
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        return EXIT_INTERRUPTED
+    """Run ``newsbrief`` with ``argv`` (default: the process arguments); return the exit code."""
+    return run_cli(build_cli(extensions), argv)
 
 
 # --- summarize ---------------------------------------------------------------------------------
-def cmd_summarize(args: argparse.Namespace) -> int:
-    single = len(args.inputs) == 1 and (args.inputs[0] == "-" or Path(args.inputs[0]).is_file())
-    if args.output is not None or not single:
-        return _summarize_batch(args)
+def _published(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2024-07-08") from None
+    return value
+
+
+@click.command("summarize", context_settings=CONTEXT_SETTINGS)
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE|DIR|- ...")
+@click.option("--published", callback=_published, metavar="YYYY-MM-DD",
+              help="publication date, to anchor relative dates")
+@click.option("--model", metavar="M", help="model string, e.g. local/qwen2.5-coder-1.5b, "
+              "openai/gpt-4o (see newsbrief models)")
+@click.option("--prompt", metavar="P", help="prompt version, e.g. summary/v7 (see newsbrief "
+              "prompts)")
+@click.option("--json", "as_json", is_flag=True,
+              help="print the full record as JSON: the analysed text, the summary, dropped and "
+                   "masked items, model, prompt, calls, tokens, seconds")
+@click.option("--html", type=click.Path(path_type=Path, dir_okay=False), metavar="OUT.html",
+              help="also write a self-contained page: the article with each item's evidence "
+                   "highlighted and linked both ways")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="OUT.jsonl", help="batch: write one JSON line per article (resumable)")
+@click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True,
+              metavar="N", help="batch: parallel requests (endpoint models only; a local "
+                                "model runs one article at a time)")
+@prompts_dir_option
+def summarize_command(inputs: tuple[str, ...], published: str | None, model: str | None,
+                      prompt: str | None, as_json: bool, html: Path | None,
+                      output: Path | None, concurrency: int) -> int:
+    """Summarize an article (a file, or - for stdin); several files or a folder with -o."""
+    from summarize.batch import expand_inputs
+    from summarize.preflight import check_model, check_prompts
+    from summarize.providers.registry import default_model
+
+    stdin = inputs == ("-",)
+    articles = [] if stdin else _articles(inputs)
+    check_model(model or default_model())
+    check_prompts([prompt])
+    if output is None and not stdin and (len(articles) > 1 or Path(inputs[0]).is_dir()):
+        raise InputError("several inputs or a folder need -o OUT.jsonl (one line per article)")
+    if output is not None:
+        if stdin or "-" in inputs:
+            raise InputError("- (stdin) is one article; batch mode (-o) reads files")
+        if as_json or html is not None:
+            raise InputError("--json and --html show one article; batch mode (-o) writes JSONL")
+        check_output_file(output, "-o")
+        return _summarize_batch(expand_inputs([Path(p) for p in inputs]), output, model,
+                                prompt, concurrency)
+    check_output_file(html, "--html")
+    return _summarize_one(inputs[0], published, model, prompt, as_json, html)
+
+
+def _articles(inputs: Sequence[str]) -> list[Path]:
+    """The article files the inputs name, each checked readable; a user error otherwise."""
+    from summarize.batch import ARTICLE_SUFFIXES, expand_inputs
+
+    if "-" in inputs:
+        raise InputError("- (stdin) is one article and cannot be mixed with files")
+    for item in map(Path, inputs):
+        if not item.exists():
+            raise InputError(f"no such file or folder: {item}")
+        if item.is_dir() and not any(p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+                                     for p in item.iterdir()):
+            raise InputError(f"{item}: no articles in this folder (*.txt, *.md, *.html)")
+    articles = expand_inputs([Path(p) for p in inputs])
+    for path in articles:
+        try:
+            with path.open("rb") as handle:
+                handle.read(1)
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return articles
+
+
+def _summarize_one(source: str, published: str | None, model: str | None, prompt: str | None,
+                   as_json: bool, html: Path | None) -> int:
     from summarize.inputs import read_path
 
-    text = read_path(args.inputs[0])
-    out = Console()
-    err = Console(stderr=True)
-    summarizer = _load_summarizer(args.model, args.prompt, err)
+    text = read_path(source)
+    err = stderr_console()
+    summarizer = _load_summarizer(model, prompt, err)
     with err.status("Summarizing…", spinner="dots") as status:
         started = time.perf_counter()
         status.update(f"Summarizing with {summarizer.backend.model_id} "
                       f"({summarizer.prompt_name})…")
-        run = summarizer.run(text, published=args.published)
+        run = summarizer.run(text, published=published)
     elapsed = time.perf_counter() - started
-    if args.json:
+    if as_json:
         # Plain stdout, not rich: the record is for programs, and must not be wrapped.
         sys.stdout.write(run.model_dump_json(indent=2) + "\n")
     else:
-        render_summary(run, out)
-    if args.html is not None:
+        render_summary(run, Console())
+    if html is not None:
         from summarize.render.html import write_html
 
-        write_html(run, args.html)
-        err.print(f"[dim]wrote {escape(str(args.html))}[/]")
+        write_html(run, html)
+        err.print(f"[dim]wrote {escape(str(html))}[/]")
     err.print(
         f"[dim]{elapsed:.1f} s, {len(run.calls)} model call(s), {run.prompt_tokens} prompt + "
         f"{run.completion_tokens} output tokens"
@@ -178,17 +216,14 @@ def _load_summarizer(model: str | None, prompt: str | None, err: Console) -> Any
     return summarizer
 
 
-def _summarize_batch(args: argparse.Namespace) -> int:
+def _summarize_batch(articles: list[Path], output: Path, model: str | None, prompt: str | None,
+                     concurrency: int) -> int:
     from summarize.batch import summarize_folder
 
-    if args.output is None:
-        raise SummarizeError("several inputs or a folder need -o OUT.jsonl (one line per article)")
-    stats = summarize_folder(
-        [Path(p) for p in args.inputs], args.output, model=args.model, prompt=args.prompt,
-        concurrency=args.concurrency,
-    )
-    Console(stderr=True).print(str(stats))
-    return 0 if not getattr(stats, "failed", 0) else 1
+    stats = summarize_folder(articles, output, model=model, prompt=prompt,
+                             concurrency=concurrency)
+    stderr_console().print(str(stats))
+    return 0 if not stats.failed else 1
 
 
 def render_summary(run: Any, console: Console) -> None:
@@ -198,7 +233,8 @@ def render_summary(run: Any, console: Console) -> None:
     meta = [f"published {summary.published}" if summary.published else "publication date unknown"]
     if summary.event_location:
         meta.append(f"in {summary.event_location}")
-    console.print(f"[dim]{escape(' · '.join(meta))} · {run.model} · {run.prompt}[/]")
+    console.print(f"[dim]{escape(' · '.join(meta))} · {escape(run.model)} · "
+                  f"{escape(run.prompt)}[/]")
     console.print(escape(summary.summary))
 
     def quotes(item: Any) -> str:
@@ -232,16 +268,16 @@ def render_summary(run: Any, console: Console) -> None:
 
 
 # --- listings ----------------------------------------------------------------------------------
-def cmd_models(args: argparse.Namespace) -> int:
+@click.command("models", context_settings=CONTEXT_SETTINGS)
+def models_command() -> int:
+    """List the model strings and what is installed (never cut: plain lines when piped)."""
     import importlib.util
 
     from summarize.providers.registry import DEFAULT_MODEL
     from summarize.providers.weights import EMBEDDED_WEIGHTS, model_cache_dir
 
     runtime = importlib.util.find_spec("llama_cpp") is not None
-    table = Table(title="Models")
-    for column in ("model", "what", "status"):
-        table.add_column(column)
+    rows: list[list[str]] = []
     for name, spec in EMBEDDED_WEIGHTS.items():
         assembled = (model_cache_dir() / spec.filename).is_file()
         installed = importlib.util.find_spec(spec.package(1)) is not None
@@ -250,16 +286,26 @@ def cmd_models(args: argparse.Namespace) -> int:
         if not runtime:
             status += " (llama-cpp-python missing)"
         default = " (default)" if f"local/{name}" == DEFAULT_MODEL else ""
-        table.add_row(f"local/{name}{default}", f"embedded GGUF, {spec.size / 1e9:.2f} GB", status)
-    table.add_row("local/<path>.gguf", "any GGUF file on disk", "")
-    table.add_row("openai/<name>", "an OpenAI-compatible endpoint",
-                  "OPENAI_BASE_URL, OPENAI_API_KEY")
-    Console().print(table)
+        rows.append([f"local/{name}{default}", f"embedded GGUF, {spec.size / 1e9:.2f} GB",
+                     status])
+    rows.append(["local/<path>.gguf", "any GGUF file on disk", ""])
+    rows.append(["openai/<name>", "an OpenAI-compatible endpoint",
+                 "OPENAI_BASE_URL, OPENAI_API_KEY"])
+    rows.append(["fake/heuristic", "no model: a heuristic stand-in for tests and demos", ""])
+    print_listing("Models", ["model", "what", "status"], rows)
     return 0
 
 
-def cmd_prompts(args: argparse.Namespace) -> int:
-    """One line per version: name, a marker (default / yours), its description."""
+@click.group("prompts", invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@prompts_dir_option
+@click.pass_context
+def prompts_group(ctx: click.Context) -> int:
+    """List the prompt versions (yours first, then the bundled ones); 'prompts new' copies one.
+
+    One line per version: name, a marker (default / yours), a tab, its description.
+    """
+    if ctx.invoked_subcommand is not None:
+        return 0
     from summarize.prompting import DEFAULT_PROMPT, list_prompts, load_prompt, user_prompts_dir
 
     user_dir = user_prompts_dir().resolve()
@@ -269,22 +315,29 @@ def cmd_prompts(args: argparse.Namespace) -> int:
         if prompt.path.is_relative_to(user_dir):
             marker += " (yours)"
         print(f"{name}{marker}\t{prompt.settings.get('description', '')}")
-    Console(stderr=True).print(f"[dim]your prompt folder: {escape(str(user_dir))}[/]")
+    stderr_console().print(f"[dim]your prompt folder: {escape(str(user_dir))}[/]")
     return 0
 
 
-def cmd_prompts_new(args: argparse.Namespace) -> int:
-    """Copy a version for editing; print the new folder (stdout, so scripts can use it)."""
+@prompts_group.command("new", context_settings=CONTEXT_SETTINGS)
+@click.argument("name", metavar="NAME")
+@click.option("--from", "source", required=True, metavar="P",
+              help="the version to copy, e.g. summary/v7")
+@prompts_dir_option
+def prompts_new_command(name: str, source: str) -> int:
+    """Copy version P to NAME (<task>/<version>, e.g. mine/v1) in your prompt folder.
+
+    Prints the new folder on stdout, so that scripts can use it.
+    """
     from summarize.prompting import new_prompt
 
-    folder = new_prompt(args.name, args.source)
+    folder = new_prompt(name, source)
     print(folder)
-    Console(stderr=True).print(
-        f"[dim]copied {escape(args.source)} to {escape(args.name)}: edit the templates, then "
-        f"newsbrief eval run --prompt {escape(args.source)} {escape(args.name)}[/]")
+    stderr_console().print(
+        f"[dim]copied {escape(source)} to {escape(name)}: edit the templates, then "
+        f"newsbrief eval run --prompt {escape(source)} {escape(name)}[/]")
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
+__all__ = ["EXIT_INTERRUPTED", "EXIT_USER_ERROR", "Extension", "build_cli", "main",
+           "render_summary"]

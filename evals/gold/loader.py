@@ -19,6 +19,8 @@ from evals.gold.shapes import ITEM_FIELDS, GoldSummary
 from summarize.core.names import fold_text, same_name
 
 ROOT_ITEM = "<root>"
+#: The marker ``gold draft`` puts on everything it writes; a person removes it.
+REVIEW_KEY = "review"
 
 
 def load_gold(
@@ -53,16 +55,55 @@ def load_gold_bytes(
             "article",
             f"names {article!r}, but this gold file belongs to {article_name!r}",
         )
-    where = article if isinstance(article, str) and article else "the article"
+    return parse_gold(data, article_text, gold_path), raw
 
-    problems = _locate_quotes(data, article_text, where)
+
+def parse_gold(data: dict[str, Any], article_text: str, source: Path) -> GoldSummary:
+    """Validate gold already parsed from JSON (a file, or one line of a JSONL suite).
+
+    ``source`` names where it came from in every :class:`GoldError`. ``data`` is changed in
+    place (quotes become located evidence, ``review: false`` markers are removed).
+    """
+    article = data.get("article")
+    where = article if isinstance(article, str) and article else "the article"
+    problems = review_problems(data) + _locate_quotes(data, article_text, where)
     if problems:
-        raise GoldError(gold_path, *problems[0], more=problems[1:])
+        raise GoldError(source, *problems[0], more=problems[1:])
     try:
-        return GoldSummary.model_validate(data, context={"text": article_text}), raw
+        return GoldSummary.model_validate(data, context={"text": article_text})
     except ValidationError as exc:
         problems = _validation_problems(exc, data)
-        raise GoldError(gold_path, *problems[0], more=problems[1:]) from None
+        raise GoldError(source, *problems[0], more=problems[1:]) from None
+
+
+def review_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Items still marked ``"review": true`` (a draft no person has checked); strip the rest.
+
+    ``newsbrief gold draft`` marks everything it writes for review, so that model output
+    cannot pass for gold unnoticed: such a file is refused until a person has corrected
+    each item and deleted its marker (or set it to false).
+    """
+    problems: list[tuple[str, str]] = []
+    places: list[tuple[str, Any]] = [(ROOT_ITEM, data)]
+    for field in ITEM_FIELDS:
+        items = data.get(field)
+        if isinstance(items, list):
+            places += [(f"{field}[{i}]", item) for i, item in enumerate(items)]
+    for at, item in places:
+        if not isinstance(item, dict) or REVIEW_KEY not in item:
+            continue
+        flag = item[REVIEW_KEY]
+        if flag is False:
+            del item[REVIEW_KEY]
+        elif flag is True:
+            what = "headline, summary, published and event_location" if at == ROOT_ITEM \
+                else "this item"
+            problems.append((at, f"still marked for review: check {what} against the "
+                                 f"article, then delete \"{REVIEW_KEY}\""))
+        else:
+            problems.append((f"{at}.{REVIEW_KEY}" if at != ROOT_ITEM else REVIEW_KEY,
+                             f"{REVIEW_KEY} is true or false, not {flag!r}"))
+    return problems
 
 
 def _read_bytes(path: Path) -> bytes:

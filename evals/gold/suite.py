@@ -1,4 +1,5 @@
-"""A suite: a folder of ``*.txt`` articles with gold beside them or in a gold folder.
+"""A suite: a folder of ``*.txt`` articles with gold beside them or in a gold folder, or a
+JSONL file with the gold inline (:mod:`evals.gold.jsonl`).
 
 The suite hash covers every article text and gold byte, so a run records exactly which
 yardstick measured it and a comparison can say when two runs used different ones.
@@ -10,7 +11,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from evals.gold.loader import load_gold_bytes
+from evals.errors import GoldError
+from evals.gold.jsonl import is_jsonl_suite, load_jsonl_suite
+from evals.gold.loader import ROOT_ITEM, load_gold_bytes
 from evals.gold.shapes import GoldSummary
 
 _SUITE_HASH_VERSION = b"newsbrief-suite-v1\0"
@@ -35,12 +38,20 @@ class GoldCase:
 def load_suite(articles_dir: Path, gold_dir: Path | None) -> list[GoldCase]:
     """Every ``*.txt`` article of ``articles_dir`` (sorted by name) with its gold, if any.
 
+    ``articles_dir`` may also be a ``*.jsonl`` suite (its gold inline; ``gold_dir`` None or
+    the same file).
+
     Gold for article ``<stem>.txt`` is ``gold_dir/<stem>.json``; an article without a gold
     file gets ``gold=None`` (a batch suite may have no gold at all), and gold files without
     an article are ignored (a suite may be a subset of the gold). Articles are read as UTF-8
     and never normalized: evidence offsets index into exactly this text.
     """
     articles_dir = Path(articles_dir)
+    if is_jsonl_suite(articles_dir):
+        if gold_dir is not None and Path(gold_dir).resolve() != articles_dir.resolve():
+            raise GoldError(articles_dir, ROOT_ITEM,
+                            "a JSONL suite carries its gold inline; drop --gold")
+        return load_jsonl_suite(articles_dir)
     if not articles_dir.is_dir():
         raise FileNotFoundError(f"no such articles directory: {articles_dir}")
     if gold_dir is not None:

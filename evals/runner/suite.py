@@ -2,65 +2,36 @@
 
 For each article and repeat: skip it if the run already holds it (resume), serve it from
 the cache when an earlier run made the same prediction (re-scored against the current
-gold), else call the model, score and append. A failure is a record, not an exception: a
-model that crashes on hard articles must be charged for them. Models run one after
-another, each loaded once: two model processes on 2 cores make each many times slower.
+gold), else call the model, score and append (:mod:`evals.runner.execute`). Every model
+string, prompt, the suite and its gold are checked before the first model loads: a typo
+in the last prompt must not cost a whole run of the first. Models run one after another,
+each loaded once: two model processes on 2 cores make each many times slower.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from evals.errors import RunMismatchError, RunStoreError
 from evals.gold import default_suite
 from evals.runner.cases import check_resume, kwargs_from_recorded, load_cases
-from evals.runner.interrupt import RunInterrupted, graceful_sigint
+from evals.runner.execute import execute
 from evals.runner.judge import Judge
 from evals.runner.provenance import git_commit, new_run_id, package_versions
-from evals.runner.scoring import compute_aggregate, score_prediction
-from evals.store import (
-    ArticleRecord,
-    CacheIndex,
-    ErrorInfo,
-    RunAggregate,
-    RunConfig,
-    RunStore,
-    cache_key,
-    resolve_recorded_dir,
-)
-from summarize.errors import SummarizeError
+from evals.store import CacheIndex, RunConfig, RunStore, resolve_recorded_dir
+from evals.store.rundir import AGGREGATE_FILE
+from summarize.jsonl import JsonlLog
+from summarize.preflight import check_matrix, check_model, is_endpoint
 
+#: Where ``--retry-errors`` keeps the failed records it replaces (the cost stays on file).
+RETRIED_FILE = "retried.jsonl"
 
-def _error_info(exc: BaseException) -> ErrorInfo:
-    message = str(exc) or type(exc).__name__
-    if not isinstance(exc, SummarizeError):
-        # Not an error newsbrief raises on purpose: keep where it came from for the bug report.
-        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        if frame is not None:
-            message += f" (unexpected, at {Path(frame.filename).name}:{frame.lineno})"
-    return ErrorInfo(
-        type=type(exc).__name__,
-        message=message,
-        attempts=getattr(exc, "attempts", None),
-        raw_output=getattr(exc, "raw_output", None),
-    )
 
 def run_suite(
     models: Sequence[str] | None,
@@ -71,37 +42,48 @@ def run_suite(
     repeats: int | None = None,
     runs_root: Path = Path("runs"),
     resume: Path | None = None,
+    retry_errors: bool = False,
     use_cache: bool = True,
     judge: str | None = None,
     params: dict[str, Any] | None = None,
+    concurrency: int = 1,
     progress: bool = True,
     console: Console | None = None,
 ) -> list[Path]:
     """Run every (model, prompt) pair over the suite; return the run directories in order.
 
     ``suite_dir=None`` means the built-in seed suite with its gold (``gold_dir`` is then
-    ignored); with a ``suite_dir``, ``gold_dir=None`` means no gold (predictions are
-    recorded, not scored). ``repeats`` defaults to 1 (to the run's own on resume).
-    ``params`` are :class:`~summarize.pipeline.Summarizer` keyword arguments. ``judge`` (a
-    model string) adds the LLM-judged faithfulness score to every ok record, labelled with
-    the judge; deterministic scores never depend on it. ``use_cache=False`` calls the model
-    for every article but still indexes the results for later runs.
+    ignored); with a ``suite_dir`` (a folder, or a ``*.jsonl`` file), ``gold_dir=None``
+    means no gold (predictions are recorded, not scored). ``repeats`` defaults to 1 (to the
+    run's own on resume). ``params`` are :class:`~summarize.pipeline.Summarizer` keyword
+    arguments. ``judge`` (a model string) adds the LLM-judged faithfulness score to every
+    ok record, labelled with the judge. ``use_cache=False`` calls the model for every
+    article but still indexes the results for later runs. ``concurrency`` > 1 runs that
+    many requests at once for endpoint models; an in-process (``local/``) model stays
+    serial, with a note on ``console``.
 
     ``resume`` continues that run directory: the model, prompt, suite and judge default to
     the run's own, and any difference in model identity, prompt content, parameters, suite,
-    repeats or judge is refused with :class:`RunMismatchError`. Raises
-    :class:`RunInterrupted` on Ctrl-C.
+    repeats or judge is refused with :class:`RunMismatchError`. With ``retry_errors`` the
+    run's failed articles are computed again (the failed records move to
+    ``retried.jsonl``). Raises :class:`RunInterrupted` on Ctrl-C.
     """
     from summarize.pipeline import Summarizer
 
     console = console or Console(stderr=True)
     runs_root = Path(runs_root)
-    dirs: list[Path] = []
+    if concurrency < 1:
+        raise RunStoreError(f"concurrency must be at least 1, not {concurrency}")
+    if judge is not None:
+        check_model(judge)
 
     if resume is not None:
         return [_resume(Path(resume), models, prompts, suite_dir=suite_dir, gold_dir=gold_dir,
-                        repeats=repeats, use_cache=use_cache, judge=judge, params=params,
+                        repeats=repeats, retry_errors=retry_errors, use_cache=use_cache,
+                        judge=judge, params=params, concurrency=concurrency,
                         progress=progress, console=console)]
+    if retry_errors:
+        raise RunStoreError("retrying errors needs the run to retry (--retry-errors RUN)")
 
     if suite_dir is None:
         suite_dir, gold_dir = default_suite()
@@ -115,11 +97,13 @@ def run_suite(
     n_repeats = 1 if repeats is None else repeats
     if n_repeats < 1:
         raise RunStoreError(f"repeats must be at least 1, not {n_repeats}")
+    check_matrix(model_list, prompt_list)  # the whole matrix before the first model loads
     versions = package_versions()
     commit = git_commit()
     index = CacheIndex(runs_root)
     judge_runner = Judge(judge) if judge else None
 
+    dirs: list[Path] = []
     for model in model_list:  # sequential on purpose: one model process per machine
         for prompt in prompt_list:
             summarizer = Summarizer(model, prompt, **dict(params or {}))
@@ -142,9 +126,20 @@ def run_suite(
             )
             store = RunStore.create(runs_root, config)
             dirs.append(store.path)
-            _execute(store, summarizer, cases, index=index, use_cache=use_cache,
-                     judge=judge_runner, progress=progress, console=console)
+            execute(store, summarizer, cases, index=index, use_cache=use_cache,
+                    judge=judge_runner, progress=progress, console=console,
+                    concurrency=_effective_concurrency(model, concurrency, console))
     return dirs
+
+
+def _effective_concurrency(model: str, concurrency: int, console: Console) -> int:
+    """``concurrency`` for an endpoint; 1, with a one-line note, for an in-process model."""
+    if concurrency > 1 and not is_endpoint(model):
+        console.print(f"[yellow]note:[/] {escape(model)} runs in this process, one article "
+                      f"at a time (--concurrency {concurrency} applies to endpoint models)")
+        return 1
+    return concurrency
+
 
 def _resume(
     run_dir: Path,
@@ -154,9 +149,11 @@ def _resume(
     suite_dir: Path | None,
     gold_dir: Path | None,
     repeats: int | None,
+    retry_errors: bool,
     use_cache: bool,
     judge: str | None,
     params: dict[str, Any] | None,
+    concurrency: int,
     progress: bool,
     console: Console,
 ) -> Path:
@@ -190,123 +187,31 @@ def _resume(
         gold_dir = (resolve_recorded_dir(cfg.gold, store.path) or Path(cfg.gold)
                     if cfg.gold else None)
     cases, digest = load_cases(suite_dir, gold_dir)
+    check_matrix([cfg.model], [cfg.prompt])
+    records = store.records()
+    failed = [r for r in records if r.status == "error"]
+    if retry_errors and not failed:
+        console.print(f"[dim]{escape(str(store.path))}: no failed articles to retry[/]")
+        if store.aggregate is not None:
+            return store.path
     kwargs = dict(params) if params is not None else kwargs_from_recorded(cfg.params)
     summarizer = Summarizer(cfg.model, cfg.prompt, **kwargs)
     check_resume(store, summarizer, digest, repeats)
-    _execute(store, summarizer, cases, index=CacheIndex(store.path.parent),
-             use_cache=use_cache, judge=Judge(cfg.judge) if cfg.judge else None,
-             progress=progress, console=console)
+    if retry_errors and failed:
+        # The failed records leave records.jsonl (so they are computed again) but not the
+        # run: they are kept beside it, with what they cost.
+        retried = JsonlLog(store.path / RETRIED_FILE)
+        for record in failed:
+            retried.append(record)
+        store.rewrite_records([r for r in records if r.status != "error"])
+        (store.path / AGGREGATE_FILE).unlink(missing_ok=True)
+        console.print(f"[dim]retrying {len(failed)} failed article(s) of "
+                      f"{escape(store.run_id)}[/]")
+    execute(store, summarizer, cases, index=CacheIndex(store.path.parent),
+            use_cache=use_cache, judge=Judge(cfg.judge) if cfg.judge else None,
+            progress=progress, console=console,
+            concurrency=_effective_concurrency(cfg.model, concurrency, console))
     return store.path
 
-def _execute(
-    store: RunStore,
-    summarizer: Any,
-    cases: list[Any],
-    *,
-    index: CacheIndex,
-    use_cache: bool,
-    judge: Judge | None,
-    progress: bool,
-    console: Console,
-) -> RunAggregate:
-    """The article loop of one run directory, then its aggregate."""
-    cfg = store.config
-    done = store.done_keys()
-    todo = [(case, r) for r in range(cfg.repeats) for case in cases
-            if (case.article_id, r) not in done]
-    total = len(cases) * cfg.repeats
-    newsbrief_version = cfg.versions.get("newsbrief")
-    label = f"{cfg.model} · {cfg.prompt}"
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-               MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    written = len(done)
-    with (
-        graceful_sigint(console) as stop,
-        Progress(*columns, console=console, disable=not progress, transient=False) as bar,
-    ):
-        task = bar.add_task(escape(label), total=total, completed=len(done))
-        try:
-            for case, repeat in todo:
-                if stop.requested:
-                    raise KeyboardInterrupt
-                tag = f" #{repeat + 1}" if cfg.repeats > 1 else ""
-                bar.update(task, description=escape(f"{label} · {case.article_id}{tag}"))
-                key = cache_key(cfg.model_info, cfg.prompt_hash, case.text, cfg.params,
-                                version=newsbrief_version)
-                record = None
-                if use_cache:
-                    hit = index.find(key, repeat)
-                    if hit is not None:
-                        record = _from_cache(hit, case, repeat, judge)
-                if record is None:
-                    record = _compute(summarizer, case, repeat, key, judge)
-                line = store.append(record)
-                written += 1
-                if record.status == "ok":
-                    index.add(key, repeat, store.path, line)
-                bar.advance(task)
-        except KeyboardInterrupt:
-            raise RunInterrupted(store.path, written, total) from None
-    aggregate = compute_aggregate(cfg.run_id, store.records(),
-                                  {c.article_id for c in cases if c.gold is not None})
-    store.write_aggregate(aggregate)
-    return aggregate
 
-def _compute(summarizer: Any, case: Any, repeat: int, key: str,
-             judge: Judge | None) -> ArticleRecord:
-    """Call the model for one article; a failure becomes an error record, not an exception."""
-    started = time.perf_counter()
-    try:
-        run = summarizer.run(case.text)
-    except Exception as exc:  # recorded with its type; the suite goes on
-        return ArticleRecord(
-            cache_key=key,
-            article_id=case.article_id,
-            repeat=repeat,
-            status="error",
-            error=_error_info(exc),
-            calls=list(getattr(exc, "calls", None) or []),
-            raw_outputs=[r for r in [getattr(exc, "raw_output", None)] if r],
-            wall_s=time.perf_counter() - started,
-        )
-    prediction = run.summary.model_dump(mode="json")
-    return ArticleRecord(
-        cache_key=key,
-        article_id=case.article_id,
-        repeat=repeat,
-        status="ok",
-        prediction=prediction,
-        raw_outputs=list(run.raw_outputs),
-        dropped=[d.model_dump(mode="json") for d in run.dropped],
-        scores=score_prediction(run.summary, case.gold, case.text),
-        judge_scores=judge.judge(case.text, prediction) if judge else None,
-        calls=list(run.calls),
-        wall_s=run.wall_s or (time.perf_counter() - started),
-    )
-
-def _from_cache(hit: ArticleRecord, case: Any, repeat: int,
-                judge: Judge | None) -> ArticleRecord:
-    """A cached prediction, re-scored against the current gold (and judged if asked).
-
-    The copy keeps the original's calls and wall time: they are what the prediction cost,
-    so a cached run reports the same cost figures as the run it copies.
-    """
-    assert hit.prediction is not None
-    judge_scores = hit.judge_scores
-    if judge is not None and (judge_scores or {}).get("judge") != judge.model_id:
-        judge_scores = judge.judge(case.text, hit.prediction)
-    elif judge is None:
-        judge_scores = None
-    return hit.model_copy(
-        update={
-            "article_id": case.article_id,
-            "repeat": repeat,
-            "cached": True,
-            "scores": score_prediction(hit.prediction, case.gold, case.text),
-            "judge_scores": judge_scores,
-        },
-        deep=True,
-    )
-
-
-__all__ = ["run_suite"]
+__all__ = ["RETRIED_FILE", "run_suite"]

@@ -221,7 +221,9 @@ def resolve_recorded_dir(recorded: str | None, run_dir: Path) -> Path | None:
                        run_dir.parent.parent / raw]
     parts = raw.parts[1:] if raw.is_absolute() else raw.parts
     candidates += [_REPO_ROOT.joinpath(*parts[i:]) for i in range(len(parts))]
-    return next((c for c in candidates if c.is_dir()), None)
+    # A folder suite, or a one-file JSONL suite (evals.gold.jsonl).
+    return next((c for c in candidates
+                 if c.is_dir() or (c.suffix.lower() == ".jsonl" and c.is_file())), None)
 
 
 def quiet_records(store: RunStore) -> dict[int, ArticleRecord]:

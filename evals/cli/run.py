@@ -1,0 +1,140 @@
+"""``newsbrief eval run``: (model × prompt) runs over a suite, new, resumed or retried."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from evals.cli.common import print_runs, run_summary
+from summarize.clikit import CONTEXT_SETTINGS, prompts_dir_option, stderr_console
+
+
+class GreedyOptions(click.Command):
+    """A command whose ``--model`` and ``--prompt`` take several values after one flag.
+
+    ``--prompt summary/v6 summary/v7`` (the documented form, kept from the argparse CLI)
+    is rewritten to ``--prompt summary/v6 --prompt summary/v7`` before click parses it;
+    the command has no positional arguments, so every bare word after such a flag is one
+    of its values.
+    """
+
+    greedy = ("--model", "--prompt")
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        out: list[str] = []
+        current: str | None = None
+        expecting = False
+        for i, token in enumerate(args):
+            if token == "--":
+                out += args[i:]
+                break
+            if token.startswith("-") and token != "-":
+                name = token.split("=", 1)[0]
+                current = name if name in self.greedy else None
+                expecting = current is not None and "=" not in token
+                out.append(token)
+            elif current is not None and not expecting:
+                out += [current, token]
+            else:
+                out.append(token)
+                expecting = False
+        return super().parse_args(ctx, out)
+
+
+@click.command("run", cls=GreedyOptions, context_settings=CONTEXT_SETTINGS)
+@click.option("--model", "models", multiple=True, metavar="M...",
+              help="model string(s); one run per model × prompt (default: the default model)")
+@click.option("--prompt", "prompts", multiple=True, metavar="P...",
+              help="prompt version(s), e.g. summary/v6 summary/v7 (default: the default prompt)")
+@click.option("--suite", type=click.Path(path_type=Path), metavar="DIR|FILE.jsonl",
+              help="a folder of <id>.txt articles (gold <id>.json beside them or in --gold), "
+                   "or a JSONL suite (default: the built-in seed suite and its gold)")
+@click.option("--gold", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+              help="gold folder (<article stem>.json) for a folder --suite (default: the "
+                   "suite folder when it holds gold; else the run is recorded, not scored)")
+@click.option("--repeats", type=click.IntRange(min=1), metavar="N",
+              help="runs of every article (for sampling variance; default 1)")
+@click.option("--runs-root", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("runs"), show_default=True, metavar="DIR",
+              help="where run directories go")
+@click.option("--resume", type=click.Path(path_type=Path), metavar="RUN",
+              help="continue an interrupted run directory; finished articles are kept")
+@click.option("--retry-errors", type=click.Path(path_type=Path), metavar="RUN",
+              help="compute a run's failed articles again (the failures move to "
+                   "retried.jsonl in the run)")
+@click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True,
+              metavar="N", help="requests in flight for endpoint models (openai/...); a "
+                                "local model stays serial")
+@click.option("--no-cache", is_flag=True,
+              help="call the model even when an earlier run has the same prediction")
+@click.option("--judge", metavar="M", help="also score faithfulness with this LLM judge "
+                                           "(labelled with it; never used for gating)")
+@click.option("--json", "as_json", is_flag=True,
+              help="print the runs (id, path, model, prompt, aggregates) as JSON on stdout")
+@click.option("--no-progress", is_flag=True, help="no progress bar")
+@prompts_dir_option
+def run_command(models: tuple[str, ...], prompts: tuple[str, ...], suite: Path | None,
+                gold: Path | None, repeats: int | None, runs_root: Path, resume: Path | None,
+                retry_errors: Path | None, concurrency: int, no_cache: bool, judge: str | None,
+                as_json: bool, no_progress: bool) -> int:
+    """Run (model, prompt) pairs over a suite and score them; print the run directories.
+
+    Every model, prompt, the suite, its gold and every flag are checked before a model
+    loads.
+    """
+    from evals.errors import RunStoreError
+    from evals.runner import run_suite
+
+    if resume is not None and retry_errors is not None:
+        raise RunStoreError("--resume and --retry-errors both name a run; give one")
+    existing = resume or retry_errors
+    if gold is not None and suite is None and existing is None:
+        raise RunStoreError("--gold goes with --suite (the built-in suite has its own gold)")
+    err = stderr_console()
+    if suite is not None:
+        gold = _suite_gold(suite, gold, err, existing is not None)
+    dirs = run_suite(
+        list(models), list(prompts) or [None], suite_dir=suite, gold_dir=gold,
+        repeats=repeats, runs_root=runs_root, resume=existing,
+        retry_errors=retry_errors is not None, use_cache=not no_cache, judge=judge,
+        concurrency=concurrency, progress=not no_progress, console=err,
+    )
+    if as_json:
+        sys.stdout.write(json.dumps({"runs": [run_summary(d) for d in dirs]}, indent=2) + "\n")
+        return 0
+    for run_dir in dirs:
+        print(run_dir)
+    print_runs(dirs, err)
+    return 0
+
+
+def _suite_gold(suite: Path, gold: Path | None, err: Console, resuming: bool) -> Path | None:
+    """The gold of ``--suite``: ``--gold``, else the suite itself when it holds gold."""
+    from evals.gold.jsonl import is_jsonl_suite, load_jsonl_suite
+
+    if is_jsonl_suite(suite):
+        if gold is not None:
+            from evals.errors import RunStoreError
+
+            raise RunStoreError(f"{suite}: a JSONL suite carries its gold inline; drop --gold")
+        return suite if any(c.gold is not None for c in load_jsonl_suite(suite)) else None
+    if not suite.is_dir():
+        raise FileNotFoundError(f"no such suite folder or JSONL file: {suite}")
+    if not any(suite.glob("*.txt")):
+        from evals.errors import RunStoreError
+
+        raise RunStoreError(f"{suite}: no articles (*.txt) in this folder")
+    if gold is not None or resuming:
+        return gold
+    if any(p.with_suffix(".json").is_file() for p in suite.glob("*.txt")):
+        return suite  # the documented layout: <id>.txt beside its <id>.json
+    err.print("[yellow]note:[/] no gold in the suite and no --gold: predictions are "
+              "recorded but not scored")
+    return None
+
+
+__all__ = ["run_command"]
