@@ -60,3 +60,41 @@ def test_write_a_prompt_and_evaluate_it(tmp_path: Path) -> None:
         config = json.loads((work / "my-runs" / run / "config.json").read_text("utf-8"))
         assert config["prompt"] in ("summary/v7", "mine/v1")
     assert "macro" in done.stdout.lower()  # the comparison table was printed
+
+
+def _run_block(heading: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+    block = readme_block(heading)
+    assert "local/" not in block  # README walkthroughs never load a real model
+    work = tmp_path / "work"
+    work.mkdir()
+    (tmp_path / "home").mkdir()
+    env = {**newsbrief_on_path(tmp_path), "SEEDS": str(ROOT / "seeds")}
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done, work
+
+
+def test_your_own_articles_and_gold(tmp_path: Path) -> None:
+    done, work = _run_block("### Your own articles and gold", tmp_path)
+    assert "not reviewed yet" in done.stdout  # the draft was refused before review
+    assert "still marked for review" in done.stdout
+    gold = json.loads((work / "my-suite" / "xi-orban.json").read_text("utf-8"))
+    assert gold["article"] == "xi-orban.txt" and gold["parties"]
+    assert all("review" not in p and p["required"] is True for p in gold["parties"])
+    runs = sorted(p for p in (work / "my-runs").iterdir() if (p / "config.json").is_file())
+    assert len(runs) == 2
+    scored = json.loads((runs[0] / "aggregate.json").read_text("utf-8"))
+    assert scored["macro_f1"] is not None  # the reviewed gold scored the first run
+    assert "fake/heuristic" in done.stdout and "macro F1" in done.stdout  # eval list
+
+
+def test_in_ci(tmp_path: Path) -> None:
+    _, work = _run_block("### In CI", tmp_path)
+    runs = json.loads((work / "runs.json").read_text("utf-8"))["runs"]
+    assert [r["prompt"] for r in runs] == ["summary/v6", "summary/v7"]
+    assert all(r["aggregate"]["macro_f1"] is not None for r in runs)
+    assert "<testsuite" in (work / "compare.xml").read_text("utf-8")
+    assert "| metric |" in (work / "compare.md").read_text("utf-8")
+    listed = json.loads((work / "runs-list.json").read_text("utf-8"))["runs"]
+    assert {r["run_id"] for r in listed} == {r["run_id"] for r in runs}

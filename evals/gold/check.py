@@ -104,7 +104,7 @@ def _check_jsonl(path: Path) -> CheckReport:
         if isinstance(value, dict) and isinstance(value.get("gold"), dict):
             report.problems += [GoldProblem(Path(f"{path}:{number}"), i, r)
                                 for i, r in guide_problems(value["gold"])]
-    report.without_gold = [c.path.with_name(c.article_id) for c in cases if c.gold is None]
+    report.without_gold = [Path(f"{path}:{c.article_id}") for c in cases if c.gold is None]
     return report
 
 

@@ -27,11 +27,10 @@ def draft_gold(summary: Any, article_name: str) -> dict[str, Any]:
             gold[key] = value
     for field in ITEM_FIELDS:
         items = []
-        for item in data.get(field) or []:
-            item = dict(item)
-            item["evidence"] = [ev["quote"] for ev in item.get("evidence") or []]
-            item["required"] = True
-            item[REVIEW_KEY] = True
+        for raw in data.get(field) or []:
+            # The marker first, so that deleting its line ("review": true,) keeps the JSON valid.
+            item = {REVIEW_KEY: True, **raw, "required": True}
+            item["evidence"] = [ev["quote"] for ev in raw.get("evidence") or []]
             items.append(item)
         gold[field] = items
     return gold
