@@ -114,7 +114,7 @@ def summarize_command(inputs: tuple[str, ...], published: str | None, model: str
     articles = [] if stdin else _articles(inputs)
     check_model(model or default_model())
     check_prompts([prompt])
-    if output is None and not stdin and (len(articles) > 1 or Path(inputs[0]).is_dir()):
+    if output is None and not stdin and (len(inputs) > 1 or Path(inputs[0]).is_dir()):
         raise InputError("several inputs or a folder need -o OUT.jsonl (one line per article)")
     if output is not None:
         if stdin or "-" in inputs:

@@ -57,6 +57,15 @@ def test_a_missing_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 @pytest.mark.usefixtures("no_model_loads")
+def test_several_inputs_or_a_folder_need_an_output(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["summarize", str(SEED), str(SEED)], ["summarize", str(SEED.parent)]):
+        assert main(argv) == 2
+        assert one_error_line(capsys) == (
+            "error: several inputs or a folder need -o OUT.jsonl (one line per article)")
+
+
+@pytest.mark.usefixtures("no_model_loads")
 def test_an_empty_folder_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()

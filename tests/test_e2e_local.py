@@ -28,7 +28,7 @@ def test_cli_summarizes_seed_000_with_the_default_model() -> None:
     seed = SEEDS / "000_4384644db8aab1e9.txt"
     text = seed.read_text(encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "summarize.cli", "summarize", str(seed), "--json"],
+        [sys.executable, "-m", "newsbrief", "summarize", str(seed), "--json"],
         capture_output=True, text=True, timeout=900, env={**os.environ, "NO_COLOR": "1"},
     )
     assert done.returncode == 0, done.stderr

@@ -48,14 +48,14 @@ def render_comparison(comp: Comparison, console: Console) -> None:
         f"({comp.n_boot} resamples, seed {comp.seed})",
         show_lines=True,
     )
-    table.add_column("metric", style="bold")
+    table.add_column("metric", style="bold", overflow="fold")
     for i, run in enumerate(comp.runs):
         head = Text()
         head.append(run.run_id, style="bold")
         head.append(f"\n{run.model}\n{run.prompt}")
         if i == 0:
             head.append("\n(reference)", style="dim")
-        table.add_column(head, justify="right")
+        table.add_column(head, justify="right", overflow="fold")  # run ids are never cut
     for row in comp.rows:
         cells: list[Text] = []
         for cell in row.cells:
