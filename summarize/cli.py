@@ -106,7 +106,6 @@ def summarize_command(inputs: tuple[str, ...], published: str | None, model: str
                       prompt: str | None, as_json: bool, html: Path | None,
                       output: Path | None, concurrency: int) -> int:
     """Summarize an article (a file, or - for stdin); several files or a folder with -o."""
-    from summarize.batch import expand_inputs
     from summarize.preflight import check_model, check_prompts
     from summarize.providers.registry import default_model
 
@@ -122,8 +121,7 @@ def summarize_command(inputs: tuple[str, ...], published: str | None, model: str
         if as_json or html is not None:
             raise InputError("--json and --html show one article; batch mode (-o) writes JSONL")
         check_output_file(output, "-o")
-        return _summarize_batch(expand_inputs([Path(p) for p in inputs]), output, model,
-                                prompt, concurrency)
+        return _summarize_batch(articles, output, model, prompt, concurrency)
     check_output_file(html, "--html")
     return _summarize_one(inputs[0], published, model, prompt, as_json, html)
 
