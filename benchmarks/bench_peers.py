@@ -126,6 +126,7 @@ LX_EXAMPLES: list[dict[str, Any]] = [
             ("position", "the company's pay offer was \"an insult to every crane operator\"",
              {"party": "Marta Quill", "topic": "Kestrel Shipping's pay offer",
               "stance": "rejects the offer as insulting", "polarity": "oppose"}),
+            ("party", "Kestrel Shipping", {"kind": "organization", "role": "employer"}),
             ("party", "Tomas Brandt",
              {"kind": "person", "role": "chief executive of Kestrel Shipping"}),
             ("position", "the firm could not afford higher wages",
@@ -148,8 +149,8 @@ LX_EXAMPLES: list[dict[str, Any]] = [
         "extractions": [
             ("party", "government of Norland", {"kind": "state", "role": "downstream state"}),
             ("date", "on Tuesday", {"value": "", "event": "Norland rejected the dam plan"}),
-            ("dispute", "rejected a plan by the Republic of Ostrava to dam the Tarn river",
-             {"side_a": "Norland", "side_b": "Republic of Ostrava",
+            ("dispute", "rejected a plan",
+             {"side_a": "government of Norland", "side_b": "Republic of Ostrava",
               "issue": "damming the Tarn river"}),
             ("party", "Republic of Ostrava", {"kind": "state", "role": "plans the dam"}),
             ("party", "Pell Arden", {"kind": "person", "role": "Norland's foreign minister"}),
@@ -170,6 +171,12 @@ _KIND_SYNONYMS = {
     "organisation": "organization", "company": "organization", "union": "organization",
 }
 _POLARITIES = ("support", "oppose", "neutral", "mixed")
+# How the worker asks the llama.cpp server to constrain LangExtract's output, by name.
+RESPONSE_FORMATS: dict[str, Any] = {
+    "schema": lambda schema: {"type": "json_object", "schema": schema},
+    "json": lambda schema: {"type": "json_object"},
+    "none": lambda schema: {"type": "text"},
+}
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -353,7 +360,7 @@ def langextract_worker() -> None:
     schema = OpenAISchema.from_examples(examples).schema_dict
     model = OpenAILanguageModel(
         model_id="local", base_url=job["base_url"], api_key="no-key", temperature=0.0,
-        max_workers=1, response_format={"type": "json_object", "schema": schema},
+        max_workers=1, response_format=RESPONSE_FORMATS[job["constraint"]](schema),
         max_output_tokens=job.get("max_output_tokens", 1800),
     )
     usage: list[tuple[int | None, int | None]] = []
@@ -509,13 +516,13 @@ def llama_server(model: str) -> Iterator[str]:
                 proc.wait()
 
 
-def run_langextract(model: str, cases: Sequence[Case], python: Path,
-                    char_buffer: int) -> list[ArticleResult]:
+def run_langextract(model: str, cases: Sequence[Case], python: Path, char_buffer: int,
+                    constraint: str) -> list[ArticleResult]:
     """LangExtract through the llama.cpp server, its worker in LangExtract's own venv."""
     if not cases:
         return []
     by_id = {f"{c.suite}/{c.article_id}": c for c in cases}
-    job: dict[str, Any] = {"char_buffer": char_buffer,
+    job: dict[str, Any] = {"char_buffer": char_buffer, "constraint": constraint,
                            "articles": [{"id": key, "text": c.text} for key, c in by_id.items()]}
     results: list[ArticleResult] = []
     with llama_server(model) as url:
@@ -629,6 +636,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="the python of the venv LangExtract is installed in")
     parser.add_argument("--lx-char-buffer", type=int, default=1000,
                         help="LangExtract's max_char_buffer (its chunk size; 1000 by default)")
+    parser.add_argument("--lx-constraint", choices=list(RESPONSE_FORMATS), default="schema",
+                        help="LangExtract's decoding: its examples' JSON schema, any JSON, "
+                             "or free text")
     parser.add_argument("--langextract-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.langextract_worker:
@@ -645,7 +655,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if system == "langextract":
             release_in_process_models()
             results += run_langextract(args.model, cases, args.langextract_python,
-                                       args.lx_char_buffer)
+                                       args.lx_char_buffer, args.lx_constraint)
         else:
             results += run_summarizer(system, args.model, cases)
 
@@ -668,7 +678,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.json:
         args.json.write_text(json.dumps({
             "model": args.model, "suites": args.suites, "limit": args.limit,
-            "lx_char_buffer": args.lx_char_buffer,
+            "lx_char_buffer": args.lx_char_buffer, "lx_constraint": args.lx_constraint,
             "tables": {s: [asdict(r) for r in rows] for s, rows in tables.items()},
             "articles": [asdict(r) for r in results],
         }, indent=2))

@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from summarize.checklists import parties_named_near, statement_sentences
-from summarize.core.backend import StructuredBackend
+from summarize.core.backend import BatchingBackend, StructuredBackend
 from summarize.core.draft import (
     MAX_DISPUTES,
     MAX_STATEMENTS,
@@ -82,6 +82,34 @@ class PassContext:
             max_tokens=max_tokens or self.max_tokens)
         self.ledger.record(result)
         return result.value
+
+    def ask_many(self, template: str, shape: type, questions: list[dict[str, Any]], *,
+                 purpose: str, max_tokens: int | None = None) -> list[Any]:
+        """One call per question, decoded together where the backend can (the questions
+        share the article's prompt prefix); each answer, or None where it failed (recorded)."""
+        requests = [self.prompt.messages(template, **{**self.variables, **q}) for q in questions]
+        if isinstance(self.backend, BatchingBackend):
+            results = self.backend.generate_many(
+                requests, shape, purpose=purpose, max_retries=self.max_retries,
+                max_tokens=max_tokens or self.max_tokens)
+        else:
+            results = []
+            for messages in requests:
+                try:
+                    results.append(self.backend.generate(
+                        messages, shape, purpose=purpose, max_retries=self.max_retries,
+                        max_tokens=max_tokens or self.max_tokens))
+                except OutputValidationError as exc:
+                    results.append(exc)
+        answers = []
+        for result in results:
+            if isinstance(result, OutputValidationError):
+                self.ledger.record_failure(result)  # a failed question costs only itself
+                answers.append(None)
+            else:
+                self.ledger.record(result)
+                answers.append(result.value)
+        return answers
 
 
 @dataclass(frozen=True)
@@ -173,29 +201,29 @@ def _party(candidate: Candidate, kind: str) -> dict[str, Any]:
 
 # --- attributed: the parse says who speaks about whom, the model labels the stance -----------
 def _attributed(ctx: PassContext) -> dict[str, Any]:
-    """One short call per attributed sentence whose speaker is a party: topic, stance and
-    polarity only. Disputes come from code: a statement against a named party, or two
-    parties' statements that oppose each other on one topic; never between allies."""
+    """One short call per attributed sentence whose speaker is a party (all decoded together
+    where the backend can): topic, stance and polarity only. Disputes come from code: a
+    statement against a named party, or two parties' statements that oppose each other on
+    one topic; never between allies."""
     parties = {p["name"]: p for p in ctx.combined.get("parties", [])}
     reading = ctx.reading
-    positions: list[dict[str, Any]] = []
-    statements: list[tuple[str, str | None, Any, str, str]] = []
+    asked: list[tuple[Any, str, str]] = []  # (attribution, speaker, sentence)
     for attribution in reading.attributions:
-        if len(statements) >= MAX_ATTRIBUTED:
+        if len(asked) >= MAX_ATTRIBUTED:
             break
         speaker = _party_name(attribution.speaker, reading, parties)
-        if speaker is None:
-            continue
-        sentence = ctx.article[attribution.start:attribution.end]
-        try:
-            label = ctx.ask("attributed.j2", AttributedLabel, purpose="attributed",
-                            speaker=speaker, sentence=sentence,
-                            max_tokens=STATEMENT_MAX_TOKENS)
-        except OutputValidationError as exc:
-            ctx.ledger.record_failure(exc)
-            continue
-        if label.polarity == "none" or not label.topic.strip() or not label.stance.strip():
-            continue  # no position, or one the summary could not state
+        if speaker is not None:
+            asked.append((attribution, speaker, ctx.article[attribution.start:attribution.end]))
+    labels = ctx.ask_many("attributed.j2", AttributedLabel,
+                          [{"speaker": speaker, "sentence": sentence}
+                           for _, speaker, sentence in asked],
+                          purpose="attributed", max_tokens=STATEMENT_MAX_TOKENS)
+    positions: list[dict[str, Any]] = []
+    statements: list[tuple[str, str | None, Any, str, str]] = []
+    for (attribution, speaker, sentence), label in zip(asked, labels, strict=True):
+        if label is None or label.polarity == "none" or not label.topic.strip() or (
+                not label.stance.strip()):
+            continue  # failed, no position, or one the summary could not state
         target = _party_name(attribution.target, reading, parties) if attribution.target else None
         statements.append((speaker, target, label, sentence, attribution.cue))
         positions.append({"party": speaker, "topic": label.topic, "stance": label.stance,

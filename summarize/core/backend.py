@@ -86,3 +86,24 @@ class StructuredBackend(Protocol):
     def describe(self) -> dict[str, Any]:
         """Identity for run records: model id, weights file hash, endpoint, decoding form."""
         ...
+
+
+@runtime_checkable
+class BatchingBackend(StructuredBackend, Protocol):
+    """A backend that can answer several requests of one shape at once.
+
+    The embedded model decodes requests that share a prompt prefix in one llama.cpp batch;
+    others may send them one by one. Each answer is a result, or the
+    :class:`~summarize.errors.OutputValidationError` that request ended with (one bad answer
+    costs only itself).
+    """
+
+    def generate_many(
+        self,
+        requests: list[list[dict[str, str]]],
+        response_model: type[T],
+        *,
+        purpose: str,
+        max_retries: int,
+        max_tokens: int | None = None,
+    ) -> list[Any]: ...

@@ -164,6 +164,25 @@ class InstructorBackend:
             exc.calls = [*calls]
             raise
 
+    def generate_many(
+        self,
+        requests: list[list[dict[str, str]]],
+        response_model: type[BaseModel],
+        *,
+        purpose: str,
+        max_retries: int,
+        max_tokens: int | None = None,
+    ) -> list[StructuredResult | OutputValidationError]:
+        """Each request in turn (a backend that can batch overrides this)."""
+        answers: list[StructuredResult | OutputValidationError] = []
+        for messages in requests:
+            try:
+                answers.append(self.generate(messages, response_model, purpose=purpose,
+                                             max_retries=max_retries, max_tokens=max_tokens))
+            except OutputValidationError as exc:
+                answers.append(exc)
+        return answers
+
     def _generate_in_mode(
         self,
         mode: instructor.Mode,

@@ -14,18 +14,28 @@ calls on the same instance, which is why prompts put the article first.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path
 from typing import Any
 
 import instructor
+from pydantic import BaseModel, ValidationError
 
-from summarize.errors import BackendUnavailableError, ModelFileError, UnknownModelError
+from summarize.core.backend import CallRecord, StructuredResult
+from summarize.errors import (
+    BackendUnavailableError,
+    ModelFileError,
+    OutputValidationError,
+    UnknownModelError,
+)
 from summarize.providers.base import FaultKind, InstructorBackend
 from summarize.providers.weights import EMBEDDED_WEIGHTS, ProgressFn, ensure_gguf
 
 DEFAULT_CONTEXT = 8192
+#: Requests decoded together in one batch at most (sequence 0 keeps the shared prefix).
+MAX_PARALLEL = 10
 _LOADED: dict[tuple[str, int, int, bool], Any] = {}
 _LOAD_LOCK = threading.Lock()
 
@@ -57,7 +67,9 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int, grammar_last: bool = T
         from summarize.providers.llamacpp_sampler import GrammarLastLlama
 
         try:
+            extra = {"n_seq_max": MAX_PARALLEL + 1} if grammar_last else {}
             llama = (GrammarLastLlama if grammar_last else llama_cpp.Llama)(
+                **extra,
                 model_path=str(path),
                 n_ctx=n_ctx,
                 n_threads=n_threads,
@@ -125,6 +137,7 @@ class LlamaCppBackend(InstructorBackend):
     ) -> None:
         super().__init__(model_id, **options)
         self.grammar_last = grammar_last
+        self._formatter: Any = None
         self.gguf_path = gguf_path
         self.sha256 = sha256
         self.n_ctx = n_ctx
@@ -155,6 +168,82 @@ class LlamaCppBackend(InstructorBackend):
         if counters is not None:
             counters.annotate(raw)
         return ChatCompletion(**raw)
+
+    def generate_many(
+        self,
+        requests: list[list[dict[str, str]]],
+        response_model: type[BaseModel],
+        *,
+        purpose: str,
+        max_retries: int,
+        max_tokens: int | None = None,
+    ) -> list[StructuredResult | OutputValidationError]:
+        """Requests of one shape decoded together in llama.cpp batches of up to
+        :data:`MAX_PARALLEL` (:mod:`summarize.providers.llamacpp_batch`); an answer that does
+        not validate is asked again alone, through instructor, with its re-asks."""
+        llama = self.llama
+        if len(requests) < 2 or getattr(llama, "n_seq_max", 1) <= 1:
+            return super().generate_many(requests, response_model, purpose=purpose,
+                                         max_retries=max_retries, max_tokens=max_tokens)
+        from llama_cpp import LlamaGrammar
+
+        from summarize.providers.llamacpp_batch import decode_together
+
+        schema = json.dumps(response_model.model_json_schema())
+        answers: list[StructuredResult | OutputValidationError] = []
+        for start in range(0, len(requests), MAX_PARALLEL):
+            group = requests[start:start + MAX_PARALLEL]
+            prompts = [self._prompt_tokens(messages) for messages in group]
+            grammars = [LlamaGrammar.from_json_schema(schema, verbose=False) for _ in group]
+            outputs, cost = decode_together(llama, prompts, grammars, max_tokens or 512)
+            for messages, out in zip(group, outputs, strict=True):
+                record = CallRecord(
+                    purpose=purpose, model=self.model_id, mode="json_schema (batched)",
+                    attempt=1, ok=True, prompt_tokens=out.prompt_tokens,
+                    cached_tokens=out.prompt_tokens - out.prefilled_tokens,
+                    completion_tokens=out.completion_tokens,
+                    latency_s=(cost.prefill_s + cost.decode_s) / len(group),
+                    prefill_s=cost.prefill_s / len(group), decode_s=cost.decode_s / len(group),
+                    raw_output=out.text)
+                try:
+                    value = response_model.model_validate_json(out.text)
+                except ValidationError as exc:
+                    record.ok, record.error = False, f"invalid output: {exc.errors()[:1]}"
+                    answers.append(self._alone(messages, response_model, record, purpose,
+                                               max_retries, max_tokens))
+                    continue
+                answers.append(StructuredResult(value=value, calls=[record], raw_output=out.text))
+        return answers
+
+    def _alone(self, messages: list[dict[str, str]], response_model: type[BaseModel],
+               failed: CallRecord, purpose: str, max_retries: int,
+               max_tokens: int | None) -> StructuredResult | OutputValidationError:
+        """A batched answer that did not validate, asked again the ordinary way."""
+        try:
+            result = self.generate(messages, response_model, purpose=purpose,
+                                   max_retries=max_retries, max_tokens=max_tokens)
+        except OutputValidationError as exc:
+            exc.calls = [failed, *exc.calls]
+            return exc
+        return StructuredResult(value=result.value, calls=[failed, *result.calls],
+                                raw_output=result.raw_output)
+
+    def _prompt_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+        """The tokens llama-cpp-python's chat completion would prefill for ``messages``:
+        the model's own chat template (from the GGUF), tokenized the same way."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        llama = self.llama
+        if self._formatter is None:
+            eos, bos = llama.token_eos(), llama.token_bos()
+            self._formatter = Jinja2ChatFormatter(
+                template=llama.metadata["tokenizer.chat_template"],
+                eos_token=llama._model.token_get_text(eos) if eos != -1 else "",
+                bos_token=llama._model.token_get_text(bos) if bos != -1 else "",
+                stop_token_ids=[eos])
+        result = self._formatter(messages=messages)
+        return llama.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special,
+                              special=True)
 
     def _request_options(self) -> dict[str, Any]:
         return {"seed": self.seed} if self.seed is not None else {}

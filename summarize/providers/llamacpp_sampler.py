@@ -68,10 +68,32 @@ class GrammarLast:
 
 
 class GrammarLastLlama(llama_cpp.Llama):
-    """``llama_cpp.Llama`` whose greedy, grammar-constrained sampling checks the grammar last.
+    """``llama_cpp.Llama`` whose greedy, grammar-constrained sampling checks the grammar last,
+    with room in its KV cache for ``n_seq_max`` sequences sharing one prefix
+    (:mod:`summarize.providers.llamacpp_batch`).
 
     Any other sampling (a temperature, a logits processor, no grammar) is the library's own.
     """
+
+    def __init__(self, *args: Any, n_seq_max: int = 1, **kwargs: Any) -> None:
+        # llama-cpp-python 0.3.36 takes no n_seq_max: its context parameters come from
+        # llama_context_default_params(), so those are what is widened, for this call only
+        # (loading is serialised by the provider's load lock).
+        module = llama_cpp.llama_cpp
+        defaults = module.llama_context_default_params
+
+        def widened() -> Any:
+            params = defaults()
+            params.n_seq_max = n_seq_max
+            params.kv_unified = True  # all sequences share the n_ctx cells of one cache
+            return params
+
+        module.llama_context_default_params = widened
+        try:
+            super().__init__(*args, **kwargs)
+        finally:
+            module.llama_context_default_params = defaults
+        self.n_seq_max = n_seq_max
 
     def _init_sampler(self, *args: Any, **kwargs: Any) -> Any:
         grammar = kwargs.get("grammar")
