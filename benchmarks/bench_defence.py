@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument("--suite", type=Path,
                         default=ROOT / "evals" / "suites" / "injection_v2" / "tune")
     args = parser.parse_args()
+    args.suite = args.suite.resolve()
     cases = payload_paragraphs(args.suite)
     clean = [p.read_text("utf-8") for p in CLEAN]
     started = time.perf_counter()

@@ -13,6 +13,14 @@ role prefixes, chat-template tokens, "ignore/disregard ... instructions" in a fe
 "output exactly ...", and HTML comments (never article text). A news article that quotes
 such a sentence verbatim loses that paragraph from the model's view, which is the price of
 the defence; :attr:`summarize.core.result.SummaryRun.masked` reports every masked span.
+
+The patterns are the first layer only: they know the attacker's usual words, so a payload in
+other words passes them. :func:`flags` adds the layers of
+:mod:`summarize.reading.addressee`, which find text addressed to *software* by its grammar
+(a tool, crawler or digest service as the one addressed, an unquoted order to write, a
+paragraph in another language, disguised letters, a paragraph pointed to by a flagged one),
+and :mod:`summarize.provenance` prunes what the model returns by where it comes from.
+:data:`LAYERS` lists them; ``NEWSBRIEF_DEFENCE`` chooses some, to measure them one by one.
 """
 
 from __future__ import annotations
