@@ -13,11 +13,22 @@ role prefixes, chat-template tokens, "ignore/disregard ... instructions" in a fe
 "output exactly ...", and HTML comments (never article text). A news article that quotes
 such a sentence verbatim loses that paragraph from the model's view, which is the price of
 the defence; :attr:`summarize.core.result.SummaryRun.masked` reports every masked span.
+
+The patterns are the first layer only: they know the attacker's usual words, so a payload in
+other words passes them. :func:`flags` adds the layers of
+:mod:`summarize.reading.addressee`, which find text addressed to *software* by its grammar
+(a tool, crawler or digest service as the one addressed, an unquoted order to write, a
+paragraph in another language, disguised letters, a paragraph pointed to by a flagged one),
+and :mod:`summarize.provenance` prunes what the model returns by where it comes from.
+:data:`LAYERS` lists them; ``NEWSBRIEF_DEFENCE`` chooses some, to measure them one by one.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 #: What the model sees in place of a masked paragraph.
 MASK = "[text addressed to a model removed]"  # no capitals: never a candidate name
@@ -79,3 +90,72 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
         at = end
     pieces.append(text[at:])
     return "".join(pieces)
+
+
+# --- the layers --------------------------------------------------------------------------------
+#: Every layer of the defence, in the order they are applied. ``patterns`` is the list above;
+#: the next five find text addressed to software by its grammar
+#: (:mod:`summarize.reading.addressee`); ``provenance`` prunes what the model returns
+#: (:mod:`summarize.provenance`).
+LAYERS = ("patterns", "addressee", "imperative", "foreign", "disguise", "pointer", "provenance")
+#: The environment variable that picks layers, comma-separated ("patterns,addressee"); unset
+#: or "all" means every layer. It exists to measure the layers one by one
+#: (``NEWSBRIEF_DEFENCE=patterns python -m evals.injection ...``), not to turn them off.
+LAYERS_ENV = "NEWSBRIEF_DEFENCE"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A span of the text that addresses a model or a program, and the layer that found it."""
+
+    start: int
+    end: int
+    layer: str
+    reason: str
+
+
+def active_layers() -> frozenset[str]:
+    """The layers in force: :data:`LAYERS_ENV` if set, else all of :data:`LAYERS`."""
+    raw = os.environ.get(LAYERS_ENV, "").strip()
+    if not raw or raw == "all":
+        return frozenset(LAYERS)
+    chosen = frozenset(part.strip() for part in raw.split(",") if part.strip())
+    unknown = chosen - set(LAYERS)
+    if unknown:
+        raise ValueError(f"{LAYERS_ENV}: unknown layer(s) {sorted(unknown)}; known: {LAYERS}")
+    return chosen
+
+
+def flags(text: str, layers: frozenset[str] | None = None) -> list[Flag]:
+    """Every flagged span of ``text`` by the chosen layers (default :func:`active_layers`),
+    sorted; a span two layers flag is reported once, by the first layer in :data:`LAYERS`."""
+    return list(_flags(text, active_layers() if layers is None else frozenset(layers)))
+
+
+@lru_cache(maxsize=32)
+def _flags(text: str, layers: frozenset[str]) -> tuple[Flag, ...]:
+    found: list[Flag] = []
+    if "patterns" in layers:
+        found += [Flag(a, b, "patterns", "a known form of address to a model")
+                  for a, b in instruction_spans(text)]
+    parse_layers = layers & {"addressee", "imperative", "foreign", "disguise", "pointer"}
+    if parse_layers:
+        from summarize.reading import addressee  # lazy: the reading layer imports inputs
+
+        known = [(f.start, f.end) for f in found]
+        for finding in addressee.find(text, frozenset(parse_layers)):
+            if not any(a <= finding.start and finding.end <= b for a, b in known):
+                found.append(Flag(finding.start, finding.end, finding.layer, finding.reason))
+    return tuple(sorted(found, key=lambda f: (f.start, f.end)))
+
+
+def masked_spans(text: str, layers: frozenset[str] | None = None) -> list[tuple[int, int]]:
+    """Sorted, merged ``(start, end)`` of everything the chosen layers flag: what the model
+    is not shown and what is never evidence."""
+    merged: list[tuple[int, int]] = []
+    for flag in flags(text, layers):
+        if merged and flag.start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(flag.end, merged[-1][1]))
+        else:
+            merged.append((flag.start, flag.end))
+    return merged

@@ -34,7 +34,7 @@ from summarize.errors import (
     InputError,
     InputTooLargeError,
 )
-from summarize.guard import instruction_spans
+from summarize.guard import masked_spans
 
 # About 60k words of English: far more than any news article, small enough that a mistaken
 # upload (a log file, a book) fails fast instead of being chunked through a model for hours.
@@ -381,7 +381,7 @@ def junk_spans(text: str) -> list[tuple[int, int]]:
     user passed. Spans separated only by whitespace are merged, so a block of three
     "Oops!"/"Something went wrong."/"Please try again later." lines is one span.
     """
-    spans: list[tuple[int, int]] = list(instruction_spans(text))  # addressed to a model
+    spans: list[tuple[int, int]] = list(masked_spans(text))  # addressed to a model or program
     pos = 0
     for line in text.splitlines(keepends=True):
         spans.extend(_line_junk(line, pos))

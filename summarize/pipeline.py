@@ -34,6 +34,7 @@ from summarize.inputs import DEFAULT_MAX_CHARS, load_text
 from summarize.ledger import Ledger
 from summarize.passes import PASSES, PassContext, checklists
 from summarize.prompting import PromptTemplate, load_prompt
+from summarize.provenance import Provenance
 from summarize.providers.registry import resolve_backend
 from summarize.reading import read_article
 
@@ -136,8 +137,8 @@ class Summarizer:
             calls=ledger.calls,
             raw_outputs=ledger.raw_outputs,
             dropped=ledger.dropped,
-            masked=[MaskedSpan(start=a, end=b, text=article[a:b])
-                    for a, b in guard.instruction_spans(article)],
+            masked=[MaskedSpan(start=f.start, end=f.end, text=article[f.start:f.end],
+                               layer=f.layer, reason=f.reason) for f in guard.flags(article)],
             chunks=len(chunks),
             wall_s=time.perf_counter() - started,
             text=article,
@@ -157,14 +158,19 @@ class Summarizer:
                         ledger: Ledger) -> ArticleSummary:
         """Read, extract, ground and assemble one article (or one chunk of a long one).
 
-        The model is shown the text with the paragraphs that address a model masked
-        (:mod:`summarize.guard`); the reading layer and grounding work on the unmasked text,
-        where those spans count as boilerplate, so nothing from them can become evidence.
+        The model is shown the text with the paragraphs that address a model or a program
+        masked (:mod:`summarize.guard`, every layer in force); the reading layer and
+        grounding work on the unmasked text, where those spans count as boilerplate, so
+        nothing from them can become evidence; the provenance rules
+        (:mod:`summarize.provenance`) then prune what only untrusted text supports.
         """
-        shown = guard.mask(article, guard.instruction_spans(article))
+        flagged = guard.masked_spans(article)
+        shown = guard.mask(article, flagged)
         variables = {"article": shown, "published": published_date.isoformat()
                      if published_date else None}
-        draft = self._extract(article, variables, ledger)
+        provenance = (Provenance.of(article, flagged)
+                      if "provenance" in guard.active_layers() else None)
+        draft = self._extract(article, variables, ledger, provenance)
         grounder = Grounder(article)
         evidence = grounder.ground_all(draft)
         missing = [(field, i) for field, i in all_items(draft) if (field, i) not in evidence]
@@ -178,17 +184,25 @@ class Summarizer:
                         evidence[(field, i)] = span
         summary, part_dropped = assemble(draft, evidence, article, published_date)
         ledger.dropped += part_dropped
+        if provenance is not None:
+            summary, pruned = provenance.prune(summary)
+            ledger.dropped += pruned
         return summary
 
-    def _extract(self, article: str, variables: dict[str, Any], ledger: Ledger) -> SummaryDraft:
+    def _extract(self, article: str, variables: dict[str, Any], ledger: Ledger,
+                 provenance: Provenance | None = None) -> SummaryDraft:
         """Run the prompt's passes (:data:`summarize.passes.PASSES`) into one draft.
 
         Passes run in the prompt's order; a pass that needs parties is skipped when none
-        were found, and each pass's fields replace the draft's so far.
+        were found, and each pass's fields replace the draft's so far. With ``provenance``,
+        candidates named only in untrusted text are never offered to the model.
         """
+        reading = read_article(article)
+        if provenance is not None:
+            reading = provenance.prune_reading(reading)
         ctx = PassContext(
             backend=self.backend, prompt=self.prompt, ledger=ledger,
-            reading=read_article(article),
+            reading=reading,
             variables={**variables, **checklists(variables["article"])},
             max_retries=self.max_retries, max_tokens=self.max_tokens,
             combined={"headline": "", "summary": ""},
