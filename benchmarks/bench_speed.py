@@ -1,8 +1,8 @@
 """Where an article's seconds go on the embedded models, measured side by side in one run.
 
     python benchmarks/bench_speed.py [--models M ...] [--configs summary/v7+library-sampler
-        summary/v8] [--suites seeds dev/test] [--limit N] [--cold] [--parallel 1 2 4 8]
-        [--knobs] [--json FILE]
+        summary/v8+sequential summary/v8] [--suites seeds dev/test] [--limit N] [--cold]
+        [--parallel 1 2 4 8] [--knobs] [--json FILE]
 
 Per model, in one process (machines are noisy: ratios measured side by side mean more than
 absolute seconds, and every figure is a median):
@@ -10,10 +10,10 @@ absolute seconds, and every figure is a median):
 1. the pure rates of llama.cpp here: prefill tokens/s (an uncached prompt of article size),
    free decode tokens/s (end-of-text suppressed) and grammar-constrained decode tokens/s,
    with the library's sampler and with the grammar checked last;
-2. per article, each configuration (a prompt, ``+library-sampler`` for llama-cpp-python's
-   own grammar sampling) run warm and interleaved (A, B, A, B...; the KV cache and the
-   parse cache emptied before each run): seconds, prompt tokens, tokens prefilled after KV
-   reuse, output tokens, calls, and the ratio of the wall time to the pure cost of those
+2. per article, each configuration (a prompt; ``+library-sampler`` for llama-cpp-python as
+   it comes, ``+sequential`` for one request at a time) run warm and interleaved (A, B,
+   A, B...; the KV cache and the parse cache emptied before each run): seconds, prompt
+   tokens, tokens prefilled after KV reuse, output tokens, calls, and the ratio of the wall time to the pure cost of those
    tokens (prefilled / prefill rate + output / free decode rate: 1 means nothing but tokens,
    above 1 grammar, sampling and Python); then per pass, the median per article of calls,
    tokens, prefill, decode and other seconds; then each configuration's median seconds
@@ -50,6 +50,7 @@ from summarize.reading import _parse, _read  # noqa: E402
 SUITES = {"seeds": ROOT / "seeds", "dev/test": ROOT / "evals/suites/dev/test",
           "dev/tune": ROOT / "evals/suites/dev/tune"}
 LIBRARY_SAMPLER = "+library-sampler"
+SEQUENTIAL = "+sequential"
 
 
 def articles(suites: list[str], limit: int | None) -> list[Path]:
@@ -85,11 +86,15 @@ def pure_rates(llama: Any, text: str, n_decode: int = 64) -> dict[str, float]:
 
 
 # --- article runs ------------------------------------------------------------------------
-def split_config(config: str) -> tuple[str, bool]:
-    """(prompt, grammar checked last?) of a configuration name."""
+def split_config(config: str) -> tuple[str, bool, bool]:
+    """(prompt, grammar checked last?, requests decoded together?) of a configuration:
+    ``+library-sampler`` is llama-cpp-python as it comes (its sampler, one request at a
+    time); ``+sequential`` keeps the grammar-last sampler but asks one request at a time."""
     if config.endswith(LIBRARY_SAMPLER):
-        return config[: -len(LIBRARY_SAMPLER)], False
-    return config, True
+        return config[: -len(LIBRARY_SAMPLER)], False, False
+    if config.endswith(SEQUENTIAL):
+        return config[: -len(SEQUENTIAL)], True, False
+    return config, True, True
 
 
 def per_pass(calls: list) -> dict[str, dict[str, float]]:
@@ -280,19 +285,20 @@ def main() -> None:
     results: dict[str, Any] = {}
     for model in args.models:
         started = time.perf_counter()
-        backends = {gl: resolve_backend(model, grammar_last=gl) for gl in (True, False)}
+        backends = {(gl, par): resolve_backend(model, grammar_last=gl, parallel=par)
+                    for gl, par in ((True, True), (True, False), (False, False))}
         for backend in backends.values():
             backend.warm_up()
-        load_s = (time.perf_counter() - started) / 2
-        rates = pure_rates(backends[False].llama, sample)
-        rates["constrained_last"] = pure_rates(backends[True].llama, sample)["constrained"]
+        load_s = (time.perf_counter() - started) / 2  # two models: library and grammar-last
+        rates = pure_rates(backends[False, False].llama, sample)
+        rates["constrained_last"] = pure_rates(backends[True, True].llama, sample)["constrained"]
         print(f"\n## {model}  (model load {load_s:.1f} s)\nprefill {rates['prefill']:.1f} "
               f"tok/s · free decode {rates['free']:.1f} tok/s · constrained decode "
               f"{rates['constrained']:.1f} tok/s with the library's sampler, "
               f"{rates['constrained_last']:.1f} with the grammar checked last")
         result: dict[str, Any] = {"load_s": load_s, "rates": rates}
         if not args.skip_articles:
-            summarizers = {c: Summarizer(backends[split_config(c)[1]], split_config(c)[0])
+            summarizers = {c: Summarizer(backends[split_config(c)[1:]], split_config(c)[0])
                            for c in args.configs}
             for summarizer in summarizers.values():  # warm: spaCy and the model loaded
                 summarizer.run(sample)
@@ -315,13 +321,13 @@ def main() -> None:
             result["cold"] = {"cold_s": cold_s, "startup_s": cold_s - run_s,
                               "warm_s": warm.get("s")}
         if args.parallel:
-            got = parallel_decode(backends[False].llama, sample, args.parallel)
+            got = parallel_decode(backends[False, False].llama, sample, args.parallel)
             print("\nparallel sequences (one batch, shared prefix, free decoding): " + " · ".join(
                 f"{k}: {rate:.1f} tok/s ({rate / got[args.parallel[0]]:.2f}x)"
                 for k, rate in got.items()))
             result["parallel"] = got
         if args.knobs:
-            knobs = knob_rates(backends[False].gguf_path, sample)
+            knobs = knob_rates(backends[False, False].gguf_path, sample)
             print("\nllama.cpp settings (library sampler):")
             for label, r in knobs.items():
                 print(f"  {label:34} prefill {r['prefill']:6.1f} · free {r['free']:5.1f} · "

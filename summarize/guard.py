@@ -100,7 +100,7 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
 LAYERS = ("patterns", "addressee", "imperative", "foreign", "disguise", "pointer", "provenance")
 #: The environment variable that picks layers, comma-separated ("patterns,addressee"); unset
 #: or "all" means every layer. It exists to measure the layers one by one
-#: (``NEWSBRIEF_DEFENCE=patterns python -m evals.injection ...``), not to turn them off.
+#: (``NEWSBRIEF_DEFENCE=patterns newsbrief eval injection ...``), not to turn them off.
 LAYERS_ENV = "NEWSBRIEF_DEFENCE"
 
 

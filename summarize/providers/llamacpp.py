@@ -133,10 +133,12 @@ class LlamaCppBackend(InstructorBackend):
         n_threads: int | None = None,
         llama: Any = None,
         grammar_last: bool = True,
+        parallel: bool = True,
         **options: Any,
     ) -> None:
         super().__init__(model_id, **options)
         self.grammar_last = grammar_last
+        self.parallel = parallel  # requests of one pass decoded together (generate_many)
         self._formatter: Any = None
         self.gguf_path = gguf_path
         self.sha256 = sha256
@@ -182,7 +184,7 @@ class LlamaCppBackend(InstructorBackend):
         :data:`MAX_PARALLEL` (:mod:`summarize.providers.llamacpp_batch`); an answer that does
         not validate is asked again alone, through instructor, with its re-asks."""
         llama = self.llama
-        if len(requests) < 2 or getattr(llama, "n_seq_max", 1) <= 1:
+        if len(requests) < 2 or not self.parallel or getattr(llama, "n_seq_max", 1) <= 1:
             return super().generate_many(requests, response_model, purpose=purpose,
                                          max_retries=max_retries, max_tokens=max_tokens)
         from llama_cpp import LlamaGrammar
