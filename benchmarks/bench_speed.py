@@ -11,13 +11,13 @@ absolute seconds, and every figure is a median):
    free decode tokens/s (end-of-text suppressed) and grammar-constrained decode tokens/s,
    with the library's sampler and with the grammar checked last;
 2. per article, each configuration (a prompt; ``+library-sampler`` for llama-cpp-python as
-   it comes, ``+sequential`` for one request at a time) run warm and interleaved (A, B,
-   A, B...; the KV cache and the parse cache emptied before each run): seconds, prompt
-   tokens, tokens prefilled after KV reuse, output tokens, calls, and the ratio of the wall
-   time to the pure cost of those tokens (prefilled / prefill rate + output / free decode rate: 1 means nothing but tokens,
-   above 1 grammar, sampling and Python); then per pass, the median per article of calls,
-   tokens, prefill, decode and other seconds; then each configuration's median seconds
-   as a ratio to the first's, article by article;
+   it comes, ``+sequential`` for one request at a time) run warm and interleaved (A, B, A,
+   B...; the KV cache and the parse cache emptied before each run): seconds, prompt tokens,
+   tokens prefilled after KV reuse, output tokens, calls, and the ratio of the wall time to
+   the pure cost of those tokens (prefilled / prefill rate + output / free decode rate: 1
+   means nothing but tokens, above 1 grammar, sampling and Python); then per pass, the
+   median per article of calls, tokens, prefill, decode and other seconds; then each
+   configuration's median seconds as a ratio to the first's, article by article;
 3. ``--cold``: process start to a finished summary of the first article (a fresh Python
    that imports, loads the model and spaCy, and summarises), against the warm figure;
 4. ``--parallel``: decode throughput of 1, 2, 4, 8 sequences in one llama.cpp batch sharing
