@@ -29,7 +29,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from summarize.errors import ConfigurationError, UnknownPromptError
 from summarize.resources import resource_dir
 
-DEFAULT_PROMPT = "summary/v7"
+DEFAULT_PROMPT = "summary/v8"
 _EMPTY_VARIABLES: dict[str, Any] = {
     "published": None, "parties": [], "candidates": [], "names": [], "date_words": [],
     "sentences": [], "sentence": "", "items": [], "speaker": "",

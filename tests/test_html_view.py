@@ -22,6 +22,7 @@ import pytest
 
 from summarize.cli import main
 from summarize.core.schema import iter_evidence
+from summarize.prompting import DEFAULT_PROMPT
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_4384644db8aab1e9.txt"
@@ -142,7 +143,7 @@ def _check_links(tree: lxml.html.HtmlElement, summary: dict) -> None:
     assert masked and "Acme Holdings" in "".join(m.text_content() for m in masked)
     assert tree.xpath("//details[@class='dropped']")  # dropped items are listed
     footer = tree.find(".//footer").text_content()
-    assert "fake/heuristic" in footer and "summary/v7" in footer and "tokens" in footer
+    assert "fake/heuristic" in footer and DEFAULT_PROMPT in footer and "tokens" in footer
 
 
 def _highlighted_text(tree: lxml.html.HtmlElement, ev_id: str) -> str:

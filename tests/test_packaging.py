@@ -74,7 +74,7 @@ assert not any(m.split(".")[0] in ("deepeval", "pytest") for m in sys.modules)
                           text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"})
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
-    assert "summary/v7 (default)" in done.stdout
+    assert "summary/v8 (default)" in done.stdout
     assert (tmp_path / "out.html").stat().st_size > 1000
 
 

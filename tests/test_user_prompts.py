@@ -92,7 +92,7 @@ def test_cli_prompts_new_and_list_with_prompts_dir(tmp_path: Path, monkeypatch: 
     assert main(["prompts", "--prompts-dir", str(folder)]) == 0
     listing = capsys.readouterr().out.splitlines()
     assert listing[0].startswith("mine/v1 (yours)\tmine/v1, copied from summary/v5")
-    assert any(line.startswith("summary/v7 (default)") for line in listing)
+    assert any(line.startswith("summary/v8 (default)") for line in listing)
     assert main(["prompts", "new", "bad", "--from", "summary/v5", "--prompts-dir",
                  str(folder)]) == 2
     settings = json.loads((folder / "mine" / "v1" / "prompt.json").read_text("utf-8"))
