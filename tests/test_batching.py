@@ -84,7 +84,7 @@ def test_common_prefix() -> None:
 def test_the_embedded_batch_answers_every_request_and_keeps_the_prefix_cached() -> None:
     from summarize.providers.registry import FAST_MODEL, resolve_backend
 
-    backend = resolve_backend(FAST_MODEL)
+    backend = resolve_backend(FAST_MODEL, parallel=True)
     ctx = context(backend)
     sentences = ["The union rejected the mayor's plan to close the bridge.",
                  "The mayor said the bridge was unsafe.",

@@ -133,12 +133,16 @@ class LlamaCppBackend(InstructorBackend):
         n_threads: int | None = None,
         llama: Any = None,
         grammar_last: bool = True,
-        parallel: bool = True,
+        parallel: bool = False,
         **options: Any,
     ) -> None:
         super().__init__(model_id, **options)
         self.grammar_last = grammar_last
-        self.parallel = parallel  # requests of one pass decoded together (generate_many)
+        # Requests of one pass decoded together (generate_many). Off by default: with the
+        # attributed template (speaker named before the instructions) each sequence prefills
+        # its own instructions, and that costs more than the batched decode saves
+        # (benchmarks/bench_speed.py: summary/v8 33.1 s/article one by one, 35.2 batched).
+        self.parallel = parallel
         self._formatter: Any = None
         self.gguf_path = gguf_path
         self.sha256 = sha256
