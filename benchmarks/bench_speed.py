@@ -1,7 +1,7 @@
 """Where an article's seconds go on the embedded models, measured side by side in one run.
 
     python benchmarks/bench_speed.py [--models M ...] [--configs summary/v7+library-sampler
-        summary/v8+sequential summary/v8] [--suites seeds dev/test] [--limit N] [--cold]
+        summary/v8 summary/v8+batched] [--suites seeds dev/test] [--limit N] [--cold]
         [--parallel 1 2 4 8] [--knobs] [--json FILE]
 
 Per model, in one process (machines are noisy: ratios measured side by side mean more than
@@ -10,14 +10,15 @@ absolute seconds, and every figure is a median):
 1. the pure rates of llama.cpp here: prefill tokens/s (an uncached prompt of article size),
    free decode tokens/s (end-of-text suppressed) and grammar-constrained decode tokens/s,
    with the library's sampler and with the grammar checked last;
-2. per article, each configuration (a prompt; ``+library-sampler`` for llama-cpp-python as
-   it comes, ``+sequential`` for one request at a time) run warm and interleaved (A, B, A,
-   B...; the KV cache and the parse cache emptied before each run): seconds, prompt tokens,
-   tokens prefilled after KV reuse, output tokens, calls, and the ratio of the wall time to
-   the pure cost of those tokens (prefilled / prefill rate + output / free decode rate: 1
-   means nothing but tokens, above 1 grammar, sampling and Python); then per pass, the
-   median per article of calls, tokens, prefill, decode and other seconds; then each
-   configuration's median seconds as a ratio to the first's, article by article;
+2. per article, each configuration (a prompt as shipped; ``+library-sampler`` for llama-cpp-
+   python as it comes, ``+batched`` for a pass's requests in one batch) run warm and
+   interleaved (A, B, A, B...; the KV cache and the parse cache emptied before each run):
+   seconds, prompt tokens, tokens prefilled after KV reuse, output tokens, calls, and the
+   ratio of the wall time to the pure cost of those tokens (prefilled / prefill rate +
+   output / free decode rate: 1 means nothing but tokens, above 1 grammar, sampling and
+   Python); then per pass, the median per article of calls, tokens, prefill, decode and
+   other seconds; then each configuration's median seconds as a ratio to the first's,
+   article by article;
 3. ``--cold``: process start to a finished summary of the first article (a fresh Python
    that imports, loads the model and spaCy, and summarises), against the warm figure;
 4. ``--parallel``: decode throughput of 1, 2, 4, 8 sequences in one llama.cpp batch sharing
@@ -50,7 +51,7 @@ from summarize.reading import _parse, _read  # noqa: E402
 SUITES = {"seeds": ROOT / "seeds", "dev/test": ROOT / "evals/suites/dev/test",
           "dev/tune": ROOT / "evals/suites/dev/tune"}
 LIBRARY_SAMPLER = "+library-sampler"
-SEQUENTIAL = "+sequential"
+BATCHED = "+batched"
 
 
 def articles(suites: list[str], limit: int | None) -> list[Path]:
@@ -87,14 +88,15 @@ def pure_rates(llama: Any, text: str, n_decode: int = 64) -> dict[str, float]:
 
 # --- article runs ------------------------------------------------------------------------
 def split_config(config: str) -> tuple[str, bool, bool]:
-    """(prompt, grammar checked last?, requests decoded together?) of a configuration:
-    ``+library-sampler`` is llama-cpp-python as it comes (its sampler, one request at a
-    time); ``+sequential`` keeps the grammar-last sampler but asks one request at a time."""
+    """(prompt, grammar checked last?, requests decoded together?) of a configuration: a
+    bare prompt runs as shipped (grammar checked last, one request at a time);
+    ``+library-sampler`` is llama-cpp-python as it comes; ``+batched`` decodes a pass's
+    requests together (``LlamaCppBackend(parallel=True)``)."""
     if config.endswith(LIBRARY_SAMPLER):
         return config[: -len(LIBRARY_SAMPLER)], False, False
-    if config.endswith(SEQUENTIAL):
-        return config[: -len(SEQUENTIAL)], True, False
-    return config, True, True
+    if config.endswith(BATCHED):
+        return config[: -len(BATCHED)], True, True
+    return config, True, False
 
 
 def per_pass(calls: list) -> dict[str, dict[str, float]]:
@@ -269,7 +271,7 @@ def main() -> None:
     parser.add_argument("--configs", nargs="+", default=["summary/v7+library-sampler",
                                                          "summary/v8"],
                         help="prompts to compare; +library-sampler: llama-cpp-python's own "
-                             "grammar sampling instead of the grammar checked last")
+                             "sampling; +batched: a pass's requests decoded together")
     parser.add_argument("--suites", nargs="+", default=["seeds", "dev/test"])
     parser.add_argument("--limit", type=int, help="first N articles of each suite")
     parser.add_argument("--cold", action="store_true", help="also time a cold start")
