@@ -33,12 +33,12 @@ def test_answers_come_back_in_order_and_a_bad_one_costs_only_itself() -> None:
     answers = ctx.ask_many("attributed.j2", AttributedLabel, questions, purpose="attributed")
     assert [a.polarity if a else None for a in answers] == ["oppose", None, "none"]
     assert [c.ok for c in ctx.ledger.calls] == [True, False, True]  # the failure is paid for
-    # each request carried its own speaker, after the shared article and instructions
+    # each request carried its own speaker and sentence after the one shared article
     prompts = [next(m["content"] for m in r["messages"] if m["role"] == "user")
                for r in backend.requests]
-    assert [p.rsplit("Speaker: ", 1)[1].split("\n")[0] for p in prompts] == [
-        "union", "mayor", "council"]
-    assert len({p.split("Speaker: ")[0] for p in prompts}) == 1  # one prefix for all
+    assert [f"reported from {s}." in p for p, s in zip(
+        prompts, ("union", "mayor", "council"), strict=True)] == [True, True, True]
+    assert len({p.split(">>>")[0] for p in prompts}) == 1  # one article prefix for all
 
 
 class OneByOne:
@@ -53,7 +53,7 @@ class OneByOne:
         from summarize.core.backend import CallRecord, StructuredResult
 
         self.asked += 1
-        if messages[-1]["content"].rsplit("Speaker: ", 1)[1].startswith("mayor"):
+        if "reported from mayor." in messages[-1]["content"]:
             raise OutputValidationError("bad answer")
         record = CallRecord(purpose=purpose, model=self.model_id, mode="x", attempt=1, ok=True,
                             latency_s=0.0)
