@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from summarize.checklists import parties_named_near, statement_sentences
-from summarize.core.backend import BatchingBackend, StructuredBackend
+from summarize.core.backend import BatchingBackend, StructuredBackend, generate_each
 from summarize.core.draft import (
     MAX_DISPUTES,
     MAX_STATEMENTS,
@@ -88,19 +89,10 @@ class PassContext:
         """One call per question, decoded together where the backend can (the questions
         share the article's prompt prefix); each answer, or None where it failed (recorded)."""
         requests = [self.prompt.messages(template, **{**self.variables, **q}) for q in questions]
-        if isinstance(self.backend, BatchingBackend):
-            results = self.backend.generate_many(
-                requests, shape, purpose=purpose, max_retries=self.max_retries,
-                max_tokens=max_tokens or self.max_tokens)
-        else:
-            results = []
-            for messages in requests:
-                try:
-                    results.append(self.backend.generate(
-                        messages, shape, purpose=purpose, max_retries=self.max_retries,
-                        max_tokens=max_tokens or self.max_tokens))
-                except OutputValidationError as exc:
-                    results.append(exc)
+        many = (self.backend.generate_many if isinstance(self.backend, BatchingBackend)
+                else partial(generate_each, self.backend))
+        results = many(requests, shape, purpose=purpose, max_retries=self.max_retries,
+                       max_tokens=max_tokens or self.max_tokens)
         answers = []
         for result in results:
             if isinstance(result, OutputValidationError):

@@ -107,3 +107,29 @@ class BatchingBackend(StructuredBackend, Protocol):
         max_retries: int,
         max_tokens: int | None = None,
     ) -> list[Any]: ...
+
+
+def generate_each(
+    backend: StructuredBackend,
+    requests: list[list[dict[str, str]]],
+    response_model: type[T],
+    *,
+    purpose: str,
+    max_retries: int,
+    max_tokens: int | None = None,
+) -> list[Any]:
+    """Each request in turn: what ``generate_many`` means for a backend that cannot batch.
+
+    A request that ends in :class:`~summarize.errors.OutputValidationError` yields the error
+    in its place, so one bad answer costs only itself.
+    """
+    from summarize.errors import OutputValidationError
+
+    answers: list[Any] = []
+    for messages in requests:
+        try:
+            answers.append(backend.generate(messages, response_model, purpose=purpose,
+                                            max_retries=max_retries, max_tokens=max_tokens))
+        except OutputValidationError as exc:
+            answers.append(exc)
+    return answers

@@ -33,7 +33,7 @@ from tenacity import (
     stop_after_delay,
 )
 
-from summarize.core.backend import CallRecord, StructuredResult
+from summarize.core.backend import CallRecord, StructuredResult, generate_each
 from summarize.errors import (
     BackendError,
     EndpointError,
@@ -174,14 +174,8 @@ class InstructorBackend:
         max_tokens: int | None = None,
     ) -> list[StructuredResult | OutputValidationError]:
         """Each request in turn (a backend that can batch overrides this)."""
-        answers: list[StructuredResult | OutputValidationError] = []
-        for messages in requests:
-            try:
-                answers.append(self.generate(messages, response_model, purpose=purpose,
-                                             max_retries=max_retries, max_tokens=max_tokens))
-            except OutputValidationError as exc:
-                answers.append(exc)
-        return answers
+        return generate_each(self, requests, response_model, purpose=purpose,
+                             max_retries=max_retries, max_tokens=max_tokens)
 
     def _generate_in_mode(
         self,

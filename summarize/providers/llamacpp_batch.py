@@ -95,7 +95,8 @@ def decode_together(llama: Any, prompts: list[list[int]], grammars: list[LlamaGr
     shared = min(common_prefix(prompts), min(len(p) for p in prompts) - 1)
     ctx = llama.ctx
     memory = llama_cpp.llama_get_memory(ctx)
-    cached = _longest_match(llama, prompts[0][:shared])
+    # how much of the shared prefix sequence 0 already holds (llama-cpp-python's own measure)
+    cached = llama.longest_token_prefix(llama._input_ids[: llama.n_tokens], prompts[0][:shared])
     llama._ctx.kv_cache_seq_rm(-1, cached, -1)
     llama.n_tokens = cached
     if shared > cached:
@@ -157,17 +158,6 @@ def decode_together(llama: Any, prompts: list[list[int]], grammars: list[LlamaGr
             completion_tokens=len(out))
         for i, (p, out) in enumerate(zip(prompts, outputs, strict=True))]
     return results, BatchCost(prefill_s=prefill_s, decode_s=decode_s)
-
-
-def _longest_match(llama: Any, prefix: list[int]) -> int:
-    """How much of ``prefix`` sequence 0 of the KV cache already holds."""
-    held = llama._input_ids[: llama.n_tokens]
-    n = 0
-    for a, b in zip(held, prefix, strict=False):
-        if a != b:
-            break
-        n += 1
-    return n
 
 
 def _fill(batch: Any, tokens: list[tuple[int, int, int, bool]]) -> dict[int, int]:
