@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, computed_field
 
 from summarize.core.backend import CallRecord
+from summarize.core.digest import StoryDigest
 from summarize.core.schema import ArticleSummary
 
 
@@ -67,3 +68,27 @@ class SummaryRun(BaseModel):
     @property
     def completion_tokens(self) -> int:
         return sum(c.completion_tokens or 0 for c in self.calls)
+
+
+class DigestRun(BaseModel):
+    """A story digest plus everything needed to account for it.
+
+    ``summaries`` are the per-article runs the digest was built from (served from the cache
+    when ``cached`` lists the article); their ``text`` is what evidence offsets point into.
+    ``calls`` and ``digest_s`` are the digest step's own cost, beyond the summaries.
+    """
+
+    digest: StoryDigest
+    summaries: dict[str, SummaryRun]
+    cached: list[str] = Field(default_factory=list)
+    model: str
+    prompt: str
+    digest_prompt: str
+    calls: list[CallRecord] = Field(default_factory=list)
+    summaries_s: float = 0.0
+    digest_s: float = 0.0
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Article id -> the text its evidence offsets point into."""
+        return {article: run.text for article, run in self.summaries.items()}

@@ -57,6 +57,27 @@ def speaks_of_future(text: str, offset: int) -> bool:
     return token.tag_ in ("VBZ", "VBP") and not words & {"has", "have", "had", "did", "was"}
 
 
+#: Entity labels that state a checkable figure (a count, an amount, a share, a measure).
+FIGURE_LABELS = ("CARDINAL", "MONEY", "PERCENT", "QUANTITY")
+
+
+def figures(text: str, start: int, end: int) -> list[tuple[str, str]]:
+    """(figure as written, the noun it counts) for every figure in ``text[start:end]``.
+
+    From the parse's entities ("1,000 troops" -> ("1,000", "troop")); the noun is the
+    lemma of the figure's head, so two sources counting the same thing can be compared.
+    English text only; an empty list elsewhere.
+    """
+    if not looks_english(text) or len(text) > MAX_PARSE_CHARS:
+        return []
+    out = []
+    for ent in _parse(text).ents:
+        if ent.label_ in FIGURE_LABELS and start <= ent.start_char and ent.end_char <= end:
+            head = ent.root.head if ent.root.dep_ == "nummod" else ent.root
+            out.append((ent.text, head.lemma_.lower()))
+    return out
+
+
 @lru_cache(maxsize=8)
 def _parse(text: str):
     from summarize.reading import nlp

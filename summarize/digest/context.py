@@ -1,0 +1,22 @@
+"""The sentence around a piece of evidence: what a judgement question shows the model."""
+
+from __future__ import annotations
+
+from summarize.reading import sentence_spans
+
+#: Characters of a sentence shown to the model at most (a run-on sentence is cut).
+MAX_SENTENCE_CHARS = 400
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the sentences that hold ``text[start:end]``; the span itself if the
+    parse has no sentence there."""
+    spans = [s for s in sentence_spans(text) if s[0] < end and start < s[1]]
+    if not spans:
+        return start, end
+    return spans[0][0], spans[-1][1]
+
+
+def sentence_text(text: str, start: int, end: int) -> str:
+    a, b = sentence_around(text, start, end)
+    return " ".join(text[a:b].split())[:MAX_SENTENCE_CHARS]

@@ -1,0 +1,127 @@
+"""The digest of a story: per-article summaries (cached), then unification across them.
+
+Per-article summaries come from the ordinary pipeline (:class:`summarize.pipeline.Summarizer`),
+served from :class:`summarize.cache.SummaryCache` when the same model, prompt, code and text
+were summarized before. The digest step then works on those summaries: code unifies parties,
+dates and offsets; the model is asked only the yes/no questions of :mod:`.judge`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from summarize.cache import SummaryCache, summary_key
+from summarize.core.backend import StructuredBackend
+from summarize.core.digest import DigestArticle, StoryDigest
+from summarize.core.result import DigestRun, SummaryRun
+from summarize.digest.discrepancies import find_discrepancies
+from summarize.digest.disputes import merge_disputes
+from summarize.digest.judge import Judge
+from summarize.digest.parties import unify_parties
+from summarize.digest.positions import merge_positions
+from summarize.digest.sources import ArticleInput, StoryArticle, story_articles
+from summarize.digest.timeline import build_timeline
+from summarize.ledger import Ledger
+from summarize.pipeline import Summarizer
+from summarize.prompting import load_prompt
+
+DEFAULT_DIGEST_PROMPT = "digest/v1"
+
+#: Called after each article's summary: (article id, its run, served from the cache?).
+ArticleHook = Callable[[str, SummaryRun, bool], None]
+
+
+class Digester:
+    """A configured digest: one summarizer (model and summary prompt) and one digest prompt.
+
+    ``cache`` is a :class:`SummaryCache`, a folder for one, True for the per-user cache
+    (``$NEWSBRIEF_CACHE_DIR``), or False for none.
+    """
+
+    def __init__(self, model: str | StructuredBackend | None = None, prompt: str | None = None,
+                 *, digest_prompt: str | None = None,
+                 cache: SummaryCache | Path | bool = True,
+                 summarizer: Summarizer | None = None) -> None:
+        self.summarizer = summarizer or Summarizer(model, prompt)
+        self.digest_prompt = load_prompt(digest_prompt or DEFAULT_DIGEST_PROMPT)
+        if isinstance(cache, SummaryCache) or cache is False:
+            self.cache: SummaryCache | None = cache or None
+        else:
+            self.cache = SummaryCache(None if cache is True else Path(cache))
+
+    def summarize(self, article: StoryArticle) -> tuple[SummaryRun, bool]:
+        """The article's summary run, and whether it came from the cache."""
+        from summarize.inputs import load_text
+
+        text = load_text(article.text, max_chars=self.summarizer.max_chars)
+        published = str(article.published) if article.published else None
+        key = summary_key(self.summarizer.backend.describe(), self.summarizer.prompt_hash,
+                          self.summarizer.params, text, published)
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            return hit, True
+        run = self.summarizer.run(text, published=article.published)
+        if self.cache is not None:
+            self.cache.put(key, run)
+        return run, False
+
+    def run(self, articles: Sequence[ArticleInput], *,
+            on_article: ArticleHook | None = None) -> DigestRun:
+        """Summarize (or fetch) every article, then digest them; raises SummarizeError."""
+        sources = story_articles(articles)
+        started = time.perf_counter()
+        runs: dict[str, SummaryRun] = {}
+        cached: list[str] = []
+        for article in sources:
+            run, hit = self.summarize(article)
+            runs[article.id] = run
+            if hit:
+                cached.append(article.id)
+            if on_article is not None:
+                on_article(article.id, run, hit)
+        summaries_s = time.perf_counter() - started
+        ledger = Ledger()
+        digest = self.digest(sources, runs, ledger)
+        return DigestRun(digest=digest, summaries=runs, cached=cached,
+                         model=self.summarizer.backend.model_id,
+                         prompt=self.summarizer.prompt_name,
+                         digest_prompt=self.digest_prompt.name, calls=ledger.calls,
+                         summaries_s=summaries_s,
+                         digest_s=time.perf_counter() - started - summaries_s)
+
+    def digest(self, sources: Sequence[StoryArticle], runs: dict[str, SummaryRun],
+               ledger: Ledger) -> StoryDigest:
+        """The digest of summaries already made (``runs`` by article id, in story order)."""
+        judge = Judge(self.summarizer.backend, self.digest_prompt, ledger)
+        texts = {article: run.text for article, run in runs.items()}
+        summaries = {article: run.summary for article, run in runs.items()}
+        index = unify_parties(summaries)
+        positions = merge_positions(index, texts, judge)
+        timeline, date_conflicts = build_timeline(summaries, texts, judge)
+        disputes = merge_disputes(index)
+        discrepancies = [*date_conflicts,
+                         *find_discrepancies(timeline, positions, texts, judge)]
+        articles = [DigestArticle(id=a.id, title=runs[a.id].summary.headline,
+                                  published=runs[a.id].summary.published, source=a.source)
+                    for a in sources]
+        return StoryDigest.model_validate(
+            {"articles": articles, "parties": index.parties, "positions": positions,
+             "timeline": timeline, "disputes": disputes, "discrepancies": discrepancies},
+            context={"texts": texts})
+
+
+def digest_articles(articles: Sequence[ArticleInput], *,
+                    model: str | StructuredBackend | None = None, prompt: str | None = None,
+                    digest_prompt: str | None = None,
+                    cache: SummaryCache | Path | bool = True) -> StoryDigest:
+    """One grounded view of a story told by several articles.
+
+    ``articles`` are texts (``str``), files or folders (``Path``), or
+    :class:`~summarize.digest.sources.StoryArticle`; every evidence span of the digest cites
+    an article id (a file's stem, or ``a1``, ``a2``... for texts). ``model`` and ``prompt``
+    are those of :func:`summarize.summarize_article` (the per-article summaries, served from
+    the summary cache when unchanged); ``digest_prompt`` the judgement questions
+    (``digest/v1``). Raises :class:`summarize.errors.SummarizeError`.
+    """
+    return Digester(model, prompt, digest_prompt=digest_prompt, cache=cache).run(articles).digest
