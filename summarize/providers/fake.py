@@ -169,6 +169,8 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
     """A deterministic draft built from surface cues of the article in the prompt."""
     if _schema_title(kwargs) == "QuoteFixes":
         return {"fixes": []}
+    if _schema_title(kwargs) in ("SameVerdict", "ConflictVerdict"):
+        return _verdict(kwargs)
     text = _article_from(kwargs)
     sentences = [s.strip() for s in _SENTENCE.findall(text) if len(s.split()) >= 5]
     names = Counter(
@@ -219,6 +221,23 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
         "dates": dates,
         "disputes": disputes,
     }, _allowed_party_names(kwargs))
+
+
+_QUOTED_SENTENCE = re.compile(r'^Sentence in [AB]: "(.+)"$', re.M)
+
+
+def _verdict(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A digest judgement: "same" when the two quoted sentences share most of their words;
+    a conflict never (the fake cannot tell a real one from a paraphrase)."""
+    if _schema_title(kwargs) == "ConflictVerdict":
+        return {"conflict": False}
+    user = next((m["content"] for m in reversed(kwargs.get("messages", []))
+                 if m.get("role") == "user"), "")
+    sentences = _QUOTED_SENTENCE.findall(user)
+    if len(sentences) < 2:
+        return {"same": False}
+    a, b = ({w.lower() for w in re.findall(r"[A-Za-z]{4,}", s)} for s in sentences)
+    return {"same": bool(a and b) and len(a & b) >= 0.5 * min(len(a), len(b))}
 
 
 _NUMBERED = re.compile(r"^\[(\d+)\] (.+)$", re.M)
