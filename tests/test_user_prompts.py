@@ -91,7 +91,8 @@ def test_cli_prompts_new_and_list_with_prompts_dir(tmp_path: Path, monkeypatch: 
     assert out.strip() == str(folder.resolve() / "mine" / "v1")
     assert main(["prompts", "--prompts-dir", str(folder)]) == 0
     listing = capsys.readouterr().out.splitlines()
-    assert listing[0].startswith("mine/v1 (yours)\tmine/v1, copied from summary/v5")
+    assert any(line.startswith("mine/v1 (yours)\tmine/v1, copied from summary/v5")
+               for line in listing)
     assert any(line.startswith("summary/v8 (default)") for line in listing)
     assert main(["prompts", "new", "bad", "--from", "summary/v5", "--prompts-dir",
                  str(folder)]) == 2
