@@ -226,3 +226,24 @@ def test_summaries_come_from_the_cache_the_second_time(tmp_path: Path) -> None:
     assert second.summaries[seeds[0].stem].summary == first.summaries[seeds[0].stem].summary
     other_prompt = Digester("fake/heuristic", "summary/v7", cache=tmp_path).run(seeds)
     assert other_prompt.cached == []
+
+
+def test_different_figures_for_one_event_are_asked_about_once_and_kept_with_evidence() -> None:
+    c1 = "A landslide hit the village of Orlo on 2 June 2022. It buried 12 houses, officials said."
+    c2 = "The Orlo landslide of 2 June 2022 buried 19 houses, according to the fire service."
+    runs = {
+        "c1": _run(c1, dates=[("2022-06-02", "on 2 June 2022", "landslide hits Orlo",
+                               "A landslide hit the village of Orlo on 2 June 2022")]),
+        "c2": _run(c2, dates=[("2022-06-02", "of 2 June 2022", "landslide hits Orlo",
+                               "The Orlo landslide of 2 June 2022 buried 19 houses")]),
+    }
+    digest, backend, ledger = _digest(runs, answers=[{"conflict": True,
+                                                      "about": "houses buried"}])
+    assert len(digest.timeline) == 1  # same value, same words: merged without asking
+    (figure,) = digest.discrepancies
+    assert figure.kind == "figure" and figure.about == "houses buried"
+    claims = {v.article: v.claim for v in figure.versions}
+    assert "12 houses" in claims["c1"] and "19 houses" in claims["c2"]
+    assert [c.purpose for c in ledger.calls] == ["digest-discrepancy"]
+    asked = backend.requests[0]["messages"][-1]["content"]
+    assert "the number of house" in asked

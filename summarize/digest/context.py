@@ -8,13 +8,15 @@ from summarize.reading import sentence_spans
 MAX_SENTENCE_CHARS = 400
 
 
-def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """(start, end) of the sentences that hold ``text[start:end]``; the span itself if the
-    parse has no sentence there."""
-    spans = [s for s in sentence_spans(text) if s[0] < end and start < s[1]]
-    if not spans:
+def sentence_around(text: str, start: int, end: int, *, following: int = 0) -> tuple[int, int]:
+    """(start, end) of the sentences that hold ``text[start:end]``, plus ``following`` more
+    sentences after them; the span itself if the parse has no sentence there."""
+    sentences = sentence_spans(text)
+    hits = [i for i, s in enumerate(sentences) if s[0] < end and start < s[1]]
+    if not hits:
         return start, end
-    return spans[0][0], spans[-1][1]
+    last = min(hits[-1] + following, len(sentences) - 1)
+    return sentences[hits[0]][0], sentences[last][1]
 
 
 def sentence_text(text: str, start: int, end: int) -> str:

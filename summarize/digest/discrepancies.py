@@ -44,11 +44,13 @@ def find_discrepancies(timeline: list[TimelineEvent], positions: list[DigestPosi
     for i, (kind, fact, a, b) in enumerate(_candidates(timeline, positions, texts)):
         if i >= MAX_QUESTIONS:
             break
-        verdict = judge.conflict(_report(a, texts), _report(b, texts), fact)
+        following = 1 if kind == "figure" else 0
+        verdict = judge.conflict(_report(a, texts, following), _report(b, texts, following),
+                                 fact)
         if verdict.conflict:
             found.append(Discrepancy(
                 kind=kind, about=verdict.about or fact,
-                versions=[_version(a, texts), _version(b, texts)]))
+                versions=[_version(a, texts, following), _version(b, texts, following)]))
     return found
 
 
@@ -60,26 +62,34 @@ def _candidates(timeline: list[TimelineEvent], positions: list[DigestPosition],
         pair = _figure_pair(item.evidence, texts)
         if pair is not None:
             noun, a, b = pair
-            yield "figure", f"the number of {noun} ({label})", a, b
+            what = "the figures" if noun == "figures" else f"the number of {noun}"
+            yield "figure", f"{what} ({label})", a, b
     yield from _attribution_pairs(positions)
 
 
 def _figure_pair(evidence: list[SourceEvidence], texts: dict[str, str]
                  ) -> tuple[str, SourceEvidence, SourceEvidence] | None:
-    """Two pieces of evidence, from two articles, whose sentences count one noun differently."""
-    counted: list[tuple[SourceEvidence, dict[str, str]]] = []
+    """Two pieces of evidence, from two articles, whose sentences give different figures:
+    for one counted noun if they share one, else of one kind (two counts, two amounts)."""
+    counted: list[tuple[SourceEvidence, list[tuple[str, str, str]]]] = []
     for e in evidence:
-        start, end = sentence_around(texts[e.article], e.start, e.end)
-        counted.append((e, {noun: fold_text(figure)
-                            for figure, noun in figures(texts[e.article], start, end)}))
+        # News states what happened, then often its toll in the next sentence.
+        start, end = sentence_around(texts[e.article], e.start, e.end, following=1)
+        counted.append((e, [(fold_text(f), noun, label)
+                            for f, noun, label in figures(texts[e.article], start, end)]))
+    fallback = None
     for i, (a, fa) in enumerate(counted):
         for b, fb in counted[i + 1:]:
             if a.article == b.article:
                 continue
-            for noun in fa.keys() & fb.keys():
-                if fa[noun] != fb[noun]:
-                    return noun, a, b
-    return None
+            for value_a, noun_a, label_a in fa:
+                for value_b, noun_b, label_b in fb:
+                    if value_a == value_b or label_a != label_b:
+                        continue
+                    if noun_a == noun_b:
+                        return noun_a, a, b
+                    fallback = fallback or ("figures", a, b)
+    return fallback
 
 
 def _attribution_pairs(positions: list[DigestPosition]
@@ -97,15 +107,17 @@ def _attribution_pairs(positions: list[DigestPosition]
                     break
 
 
-def _report(evidence: SourceEvidence, texts: dict[str, str]) -> Report:
-    start, end = sentence_around(texts[evidence.article], evidence.start, evidence.end)
+def _report(evidence: SourceEvidence, texts: dict[str, str], following: int) -> Report:
+    start, end = sentence_around(texts[evidence.article], evidence.start, evidence.end,
+                                 following=following)
     return Report(article=evidence.article, label="",
                   sentence=" ".join(texts[evidence.article][start:end].split()))
 
 
-def _version(evidence: SourceEvidence, texts: dict[str, str]) -> DiscrepancyVersion:
+def _version(evidence: SourceEvidence, texts: dict[str, str],
+             following: int) -> DiscrepancyVersion:
     text = texts[evidence.article]
-    start, end = sentence_around(text, evidence.start, evidence.end)
+    start, end = sentence_around(text, evidence.start, evidence.end, following=following)
     claim = " ".join(text[start:end].split())
     return DiscrepancyVersion(
         article=evidence.article, claim=claim[:300],

@@ -61,12 +61,14 @@ def speaks_of_future(text: str, offset: int) -> bool:
 FIGURE_LABELS = ("CARDINAL", "MONEY", "PERCENT", "QUANTITY")
 
 
-def figures(text: str, start: int, end: int) -> list[tuple[str, str]]:
-    """(figure as written, the noun it counts) for every figure in ``text[start:end]``.
+def figures(text: str, start: int, end: int) -> list[tuple[str, str, str]]:
+    """(figure as written, the noun it counts, entity label) for every figure in
+    ``text[start:end]``.
 
-    From the parse's entities ("1,000 troops" -> ("1,000", "troop")); the noun is the
-    lemma of the figure's head, so two sources counting the same thing can be compared.
-    English text only; an empty list elsewhere.
+    From the parse's entities ("1,000 troops" -> ("1,000", "troop", "CARDINAL")); the noun
+    is the lemma of the figure's head when the figure modifies one, so two sources counting
+    the same thing can be compared; else the figure's own lemma. English text only; an
+    empty list elsewhere.
     """
     if not looks_english(text) or len(text) > MAX_PARSE_CHARS:
         return []
@@ -74,7 +76,7 @@ def figures(text: str, start: int, end: int) -> list[tuple[str, str]]:
     for ent in _parse(text).ents:
         if ent.label_ in FIGURE_LABELS and start <= ent.start_char and ent.end_char <= end:
             head = ent.root.head if ent.root.dep_ == "nummod" else ent.root
-            out.append((ent.text, head.lemma_.lower()))
+            out.append((ent.text, head.lemma_.lower(), ent.label_))
     return out
 
 
