@@ -1,6 +1,6 @@
 """``newsbrief``: one click group of the library's commands and the harness's.
 
-    summarize, models, prompts [new]            (summarize.cli, the library)
+    summarize, digest, models, prompts [new]    (summarize.cli, the library)
     eval run|rescore|compare|report|list|bless|check|injection, gold draft|check
                                                 (evals.cli, the harness)
 

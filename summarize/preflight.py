@@ -52,6 +52,22 @@ def check_prompts(prompts: Iterable[str | None]) -> None:
         load_prompt(prompt)
 
 
+#: The templates a digest prompt asks its questions with (:class:`summarize.digest.judge.Judge`).
+DIGEST_TEMPLATES = ("same_event.j2", "same_position.j2", "conflict.j2")
+
+
+def check_digest_prompt(name: str) -> None:
+    """Load the digest prompt ``name`` and check that it has every question's template."""
+    from summarize.errors import UnknownPromptError
+    from summarize.prompting import load_prompt
+
+    prompt = load_prompt(name)
+    missing = [t for t in DIGEST_TEMPLATES if not prompt.has(t)]
+    if missing:
+        raise UnknownPromptError(f"{name!r} is not a digest prompt: it has no "
+                                 f"{', '.join(missing)} (e.g. digest/v1)")
+
+
 def is_endpoint(model: str) -> bool:
     """True for a model served elsewhere, whose requests may run in parallel.
 
@@ -68,4 +84,5 @@ def check_matrix(models: Iterable[str], prompts: Iterable[str | None]) -> None:
     check_prompts(prompts)
 
 
-__all__ = ["check_matrix", "check_model", "check_prompts", "is_endpoint"]
+__all__ = ["DIGEST_TEMPLATES", "check_digest_prompt", "check_matrix", "check_model",
+           "check_prompts", "is_endpoint"]

@@ -1,1 +1,2 @@
-"""Views of a summary run for people: a self-contained HTML page (:mod:`summarize.render.html`)."""
+"""Views for people: self-contained HTML pages of a summary run (:mod:`summarize.render.html`)
+and of a story digest (:mod:`summarize.render.digest`)."""

@@ -186,7 +186,8 @@ def build_timeline(run: SummaryRun, items: list[Item]) -> tuple[list[TimelineEnt
             for day, item, value, text, event in dated], undated
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The views' Jinja2 environment: package templates, autoescaping on, strict undefined."""
     return Environment(
         loader=PackageLoader("summarize.render", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -203,7 +204,7 @@ def render_html(run: SummaryRun, text: str | None = None) -> str:
     refs = [ref for group in items.values() for item in group for ref in item.evidence]
     masked = [(m.start, m.end) for m in run.masked]
     timeline, undated = build_timeline(run, items["date"])
-    template = _environment().get_template("summary.html.j2")
+    template = environment().get_template("summary.html.j2")
     return template.render(
         run=run, summary=run.summary, items=items, segments=segment_text(article, refs, masked),
         timeline=timeline, undated=undated, has_text=bool(article),
