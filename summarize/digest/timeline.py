@@ -23,6 +23,7 @@ from summarize.core.digest import (
     SourceEvidence,
     TimelineEvent,
 )
+from summarize.core.names import fold_text
 from summarize.core.schema import ArticleSummary, DateRef
 from summarize.digest.context import sentence_text
 from summarize.digest.judge import Judge, Report
@@ -57,7 +58,11 @@ def build_timeline(summaries: dict[str, ArticleSummary], texts: dict[str, str],
     events: list[_Event] = []
     for article, summary in summaries.items():
         for date in summary.dates:
-            target = _candidate(events, article, date)
+            repeat = _repeat(events, article, date)
+            if repeat is not None:
+                repeat.members.append((article, date))
+                continue
+            target = _candidate(events, article, date, texts)
             if target is not None and _same(target, article, date, texts, judge):
                 target.members.append((article, date))
             else:
@@ -86,12 +91,31 @@ def _fits_all(event: _Event, value: str | None) -> Relation | None:
     return "near" if "near" in relations else "fits"
 
 
-def _candidate(events: list[_Event], article: str, date: DateRef) -> _Event | None:
+def _repeat(events: list[_Event], article: str, date: DateRef) -> _Event | None:
+    """An event this article already dated under the same description ("on Sunday" and
+    "today" for one speech): the article's own summary names it twice, code joins them."""
+    label = fold_text(date.event)
+    return next((e for e in events if article in e.articles and fold_text(e.label) == label
+                 and _fits_all(e, date.value) == "fits"), None)
+
+
+def _described(article: str, date: DateRef, texts: dict[str, str]) -> str:
+    """The event's description and the sentence it rests on: labels alone are terse, and two
+    sources describe one event with more words in common in their sentences."""
+    evidence = date.evidence[0]
+    return f"{date.event}. {sentence_text(texts[article], evidence.start, evidence.end)}"
+
+
+def _candidate(events: list[_Event], article: str, date: DateRef,
+               texts: dict[str, str]) -> _Event | None:
     scored = []
+    mine = _described(article, date, texts)
     for event in events:
         if article in event.articles or _fits_all(event, date.value) is None:
             continue
-        score = resemblance(date.event, event.label)
+        first_article, first = event.members[0]
+        score = max(resemblance(date.event, event.label),
+                    resemblance(mine, _described(first_article, first, texts)))
         if score >= APART_WITHOUT_ASKING:
             scored.append((score, event))
     return max(scored, key=lambda pair: pair[0])[1] if scored else None
