@@ -247,3 +247,15 @@ def test_different_figures_for_one_event_are_asked_about_once_and_kept_with_evid
     assert [c.purpose for c in ledger.calls] == ["digest-discrepancy"]
     asked = backend.requests[0]["messages"][-1]["content"]
     assert "the number of house" in asked
+
+
+def test_code_alone_merges_only_what_it_is_sure_of_and_asks_nothing() -> None:
+    runs = _story()
+    backend = FakeBackend("script", script=[])
+    digester = Digester(backend, cache=False, ask_model=False)
+    ledger = Ledger()
+    digest = digester.digest([StoryArticle(id=k, text=r.text) for k, r in runs.items()], runs,
+                             ledger)
+    assert ledger.calls == [] and backend.requests == []
+    assert len(digest.timeline) == 3  # the Putin meeting's two reports stay apart unasked
+    assert len(digest.parties) == 4  # names are code's job either way

@@ -37,14 +37,17 @@ class Digester:
     """A configured digest: one summarizer (model and summary prompt) and one digest prompt.
 
     ``cache`` is a :class:`SummaryCache`, a folder for one, True for the per-user cache
-    (``$NEWSBRIEF_CACHE_DIR``), or False for none.
+    (``$NEWSBRIEF_CACHE_DIR``), or False for none. ``ask_model=False`` digests by code alone
+    (no judgement calls: only near-identical items merge, no discrepancy beyond dates), the
+    baseline that shows what the model's judgements add.
     """
 
     def __init__(self, model: str | StructuredBackend | None = None, prompt: str | None = None,
                  *, digest_prompt: str | None = None,
                  cache: SummaryCache | Path | bool = True,
-                 summarizer: Summarizer | None = None) -> None:
+                 summarizer: Summarizer | None = None, ask_model: bool = True) -> None:
         self.summarizer = summarizer or Summarizer(model, prompt)
+        self.ask_model = ask_model
         self.digest_prompt = load_prompt(digest_prompt or DEFAULT_DIGEST_PROMPT)
         if isinstance(cache, SummaryCache) or cache is False:
             self.cache: SummaryCache | None = cache or None
@@ -93,7 +96,8 @@ class Digester:
     def digest(self, sources: Sequence[StoryArticle], runs: dict[str, SummaryRun],
                ledger: Ledger) -> StoryDigest:
         """The digest of summaries already made (``runs`` by article id, in story order)."""
-        judge = Judge(self.summarizer.backend, self.digest_prompt, ledger)
+        judge = (Judge(self.summarizer.backend, self.digest_prompt, ledger) if self.ask_model
+                 else None)
         texts = {article: run.text for article, run in runs.items()}
         summaries = {article: run.summary for article, run in runs.items()}
         index = unify_parties(summaries)
