@@ -28,6 +28,37 @@ def run_summary(run_dir: Path) -> dict[str, Any]:
     }
 
 
+def digest_run_summary(run_dir: Path) -> dict[str, Any]:
+    """A digest run for machines: its config, the mean figures, and each story's figures."""
+    from evals.metrics.digest import DigestScores
+    from evals.store.digest import DigestRunStore
+
+    store = DigestRunStore.open(run_dir)
+    cfg, agg = store.config, store.aggregate
+    stories = []
+    for record in store.records():
+        scores = (DigestScores.model_validate(record.scores)
+                  if record.status == "ok" and record.scores else None)
+        stories.append({
+            "story": record.story, "status": record.status,
+            "error": record.error.model_dump(mode="json") if record.error else None,
+            "figures": scores.figures() if scores else None,
+            "order_pairs": scores.order_pairs if scores else None,
+            "occasion_pairs": len(scores.occasions) if scores else None,
+            "occasions_merged": scores.occasions_merged if scores else None,
+            "digest_calls": len(record.calls), "digest_s": record.digest_s,
+            "summary_calls": record.summary_calls, "summaries_s": record.summaries_s,
+            "cached": record.cached,
+        })
+    return {
+        "run_id": cfg.run_id, "path": str(store.path), "task": "digest", "model": cfg.model,
+        "prompt": cfg.prompt, "digest_prompt": cfg.digest_prompt, "suite": cfg.suite,
+        "created": cfg.created, "finished": agg is not None,
+        "aggregate": agg.model_dump(mode="json") if agg is not None else None,
+        "stories": stories,
+    }
+
+
 def print_runs(run_dirs: list[Path], console: Console) -> None:
     """One row per run: which run, how many succeeded, the headline scores and the cost.
 
@@ -49,4 +80,4 @@ def print_runs(run_dirs: list[Path], console: Console) -> None:
                   rows, console)
 
 
-__all__ = ["fmt", "print_runs", "run_summary"]
+__all__ = ["digest_run_summary", "fmt", "print_runs", "run_summary"]

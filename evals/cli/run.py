@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from evals.cli.common import print_runs, run_summary
+from evals.cli.common import digest_run_summary, print_runs, run_summary
 from summarize.clikit import CONTEXT_SETTINGS, prompts_dir_option, stderr_console
 
 
@@ -46,13 +46,20 @@ class GreedyOptions(click.Command):
 
 
 @click.command("run", cls=GreedyOptions, context_settings=CONTEXT_SETTINGS)
+@click.option("--task", type=click.Choice(["article", "digest"]), metavar="article|digest",
+              help="article: one summary per article, scored against its gold (the default); "
+                   "digest: one story digest per story folder (<story>/gold.json), scored "
+                   "against the story's gold (default suite evals/suites/stories)")
 @click.option("--model", "models", multiple=True, metavar="M...",
               help="model string(s); one run per model × prompt (default: the default model)")
 @click.option("--prompt", "prompts", multiple=True, metavar="P...",
               help="prompt version(s), e.g. summary/v6 summary/v7 (default: the default prompt)")
 @click.option("--suite", type=click.Path(path_type=Path), metavar="DIR|FILE.jsonl",
               help="a folder of <id>.txt articles (gold <id>.json beside them or in --gold), "
-                   "or a JSONL suite (default: the built-in seed suite and its gold)")
+                   "or a JSONL suite (default: the built-in seed suite and its gold); with "
+                   "--task digest, a folder of story folders, or one story folder")
+@click.option("--digest-prompt", metavar="D",
+              help="digest prompt version for --task digest (default: digest/v1)")
 @click.option("--gold", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
               help="gold folder (<article stem>.json) for a folder --suite (default: the "
                    "suite folder when it holds gold; else the run is recorded, not scored)")
@@ -77,18 +84,34 @@ class GreedyOptions(click.Command):
               help="print the runs (id, path, model, prompt, aggregates) as JSON on stdout")
 @click.option("--no-progress", is_flag=True, help="no progress bar")
 @prompts_dir_option
-def run_command(models: tuple[str, ...], prompts: tuple[str, ...], suite: Path | None,
-                gold: Path | None, repeats: int | None, runs_root: Path, resume: Path | None,
+def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, ...],
+                suite: Path | None, digest_prompt: str | None, gold: Path | None,
+                repeats: int | None, runs_root: Path, resume: Path | None,
                 retry_errors: Path | None, concurrency: int, no_cache: bool, judge: str | None,
                 as_json: bool, no_progress: bool) -> int:
     """Run (model, prompt) pairs over a suite and score them; print the run directories.
 
     Every model, prompt, the suite, its gold and every flag are checked before a model
-    loads.
+    loads. ``--task digest`` digests each story of a story suite instead (a digest run
+    directory is resumed with ``--resume`` alone).
     """
     from evals.errors import RunStoreError
     from evals.runner import run_suite
+    from evals.store.digest import is_digest_run
 
+    digest_resume = resume is not None and is_digest_run(resume)
+    if task == "article" and digest_resume:
+        raise RunStoreError(f"{resume} is a digest run; resume it without --task article")
+    if task == "digest" or digest_resume:
+        return _run_digest(models, prompts, digest_prompt, suite, runs_root, resume,
+                           no_cache, as_json, no_progress,
+                           unsupported={"--gold": gold is not None,
+                                        "--repeats": repeats is not None,
+                                        "--retry-errors": retry_errors is not None,
+                                        "--concurrency": concurrency != 1,
+                                        "--judge": judge is not None})
+    if digest_prompt is not None:
+        raise RunStoreError("--digest-prompt goes with --task digest")
     if resume is not None and retry_errors is not None:
         raise RunStoreError("--resume and --retry-errors both name a run; give one")
     existing = resume or retry_errors
@@ -109,6 +132,45 @@ def run_command(models: tuple[str, ...], prompts: tuple[str, ...], suite: Path |
     for run_dir in dirs:
         print(run_dir)
     print_runs(dirs, err)
+    return 0
+
+
+def _run_digest(models: tuple[str, ...], prompts: tuple[str, ...], digest_prompt: str | None,
+                suite: Path | None, runs_root: Path, resume: Path | None, no_cache: bool,
+                as_json: bool, no_progress: bool, unsupported: dict[str, bool]) -> int:
+    """``--task digest``: one digest run per (model, prompt), or the resumed run."""
+    from evals.errors import RunStoreError
+    from evals.render.digest import digest_table
+    from evals.runner.digest import load_stories, run_digest_suite
+    from evals.store.digest import DigestRunStore
+    from summarize.clikit import print_listing
+    from summarize.preflight import check_matrix
+
+    given = [flag for flag, on in unsupported.items() if on]
+    if given:
+        raise RunStoreError(f"{', '.join(given)} {'does' if len(given) == 1 else 'do'} not "
+                            "apply to --task digest")
+    if resume is not None and (len(models) > 1 or len(prompts) > 1):
+        raise RunStoreError("--resume continues one run: name at most one model and prompt")
+    if resume is None:
+        # the whole matrix and every story's gold before the first model loads
+        check_matrix(list(models), list(prompts) or [None])
+        if suite is not None:
+            load_stories(suite)
+    err = stderr_console()
+    dirs = [run_digest_suite(model, prompt, digest_prompt, suite_dir=suite,
+                             runs_root=runs_root, resume=resume, use_cache=not no_cache,
+                             progress=not no_progress, console=err)
+            for model in (list(models) or [None]) for prompt in (list(prompts) or [None])]
+    if as_json:
+        sys.stdout.write(json.dumps({"runs": [digest_run_summary(d) for d in dirs]},
+                                    indent=2) + "\n")
+        return 0
+    for run_dir in dirs:
+        print(run_dir)
+        store = DigestRunStore.open(run_dir)
+        columns, rows = digest_table(store.records(), store.aggregate)
+        print_listing(f"Digest run {store.run_id}", columns, rows, err)
     return 0
 
 

@@ -2,7 +2,8 @@
 
 One small module per field (``parties``, ``positions``, ``dates``, ``disputes``), one for
 grounding, the one-to-one matching they share, and the per-article and suite figures
-(``article``). Gold is read only through ``getattr(item, "required", True)``, so any plain
+(``article``); a story digest's figures (``digest``) reuse them, with evidence overlap
+(``evidence``). Gold is read only through ``getattr(item, "required", True)``, so any plain
 ``ArticleSummary`` can serve as gold. ``import deepeval`` stays out of this package's
 import (it takes seconds); the deepeval adapters and the LLM judge are imported by name.
 """
@@ -15,6 +16,11 @@ from evals.metrics.article import (
     score_article,
 )
 from evals.metrics.dates import DATE_TEXT_THRESHOLD, date_similarity, score_dates
+from evals.metrics.digest import (
+    DigestScores,
+    aggregate_digest_scores,
+    score_digest,
+)
 from evals.metrics.disputes import (
     DISPUTE_ISSUE_THRESHOLD,
     DISPUTE_ISSUE_WEIGHT,
@@ -39,8 +45,10 @@ __all__ = [
     "FIELDS",
     "POSITION_THRESHOLD",
     "ArticleScores",
+    "DigestScores",
     "FieldScore",
     "PartyMap",
+    "aggregate_digest_scores",
     "aggregate_scores",
     "date_similarity",
     "describe_item",
@@ -54,6 +62,7 @@ __all__ = [
     "resolve_party",
     "score_article",
     "score_dates",
+    "score_digest",
     "score_disputes",
     "score_parties",
     "score_positions",

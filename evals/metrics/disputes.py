@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from evals.metrics.matching import FieldScore, field_score
 from evals.metrics.parties import PartyMap, score_parties
@@ -34,6 +35,15 @@ def dispute_similarity(
     issue = text_similarity(pred.issue, gold.issue)
     if issue < DISPUTE_ISSUE_THRESHOLD:
         return None
+    agreement = sides_agreement(pred, gold, party_map)
+    if agreement is None:
+        return None
+    return (1 - DISPUTE_ISSUE_WEIGHT) * agreement + DISPUTE_ISSUE_WEIGHT * issue
+
+def sides_agreement(pred: Any, gold: Any, party_map: Any) -> float | None:
+    """The best side agreement of two disputes (anything with ``sides``) over the ways of
+    pairing two predicted sides with two gold sides that share a party; None when no
+    pairing does (see :func:`dispute_similarity`)."""
     best: float | None = None
     for a, b in itertools.permutations(range(len(pred.sides)), 2):
         for c, d in itertools.permutations(range(len(gold.sides)), 2):
@@ -44,8 +54,7 @@ def dispute_similarity(
                 continue
             agreement = _side_agreement(pred.sides[a], gold.sides[c], party_map)
             agreement = (agreement + _side_agreement(pred.sides[b], gold.sides[d], party_map)) / 2
-            score = (1 - DISPUTE_ISSUE_WEIGHT) * agreement + DISPUTE_ISSUE_WEIGHT * issue
-            best = score if best is None else max(best, score)
+            best = agreement if best is None else max(best, agreement)
     return best
 
 def _sides_overlap(pred_side: list[str], gold_side: list[str], party_map: PartyMap) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from evals.metrics.matching import FieldScore, field_score
 from evals.metrics.parties import PartyMap, score_parties
 from evals.metrics.similarity import text_similarity
@@ -27,12 +29,18 @@ def position_similarity(
     """
     if not party_map.same_party(pred.party, gold.party):
         return None
-    sim = max(
+    sim = stance_similarity(pred, gold)
+    return sim if sim >= POSITION_THRESHOLD else None
+
+def stance_similarity(pred: Any, gold: Any) -> float:
+    """The text similarity of two positions (anything with ``topic`` and ``stance``): the
+    maximum of :func:`text_similarity` over topic vs topic, stance vs stance, and
+    "topic stance" vs "topic stance"."""
+    return max(
         text_similarity(pred.topic, gold.topic),
         text_similarity(pred.stance, gold.stance),
         text_similarity(f"{pred.topic} {pred.stance}", f"{gold.topic} {gold.stance}"),
     )
-    return sim if sim >= POSITION_THRESHOLD else None
 
 def score_positions(
     pred: ArticleSummary, gold: ArticleSummary, parties: FieldScore | None = None
