@@ -61,7 +61,8 @@ def _with_discrepancy(run: DigestRun) -> DigestRun:
     """The run with a date discrepancy between the two sources of a merged event."""
     event = next(e for e in run.digest.timeline if len({d.article for d in e.dates}) > 1)
     versions = []
-    for dating in event.dates[:2]:
+    firsts = list({d.article: d for d in reversed(event.dates)}.values())[-2:]
+    for dating in firsts:
         evidence = next(e for e in event.evidence if e.article == dating.article)
         versions.append({"article": dating.article, "claim": f"dated “{dating.text}”",
                          "evidence": [evidence.model_dump()]})
