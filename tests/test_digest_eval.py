@@ -174,3 +174,15 @@ def test_a_broken_gold_is_named_before_a_model_loads(
     err = capsys.readouterr().err
     assert "orban_again/gold.json" in err and "not found verbatim" in err
     assert not (tmp_path / "runs").exists()
+
+
+def test_code_only_digest_asks_the_model_nothing_and_is_labelled(
+        suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    runs = tmp_path / "runs"
+    assert main(_args(suite, runs, "--code-only")) == 0
+    run_dir = _only_run(runs)
+    store = DigestRunStore.open(run_dir)
+    assert store.config.ask_model is False and "code-only" in store.config.run_id
+    assert all(r.calls == [] for r in store.records())
+    assert main(["eval", "run", "--code-only", "--model", "fake/heuristic"]) == 2
+    assert "--code-only goes with --task digest" in capsys.readouterr().err

@@ -58,6 +58,9 @@ class GreedyOptions(click.Command):
               help="a folder of <id>.txt articles (gold <id>.json beside them or in --gold), "
                    "or a JSONL suite (default: the built-in seed suite and its gold); with "
                    "--task digest, a folder of story folders, or one story folder")
+@click.option("--code-only", is_flag=True,
+              help="--task digest without judgement calls: only what code can merge (names, "
+                   "equal dates, near-identical wording); the baseline for what the model adds")
 @click.option("--digest-prompt", metavar="D",
               help="digest prompt version for --task digest (default: digest/v1)")
 @click.option("--gold", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
@@ -85,8 +88,8 @@ class GreedyOptions(click.Command):
 @click.option("--no-progress", is_flag=True, help="no progress bar")
 @prompts_dir_option
 def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, ...],
-                suite: Path | None, digest_prompt: str | None, gold: Path | None,
-                repeats: int | None, runs_root: Path, resume: Path | None,
+                suite: Path | None, code_only: bool, digest_prompt: str | None,
+                gold: Path | None, repeats: int | None, runs_root: Path, resume: Path | None,
                 retry_errors: Path | None, concurrency: int, no_cache: bool, judge: str | None,
                 as_json: bool, no_progress: bool) -> int:
     """Run (model, prompt) pairs over a suite and score them; print the run directories.
@@ -104,14 +107,15 @@ def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, .
         raise RunStoreError(f"{resume} is a digest run; resume it without --task article")
     if task == "digest" or digest_resume:
         return _run_digest(models, prompts, digest_prompt, suite, runs_root, resume,
-                           no_cache, as_json, no_progress,
+                           no_cache, as_json, no_progress, code_only,
                            unsupported={"--gold": gold is not None,
                                         "--repeats": repeats is not None,
                                         "--retry-errors": retry_errors is not None,
                                         "--concurrency": concurrency != 1,
                                         "--judge": judge is not None})
-    if digest_prompt is not None:
-        raise RunStoreError("--digest-prompt goes with --task digest")
+    if digest_prompt is not None or code_only:
+        raise RunStoreError(f"{'--code-only' if code_only else '--digest-prompt'} goes with "
+                            "--task digest")
     if resume is not None and retry_errors is not None:
         raise RunStoreError("--resume and --retry-errors both name a run; give one")
     existing = resume or retry_errors
@@ -137,7 +141,8 @@ def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, .
 
 def _run_digest(models: tuple[str, ...], prompts: tuple[str, ...], digest_prompt: str | None,
                 suite: Path | None, runs_root: Path, resume: Path | None, no_cache: bool,
-                as_json: bool, no_progress: bool, unsupported: dict[str, bool]) -> int:
+                as_json: bool, no_progress: bool, code_only: bool,
+                unsupported: dict[str, bool]) -> int:
     """``--task digest``: one digest run per (model, prompt), or the resumed run."""
     from evals.errors import RunStoreError
     from evals.render.digest import digest_table
@@ -160,7 +165,7 @@ def _run_digest(models: tuple[str, ...], prompts: tuple[str, ...], digest_prompt
     err = stderr_console()
     dirs = [run_digest_suite(model, prompt, digest_prompt, suite_dir=suite,
                              runs_root=runs_root, resume=resume, use_cache=not no_cache,
-                             progress=not no_progress, console=err)
+                             ask_model=not code_only, progress=not no_progress, console=err)
             for model in (list(models) or [None]) for prompt in (list(prompts) or [None])]
     if as_json:
         sys.stdout.write(json.dumps({"runs": [digest_run_summary(d) for d in dirs]},

@@ -129,6 +129,7 @@ def run_digest_suite(
     runs_root: Path = Path("runs"),
     resume: Path | None = None,
     use_cache: bool = True,
+    ask_model: bool = True,
     progress: bool = True,
     console: Console | None = None,
 ) -> Path:
@@ -137,7 +138,8 @@ def run_digest_suite(
 
     ``resume`` continues that digest run directory with its own model, prompts and suite
     (whatever is named must agree); finished stories are kept. ``use_cache=False`` summarizes
-    every article again instead of serving it from the summary cache. Raises
+    every article again instead of serving it from the summary cache; ``ask_model=False``
+    digests by code alone (the baseline for what the judgements add). Raises
     :class:`RunInterrupted` on Ctrl-C.
     """
     from summarize.digest import DEFAULT_DIGEST_PROMPT, Digester
@@ -157,7 +159,7 @@ def run_digest_suite(
         load_prompt(cfg.digest_prompt)
         summarizer = Summarizer(cfg.model, cfg.prompt, **kwargs_from_recorded(cfg.params))
         digester = Digester(summarizer=summarizer, digest_prompt=cfg.digest_prompt,
-                            cache=cfg.use_cache)
+                            cache=cfg.use_cache, ask_model=cfg.ask_model)
         _check_resume(store, digester, stories_hash(cases))
     else:
         cases = load_stories(suite_dir if suite_dir is not None else default_stories_dir())
@@ -167,17 +169,18 @@ def run_digest_suite(
             model = default_model()
         check_matrix([model], [prompt])
         load_prompt(digest_prompt or DEFAULT_DIGEST_PROMPT)  # a typo fails before the model
-        digester = Digester(model, prompt, digest_prompt=digest_prompt, cache=use_cache)
+        digester = Digester(model, prompt, digest_prompt=digest_prompt, cache=use_cache,
+                            ask_model=ask_model)
         summarizer = digester.summarizer
+        judged_by = digester.digest_prompt.name if ask_model else "code-only"
         config = DigestRunConfig(
-            run_id=new_run_id(runs_root, model, f"{summarizer.prompt_name}+"
-                                                f"{digester.digest_prompt.name}"),
+            run_id=new_run_id(runs_root, model, f"{summarizer.prompt_name}+{judged_by}"),
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             model=model, model_info=summarizer.backend.describe(),
             prompt=summarizer.prompt_name, prompt_hash=summarizer.prompt_hash,
             digest_prompt=digester.digest_prompt.name,
             digest_prompt_hash=digester.digest_prompt.content_hash,
-            params=summarizer.params, use_cache=use_cache,
+            params=summarizer.params, use_cache=use_cache, ask_model=ask_model,
             suite=str(Path(suite_dir or default_stories_dir()).resolve()),
             suite_hash=stories_hash(cases), stories=[c.name for c in cases],
             versions=package_versions(), git_commit=git_commit())

@@ -44,6 +44,7 @@ class DigestRunConfig(BaseModel):
     digest_prompt_hash: str
     params: dict[str, Any] = Field(default_factory=dict)
     use_cache: bool = Field(default=True, description="summaries served from the cache")
+    ask_model: bool = Field(default=True, description="False: the code-only digest baseline")
     suite: str = Field(description="the folder of story folders (or one story folder)")
     suite_hash: str = ""
     stories: list[str] = Field(default_factory=list, description="story names in run order")
