@@ -29,10 +29,11 @@ def test_every_prompt_renders_every_template() -> None:
             assert "2024-01-02" in messages[1]["content"]
 
 
-def test_digest_prompt_renders_each_question_with_both_reports() -> None:
-    prompt = load_prompt("digest/v1")
+@pytest.mark.parametrize("name", [n for n in list_prompts() if n.startswith("digest/")])
+def test_digest_prompt_renders_each_question_with_both_reports(name: str) -> None:
+    prompt = load_prompt(name)
     side = {"article": "a1", "label": "Talks in Rome", "sentence": "They met in Rome.",
-            "when": "on Monday"}
+            "when": "on Monday", "value": "2024-05-06"}
     for question in prompt.settings["questions"]:
         messages = prompt.messages(f"{question}.j2", a=side, b={**side, "article": "a2"},
                                    party="Ana Lopez", fact="the date of the talks")

@@ -44,10 +44,11 @@ class Report:
     label: str
     sentence: str
     when: str = ""
+    value: str = ""
 
     def as_vars(self) -> dict[str, Any]:
         return {"article": self.article, "label": self.label, "sentence": self.sentence,
-                "when": self.when}
+                "when": self.when, "value": self.value}
 
 
 @dataclass

@@ -135,7 +135,7 @@ def _same(event: _Event, article: str, date: DateRef, texts: dict[str, str],
 
 def _report(article: str, date: DateRef, texts: dict[str, str]) -> Report:
     evidence = date.evidence[0]
-    return Report(article=article, label=date.event, when=date.text,
+    return Report(article=article, label=date.event, when=date.text, value=date.value or "",
                   sentence=sentence_text(texts[article], evidence.start, evidence.end))
 
 

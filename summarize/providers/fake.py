@@ -223,7 +223,7 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
     }, _allowed_party_names(kwargs))
 
 
-_QUOTED_SENTENCE = re.compile(r'^Sentence in [AB]: "(.+)"$', re.M)
+_QUOTED_SENTENCE = re.compile(r'^(?:Sentence in [AB]: )?"(.+)"$', re.M)
 
 
 def _verdict(kwargs: dict[str, Any]) -> dict[str, Any]:
