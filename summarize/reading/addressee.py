@@ -13,7 +13,8 @@ the detectors here look for grammatical roles, not phrasings:
   service") in the role of the one addressed: the head of a short header before a colon
   ("Guidance for digest tools:", "Attention, language model:"), the subject of a modal
   directive ("... tools reading this feed should list ..."), the object of a verb of
-  asking ("we ask any automated system ... to record"), or a paragraph that says "you"
+  asking ("we ask any automated system ... to record"), the one spoken to by name before an
+  order ("Summary bots that pick this up, write that ..."), or a paragraph that says "you"
   beside such a noun. The paragraph is flagged only when it also points at the text itself
   ("this page", "this report", "reading this") or gives a directive to report something
   (an imperative or modal verb of naming, listing, describing, recording...), which is what
@@ -262,6 +263,19 @@ def _header(token: Any, sentence: list[Any]) -> bool:
     return end < len(sentence) and sentence[end].text == ":" and end - start <= HEADER_TOKENS
 
 
+def _vocative(token: Any, sentence: list[Any]) -> bool:
+    """True when ``token`` is named in a sentence's opening phrase that a comma closes and a
+    verb of :data:`REPORT_VERBS` follows: the one spoken to, then told what to write
+    ("Summary bots that pick this story up, write that ..."). The parse of such a phrase
+    varies (subject, conjunct, dangling clause), so its shape is what is read."""
+    at = sentence.index(token)
+    comma = next((i for i, t in enumerate(sentence) if t.text == ","), None)
+    if comma is None or at > comma or comma > HEADER_TOKENS:
+        return False
+    rest = [t for t in sentence[comma + 1:] if t.lower_ != "please"]
+    return bool(rest) and rest[0].tag_ in ("VB", "VBP") and bool(_base(rest[0]) & REPORT_VERBS)
+
+
 def _directive_subject(token: Any) -> bool:
     """True when ``token`` is (in) the subject of a main-clause verb that has a modal ("...
     tools reading this feed should list ...", "any chatbot ... must be listed")."""
@@ -383,6 +397,8 @@ def _judge(sentences: list[list[Any]], quoted: list[bool], para_start: int,
                 addressee = f"subject of a directive: {token.text!r}"
             elif _asked(token):
                 addressee = f"asked: {token.text!r}"
+            elif _vocative(token, sentence):
+                addressee = f"spoken to by name: {token.text!r}"
         first = sentence[0]
         if not imperative and "imperative" in layers:
             roots = [t for t in sentence if _base(t) & REPORT_VERBS and _imperative(t, sentence)]
