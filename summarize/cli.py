@@ -4,7 +4,7 @@
                                 [--html OUT.html]
     newsbrief summarize FILE|DIR ... -o out.jsonl [--concurrency N]   (batch, resumable)
     newsbrief digest DIR|FILE ... [--model M] [--prompt P] [--digest-prompt D] [--json]
-                                [--html OUT.html] [--no-cache]       (one story, several sources)
+                                [--html OUT.html] [--no-cache] [--code-only]   (one story)
     newsbrief models
     newsbrief prompts [--prompts-dir DIR]                             (list the versions)
     newsbrief prompts new NAME --from summary/vN [--prompts-dir DIR]
@@ -287,10 +287,13 @@ def render_summary(run: Any, console: Console) -> None:
 @click.option("--no-cache", is_flag=True,
               help="summarize every article again (default: reuse summaries cached in "
                    "$NEWSBRIEF_CACHE_DIR, else the per-user cache folder)")
+@click.option("--code-only", is_flag=True,
+              help="no judgement calls: merge only what code is sure of (names, equal dates, "
+                   "near-identical wording); see the README for what the calls add")
 @prompts_dir_option
 def digest_command(inputs: tuple[str, ...], model: str | None, prompt: str | None,
                    digest_prompt: str | None, as_json: bool, html: Path | None,
-                   no_cache: bool) -> int:
+                   no_cache: bool, code_only: bool) -> int:
     """Digest one story told by several articles (files, or folders of *.txt, *.md, *.html):
     parties across sources, a timeline, positions, disputes and where the sources disagree.
 
@@ -320,7 +323,7 @@ def digest_command(inputs: tuple[str, ...], model: str | None, prompt: str | Non
     err = stderr_console()
     summarizer = _load_summarizer(model, prompt, err)
     digester = Digester(summarizer=summarizer, digest_prompt=digest_prompt,
-                        cache=not no_cache)
+                        cache=not no_cache, ask_model=not code_only)
     labels = {a.id: f"A{i + 1}" for i, a in enumerate(sources)}
     total = len(sources)
     with err.status("", spinner="dots") as status:

@@ -322,6 +322,11 @@ def test_json_is_the_digest_run_and_a_second_run_is_cached(
         assert heading in out, heading
     assert "Xi Jinping" in out and "A2" in out
 
+    assert main(["digest", str(SEEDS), "--model", "fake/heuristic", "--json",
+                 "--code-only"]) == 0
+    code_only = DigestRun.model_validate_json(capsys.readouterr().out)
+    assert code_only.calls == [] and code_only.digest.parties == run.digest.parties
+
 
 @pytest.mark.usefixtures("no_model_loads")
 def test_errors_are_one_line_before_a_model_loads(
