@@ -259,3 +259,17 @@ def test_code_alone_merges_only_what_it_is_sure_of_and_asks_nothing() -> None:
     assert ledger.calls == [] and backend.requests == []
     assert len(digest.timeline) == 3  # the Putin meeting's two reports stay apart unasked
     assert len(digest.parties) == 4  # names are code's job either way
+
+
+def test_an_undated_item_never_joins_an_event_by_its_description_alone() -> None:
+    d1 = "Leaders held a meeting in Vienna on Monday. They talked."
+    d2 = "The ministers' meeting in Vienna took place on 14 March 2021, officials said."
+    runs = {
+        "u1": _run(d1, dates=[(None, "on Monday", "meeting", "held a meeting in Vienna on Monday"),
+                              (None, "They talked", "meeting", "Leaders held a meeting")]),
+        "u2": _run(d2, dates=[("2021-03-14", "on 14 March 2021", "meeting",
+                               "meeting in Vienna took place on 14 March 2021")]),
+    }
+    digest, _, ledger = _digest(runs, answers=[{"same": False}] * 4)
+    assert len(digest.timeline) == 3  # nothing joined without a model's yes
+    assert {c.purpose for c in ledger.calls} == {"digest-event"}

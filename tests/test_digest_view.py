@@ -58,14 +58,15 @@ def chromium() -> str:
 
 
 def _with_discrepancy(run: DigestRun) -> DigestRun:
-    """The run with a date discrepancy between the two sources of a merged event."""
-    event = next(e for e in run.digest.timeline if len({d.article for d in e.dates}) > 1)
-    versions = []
-    firsts = list({d.article: d for d in reversed(event.dates)}.values())[-2:]
-    for dating in firsts:
-        evidence = next(e for e in event.evidence if e.article == dating.article)
-        versions.append({"article": dating.article, "claim": f"dated “{dating.text}”",
-                         "evidence": [evidence.model_dump()]})
+    """The run with a date discrepancy between two sources (the first dated event of each
+    of two articles: the page is tested, not the digest's judgement)."""
+    firsts: dict[str, tuple] = {}
+    for event in run.digest.timeline:
+        for dating, evidence in zip(event.dates, event.evidence, strict=False):
+            firsts.setdefault(dating.article, (dating, evidence, event))
+    (d1, e1, event), (d2, e2, _) = list(firsts.values())[:2]
+    versions = [{"article": d.article, "claim": f"dated “{d.text}”",
+                 "evidence": [e.model_dump()]} for d, e in ((d1, e1), (d2, e2))]
     data = run.digest.model_dump(mode="json")
     data["discrepancies"].append({"kind": "date", "about": f"the date of: {event.event}",
                                   "versions": versions})

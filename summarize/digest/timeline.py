@@ -92,11 +92,15 @@ def _fits_all(event: _Event, value: str | None) -> Relation | None:
 
 
 def _repeat(events: list[_Event], article: str, date: DateRef) -> _Event | None:
-    """An event this article already dated under the same description ("on Sunday" and
-    "today" for one speech): the article's own summary names it twice, code joins them."""
+    """An event this article already dated under the same description and the same value
+    ("on Sunday" and "Feb. 21" for one speech): the article's own summary names it twice,
+    code joins them. An undated item never joins by description alone: "meeting" may be
+    two meetings."""
     label = fold_text(date.event)
+    if date.value is None:
+        return None
     return next((e for e in events if article in e.articles and fold_text(e.label) == label
-                 and _fits_all(e, date.value) == "fits"), None)
+                 and date.value in e.values()), None)
 
 
 def _described(article: str, date: DateRef, texts: dict[str, str]) -> str:
@@ -124,8 +128,10 @@ def _candidate(events: list[_Event], article: str, date: DateRef,
 def _same(event: _Event, article: str, date: DateRef, texts: dict[str, str],
           judge: Judge | None) -> bool:
     values = set(event.values())
+    # Without asking only when both are dated, on the same value: an undated item fits any
+    # date, so it would join whatever shares its (often terse) description.
     if (resemblance(date.event, event.label) >= SAME_WITHOUT_ASKING
-            and date.value is not None and values <= {date.value}):
+            and date.value is not None and values == {date.value}):
         return True
     if judge is None:
         return False
