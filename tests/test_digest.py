@@ -273,3 +273,17 @@ def test_an_undated_item_never_joins_an_event_by_its_description_alone() -> None
     digest, _, ledger = _digest(runs, answers=[{"same": False}] * 4)
     assert len(digest.timeline) == 3  # nothing joined without a model's yes
     assert {c.purpose for c in ledger.calls} == {"digest-event"}
+
+
+def test_an_article_naming_one_event_twice_is_joined_only_when_one_is_dated() -> None:
+    text = "Ada Roe spoke on Sunday. Roe spoke on 4 May 2025 again. They met. They met again."
+    runs = {"s": _run(text, dates=[
+        (None, "on Sunday", "Roe speaks", "Ada Roe spoke on Sunday"),
+        ("2025-05-04", "on 4 May 2025", "Roe speaks", "Roe spoke on 4 May 2025"),
+        (None, "They met", "meeting", "They met. They met"),
+        (None, "again", "meeting", "They met again")])}
+    digest, _, ledger = _digest(runs, answers=[])
+    speeches = [e for e in digest.timeline if e.event == "Roe speaks"]
+    assert len(speeches) == 1 and speeches[0].value == "2025-05-04"
+    assert len([e for e in digest.timeline if e.event == "meeting"]) == 2
+    assert ledger.calls == []

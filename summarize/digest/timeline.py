@@ -92,15 +92,18 @@ def _fits_all(event: _Event, value: str | None) -> Relation | None:
 
 
 def _repeat(events: list[_Event], article: str, date: DateRef) -> _Event | None:
-    """An event this article already dated under the same description and the same value
-    ("on Sunday" and "Feb. 21" for one speech): the article's own summary names it twice,
-    code joins them. An undated item never joins by description alone: "meeting" may be
-    two meetings."""
+    """An event this article already dated under the same description ("on Sunday" and
+    "Feb. 21" for one speech): the article's own summary names it twice, code joins them
+    when one value results and at least one of the two is dated. Two undated items never
+    join by description alone: "meeting" may be two meetings."""
     label = fold_text(date.event)
-    if date.value is None:
-        return None
-    return next((e for e in events if article in e.articles and fold_text(e.label) == label
-                 and date.value in e.values()), None)
+    for event in events:
+        if article not in event.articles or fold_text(event.label) != label:
+            continue
+        values = set(event.values()) | ({date.value} if date.value else set())
+        if len(values) == 1:
+            return event
+    return None
 
 
 def _described(article: str, date: DateRef, texts: dict[str, str]) -> str:
