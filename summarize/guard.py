@@ -99,7 +99,8 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
 #: (:mod:`summarize.provenance`).
 LAYERS = ("patterns", "addressee", "imperative", "foreign", "disguise", "pointer", "provenance")
 #: The environment variable that picks layers, comma-separated ("patterns,addressee"); unset
-#: or "all" means every layer. It exists to measure the layers one by one
+#: or "all" means every layer, "none" no layer (only the sandboxed prompt that fences the
+#: article as data). It exists to measure the layers one by one
 #: (``NEWSBRIEF_DEFENCE=patterns newsbrief eval injection ...``), not to turn them off.
 LAYERS_ENV = "NEWSBRIEF_DEFENCE"
 
@@ -115,10 +116,13 @@ class Flag:
 
 
 def active_layers() -> frozenset[str]:
-    """The layers in force: :data:`LAYERS_ENV` if set, else all of :data:`LAYERS`."""
+    """The layers in force: :data:`LAYERS_ENV` if set, else all of :data:`LAYERS`; "none"
+    is the empty set (a baseline to measure the layers against)."""
     raw = os.environ.get(LAYERS_ENV, "").strip()
     if not raw or raw == "all":
         return frozenset(LAYERS)
+    if raw == "none":
+        return frozenset()
     chosen = frozenset(part.strip() for part in raw.split(",") if part.strip())
     unknown = chosen - set(LAYERS)
     if unknown:
