@@ -32,7 +32,7 @@ from summarize.reading import figures
 
 #: Similarity (0–100) of two quotes at which they are taken for the same words.
 SAME_WORDS = 88.0
-#: Candidates asked about per digest at most (a guard on cost, reported when reached).
+#: Candidates asked about per digest at most: a bound on the cost of a long story.
 MAX_QUESTIONS = 24
 
 
