@@ -17,12 +17,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from evals.errors import CorruptRecordError, RunFormatError, RunStoreError
+from evals.errors import CorruptRecordError
 from evals.store.records import FORMAT_VERSION, ErrorInfo
-from evals.store.rundir import _check_version, _read_json
+from evals.store.rundir import _check_version, _read_json, make_run_dir, read_run_config
 from summarize.core.backend import CallRecord
 from summarize.errors import CorruptLineError
-from summarize.jsonl import JsonlLog, atomic_write_text, fsync_dir
+from summarize.jsonl import JsonlLog, atomic_write_text
 
 DIGEST_CONFIG_FILE = "digest_config.json"
 STORIES_FILE = "stories.jsonl"
@@ -107,31 +107,14 @@ class DigestRunStore:
     @classmethod
     def create(cls, root: Path, config: DigestRunConfig) -> DigestRunStore:
         """Make ``root/<config.run_id>/``; refuses an existing directory."""
-        root = Path(root)
-        root.mkdir(parents=True, exist_ok=True)
-        path = root / config.run_id
-        try:
-            path.mkdir()
-        except FileExistsError:
-            raise RunStoreError(f"{path}: a run with this id already exists") from None
-        atomic_write_text(path / DIGEST_CONFIG_FILE, config.model_dump_json(indent=2) + "\n")
-        (path / STORIES_FILE).touch()
-        fsync_dir(path)
+        path = make_run_dir(root, config.run_id, DIGEST_CONFIG_FILE, config, STORIES_FILE)
         return cls(path, config)
 
     @classmethod
     def open(cls, path: Path) -> DigestRunStore:
         """Open an existing digest run directory; RunFormatError if it is not one."""
         path = Path(path)
-        if not path.is_dir():
-            raise RunFormatError(path, "no such run directory")
-        data = _read_json(path / DIGEST_CONFIG_FILE, DIGEST_CONFIG_FILE)
-        _check_version(path / DIGEST_CONFIG_FILE, data, DIGEST_CONFIG_FILE)
-        try:
-            config = DigestRunConfig.model_validate(data)
-        except ValidationError as exc:
-            raise RunFormatError(path / DIGEST_CONFIG_FILE,
-                                 f"invalid digest run config: {exc}") from None
+        config = read_run_config(path, DIGEST_CONFIG_FILE, DigestRunConfig, "digest run config")
         return cls(path, config)
 
     def append(self, record: StoryRecord) -> int:

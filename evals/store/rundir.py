@@ -14,14 +14,16 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from evals.errors import CorruptRecordError, RunFormatError, RunStoreError
 from evals.store.records import FORMAT_VERSION, ArticleRecord, RunAggregate, RunConfig
 from summarize.errors import CorruptLineError
 from summarize.jsonl import JsonlLog, PartialLineWarning, atomic_write_text, fsync_dir
+
+C = TypeVar("C", bound=BaseModel)
 
 CONFIG_FILE = "config.json"
 RECORDS_FILE = "records.jsonl"
@@ -51,6 +53,36 @@ def _read_json(path: Path, what: str) -> Any:
         raise RunFormatError(path, f"{what} is not valid JSON: {exc}") from None
 
 
+def make_run_dir(root: Path, run_id: str, config_file: str, config: BaseModel,
+                 records_file: str) -> Path:
+    """Make ``root/<run_id>/`` with its config and an empty record file; refuse an existing
+    directory (a run id names exactly one run). Shared by article and digest runs."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / run_id
+    try:
+        path.mkdir()
+    except FileExistsError:
+        raise RunStoreError(f"{path}: a run with this id already exists") from None
+    atomic_write_text(path / config_file, config.model_dump_json(indent=2) + "\n")
+    (path / records_file).touch()
+    fsync_dir(path)
+    return path
+
+
+def read_run_config(path: Path, config_file: str, shape: type[C], what: str) -> C:
+    """The config of an existing run directory; RunFormatError when it is not one."""
+    path = Path(path)
+    if not path.is_dir():
+        raise RunFormatError(path, "no such run directory")
+    data = _read_json(path / config_file, config_file)
+    _check_version(path / config_file, data, config_file)
+    try:
+        return shape.model_validate(data)
+    except ValidationError as exc:
+        raise RunFormatError(path / config_file, f"invalid {what}: {exc}") from None
+
+
 class RunStore:
     """One run directory: its config, its append-only records and its aggregate."""
 
@@ -74,30 +106,14 @@ class RunStore:
 
         Refuses an existing directory: a run id names exactly one run.
         """
-        root = Path(root)
-        root.mkdir(parents=True, exist_ok=True)
-        path = root / config.run_id
-        try:
-            path.mkdir()
-        except FileExistsError:
-            raise RunStoreError(f"{path}: a run with this id already exists") from None
-        atomic_write_text(path / CONFIG_FILE, config.model_dump_json(indent=2) + "\n")
-        (path / RECORDS_FILE).touch()
-        fsync_dir(path)
+        path = make_run_dir(root, config.run_id, CONFIG_FILE, config, RECORDS_FILE)
         return cls(path, config)
 
     @classmethod
     def open(cls, path: Path) -> RunStore:
         """Open an existing run directory; RunFormatError for another format version."""
         path = Path(path)
-        if not path.is_dir():
-            raise RunFormatError(path, "no such run directory")
-        data = _read_json(path / CONFIG_FILE, CONFIG_FILE)
-        _check_version(path / CONFIG_FILE, data, CONFIG_FILE)
-        try:
-            config = RunConfig.model_validate(data)
-        except ValidationError as exc:
-            raise RunFormatError(path / CONFIG_FILE, f"invalid run config: {exc}") from None
+        config = read_run_config(path, CONFIG_FILE, RunConfig, "run config")
         return cls(path, config)
 
     # records
