@@ -16,17 +16,27 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
 from summarize.core.schema import NonEmptyStr, PartyKind, Polarity, check_iso_partial
 
 DiscrepancyKind = Literal["date", "figure", "attribution", "characterisation"]
+
+
+def _iso_or_none(value: str | None) -> str | None:
+    if value is not None:
+        check_iso_partial(value)
+    return value
+
+
+#: ISO 8601 at the precision that is certain (YYYY, YYYY-MM, YYYY-MM-DD), or None.
+IsoValue = Annotated[str | None, AfterValidator(_iso_or_none)]
 
 
 class _Shape(BaseModel):
@@ -117,14 +127,7 @@ class EventDate(_Shape):
 
     article: NonEmptyStr
     text: NonEmptyStr
-    value: str | None = None
-
-    @field_validator("value")
-    @classmethod
-    def _iso(cls, value: str | None) -> str | None:
-        if value is not None:
-            check_iso_partial(value)
-        return value
+    value: IsoValue = None
 
 
 class TimelineEvent(_Sourced):
@@ -135,16 +138,9 @@ class TimelineEvent(_Sourced):
     precision. Sources that date one event differently also give a :class:`Discrepancy`.
     """
 
-    value: str | None = None
+    value: IsoValue = None
     event: NonEmptyStr
     dates: list[EventDate] = Field(min_length=1)
-
-    @field_validator("value")
-    @classmethod
-    def _iso(cls, value: str | None) -> str | None:
-        if value is not None:
-            check_iso_partial(value)
-        return value
 
 
 class DigestDispute(_Sourced):

@@ -12,10 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarize.batch import ARTICLE_SUFFIXES
 from summarize.errors import InputError
-
-#: File name endings a folder is expanded to (the batch command's).
-ARTICLE_SUFFIXES = (".txt", ".md", ".html")
 
 
 @dataclass(frozen=True)
