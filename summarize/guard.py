@@ -10,7 +10,8 @@ as evidence (:func:`summarize.inputs.junk_spans` includes them).
 
 The patterns are deliberately generic: second-person talk about "your summary/output",
 role prefixes, chat-template tokens, "ignore/disregard ... instructions" in a few languages,
-"output exactly ...", and HTML comments (never article text). A news article that quotes
+"output exactly ...", HTML comments (never article text), and a fenced code block that
+assigns the summary's own fields ("parties: ...", "headline: ..."). A news article that quotes
 such a sentence verbatim loses that paragraph from the model's view, which is the price of
 the defence; :attr:`summarize.core.result.SummaryRun.masked` reports every masked span.
 
@@ -62,12 +63,21 @@ _CUES = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+#: A fenced code block (``` or ~~~) ...
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.DOTALL | re.MULTILINE)
+#: ... that assigns the summary's own fields ("parties: ...", "headline = ...") is a ready-made
+#: answer in another dress than JSON.
+_ANSWER_KEY = re.compile(
+    r"^[ \t>*#-]*[\"']?(?:headline|summary|parties|party|positions|position|stance|polarity|"
+    r"disputes|dispute|dates|topic)[\"']?[ \t]*[:=]", re.IGNORECASE | re.MULTILINE)
 
 
 def instruction_spans(text: str) -> list[tuple[int, int]]:
     """Sorted, merged ``(start, end)`` of the paragraphs (lines) and HTML comments of
     ``text`` that address a model."""
     spans = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _FENCE.finditer(text)
+              if _ANSWER_KEY.search(m.group(0))]
     for match in _CUES.finditer(text):
         start = text.rfind("\n", 0, match.start()) + 1
         end = text.find("\n", match.end())

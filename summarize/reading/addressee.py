@@ -70,6 +70,12 @@ DOCUMENT_NOUNS = frozenset({
     "document", "item", "paragraph", "piece", "listing", "webpage", "site", "copy", "dispatch",
     "content", "bulletin", "section", "photo", "caption", "coverage",
 })
+#: What a quoted statement, a notice or a table calls itself ("this statement", "this
+#: table"): with :data:`DOCUMENT_NOUNS`, the nouns of "this very text".
+SELF_NOUNS = DOCUMENT_NOUNS | frozenset({
+    "statement", "announcement", "notice", "note", "table", "chart", "graphic", "box",
+    "entry", "message", "thread", "comment", "update", "correction", "link",
+})
 #: What a summariser produces: "your summary", "your headline".
 OUTPUT_NOUNS = frozenset({
     "summary", "headline", "output", "answer", "response", "digest", "listing", "list",
@@ -109,6 +115,26 @@ _POINTER = re.compile(
     r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|last|final|penultimate|next|"
     r"following|previous|preceding)((?:[\s-]+to[\s-]+last)?)\s+paragraph\b", re.IGNORECASE)
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5}
+#: "That sentence", "the quote above", "the following line": a flagged paragraph speaking
+#: of a one-sentence neighbour (a payload split over a quote and its attribution).
+_ANAPHOR = re.compile(
+    r"\b(?:(?P<back>that\s+(?:sentence|quote|quotation|line|passage|wording)|the\s+(?:sentence|"
+    r"quote|quotation|line|passage|wording|statement)\s+above|the\s+(?:preceding|previous)\s+"
+    r"(?:sentence|quote|quotation|line|passage|statement))|(?P<ahead>the\s+following\s+"
+    r"(?:sentence|quote|quotation|line|passage|statement)|the\s+(?:sentence|quote|quotation|"
+    r"line|passage|statement)\s+below))\b", re.IGNORECASE)
+_SENTENCE_ENDS = re.compile(r"[.!?][\"”’»)]*(?=\s|$)")
+#: A table row: cells between pipes ("| a | b |") or tabs.
+_CELL_SPLIT = re.compile(r"\||\t")
+_RULE_CELL = re.compile(r"^[\s:=-]*$")
+#: Text a reader does not see as prose but a model reads: a markdown link's or image's words
+#: and title, HTML alt and title attributes.
+_LINK = re.compile(r'!?\[(?P<text>[^\]\n]+)\]\((?P<url>[^)\s]*)(?:\s+"(?P<title>[^"\n]*)")?\)')
+_ATTRIBUTE = re.compile(r'\b(?:alt|title|aria-label)\s*=\s*"(?P<value>[^"\n]+)"', re.IGNORECASE)
+#: Quoted segments («...», “...”, "...") and sentences, checked for another language when
+#: the paragraph as a whole reads as English.
+_QUOTED_SEGMENT = re.compile(r'«[^»\n]+»|“[^”\n]+”|"[^"\n]+"')
+_SENTENCE_SPLIT = re.compile(r"[^.!?\n]+[.!?]*")
 
 
 @dataclass(frozen=True)
@@ -119,6 +145,37 @@ class Finding:
     end: int
     layer: str
     reason: str
+
+
+def cells(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of the cells of ``paragraph`` when it is a table row (two pipes or tabs
+    or more), surrounding whitespace and rule cells ("---") excluded; [] for prose."""
+    if paragraph.count("|") < 2 and paragraph.count("\t") < 2:
+        return []
+    out: list[tuple[int, int]] = []
+    at = 0
+    for m in [*_CELL_SPLIT.finditer(paragraph), None]:
+        end = m.start() if m is not None else len(paragraph)
+        body = paragraph[at:end]
+        if body.strip() and not _RULE_CELL.match(body):
+            lead = len(body) - len(body.lstrip())
+            out.append((at + lead, at + lead + len(body.strip())))
+        at = m.end() if m is not None else at
+    return out
+
+
+def embedded(paragraph: str) -> list[tuple[int, int, int, int]]:
+    """Words a model reads inside markup: (words start, words end, span start, span end) for
+    a markdown link's or image's text and title and for HTML alt/title attributes; the span
+    is what is masked (the whole link, or the attribute's value)."""
+    out: list[tuple[int, int, int, int]] = []
+    for m in _LINK.finditer(paragraph):
+        for group in ("text", "title"):
+            if m.group(group):
+                out.append((m.start(group), m.end(group), m.start(), m.end()))
+    for m in _ATTRIBUTE.finditer(paragraph):
+        out.append((m.start("value"), m.end("value"), m.start("value"), m.end("value")))
+    return out
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -204,6 +261,21 @@ def foreign_language(paragraph: str) -> str | None:
     if share[best] >= 0.2 and share[best] > share["en"] + 0.1 and len(distinct) >= 3:
         return best
     return None
+
+
+def foreign_segments(paragraph: str) -> list[tuple[int, int, str]]:
+    """(start, end, language) of the quotations and sentences of an English ``paragraph``
+    that read as another language (:func:`foreign_language`): a French order inside an
+    English paragraph is as unreadable to the parse as a French paragraph."""
+    found: list[tuple[int, int, str]] = []
+    for pattern in (_QUOTED_SEGMENT, _SENTENCE_SPLIT):
+        for m in pattern.finditer(paragraph):
+            if any(a <= m.start() and m.end() <= b for a, b, _ in found):
+                continue
+            lang = foreign_language(m.group(0))
+            if lang is not None:
+                found.append((m.start(), m.end(), lang))
+    return sorted(found)
 
 
 # --- the parse ---------------------------------------------------------------------------------
@@ -340,7 +412,8 @@ def _before_colon(child: Any, verb: Any) -> bool:
 
 
 def _report_directive(sentence: list[Any]) -> bool:
-    """A verb of :data:`REPORT_VERBS` given as an order: imperative, or under a modal."""
+    """A verb of :data:`REPORT_VERBS` given as an order: imperative, under a modal, or "is
+    (not) to be listed"."""
     for verb in sentence:
         if not _base(verb) & REPORT_VERBS:
             continue
@@ -348,6 +421,67 @@ def _report_directive(sentence: list[Any]) -> bool:
             return True
         if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in verb.children):
             return True
+        if _to_be_done(verb):
+            return True
+    return False
+
+
+def _to_be_done(verb: Any) -> bool:
+    """ "X is (not) to be listed", "they are to describe": an order given with "be to"."""
+    return (verb.dep_ == "xcomp" and verb.head.lemma_ == "be"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))
+
+
+def _this_text(sentence: list[Any]) -> str:
+    """The words by which ``sentence`` points at the very text it is in, or "": "this
+    text", "this article", "this statement", "these pages", "the summary of this"."""
+    for token in sentence:
+        if token.lower_ not in ("this", "these"):
+            continue
+        if token.dep_ == "det" and _base(token.head) & SELF_NOUNS:
+            return f"{token.text} {token.head.text}"
+        if token.dep_ == "pobj" and token.head.lower_ == "of" \
+                and _base(token.head.head) & OUTPUT_NOUNS:
+            return f"{token.head.head.text} of {token.text}"
+    return ""
+
+
+def _product_of_this_text(sentence: list[Any]) -> Any | None:
+    """A noun of :data:`OUTPUT_NOUNS` that is the product of processing this very text:
+    "summaries of this article", "any summary of this report", "the headline for this
+    story", "your summary"."""
+    for token in sentence:
+        if not _base(token) & OUTPUT_NOUNS or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if any(c.dep_ == "poss" and c.lower_ == "your" for c in token.children):
+            return token
+        for prep in token.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("of", "for", "about", "on"):
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj":
+                    continue
+                if obj.lower_ in ("this", "these"):
+                    return token
+                if _base(obj) & SELF_NOUNS and any(
+                        c.dep_ == "det" and c.lower_ in ("this", "these") for c in obj.children):
+                    return token
+    return None
+
+
+def _modal_subject(token: Any) -> bool:
+    """True when ``token`` is (in) the subject of a verb with a modal, or of a bare verb of
+    reporting, in any clause, reported or not ("a statement read: 'any automated system that
+    processes this text must report ...'", "we ask that any system ... record ...")."""
+    for verb in token.sent:
+        modal = any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in verb.children)
+        # or a bare verb of reporting: "we ask that any system ... record X as ..."
+        subjunctive = verb.tag_ == "VB" and bool(_base(verb) & REPORT_VERBS)
+        if not modal and not subjunctive:
+            continue
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and token in child.subtree:
+                return True
     return False
 
 
@@ -383,10 +517,23 @@ def _judge(sentences: list[list[Any]], quoted: list[bool], para_start: int,
     addressee = ""
     deixis = directive = False
     imperative = ""
+    self_addressed = ""
     for sentence in sentences:
         deixis = deixis or _deixis(sentence)
-        directive = directive or _report_directive(sentence)
+        sentence_directive = _report_directive(sentence)
+        directive = directive or sentence_directive
         software = [t for t in sentence if _software(t, sentence, earlier)]
+        this_text = _this_text(sentence)
+        if not self_addressed and this_text:
+            # An order about this very text is no one's news, quoted or not: software told
+            # what to do with it, or its summary dictated.
+            told = next((t for t in software if _modal_subject(t) or _asked(t)
+                         or _header(t, sentence) or _vocative(t, sentence)), None)
+            product = _product_of_this_text(sentence) if sentence_directive else None
+            if told is not None:
+                self_addressed = f"told what to do with {this_text!r}: {told.text!r}"
+            elif product is not None:
+                self_addressed = f"dictates the {product.text!r} of {this_text!r}"
         for token in software:
             earlier |= _base(token)
             if addressee:
@@ -413,6 +560,8 @@ def _judge(sentences: list[list[Any]], quoted: list[bool], para_start: int,
                 break
     if "addressee" in layers and addressee and (deixis or directive):
         return "addressee", addressee
+    if "addressee" in layers and self_addressed:
+        return "addressee", self_addressed
     if imperative:
         return "imperative", imperative
     return None
@@ -447,7 +596,19 @@ def _find(text: str, layers: frozenset[str]) -> tuple[Finding, ...]:
                 findings.append(Finding(start, end, "foreign",
                                         f"a paragraph in another language ({lang})"))
                 continue
+            findings += [Finding(start + a, start + b, "foreign",
+                                 f"a quotation or sentence in another language ({lang})")
+                         for a, b, lang in foreign_segments(paragraph)]
         if not parsed:
+            continue
+        # A table row's cells are judged one by one, each as a paragraph of its own: the
+        # parse of a whole row runs the cells together. A flagged cell is masked, not the
+        # row, and a flagged row not the table.
+        pieces = [(a, b, a, b, "table cell") for a, b in cells(paragraph)]
+        hits = _judge_pieces(paragraph, pieces, layers) if len(pieces) > 1 else []
+        if hits:
+            findings += [Finding(start + a, start + b, layer, reason)
+                         for a, b, layer, reason in hits]
             continue
         clean = normalize(paragraph)
         if clean != paragraph:  # parse what a model would read, not the disguise
@@ -459,21 +620,56 @@ def _find(text: str, layers: frozenset[str]) -> tuple[Finding, ...]:
                              layers)
         if verdict is not None:
             findings.append(Finding(start, end, *verdict))
+            continue
+        # Words inside markup (a link's title, an image's alt text) read on their own.
+        pieces = [(*piece, "link or attribute text") for piece in embedded(paragraph)]
+        findings += [Finding(start + a, start + b, layer, reason)
+                     for a, b, layer, reason in _judge_pieces(paragraph, pieces, layers)]
     if "pointer" in layers:
         findings += _pointed(text, spans, findings)
-    return tuple(sorted(findings, key=lambda f: f.start))
+    return tuple(sorted(_outermost(findings), key=lambda f: f.start))
+
+
+def _judge_pieces(paragraph: str, pieces: list[tuple[int, int, int, int, str]],
+                  layers: frozenset[str]) -> list[tuple[int, int, str, str]]:
+    """Judge each piece of ``paragraph`` (words start, words end, masked start, masked end,
+    what it is) as a paragraph of its own, parsed alone; (start, end, layer, reason) of the
+    flagged ones. Pieces of fewer than three words are not parsed (figures, names)."""
+    from summarize.reading import nlp
+
+    worth = [p for p in pieces if len(re.findall(r"[^\W\d_]{2,}", paragraph[p[0]:p[1]])) >= 3]
+    if not worth:
+        return []
+    texts = [normalize(paragraph[a:b]) for a, b, *_ in worth]
+    out: list[tuple[int, int, str, str]] = []
+    for (_a, _b, start, end, what), piece, doc in zip(
+            worth, texts, nlp.english().pipe(texts), strict=True):
+        verdict = _judge([list(s) for s in doc.sents], _quoted_chars(piece), 0, layers)
+        if verdict is not None:
+            out.append((start, end, verdict[0], f"{what}: {verdict[1]}"))
+    return out
+
+
+def _outermost(findings: list[Finding]) -> list[Finding]:
+    """``findings`` without those inside another one (a cell of a flagged row)."""
+    return [f for f in findings if not any(
+        g.start <= f.start and f.end <= g.end and (g.start, g.end) != (f.start, f.end)
+        for g in findings)]
 
 
 def _pointed(text: str, spans: list[tuple[int, int]], flagged: list[Finding]) -> list[Finding]:
-    """Paragraphs that a flagged paragraph points to by their place in the text."""
-    index = {span: i for i, span in enumerate(spans)}
+    """Paragraphs that a flagged paragraph points to by their place in the text, or as "that
+    sentence" / "the quote above" when the neighbour is one sentence long."""
     taken = {(f.start, f.end) for f in flagged}
     out: list[Finding] = []
     for finding in flagged:
-        here = index.get((finding.start, finding.end))
+        here = next((i for i, (a, b) in enumerate(spans)
+                     if a <= finding.start and finding.end <= b), None)
         if here is None:
             continue
-        for m in _POINTER.finditer(text[finding.start:finding.end]):
+        said = text[finding.start:finding.end]
+        targets: list[tuple[int, str]] = []
+        for m in _POINTER.finditer(said):
             word, to_last = m.group(1).casefold(), bool(m.group(2).strip())
             if to_last:
                 target = len(spans) - 1 - (_ORDINALS.get(word, 0))
@@ -487,10 +683,18 @@ def _pointed(text: str, spans: list[tuple[int, int]], flagged: list[Finding]) ->
                 target = here - 1
             else:
                 target = _ORDINALS[word]
+            targets.append((target, m.group(0)))
+        for m in _ANAPHOR.finditer(said):
+            target = here - 1 if m.group("back") else here + 1
+            if 0 <= target < len(spans):
+                a, b = spans[target]
+                if len(_SENTENCE_ENDS.findall(text[a:b])) <= 1:
+                    targets.append((target, m.group(0)))
+        for target, words in targets:
             if 0 <= target < len(spans) and spans[target] not in taken:
                 taken.add(spans[target])
                 out.append(Finding(*spans[target], "pointer",
-                                   f"pointed to by a flagged paragraph: {m.group(0)!r}"))
+                                   f"pointed to by a flagged paragraph: {words!r}"))
     return out
 
 
