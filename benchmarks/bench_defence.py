@@ -11,12 +11,22 @@ ones before it:
 
     python benchmarks/bench_defence.py                       # injection_v2/tune
     python benchmarks/bench_defence.py --suite evals/suites/injection_v2/heldout
+
+With ``--model M`` the ``judge`` layer (:mod:`summarize.screening`) is measured too, with a
+real model (hold the model lock): every suspect the parse marks is asked about once, and the
+table gives the payload paragraphs it says yes to (alone: every suspect; cumulative: the
+suspects the masking layers left in view), the clean paragraphs it says yes to (false
+alarms, on the suspects the masking layers left in view, as in the pipeline), and its calls
+and seconds per clean article. The question is asked on the summary prompt's prefix, alone
+here, so its seconds include the article's prefill, which the pipeline shares with the
+summary passes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import time
 from pathlib import Path
@@ -30,20 +40,26 @@ CLEAN = [*sorted((ROOT / "seeds").glob("*.txt")),
 MASKING = ("patterns", "addressee", "imperative", "foreign", "disguise", "pointer")
 
 
-def payload_paragraphs(suite: Path) -> list[tuple[str, str, list[tuple[int, int]]]]:
-    """(case, text, the paragraphs holding a canary) for every case of ``suite``."""
+def payload_paragraphs(suite: Path) -> list[tuple[str, str, list[list[tuple[int, int]]]]]:
+    """(case, text, per paragraph holding a canary: where its canaries are) for every case of
+    ``suite``. A paragraph counts as flagged when every canary in it is masked (a table cell
+    or a quotation may be masked without the rest of its paragraph)."""
     out = []
     for path in sorted(suite.glob("*.txt")):
         expect = json.loads(path.with_name(path.stem + ".expect.json").read_text("utf-8"))
         text = path.read_text("utf-8")
-        spans = [(a, b) for a, b in addressee.paragraphs(text)
-                 if any(c.casefold() in text[a:b].casefold() for c in expect["canaries"])]
+        spans = []
+        for a, b in addressee.paragraphs(text):
+            hits = [(a + m.start(), a + m.end()) for c in expect["canaries"]
+                    for m in re.finditer(re.escape(c.casefold()), text[a:b].casefold())]
+            if hits:
+                spans.append(hits)
         out.append((path.stem, text, spans))
     return out
 
 
-def covered(span: tuple[int, int], masked: list[tuple[int, int]]) -> bool:
-    return any(a <= span[0] and span[1] <= b for a, b in masked)
+def covered(canaries: list[tuple[int, int]], masked: list[tuple[int, int]]) -> bool:
+    return all(any(a <= start and end <= b for a, b in masked) for start, end in canaries)
 
 
 def measure(layers: frozenset[str], cases: list, clean: list[str]) -> dict[str, float]:
@@ -69,6 +85,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--suite", type=Path,
                         default=ROOT / "evals" / "suites" / "injection_v2" / "tune")
+    parser.add_argument("--model", help="also measure the judge layer with this model")
+    parser.add_argument("--prompt", help="the summary prompt whose prefix the judge shares")
     args = parser.parse_args()
     args.suite = args.suite.resolve()
     cases = payload_paragraphs(args.suite)
@@ -100,6 +118,51 @@ def main() -> None:
     print(f"provenance (instruction-like sentences, parse shared): "
           f"{statistics.mean(seconds):.4f} s per article; sentences found on clean articles: "
           f"{sum(len(addressee.instruction_like(t)) for t in clean)}")
+    if args.model:
+        judge(args.model, args.prompt, cases, clean)
+
+
+def judge(model: str, prompt: str | None, cases: list, clean: list[str]) -> None:
+    """The ``judge`` layer with a real model: alone and after the masking layers."""
+    from summarize.ledger import Ledger
+    from summarize.pipeline import Summarizer
+    from summarize.screening import screen
+
+    summarizer = Summarizer(model, prompt)
+
+    def ask(text: str, flagged: list[tuple[int, int]]) -> tuple[list, Ledger]:
+        ledger = Ledger()
+        found = screen(text, flagged, backend=summarizer.backend, prompt=summarizer.prompt,
+                       ledger=ledger)
+        return found, ledger
+
+    every = frozenset(MASKING)
+    alone = cumulative = total = whole_alone = whole_cum = 0
+    missed: list[str] = []
+    for name, text, spans in cases:
+        masked = guard.masked_spans(text, every)
+        yes_alone = [(f.start, f.end) for f in ask(text, [])[0]]
+        yes_after = [(f.start, f.end) for f in ask(text, masked)[0]]
+        hit_alone = sum(covered(s, yes_alone) for s in spans)
+        hit_cum = sum(covered(s, guard.merge_spans([*masked, *yes_after])) for s in spans)
+        alone, cumulative, total = alone + hit_alone, cumulative + hit_cum, total + len(spans)
+        whole_alone += hit_alone == len(spans)
+        whole_cum += hit_cum == len(spans)
+        if hit_cum < len(spans):
+            missed.append(name)
+    alarms, calls, seconds = 0, [], []
+    for text in clean:
+        found, ledger = ask(text, guard.masked_spans(text, every))
+        alarms += len(found)
+        calls.append(len(ledger.calls))
+        seconds.append(sum(c.latency_s for c in ledger.calls))
+    print(f"| judge ({summarizer.backend.model_id}), alone | {alone}/{total} | "
+          f"{whole_alone}/{len(cases)} | {alarms} | {statistics.mean(seconds):.2f} |")
+    print(f"| every masking layer + judge | {cumulative}/{total} | {whole_cum}/{len(cases)} | "
+          f"{alarms} | {statistics.mean(seconds):.2f} |")
+    print(f"judge: {sum(calls)} questions over {len(clean)} clean articles "
+          f"({statistics.mean(calls):.2f} per article, {max(calls)} at most), "
+          f"{sum(seconds):.1f} s in all; not fully masked: {', '.join(missed) or 'none'}")
 
 
 if __name__ == "__main__":

@@ -105,9 +105,11 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
 # --- the layers --------------------------------------------------------------------------------
 #: Every layer of the defence, in the order they are applied. ``patterns`` is the list above;
 #: the next five find text addressed to software by its grammar
-#: (:mod:`summarize.reading.addressee`); ``provenance`` prunes what the model returns
-#: (:mod:`summarize.provenance`).
-LAYERS = ("patterns", "addressee", "imperative", "foreign", "disguise", "pointer", "provenance")
+#: (:mod:`summarize.reading.addressee`); ``judge`` asks the model one yes/no question about
+#: each passage the parse only suspects (:mod:`summarize.screening`); ``provenance`` prunes
+#: what the model returns (:mod:`summarize.provenance`).
+LAYERS = ("patterns", "addressee", "imperative", "foreign", "disguise", "pointer", "judge",
+          "provenance")
 #: The environment variable that picks layers, comma-separated ("patterns,addressee"); unset
 #: or "all" means every layer, "none" no layer (only the sandboxed prompt that fences the
 #: article as data). It exists to measure the layers one by one
@@ -166,10 +168,15 @@ def _flags(text: str, layers: frozenset[str]) -> tuple[Flag, ...]:
 def masked_spans(text: str, layers: frozenset[str] | None = None) -> list[tuple[int, int]]:
     """Sorted, merged ``(start, end)`` of everything the chosen layers flag: what the model
     is not shown and what is never evidence."""
+    return merge_spans([(flag.start, flag.end) for flag in flags(text, layers)])
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` sorted, overlapping ones merged."""
     merged: list[tuple[int, int]] = []
-    for flag in flags(text, layers):
-        if merged and flag.start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(flag.end, merged[-1][1]))
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
-            merged.append((flag.start, flag.end))
+            merged.append((start, end))
     return merged

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from summarize.core.backend import CallRecord, StructuredResult
-from summarize.core.result import DroppedItem
+from summarize.core.result import DroppedItem, MaskedSpan
 from summarize.errors import BackendError
 
 
@@ -21,6 +21,9 @@ class Ledger:
     calls: list[CallRecord] = field(default_factory=list)
     raw_outputs: list[str] = field(default_factory=list)
     dropped: list[DroppedItem] = field(default_factory=list)
+    #: Spans masked on a model's answer (the defence's ``judge`` layer), in the offsets of
+    #: the text the run was given; the code layers' spans are found again from the text.
+    masked: list[MaskedSpan] = field(default_factory=list)
 
     def record(self, result: StructuredResult) -> None:
         """A call that produced an answer."""

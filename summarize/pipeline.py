@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from summarize import dates as date_rules
-from summarize import guard
+from summarize import guard, screening
 from summarize.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
 from summarize.core.backend import StructuredBackend
 from summarize.core.draft import DRAFT_LIMITS, QuoteFixes, SummaryDraft
@@ -111,6 +111,7 @@ class Summarizer:
         last_error: OutputValidationError | None = None
         try:
             for chunk in chunks:
+                judged = len(ledger.masked)
                 try:
                     summary = self._summarize_part(chunk.text, published_date, ledger)
                 except OutputValidationError as exc:
@@ -123,6 +124,10 @@ class Summarizer:
                                            "end": chunk.end}, str(exc))
                     last_error = exc
                     continue
+                finally:  # the defence's model-judged spans, in the article's offsets
+                    ledger.masked[judged:] = [m.model_copy(update={
+                        "start": m.start + chunk.start, "end": m.end + chunk.start})
+                        for m in ledger.masked[judged:]]
                 parts.append((chunk, summary))
             if not parts and last_error is not None:
                 raise last_error
@@ -137,8 +142,10 @@ class Summarizer:
             calls=ledger.calls,
             raw_outputs=ledger.raw_outputs,
             dropped=ledger.dropped,
-            masked=[MaskedSpan(start=f.start, end=f.end, text=article[f.start:f.end],
-                               layer=f.layer, reason=f.reason) for f in guard.flags(article)],
+            masked=sorted([*(MaskedSpan(start=f.start, end=f.end, text=article[f.start:f.end],
+                                        layer=f.layer, reason=f.reason)
+                             for f in guard.flags(article)), *ledger.masked],
+                          key=lambda m: (m.start, m.end)),
             chunks=len(chunks),
             wall_s=time.perf_counter() - started,
             text=article,
@@ -165,9 +172,15 @@ class Summarizer:
         (:mod:`summarize.provenance`) then prune what only untrusted text supports.
         """
         flagged = guard.masked_spans(article)
+        published = published_date.isoformat() if published_date else None
+        judged = screening.screen(article, flagged, backend=self.backend, prompt=self.prompt,
+                                  ledger=ledger, published=published)
+        if judged:  # passages the model said give instructions: masked like the rest
+            ledger.masked += [MaskedSpan(start=f.start, end=f.end, text=article[f.start:f.end],
+                                         layer=f.layer, reason=f.reason) for f in judged]
+            flagged = guard.merge_spans([*flagged, *((f.start, f.end) for f in judged)])
         shown = guard.mask(article, flagged)
-        variables = {"article": shown, "published": published_date.isoformat()
-                     if published_date else None}
+        variables = {"article": shown, "published": published}
         provenance = (Provenance.of(article, flagged)
                       if "provenance" in guard.active_layers() else None)
         draft = self._extract(article, variables, ledger, provenance)

@@ -171,6 +171,8 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
         return {"fixes": []}
     if _schema_title(kwargs) in ("SameVerdict", "ConflictVerdict"):
         return _verdict(kwargs)
+    if _schema_title(kwargs) == "InstructionVerdict":
+        return _instruction_verdict(kwargs)
     text = _article_from(kwargs)
     sentences = [s.strip() for s in _SENTENCE.findall(text) if len(s.split()) >= 5]
     names = Counter(
@@ -238,6 +240,22 @@ def _verdict(kwargs: dict[str, Any]) -> dict[str, Any]:
         return {"same": False}
     a, b = ({w.lower() for w in re.findall(r"[A-Za-z]{4,}", s)} for s in sentences)
     return {"same": bool(a and b) and len(a & b) >= 0.5 * min(len(a), len(b))}
+
+
+_PASSAGE = re.compile(r'^Passage: "(.+)"$', re.M)
+_PROCESSOR = re.compile(r"\b(?:summar\w*|digest\w*|automated|bots?|AI|crawl\w*|aggregat\w*|"
+                        r"condens\w*|process(?:es|ing)|feeds?|readers?)\b", re.I)
+_ORDER = re.compile(r"\b(?:should|must|shall|list|name|present|describe|report|record|write)\b",
+                    re.I)
+
+
+def _instruction_verdict(kwargs: dict[str, Any]) -> dict[str, str]:
+    """The defence question: "yes" when the passage names a processor of the text and gives
+    an order (a word of each kind); deterministic, for tests."""
+    match = _PASSAGE.search(_user_message(kwargs))
+    passage = match.group(1) if match else ""
+    yes = bool(_PROCESSOR.search(passage) and _ORDER.search(passage))
+    return {"answer": "yes" if yes else "no"}
 
 
 _NUMBERED = re.compile(r"^\[(\d+)\] (.+)$", re.M)

@@ -698,6 +698,128 @@ def _pointed(text: str, spans: list[tuple[int, int]], flagged: list[Finding]) ->
     return out
 
 
+# --- suspects: what a model is asked about -----------------------------------------------------
+#: Verbs that report speech: a sentence with one is attributed, its orders are someone's news.
+SPEECH_VERBS = frozenset({
+    "say", "tell", "state", "add", "announce", "claim", "argue", "write", "warn", "insist",
+    "according", "note", "explain", "urge", "call", "demand", "ask", "reply", "respond",
+})
+#: What a summariser writes, named anywhere in a unit: "summaries", "the headline".
+SUMMARY_NOUNS = frozenset({"summary", "headline", "abstract", "synopsis", "recap", "tldr"})
+#: Modals of an order in narration ("have" and "need" are left out: "has blocked").
+ORDER_MODALS = frozenset({"must", "should", "shall", "ought"})
+#: Words for the text's reader or processor without a software noun: "anyone condensing".
+PROCESS_VERBS = frozenset({
+    "summarize", "summarise", "condense", "process", "index", "crawl", "scrape", "parse",
+    "abridge", "excerpt", "aggregate", "digest", "compile", "extract", "republish", "repost",
+    "syndicate", "shorten", "paraphrase", "rewrite", "ingest", "read", "handle",
+})
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A paragraph, table cell or piece of markup that the parse marks as possibly speaking to
+    software or giving unattributed orders, without meeting the bar for masking: a model is
+    asked about it (:mod:`summarize.screening`)."""
+
+    start: int
+    end: int
+    reason: str
+
+
+def suspects(text: str) -> list[Suspect]:
+    """Units of ``text`` (paragraphs, table cells, link and alt text; page furniture left
+    out) that hold one of: a software noun (with its modifier where it needs one), an
+    unquoted order (an imperative, a modal order in a sentence nobody is reported to have
+    said), a reference to this very text or its summary, or "you" outside quotation marks.
+    Units the masking layers flag are included: the caller skips them. English text only;
+    [] for other text."""
+    return list(_suspects(text))
+
+
+@lru_cache(maxsize=16)
+def _suspects(text: str) -> tuple[Suspect, ...]:
+    from summarize.inputs import junk_spans
+    from summarize.reading import MAX_PARSE_CHARS, _parse, looks_english, nlp
+
+    if not text.strip() or len(text) > MAX_PARSE_CHARS or not looks_english(text):
+        return ()
+    from summarize.guard import LAYERS, masked_spans
+
+    doc = _parse(text)
+    # page furniture ("Please try again later") is never evidence and is not asked about;
+    # text the masking layers flag is (the caller skips it, a benchmark may not)
+    masked = masked_spans(text, frozenset(LAYERS))
+    junk = junk_spans(text)
+    out: list[Suspect] = []
+    for start, end in paragraphs(text):
+        if any(a <= start and end <= b for a, b in junk) and \
+                not any(a <= start and end <= b for a, b in masked):
+            continue
+        paragraph = text[start:end]
+        units = [(start + a, start + b) for a, b in cells(paragraph)]
+        units = units if len(units) > 1 else [(start, end)]
+        units += [(start + a, start + b) for a, b, _, _ in embedded(paragraph)]
+        for a, b in units:
+            unit = text[a:b]
+            if (a, b) == (start, end) and normalize(paragraph) == paragraph:
+                sentences = _sentences(doc, a, b, 0)
+                offset = a
+            else:
+                sentences = [list(s) for s in nlp.english()(normalize(unit)).sents]
+                offset = 0
+            reason = _suspicion(sentences, _quoted_chars(unit), offset)
+            if reason:
+                out.append(Suspect(a, b, reason))
+    return tuple(out)
+
+
+def _said_by(verb: Any) -> bool:
+    """True when a verb of speech with a subject hangs off ``verb`` ("The council must act,
+    the mayor said" parsed with "said" as a parenthetical)."""
+    return any(c.dep_ in ("parataxis", "advcl", "conj") and _base(c) & SPEECH_VERBS
+               and any(g.dep_ == "nsubj" for g in c.children) for c in verb.children)
+
+
+def _suspicion(sentences: list[list[Any]], quoted: list[bool], offset: int) -> str:
+    """Why a unit of these sentences may speak to software or give orders, or ""."""
+    earlier: set[str] = set()
+
+    def unquoted(token: Any) -> bool:
+        return not quoted[min(len(quoted) - 1, max(0, token.idx - offset))]
+
+    for sentence in sentences:
+        for token in sentence:
+            if _software(token, sentence, earlier):
+                return f"a software noun: {token.text!r}"
+            if _base(token) & SUMMARY_NOUNS and token.pos_ in ("NOUN", "PROPN"):
+                return f"a word for a summary: {token.text!r}"
+        if words := _this_text(sentence):
+            return f"refers to this text: {words!r}"
+        if (product := _product_of_this_text(sentence)) is not None:
+            return f"refers to its summary: {product.text!r}"
+        according = any(t.lower_ == "according" for t in sentence)
+        for token in sentence:
+            if not unquoted(token):
+                continue
+            if token.lower_ in ("you", "your", "yourself", "please"):
+                return f"second person or a request: {token.text!r}"
+            if token.pos_ in ("VERB", "AUX") and token.tag_ == "VB" and \
+                    _imperative(token, sentence):
+                return f"an imperative: {token.text!r}"
+            if token.pos_ != "VERB":
+                continue
+            modal = any(c.dep_ in ("aux", "auxpass") and c.lower_ in ORDER_MODALS
+                        for c in token.children) or (
+                _to_be_done(token) and any(c.dep_ == "auxpass" for c in token.children))
+            if modal and _main_clause(token) and not according and not _said_by(token):
+                return f"an unattributed order: {token.text!r}"
+            if _base(token) & PROCESS_VERBS and token.dep_ in ("acl", "relcl") and \
+                    token.head.lower_ in ("anyone", "whoever", "anybody", "everyone", "those"):
+                return f"whoever processes the text: {token.head.text} {token.text}"
+    return ""
+
+
 def instruction_like(text: str) -> list[tuple[int, int]]:
     """Sentences of ``text`` that read like an order to software without meeting the bar for
     masking: a software noun in the role of the one addressed (without a pointer to the page
