@@ -62,7 +62,7 @@ def screen(article: str, flagged: list[tuple[int, int]], *, backend: StructuredB
     question's prefix. Every call is recorded in ``ledger``."""
     if LAYER not in guard.active_layers():
         return []
-    from summarize.reading.addressee import suspects
+    from summarize.reading.addressee import pointed, suspects
 
     candidates = [s for s in suspects(article)
                   if not any(a <= s.start and s.end <= b for a, b in flagged)][:MAX_QUESTIONS]
@@ -89,7 +89,12 @@ def screen(article: str, flagged: list[tuple[int, int]], *, backend: StructuredB
         if result.value.answer == "yes":
             found.append(guard.Flag(suspect.start, suspect.end, LAYER,
                                     f"a model's yes to the defence question ({suspect.reason})"))
-    return found
+    # a passage that gives instructions and points elsewhere ("as follows:", "that quote")
+    known = [*flagged, *((f.start, f.end) for f in found)]
+    for target in pointed(article, [(f.start, f.end) for f in found]):
+        if not any(a <= target.start and target.end <= b for a, b in known):
+            found.append(guard.Flag(target.start, target.end, LAYER, target.reason))
+    return sorted(found, key=lambda f: (f.start, f.end))
 
 
 def _prefix(prompt: PromptTemplate, variables: dict[str, Any]) -> list[dict[str, str]]:

@@ -56,7 +56,7 @@ SOFTWARE = frozenset({
 SOFTWARE_IF_MODIFIED = frozenset({
     "tool", "system", "model", "engine", "app", "application", "service", "reader",
     "processor", "program", "programme", "agent", "assistant", "platform", "pipeline", "spider",
-    "machine", "script",
+    "machine", "script", "generator", "writer", "extractor", "classifier", "tagger",
 })
 #: Modifiers that make one of those nouns software.
 SOFTWARE_MODIFIERS = SOFTWARE | frozenset({
@@ -122,7 +122,7 @@ _ANAPHOR = re.compile(
     r"quote|quotation|line|passage|wording|statement)\s+above|the\s+(?:preceding|previous)\s+"
     r"(?:sentence|quote|quotation|line|passage|statement))|(?P<ahead>the\s+following\s+"
     r"(?:sentence|quote|quotation|line|passage|statement)|the\s+(?:sentence|quote|quotation|"
-    r"line|passage|statement)\s+below))\b", re.IGNORECASE)
+    r"line|passage|statement)\s+below|as\s+follows))\b", re.IGNORECASE)
 _SENTENCE_ENDS = re.compile(r"[.!?][\"”’»)]*(?=\s|$)")
 #: A table row: cells between pipes ("| a | b |") or tabs.
 _CELL_SPLIT = re.compile(r"\||\t")
@@ -469,6 +469,18 @@ def _product_of_this_text(sentence: list[Any]) -> Any | None:
     return None
 
 
+def _asked_product(token: Any) -> bool:
+    """True when ``token`` (a summary of this text) is the one asked or told: "the notice
+    tells automated summaries of this page ...", "summaries of this piece are asked to"."""
+    head = token.head
+    if token.dep_ in ("dobj", "dative") or (token.dep_ == "pobj" and head.lower_ in ("to",)):
+        head = head.head if token.dep_ == "pobj" else head
+        return bool(_base(head) & ASK_VERBS)
+    if token.dep_ == "nsubjpass":
+        return bool(_base(head) & ASK_VERBS)
+    return False
+
+
 def _modal_subject(token: Any) -> bool:
     """True when ``token`` is (in) the subject of a verb with a modal, or of a bare verb of
     reporting, in any clause, reported or not ("a statement read: 'any automated system that
@@ -529,7 +541,9 @@ def _judge(sentences: list[list[Any]], quoted: list[bool], para_start: int,
             # what to do with it, or its summary dictated.
             told = next((t for t in software if _modal_subject(t) or _asked(t)
                          or _header(t, sentence) or _vocative(t, sentence)), None)
-            product = _product_of_this_text(sentence) if sentence_directive else None
+            product = _product_of_this_text(sentence)
+            if product is not None and not (sentence_directive or _asked_product(product)):
+                product = None
             if told is not None:
                 self_addressed = f"told what to do with {this_text!r}: {told.text!r}"
             elif product is not None:
@@ -657,9 +671,16 @@ def _outermost(findings: list[Finding]) -> list[Finding]:
         for g in findings)]
 
 
+def pointed(text: str, flagged: list[tuple[int, int]]) -> list[Finding]:
+    """Paragraphs of ``text`` that the flagged spans point to (see :func:`_pointed`), for a
+    flag found without the parse (the model's yes of :mod:`summarize.screening`)."""
+    return _pointed(text, paragraphs(text), [Finding(a, b, "", "") for a, b in flagged])
+
+
 def _pointed(text: str, spans: list[tuple[int, int]], flagged: list[Finding]) -> list[Finding]:
-    """Paragraphs that a flagged paragraph points to by their place in the text, or as "that
-    sentence" / "the quote above" when the neighbour is one sentence long."""
+    """Paragraphs that a flagged paragraph points to by their place in the text, as "that
+    sentence" / "the quote above" / "as follows" when the neighbour is one sentence long, or
+    by ending with a colon (the next paragraph)."""
     taken = {(f.start, f.end) for f in flagged}
     out: list[Finding] = []
     for finding in flagged:
@@ -690,6 +711,8 @@ def _pointed(text: str, spans: list[tuple[int, int]], flagged: list[Finding]) ->
                 a, b = spans[target]
                 if len(_SENTENCE_ENDS.findall(text[a:b])) <= 1:
                     targets.append((target, m.group(0)))
+        if text[spans[here][0]:spans[here][1]].rstrip().endswith(":"):
+            targets.append((here + 1, "a flagged paragraph ending with a colon"))
         for target, words in targets:
             if 0 <= target < len(spans) and spans[target] not in taken:
                 taken.add(spans[target])
