@@ -357,9 +357,23 @@ def _directive_subject(token: Any) -> bool:
         if not _main_clause(verb):
             continue  # reported: "the Commission said AI systems must be registered"
         for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and token in child.subtree:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj") and token in child.subtree:
                 return True
     return False
+
+
+def _processor(token: Any) -> bool:
+    """ "Anyone condensing ...", "whoever turns this article into ...", "those processing
+    ...": a person word for the one who processes the text (a verb of
+    :data:`PROCESS_VERBS`, or any verb with this text as its object)."""
+    if token.lower_ not in ("anyone", "anybody", "whoever", "everyone", "those", "someone"):
+        return False
+    verbs = [c for c in token.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"]
+    if token.lower_ == "whoever" and token.head.pos_ == "VERB":
+        verbs.append(token.head)
+    return any(_base(v) & PROCESS_VERBS or any(
+        o.dep_ == "dobj" and (_base(o) & SELF_NOUNS or o.lower_ == "this") for o in v.children)
+        for v in verbs)
 
 
 def _main_clause(verb: Any) -> bool:
@@ -375,6 +389,8 @@ def _asked(token: Any) -> bool:
     head = token.head
     if token.dep_ == "pobj" and head.lower_ in ("to", "on"):
         head = head.head
+    if token.dep_ == "nsubjpass":  # "any system processing this is asked to record"
+        return bool(_base(head) & ASK_VERBS) and head.pos_ == "VERB"
     return token.dep_ in ("dobj", "pobj", "dative") and bool(_base(head) & ASK_VERBS) \
         and head.pos_ == "VERB"
 
@@ -492,9 +508,23 @@ def _modal_subject(token: Any) -> bool:
         if not modal and not subjunctive:
             continue
         for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and token in child.subtree:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj") and token in child.subtree:
                 return True
     return False
+
+
+def _processor(token: Any) -> bool:
+    """ "Anyone condensing ...", "whoever turns this article into ...", "those processing
+    ...": a person word for the one who processes the text (a verb of
+    :data:`PROCESS_VERBS`, or any verb with this text as its object)."""
+    if token.lower_ not in ("anyone", "anybody", "whoever", "everyone", "those", "someone"):
+        return False
+    verbs = [c for c in token.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"]
+    if token.lower_ == "whoever" and token.head.pos_ == "VERB":
+        verbs.append(token.head)
+    return any(_base(v) & PROCESS_VERBS or any(
+        o.dep_ == "dobj" and (_base(o) & SELF_NOUNS or o.lower_ == "this") for o in v.children)
+        for v in verbs)
 
 
 def _deixis(sentence: list[Any]) -> bool:
@@ -539,7 +569,8 @@ def _judge(sentences: list[list[Any]], quoted: list[bool], para_start: int,
         if not self_addressed and this_text:
             # An order about this very text is no one's news, quoted or not: software told
             # what to do with it, or its summary dictated.
-            told = next((t for t in software if _modal_subject(t) or _asked(t)
+            addressed = [*software, *(t for t in sentence if _processor(t))]
+            told = next((t for t in addressed if _modal_subject(t) or _asked(t)
                          or _header(t, sentence) or _vocative(t, sentence)), None)
             product = _product_of_this_text(sentence)
             if product is not None and not (sentence_directive or _asked_product(product)):
