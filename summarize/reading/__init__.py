@@ -15,6 +15,11 @@ from functools import lru_cache
 
 from summarize.core.reading import Candidate, Reading
 from summarize.inputs import junk_spans
+from summarize.reading.options import DEFAULT_READING, READINGS, ReadingOptions, reading_options
+
+__all__ = ["DEFAULT_READING", "READINGS", "ReadingOptions", "figures", "looks_english",
+           "read_article", "reading_options", "rule_sentence_spans", "sentence_spans",
+           "speaks_of_future"]
 
 #: Texts longer than this are split into sentences by the rule sentencizer only: a full
 #: parse of a book-length text would cost minutes and chunking needs only the sentences.
@@ -23,16 +28,17 @@ MAX_PARSE_CHARS = 60_000
 MIN_ENGLISH_SHARE = 0.18
 
 
-def read_article(text: str) -> Reading:
-    """Sentences, party candidates and attributed statements of ``text`` (cached)."""
-    return _read(text)
+def read_article(text: str, options: ReadingOptions | None = None) -> Reading:
+    """Sentences, party candidates and attributed statements of ``text`` (cached), read
+    with the levers of ``options`` (``reading.v1`` when None)."""
+    return _read(text, options or READINGS[DEFAULT_READING])
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every sentence of ``text``, trailing whitespace excluded."""
     if len(text) > MAX_PARSE_CHARS:
         return _rule_sentences(text)
-    return list(_read(text).sentences)
+    return list(_read(text, READINGS[DEFAULT_READING]).sentences)
 
 
 def speaks_of_future(text: str, offset: int) -> bool:
@@ -88,7 +94,7 @@ def _parse(text: str):
 
 
 @lru_cache(maxsize=16)
-def _read(text: str) -> Reading:
+def _read(text: str, options: ReadingOptions) -> Reading:
     if not looks_english(text) or len(text) > MAX_PARSE_CHARS:
         return _fallback(text)
     from summarize.reading.attribution import attribute
