@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from evals.metrics.reading import ReadingScore  # noqa: E402
 from evals.runner.reading import score_suite, total  # noqa: E402
+from summarize.reading import READINGS, ReadingOptions  # noqa: E402
 
 SUITES = {
     "seeds": (ROOT / "seeds", ROOT / "evals/gold"),
@@ -49,10 +50,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--suite", nargs="+", default=list(SUITES))
     parser.add_argument("--errors", action="store_true", help="list every miss")
+    parser.add_argument("--reading", default="reading.v1", choices=sorted(READINGS),
+                        help="the reading version (default reading.v1)")
+    parser.add_argument("--lever", action="append", default=[],
+                        help="switch one lever on over --reading (repeatable; 'all' for all)")
     args = parser.parse_args()
+    options = READINGS[args.reading]
+    if args.lever:
+        names = list(ReadingOptions.model_fields) if "all" in args.lever else args.lever
+        options = options.model_copy(update={name: True for name in names})
+    print(f"reading: {args.reading}; levers on: "
+          f"{[k for k, v in options.model_dump().items() if v] or 'none'}")
     for name in args.suite:
         articles, gold = SUITES.get(name, (Path(name), None))
-        scores = score_suite(articles, gold)
+        scores = score_suite(articles, gold, options)
         print(f"== {name} ({len(scores)} articles); attribution as right/wrong/none per form")
         for score in scores:
             print(_row(score))

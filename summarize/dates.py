@@ -630,3 +630,26 @@ def resolve_in_text(words: str, text: str, position: int, published: dt.date | N
     value = resolve_date(words, published, model_value=hint, future=future)
     placeable = value is not None or published is not None or bool(_PLACEABLE.search(words))
     return value, placeable
+
+
+# --- the dateline ----------------------------------------------------------------------------
+_DATELINE_PLACE = re.compile(
+    r"(?P<place>[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}(?:,\s*[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*)"
+    r"{0,3}){0,2}),?\s*(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s")
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Where the dateline's place stands ("Bejing, China - Chinese President ..." ->
+    "Bejing, China"), or None. A dateline opens the first paragraph of the body, after any
+    publication date, and ends with a dash; it gives the event's location, never a party
+    or a speaker."""
+    start = 0
+    spans = publication_spans(text)
+    if spans:
+        start = max(b for _, b in spans)
+    head = text[start:start + PUBLICATION_DATE_WINDOW]
+    offset = len(head) - len(head.lstrip())
+    m = _DATELINE_PLACE.match(head, offset)
+    if m is None or "\n" in m.group(0):
+        return None
+    return start + m.start("place"), start + m.end("place")

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from summarize.core.reading import Candidate, Reading
+from summarize.dates import dateline_span
 from summarize.inputs import junk_spans
 from summarize.reading.options import DEFAULT_READING, READINGS, ReadingOptions, reading_options
 
@@ -102,12 +103,27 @@ def _read(text: str, options: ReadingOptions) -> Reading:
 
     doc = _parse(text)
     skip = junk_spans(text)
-    candidates = group_mentions(find_mentions(doc, skip), text)
+    named_skip = list(skip)
+    if options.datelines and (dateline := dateline_span(text)) is not None:
+        named_skip.append(dateline)
+    candidates = group_mentions(find_mentions(doc, named_skip, options), text, options=options)
+    if options.places or options.media:
+        from summarize.reading.places import settle_places
+
+        candidates = settle_places(doc, candidates, places=options.places, media=options.media)
     resolve_affiliations(candidates)
     owner = _token_owner(doc, candidates)
-    attributions = attribute(doc, candidates, owner, skip)
-    return Reading(language="en", sentences=_spans(text, doc.sents), candidates=candidates,
-                   attributions=attributions)
+    if not options.statements:
+        attributions = attribute(doc, candidates, owner, skip)
+        return Reading(language="en", sentences=_spans(text, doc.sents),
+                       candidates=candidates, attributions=attributions)
+    from summarize.reading.statements import as_attributions, find_statements
+
+    sentences = _spans(text, doc.sents)
+    statements = find_statements(doc, candidates, owner, named_skip, sentences)
+    return Reading(language="en", sentences=sentences, candidates=candidates,
+                   attributions=as_attributions(statements, candidates),
+                   statements=statements)
 
 
 @lru_cache(maxsize=16)
