@@ -564,15 +564,29 @@ _MENTION_FORMS = [
 _YEAR_IN_TEXT = re.compile(r"(?<![\d,.$€£])" + _year("y"))
 
 
-def find_date_mentions(text: str) -> list[tuple[int, int, str]]:
+#: Date words found only by later readings: a month after a preposition ("in April", "since
+#: late April"; the capital keeps the verb "may" out) and a period relative to the date
+#: before it ("the following month").
+_EXTENDED_MENTIONS = [
+    re.compile(r"\b(?i:in|since|by|until|till|from|during|through|before|after|of|early|late|"
+               r"mid|end of)\s+(?:(?i:early|late|mid)[\s-]+)?(?:January|February|March|April|"
+               r"May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|"
+               r"Sept?\.|Oct\.|Nov\.|Dec\.)(?![\w-])(?!\s*\d)"),
+    re.compile(r"\b(?i:the\s+(?:following|next|previous|preceding|same)\s+"
+               r"(?:day|week|month|year))\b"),
+]
+
+
+def find_date_mentions(text: str, *, extended: bool = False) -> list[tuple[int, int, str]]:
     """Every date reference the forms of this module recognise: (start, end, words).
 
     Overlapping matches keep the longest ("October 17, 2023" over "2023"). A checklist for
     the model, which then only has to say what happened on each date, and the way code
-    finds dates the model read past.
+    finds dates the model read past. ``extended`` adds the forms of
+    :data:`_EXTENDED_MENTIONS` (later reading versions; the first keeps its own list).
     """
     found: list[tuple[int, int]] = []
-    for pattern in _MENTION_FORMS:
+    for pattern in _MENTION_FORMS + (_EXTENDED_MENTIONS if extended else []):
         found += [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
     kept: list[tuple[int, int]] = []
     for start, end in sorted(found, key=lambda s: (s[0] - s[1], s[0])):

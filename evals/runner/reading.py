@@ -26,8 +26,9 @@ def view_of(text: str, options: ReadingOptions | None = None
     terms, and its sentences."""
     reading = read_article(text, options)
     lines = date_rules.publication_spans(text)
-    dates = [(a, b, w) for a, b, w in date_rules.find_date_mentions(text)
-             if not any(a < e and s < b for s, e in lines)]
+    dates = reading.date_mentions or [
+        (a, b, w) for a, b, w in date_rules.find_date_mentions(text)
+        if not any(a < e and s < b for s, e in lines)]
     view = ReadingView(
         candidates=[CandidateView(name=c.name, forms=c.forms, label=c.label)
                     for c in reading.candidates],

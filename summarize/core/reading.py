@@ -110,6 +110,9 @@ class Reading(BaseModel):
     candidates: list[Candidate] = Field(default_factory=list)
     attributions: list[Attribution] = Field(default_factory=list)
     statements: list[Statement] = Field(default_factory=list)
+    #: (start, end, words) of every date reference, publication lines left out (filled by
+    #: readings with the ``date_words`` lever; empty otherwise).
+    date_mentions: list[tuple[int, int, str]] = Field(default_factory=list)
 
     def candidate(self, name: str) -> Candidate | None:
         return next((c for c in self.candidates if c.name == name), None)

@@ -106,11 +106,18 @@ def _read(text: str, options: ReadingOptions) -> Reading:
     named_skip = list(skip)
     if options.datelines and (dateline := dateline_span(text)) is not None:
         named_skip.append(dateline)
-    candidates = group_mentions(find_mentions(doc, named_skip, options), text, options=options)
     if options.places or options.media:
+        from summarize.reading.entities import MAX_CANDIDATES
         from summarize.reading.places import settle_places
 
-        candidates = settle_places(doc, candidates, places=options.places, media=options.media)
+        # places are settled before the cut, so cities named often crowd out no actor
+        candidates = group_mentions(find_mentions(doc, named_skip, options), text, limit=None,
+                                    options=options)
+        candidates = settle_places(doc, candidates, places=options.places,
+                                   media=options.media)[:MAX_CANDIDATES]
+    else:
+        candidates = group_mentions(find_mentions(doc, named_skip, options), text,
+                                    options=options)
     resolve_affiliations(candidates)
     owner = _token_owner(doc, candidates)
     if not options.statements:
@@ -123,7 +130,17 @@ def _read(text: str, options: ReadingOptions) -> Reading:
     statements = find_statements(doc, candidates, owner, named_skip, sentences)
     return Reading(language="en", sentences=sentences, candidates=candidates,
                    attributions=as_attributions(statements, candidates),
-                   statements=statements)
+                   statements=statements, date_mentions=_date_mentions(text, options))
+
+
+def _date_mentions(text: str, options: ReadingOptions) -> list[tuple[int, int, str]]:
+    if not options.date_words:
+        return []
+    from summarize.dates import find_date_mentions, publication_spans
+
+    lines = publication_spans(text)
+    return [(a, b, w) for a, b, w in find_date_mentions(text, extended=True)
+            if not any(a < e and s < b for s, e in lines)]
 
 
 @lru_cache(maxsize=16)

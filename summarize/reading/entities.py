@@ -190,7 +190,7 @@ def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]],
     return runs
 
 
-def group_mentions(mentions: list[Mention], text: str, limit: int = MAX_CANDIDATES,
+def group_mentions(mentions: list[Mention], text: str, limit: int | None = MAX_CANDIDATES,
                    options: ReadingOptions = _V1) -> list[Candidate]:
     """Mentions merged into candidates (one per actor), the most mentioned first."""
     groups: list[list[Mention]] = []
@@ -233,7 +233,7 @@ def group_mentions(mentions: list[Mention], text: str, limit: int = MAX_CANDIDAT
             candidates.append(candidate)
     ranked = sorted(range(len(candidates)),
                     key=lambda i: (-len(candidates[i].mentions), candidates[i].mentions[0][0]))
-    return [candidates[i] for i in ranked[:limit]]
+    return [candidates[i] for i in (ranked if limit is None else ranked[:limit])]
 
 
 def resolve_affiliations(candidates: list[Candidate]) -> None:

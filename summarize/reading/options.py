@@ -33,6 +33,9 @@ class ReadingOptions(BaseModel):
     media: bool = False
     #: The dateline's words ("Bejing, China - ") name no party and no speaker.
     datelines: bool = False
+    #: Date words also where a month follows a preposition ("in April", "since late April")
+    #: or a period is relative to the date before ("the following month").
+    date_words: bool = False
     #: Statements found clause by clause: relays, relative clauses, passives, stance verbs
     #: without speech, nominal claims; several possible holders are kept as options.
     statements: bool = False
@@ -40,6 +43,8 @@ class ReadingOptions(BaseModel):
 
 READINGS: dict[str, ReadingOptions] = {
     "reading.v1": ReadingOptions(),
+    # every lever above; summary/v9 reads with it
+    "reading.v2": ReadingOptions(**{name: True for name in ReadingOptions.model_fields}),
 }
 #: The reading used when a prompt version names none.
 DEFAULT_READING = "reading.v1"

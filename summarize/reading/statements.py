@@ -227,6 +227,10 @@ def _named(token: Any, owner: dict[int, str], candidates: list[Candidate]) -> st
     if token.i in owner and not _dateline(token):
         return owner[token.i]
     if token.pos_ != "PROPN":
+        # a capitalised name the tagger read as a noun ("Torres opined"): by its words
+        if token.text[:1].isupper() and token.pos_ == "NOUN":
+            return next((c.name for c in candidates
+                         if any(fold_text(token.text) == fold_text(n) for n in c.names)), None)
         return None
     phrase = " ".join(t.text for t in token.subtree if t.pos_ == "PROPN" and t.i <= token.i
                       and t.i >= token.left_edge.i)
@@ -242,15 +246,30 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
     named = _named(token, owner, candidates)
     lemma = token.lemma_.lower()
     if named is not None and (token.pos_ == "PROPN" or token.i in owner):
-        return _spoken_for(named, by_name), []
+        return named, []
     if token.pos_ in ("NOUN", "PROPN"):
         state = _government_of(token, owner, by_name)
         if state is not None:
             return state, []  # "officials in the US", "the Chinese government"
         if token.tag_ in ("NNS", "NNPS") and lemma in PEOPLE_NOUNS:
-            group = _speaking_group(token, candidates, owner, by_name)
+            group = _speaking_group(token, candidates, owner, by_name, named_inside=True)
             if group is not None:
                 return group, []  # "campaigners against the bill": a group of its own
+        if lemma in ("group", "coalition", "alliance") and token.tag_ == "NN":
+            members = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"),
+                           None)
+            plural = next((c for c in members.children if c.dep_ == "pobj"), None) if (
+                members is not None) else None
+            if plural is not None and plural.tag_ == "NNS" and plural.i not in owner:
+                group = _speaking_group(plural, candidates, owner, by_name, named_inside=True)
+                if group is not None:
+                    return group, []  # "a group of retired generals and senior diplomats"
+        if lemma in PERSON_NOUNS and token.tag_ == "NN" and any(
+                c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children):
+            person = _speaking_group(token, candidates, owner, by_name, named_inside=True,
+                                     label="person")
+            if person is not None:
+                return person, []  # "a senior U.S. defense official said": unnamed
         inside = _owners_in(token, owner)
         if lemma not in PERSON_NOUNS | ORG_NOUNS | STATEMENT_NOUNS and token.pos_ == "NOUN":
             return None, []  # "setbacks in Ukraine (are expected to)": nobody's statement
@@ -284,18 +303,6 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
             return last[1], []
         return None, fitting[:4]
     return None, []
-
-
-def _spoken_for(name: str, by_name: dict[str, Candidate]) -> str:
-    """A spokesperson's words are their organisation's position (the guide makes the
-    organisation's required): "Caterpillar spokesman Rusty Dunn said" is Caterpillar's."""
-    candidate = by_name.get(name)
-    if candidate is None or candidate.label != "person":
-        return name
-    role = set(fold_text(candidate.role).split())
-    if role & {"spokesman", "spokeswoman", "spokesperson"} and len(candidate.affiliations) == 1:
-        return candidate.affiliations[0]
-    return name
 
 
 def _reporting_subject(pronoun: Any, owner: dict[int, str]) -> str | None:
