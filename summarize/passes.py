@@ -16,18 +16,13 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from summarize.checklists import parties_named_near, statement_sentences
 from summarize.core.backend import BatchingBackend, StructuredBackend, generate_each
 from summarize.core.draft import (
     MAX_DISPUTES,
-    MAX_STATEMENTS,
     PARTY_KINDS,
     PASS_SHAPES,
     AttributedLabel,
-    Statement,
-    StatementsDraft,
     cast_shape,
-    restrict_party_names,
 )
 from summarize.core.names import fold_text, split_title
 from summarize.core.reading import Candidate, Reading
@@ -120,44 +115,12 @@ class Pass:
 # --- generic passes: one call, the answer's fields as they are ------------------------------
 def _plain(name: str) -> Callable[[PassContext], dict[str, Any]]:
     def run(ctx: PassContext) -> dict[str, Any]:
-        shape = restrict_party_names(PASS_SHAPES[name], ctx.party_names)
+        shape = PASS_SHAPES[name]
         value = ctx.ask(f"{name}.j2" if name != "extract" else "user.j2", shape, purpose=name,
                         parties=ctx.party_names)
         return value.model_dump()
 
     return run
-
-
-# --- v4: one list of statements over the numbered sentences -----------------------------------
-def _statements(ctx: PassContext) -> dict[str, Any]:
-    sentences = ctx.variables["sentences"]
-    if not sentences:
-        return {}
-    shape = restrict_party_names(PASS_SHAPES["statements"], ctx.party_names)
-    value = ctx.ask("statements.j2", shape, purpose="statements", parties=ctx.party_names)
-    return value.as_draft_fields(sentences)
-
-
-# --- v5/v6: one call per statement sentence, offered the parties named near it ----------------
-def _statement(ctx: PassContext) -> dict[str, Any]:
-    """Asked about one sentence at a time, a small model cannot copy its previous item; the
-    article prefix of every call is the same, so its KV cache is reused."""
-    sentences = ctx.variables["sentences"]
-    statements = []
-    for n, sentence in enumerate(sentences, start=1):
-        names = parties_named_near(sentence, ctx.article, ctx.combined.get("parties", []))
-        if not names:
-            continue
-        shape = restrict_party_names(PASS_SHAPES["statement"], names)
-        try:
-            value = ctx.ask("statement.j2", shape, purpose="statement", parties=names,
-                            sentence=sentence, max_tokens=STATEMENT_MAX_TOKENS)
-        except OutputValidationError as exc:
-            ctx.ledger.record_failure(exc)  # a failed sentence costs only itself
-            continue
-        if value.party:
-            statements.append(Statement(n=n, **value.model_dump()))
-    return StatementsDraft(statements=statements[:MAX_STATEMENTS]).as_draft_fields(sentences)
 
 
 # --- cast: the reading layer's candidates, the model says which are parties -------------------
@@ -295,15 +258,8 @@ PASSES: dict[str, Pass] = {
     p.name: p for p in [
         Pass("extract", _plain("extract")),
         Pass("overview", _plain("overview")),
-        Pass("parties", _plain("parties")),
-        Pass("roster", _plain("roster")),
-        Pass("positions", _plain("positions"), needs_parties=True),
-        Pass("dates", _plain("dates")),
         Pass("timeline", _plain("timeline")),
         Pass("timeline_words", _plain("timeline_words")),
-        Pass("disputes", _plain("disputes"), needs_parties=True),
-        Pass("statements", _statements, needs_parties=True),
-        Pass("statement", _statement, needs_parties=True),
         Pass("cast", _cast),
         Pass("attributed", _attributed, needs_parties=True),
     ]
@@ -312,10 +268,9 @@ PASSES: dict[str, Pass] = {
 
 def checklists(article: str) -> dict[str, Any]:
     """Template variables every pass may use: what code found for the model to choose from."""
-    from summarize.checklists import candidate_names, date_words
+    from summarize.checklists import date_words
 
-    return {"candidates": candidate_names(article), "date_words": date_words(article),
-            "sentences": statement_sentences(article)}
+    return {"date_words": date_words(article)}
 
 
 __all__ = ["PASSES", "Pass", "PassContext", "checklists"]

@@ -31,8 +31,8 @@ from summarize.resources import resource_dir
 
 DEFAULT_PROMPT = "summary/v8"
 _EMPTY_VARIABLES: dict[str, Any] = {
-    "published": None, "parties": [], "candidates": [], "names": [], "date_words": [],
-    "sentences": [], "sentence": "", "items": [], "speaker": "",
+    "published": None, "parties": [], "names": [], "date_words": [], "sentence": "",
+    "items": [], "speaker": "",
 }
 #: The environment variable naming the user's prompt folder (``--prompts-dir`` sets it).
 PROMPTS_DIR_ENV = "NEWSBRIEF_PROMPTS_DIR"

@@ -20,9 +20,8 @@ def test_every_prompt_renders_every_template() -> None:
         for step in prompt.settings.get("passes", ["extract"]):
             template = "user.j2" if step == "extract" else f"{step}.j2"
             messages = prompt.messages(template, article="Body text.", published="2024-01-02",
-                                       parties=["Ana Lopez"], candidates=["Ana Lopez"],
-                                       date_words=["on Monday"],
-                                       sentences=["Ana Lopez said so."],
+                                       parties=["Ana Lopez"], names=["Ana Lopez"],
+                                       date_words=["on Monday"], speaker="Ana Lopez",
                                        sentence="Ana Lopez said so.")
             assert [m["role"] for m in messages] == ["system", "user"]
             assert "Body text." in messages[1]["content"]
@@ -43,9 +42,9 @@ def test_digest_prompt_renders_each_question_with_both_reports(name: str) -> Non
 
 
 def test_article_comes_first_so_passes_share_a_prefix() -> None:
-    prompt = load_prompt("summary/v2")
-    first = prompt.messages("parties.j2", article="A B C", published=None, parties=[])
-    second = prompt.messages("dates.j2", article="A B C", published=None, parties=[])
+    prompt = load_prompt("summary/v8")
+    first = prompt.messages("cast.j2", article="A B C", published=None, names=["A"])
+    second = prompt.messages("timeline_words.j2", article="A B C", published=None)
     assert first[0] == second[0]
     assert first[1]["content"].split("\n\n")[0] == second[1]["content"].split("\n\n")[0]
 

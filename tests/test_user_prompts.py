@@ -62,7 +62,7 @@ def test_taken_or_malformed_names_are_refused(user_dir: Path, name: str) -> None
 def test_unknown_source_and_a_second_copy_are_refused(user_dir: Path) -> None:
     with pytest.raises(UnknownPromptError):
         new_prompt("mine/v1", "summary/v999")
-    new_prompt("mine/v1", "summary/v6")
+    new_prompt("mine/v1", "summary/v8")
     with pytest.raises(ConfigurationError, match="exists already"):
         new_prompt("mine/v1", "summary/v7")
 
@@ -72,7 +72,7 @@ def test_user_versions_come_first_and_bundled_ones_stay_found(user_dir: Path) ->
     shadow.mkdir(parents=True)
     (shadow / "system.j2").write_text("mine", "utf-8")
     assert load_prompt("summary/v1").path == shadow.resolve()
-    assert load_prompt("summary/v2").path.is_relative_to(bundled_prompts_dir())
+    assert load_prompt("summary/v7").path.is_relative_to(bundled_prompts_dir())
 
 
 def test_default_user_folder_is_per_user_data(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -85,19 +85,19 @@ def test_cli_prompts_new_and_list_with_prompts_dir(tmp_path: Path, monkeypatch: 
     # main() sets the variable from --prompts-dir; monkeypatch restores it afterwards
     monkeypatch.setenv(PROMPTS_DIR_ENV, str(tmp_path / "elsewhere"))
     folder = tmp_path / "p"
-    assert main(["prompts", "new", "mine/v1", "--from", "summary/v5",
+    assert main(["prompts", "new", "mine/v1", "--from", "summary/v8",
                  "--prompts-dir", str(folder)]) == 0
     out = capsys.readouterr().out
     assert out.strip() == str(folder.resolve() / "mine" / "v1")
     assert main(["prompts", "--prompts-dir", str(folder)]) == 0
     listing = capsys.readouterr().out.splitlines()
-    assert any(line.startswith("mine/v1 (yours)\tmine/v1, copied from summary/v5")
+    assert any(line.startswith("mine/v1 (yours)\tmine/v1, copied from summary/v8")
                for line in listing)
     assert any(line.startswith("summary/v8 (default)") for line in listing)
-    assert main(["prompts", "new", "bad", "--from", "summary/v5", "--prompts-dir",
+    assert main(["prompts", "new", "bad", "--from", "summary/v8", "--prompts-dir",
                  str(folder)]) == 2
     settings = json.loads((folder / "mine" / "v1" / "prompt.json").read_text("utf-8"))
-    assert settings["passes"] == load_prompt("summary/v5", root=bundled_prompts_dir()).passes
+    assert settings["passes"] == load_prompt("summary/v8", root=bundled_prompts_dir()).passes
 
 
 def test_the_passes_table_names_every_registered_pass() -> None:

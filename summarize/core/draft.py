@@ -20,7 +20,6 @@ MAX_PARTIES = 12
 MAX_POSITIONS = 8
 MAX_DATES = 8
 MAX_DISPUTES = 4
-MAX_STATEMENTS = 10
 QUOTE_CHARS = 110
 DRAFT_LIMITS = {"parties": MAX_PARTIES, "positions": MAX_POSITIONS, "dates": MAX_DATES,
                 "disputes": MAX_DISPUTES}
@@ -116,35 +115,6 @@ class OverviewDraft(_Draft):
     event_location: Text(60) | None = None
 
 
-class PartiesDraft(_Draft):
-    parties: list[PartyDraft] = Field(default_factory=list, max_length=MAX_PARTIES + 2)
-
-
-class PositionsDraft(_Draft):
-    positions: list[PositionDraft] = Field(default_factory=list, max_length=MAX_POSITIONS + 2)
-
-
-class DatesDraft(_Draft):
-    dates: list[DateDraft] = Field(default_factory=list, max_length=MAX_DATES)
-
-
-class DisputesDraft(_Draft):
-    disputes: list[DisputeDraft] = Field(default_factory=list, max_length=MAX_DISPUTES)
-
-
-class RosterParty(_Draft):
-    """A party without a quote: code grounds it where the article names it."""
-
-    name: Name
-    kind: PartyKind
-    role: Text(60)
-    aliases: list[Name] = Field(max_length=4)
-
-
-class RosterDraft(_Draft):
-    parties: list[RosterParty] = Field(default_factory=list, max_length=MAX_PARTIES + 2)
-
-
 class TimelineDate(_Draft):
     """A date without a quote: code grounds it where its words stand in the article."""
 
@@ -169,35 +139,6 @@ class TimelineWordsDraft(_Draft):
     dates: list[DateWords] = Field(default_factory=list, max_length=MAX_DATES)
 
 
-class Statement(_Draft):
-    """A position the model reads off one numbered sentence; the sentence is its evidence.
-
-    ``against`` names the party whose act or view the statement opposes, so that disputes
-    come out of the same pass in code (:meth:`StatementsDraft.as_draft_fields`) instead of a
-    pass of their own.
-    """
-
-    n: int = Field(ge=1, description="the number of the sentence")
-    party: Name
-    topic: Text(60)
-    stance: Text(90)
-    polarity: Polarity
-    against: Name | None
-
-
-class StatementLabel(_Draft):
-    """The answer about one sentence, asked on its own: no earlier item to copy from.
-
-    ``party`` is null when the sentence reports no position of a party.
-    """
-
-    party: Name | None
-    topic: Text(60)
-    stance: Text(90)
-    polarity: Polarity
-    against: Name | None
-
-
 class AttributedLabel(_Draft):
     """The model's label of one attributed sentence: the speaker is known from the parse.
 
@@ -208,37 +149,6 @@ class AttributedLabel(_Draft):
     topic: Text(80)
     stance: Text(120)
     polarity: Literal["support", "oppose", "neutral", "mixed", "none"]
-
-
-class StatementsDraft(_Draft):
-    statements: list[Statement] = Field(default_factory=list, max_length=MAX_STATEMENTS)
-
-    def as_draft_fields(self, sentences: list[str]) -> dict[str, list[dict[str, object]]]:
-        """Positions and disputes, with each statement's sentence as the quote.
-
-        A statement whose number is not one of ``sentences`` is left out (it has no evidence).
-        An opposing statement with an ``against`` party other than its own becomes a dispute;
-        statements between the same two parties make one dispute, the first one's issue.
-        """
-        positions: list[dict[str, object]] = []
-        disputes: list[dict[str, object]] = []
-        pairs: set[frozenset[str]] = set()
-        for item in self.statements:
-            if not 1 <= item.n <= len(sentences):
-                continue
-            quote = sentences[item.n - 1]
-            positions.append({"party": item.party, "topic": item.topic, "stance": item.stance,
-                              "polarity": item.polarity, "quote": quote})
-            against = (item.against or "").strip()
-            pair = frozenset((item.party, against))
-            if (item.polarity in ("oppose", "mixed") and against and len(pair) == 2
-                    and pair not in pairs and len(disputes) < MAX_DISPUTES):
-                pairs.add(pair)
-                disputes.append({"side_a": [item.party], "side_b": [against],
-                                 "issue": item.topic,
-                                 "description": f"{item.party}: {item.stance}",
-                                 "quote": quote})
-        return {"positions": positions, "disputes": disputes}
 
 
 #: What a candidate name is in the story: a party kind, or not a party at all.
@@ -269,50 +179,9 @@ def cast_shape(names: list[str], choices: list[tuple[str, ...]] | None = None) -
 PASS_SHAPES: dict[str, type[_Draft]] = {
     "extract": SummaryDraft,
     "overview": OverviewDraft,
-    "parties": PartiesDraft,
-    "positions": PositionsDraft,
-    "dates": DatesDraft,
-    "disputes": DisputesDraft,
-    "roster": RosterDraft,
     "timeline": TimelineDraft,
     "timeline_words": TimelineWordsDraft,
-    "statements": StatementsDraft,
-    "statement": StatementLabel,
     "cast": CastDraft,
     "attributed": AttributedLabel,
 }
 
-
-def restrict_party_names(shape: type[_Draft], names: list[str]) -> type[_Draft]:
-    """The same pass shape, but every party reference must be one of ``names``.
-
-    The decoding grammar then makes an unknown party name impossible, instead of something
-    to detect and re-ask for afterwards.
-    """
-    if not names or shape not in (PositionsDraft, DisputesDraft, StatementsDraft,
-                                  StatementLabel):
-        return shape
-    allowed = Literal[tuple(dict.fromkeys(names))]  # type: ignore[valid-type]
-    if shape is StatementLabel:
-        return create_model("StatementLabel", __base__=StatementLabel,
-                            party=(allowed | None, ...), against=(allowed | None, ...))
-    if shape is StatementsDraft:
-        item = create_model("Statement", __base__=Statement, party=(allowed, ...),
-                            against=(allowed | None, ...))
-        return create_model(
-            "StatementsDraft", __base__=StatementsDraft,
-            statements=(list[item], Field(default_factory=list, max_length=MAX_STATEMENTS)),
-        )
-    if shape is PositionsDraft:
-        item = create_model("PositionDraft", __base__=PositionDraft, party=(allowed, ...))
-        return create_model(
-            "PositionsDraft", __base__=PositionsDraft,
-            positions=(list[item], Field(default_factory=list, max_length=MAX_POSITIONS + 2)),
-        )
-    sides = Annotated[list[allowed], Field(min_length=1, max_length=4)]  # type: ignore[valid-type]
-    item = create_model("DisputeDraft", __base__=DisputeDraft, side_a=(sides, ...),
-                        side_b=(sides, ...))
-    return create_model(
-        "DisputesDraft", __base__=DisputesDraft,
-        disputes=(list[item], Field(default_factory=list, max_length=MAX_DISPUTES)),
-    )
