@@ -30,6 +30,8 @@ from summarize.errors import ConfigurationError, UnknownPromptError
 from summarize.resources import resource_dir
 
 DEFAULT_PROMPT = "summary/v8"
+#: The passes of a summary version whose ``prompt.json`` lists none.
+DEFAULT_PASSES = ("extract.v1",)
 _EMPTY_VARIABLES: dict[str, Any] = {
     "published": None, "parties": [], "names": [], "date_words": [], "sentence": "",
     "items": [], "speaker": "",
@@ -107,11 +109,17 @@ class PromptTemplate:
 
     @property
     def passes(self) -> list[str]:
-        """The passes of this version, in order (``["extract"]`` for a one-pass prompt)."""
-        return list(self.settings.get("passes", ["extract"]))
+        """The versioned passes of this version, in order (:mod:`summarize.passes`); a
+        summary version that lists none runs ``["extract.v1"]``, a digest version (one with
+        ``questions``) none."""
+        default = [] if "questions" in self.settings else list(DEFAULT_PASSES)
+        return list(self.settings.get("passes", default))
 
     @staticmethod
     def template_for(step: str) -> str:
+        """The template of a pass by the naming rule (``cast.v1`` -> ``cast.j2``,
+        ``extract.v1`` -> ``user.j2``)."""
+        step = step.split(".", 1)[0]
         return "user.j2" if step == "extract" else f"{step}.j2"
 
     def messages(self, template: str | None = None, **variables: Any) -> list[dict[str, str]]:
@@ -121,7 +129,7 @@ class PromptTemplate:
         caller did not give (no parties found yet, no publication date) are empty.
         """
         variables = {**_EMPTY_VARIABLES, **variables}
-        template = template or self.template_for(self.passes[0])
+        template = template or self.template_for((self.passes or list(DEFAULT_PASSES))[0])
         return [
             {"role": "system", "content": self.render("system.j2", **variables)},
             {"role": "user", "content": self.render(template, **variables)},

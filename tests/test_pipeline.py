@@ -274,7 +274,7 @@ def test_aliases_the_article_never_uses_are_dropped() -> None:
 
 
 def test_the_cast_pass_asks_a_kind_for_every_name_group_and_keeps_the_parties() -> None:
-    from summarize.core.draft import cast_shape
+    from summarize.passes.cast_v1 import cast_shape
 
     shape = cast_shape(["Ana Lopez", "Riverton"])
     schema = shape.model_json_schema()

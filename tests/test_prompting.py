@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from summarize.errors import UnknownPromptError
+from summarize.passes import get_pass
 from summarize.prompting import DEFAULT_PROMPT, list_prompts, load_prompt
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -17,8 +18,8 @@ def test_every_prompt_renders_every_template() -> None:
     assert DEFAULT_PROMPT in names and "summary/v1" in names
     for name in (n for n in names if n.startswith("summary/")):
         prompt = load_prompt(name)
-        for step in prompt.settings.get("passes", ["extract"]):
-            template = "user.j2" if step == "extract" else f"{step}.j2"
+        for step in prompt.passes:
+            template = get_pass(step).template
             messages = prompt.messages(template, article="Body text.", published="2024-01-02",
                                        parties=["Ana Lopez"], names=["Ana Lopez"],
                                        date_words=["on Monday"], speaker="Ana Lopez",

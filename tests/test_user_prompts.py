@@ -101,8 +101,8 @@ def test_cli_prompts_new_and_list_with_prompts_dir(tmp_path: Path, monkeypatch: 
 
 
 def test_the_passes_table_names_every_registered_pass() -> None:
-    from summarize.core.draft import PASS_SHAPES
     from summarize.passes import PASSES
+    from summarize.prompting import DEFAULT_PASSES, PromptTemplate
 
     readme = (bundled_prompts_dir() / "README.md").read_text(encoding="utf-8")
     rows = [line for line in readme.splitlines() if line.startswith("| `")]
@@ -111,4 +111,7 @@ def test_the_passes_table_names_every_registered_pass() -> None:
         assert row is not None, f"prompts/README.md has no row for the pass {name!r}"
         assert f"`{spec.template}`" in row
         assert ("needs parties" in row) == spec.needs_parties, name
-        assert name in PASS_SHAPES
+        assert f"`{spec.shape.__name__}`" in row or spec.name == "cast.v1", name
+        assert spec.module == f"summarize.passes.{name.replace('.', '_')}", "one module a pass"
+        assert spec.template == PromptTemplate.template_for(name)
+    assert set(DEFAULT_PASSES) <= set(PASSES)

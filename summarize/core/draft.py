@@ -10,9 +10,9 @@ stay bounded too.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from summarize.core.schema import PartyKind, Polarity
 
@@ -44,7 +44,7 @@ def Text(limit: int, description: str | None = None):
     ]
 
 
-class _Draft(BaseModel):
+class DraftShape(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
@@ -52,7 +52,7 @@ Quote = Text(QUOTE_CHARS, "words copied exactly from the article")
 Name = Text(60)
 
 
-class PartyDraft(_Draft):
+class PartyDraft(DraftShape):
     name: Name
     kind: PartyKind
     # role and aliases are required (an empty value is allowed): an optional property is one
@@ -62,7 +62,7 @@ class PartyDraft(_Draft):
     quote: Quote
 
 
-class PositionDraft(_Draft):
+class PositionDraft(DraftShape):
     party: Name
     topic: Text(60)
     stance: Text(160)
@@ -70,14 +70,14 @@ class PositionDraft(_Draft):
     quote: Quote
 
 
-class DateDraft(_Draft):
+class DateDraft(DraftShape):
     text: Text(40, "the date words exactly as written")
     value: Text(10, "ISO YYYY-MM-DD, YYYY-MM or YYYY") | None = None
     event: Text(80)
     quote: Quote
 
 
-class DisputeDraft(_Draft):
+class DisputeDraft(DraftShape):
     side_a: list[Name] = Field(min_length=1, max_length=4)
     side_b: list[Name] = Field(min_length=1, max_length=4)
     issue: Text(70)
@@ -85,7 +85,7 @@ class DisputeDraft(_Draft):
     quote: Quote
 
 
-class SummaryDraft(_Draft):
+class SummaryDraft(DraftShape):
     """Everything one extraction pass asks of the model."""
 
     headline: Text(200)
@@ -97,91 +97,12 @@ class SummaryDraft(_Draft):
     disputes: list[DisputeDraft] = Field(default_factory=list, max_length=MAX_DISPUTES)
 
 
-class QuoteFix(_Draft):
+class QuoteFix(DraftShape):
     """The model's answer when asked again for a quote that could not be found."""
 
     item: int = Field(description="the number of the item in the list given")
     quote: Quote
 
 
-class QuoteFixes(_Draft):
+class QuoteFixes(DraftShape):
     fixes: list[QuoteFix] = Field(default_factory=list, max_length=24)
-
-
-# --- the shapes of the separate passes of a multi-pass prompt ------------------------------------
-class OverviewDraft(_Draft):
-    headline: Text(200)
-    summary: Text(700)
-    event_location: Text(60) | None = None
-
-
-class TimelineDate(_Draft):
-    """A date without a quote: code grounds it where its words stand in the article."""
-
-    text: Text(40, "the date words exactly as written")
-    value: Text(10, "ISO YYYY-MM-DD, YYYY-MM or YYYY") | None = None
-    event: Text(80)
-
-
-class TimelineDraft(_Draft):
-    dates: list[TimelineDate] = Field(default_factory=list, max_length=MAX_DATES)
-
-
-class DateWords(_Draft):
-    """A date as the article words it, and its event: code resolves the value (the model's
-    ISO guess only ever broke a tie code could not, and cost ten tokens a date)."""
-
-    text: Text(40, "the date words exactly as written")
-    event: Text(60)
-
-
-class TimelineWordsDraft(_Draft):
-    dates: list[DateWords] = Field(default_factory=list, max_length=MAX_DATES)
-
-
-class AttributedLabel(_Draft):
-    """The model's label of one attributed sentence: the speaker is known from the parse.
-
-    ``polarity`` "none" means the sentence reports no position of the speaker (a fact, a
-    schedule), so nothing is kept.
-    """
-
-    topic: Text(80)
-    stance: Text(120)
-    polarity: Literal["support", "oppose", "neutral", "mixed", "none"]
-
-
-#: What a candidate name is in the story: a party kind, or not a party at all.
-CastKind = Literal["person", "state", "organization", "group", "place", "other"]
-PARTY_KINDS = ("person", "state", "organization", "group")
-
-
-class CastDraft(_Draft):
-    """Placeholder of the cast pass: the real shape depends on the names (:func:`cast_shape`)."""
-
-
-def cast_shape(names: list[str], choices: list[tuple[str, ...]] | None = None) -> type[_Draft]:
-    """An object with one required property per candidate name, valued by its CastKind.
-
-    The decoding grammar writes every name itself, in order, so the model only picks a kind
-    for each (about seven tokens a name) and cannot stop early or skip one, which a
-    generated list of parties did. ``choices`` narrows each name's kinds (a recognised
-    place can be a state, a place or nothing; never a person).
-    """
-    fields: dict[str, object] = {
-        f"name_{i}": (Literal[tuple(choices[i])] if choices else CastKind,  # type: ignore[misc]
-                      Field(alias=name))
-        for i, name in enumerate(names)
-    }
-    return create_model("CastDraft", __base__=CastDraft, **fields)  # type: ignore[call-overload]
-
-
-PASS_SHAPES: dict[str, type[_Draft]] = {
-    "extract": SummaryDraft,
-    "overview": OverviewDraft,
-    "timeline": TimelineDraft,
-    "timeline_words": TimelineWordsDraft,
-    "cast": CastDraft,
-    "attributed": AttributedLabel,
-}
-
