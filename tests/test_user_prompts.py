@@ -42,6 +42,32 @@ def test_new_copies_a_version_that_then_loads_and_runs(user_dir: Path) -> None:
     assert run.prompt == "mine/v1"
 
 
+def test_a_copy_of_an_extending_version_is_whole_and_extends_nothing(user_dir: Path) -> None:
+    folder = new_prompt("mine/v1", "summary/v8")
+    source, copied = load_prompt("summary/v8"), load_prompt("mine/v1")
+    assert source.extends and not copied.extends and "extends" not in copied.settings
+    assert sorted(p.name for p in folder.iterdir()) == sorted(source.files)
+    for name, file in source.files.items():
+        if name != "prompt.json":
+            assert (folder / name).read_bytes() == file.read_bytes(), name
+    assert copied.passes == source.passes and copied.settings["based_on"] == "summary/v8"
+    run = Summarizer("fake/heuristic", "mine/v1").run("Ann Lee said on Monday that taxes fell.")
+    assert run.prompt == "mine/v1" and [c.purpose for c in run.calls][-1] == "overview"
+
+
+def test_a_pass_named_without_its_version_is_refused_before_a_model_loads(
+        user_dir: Path) -> None:
+    from summarize.preflight import check_prompts
+
+    folder = new_prompt("mine/v1", "summary/v8")
+    settings = json.loads((folder / "prompt.json").read_text("utf-8"))
+    (folder / "prompt.json").write_text(json.dumps({**settings, "passes": ["cast", "overview.v1"]}))
+    with pytest.raises(UnknownPromptError, match=r"did you mean 'cast\.v1'"):
+        check_prompts(["mine/v1"])
+    with pytest.raises(UnknownPromptError, match="prompt 'mine/v1' names unknown pass 'cast'"):
+        Summarizer("fake/heuristic", "mine/v1").run("Ann Lee said on Monday that taxes fell.")
+
+
 def test_an_edit_reaches_the_model(user_dir: Path) -> None:
     folder = new_prompt("mine/v1", "summary/v7")
     template = folder / "overview.j2"
