@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarize.core.draft import AttributedLabel  # noqa: E402
+from summarize.passes.attributed_v1 import AttributedLabel  # noqa: E402
 from summarize.pipeline import Summarizer  # noqa: E402
 from summarize.providers.registry import resolve_backend  # noqa: E402
 from summarize.reading import _parse, _read  # noqa: E402

@@ -1,44 +1,27 @@
 """Checklists code finds in an article and hands to the model, so a small model chooses
 instead of recalls.
 
-A 1.5B model asked "who are the parties?" or "what positions does the article report?"
-recalls a few and repeats itself; given the candidates (the capitalised names, the date
-words, the numbered sentences that report speech or stance) it only has to pick and label
-them, and everything it picks is already anchored in the text. Each function here is pure
-and cheap; none of them decides anything the model is asked to decide.
+A 1.5B model asked "when did what happen?" recalls a few dates and repeats itself; given the
+date words code finds it only has to pick and label them, and everything it picks is
+already anchored in the text. The capitalised names grouped by actor are the reading
+layer's candidates for text no parser reads (not English). Each function here is pure and
+cheap; none of them decides anything the model is asked to decide.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pydantic import BaseModel
 
 from summarize import dates as date_rules
 from summarize.core.names import fold_name, same_name, split_title
-from summarize.inputs import junk_spans
-from summarize.resolver import locate_name, sentence_spans
 
 _CANDIDATE = re.compile(
     r"\b[A-Z][\w’'-]*(?:[ ](?:(?:of|the|de|du|da|von|van|der|den|al|bin|el)[ ])*[A-Z][\w’'-]*)*")
 _POSSESSIVE = re.compile(r"['’]s$")
 # "Russia-Ukraine war", "Sino-Russian": two names joined into an adjective, not a party.
 _COMPOUND = re.compile(r"^[A-Z][\w’']*-[A-Z][\w’'-]*$")
-def candidate_names(article: str, limit: int = 30) -> list[str]:
-    """The article's names, most mentioned first: the parties pass's checklist.
-
-    English text: the reading layer's candidates (named entities) and their forms. Other
-    languages: capitalised word runs (:func:`capitalised_names`).
-    """
-    from summarize.reading import read_article
-
-    reading = read_article(article)
-    if reading.language != "en":
-        return capitalised_names(article, limit)
-    return list(dict.fromkeys(n for c in reading.candidates for n in c.names))[:limit]
-
-
 def capitalised_names(article: str, limit: int = 30) -> list[str]:
     """Capitalised word runs, most frequent first: the names of text no parser reads.
 
@@ -131,78 +114,3 @@ def date_words(article: str) -> list[str]:
     return list(dict.fromkeys(
         words for start, end, words in date_rules.find_date_mentions(article)
         if not any(start < b and a < end for a, b in lines)))
-
-
-# Verbs and phrases with which news reports what a party says, wants or opposes. Matched at
-# the start of a word, so "criticis" covers criticised/criticism and "oppos" opposed/opposes.
-_STATEMENT_CUES = re.compile(
-    r"\b(?:said|says|say|saying|told|tells|stated|states|added|noted|called|calls|call for|"
-    r"urg|demand|want|warn|critici[sz]|condemn|reject|refus|oppos|support|backed|backs|"
-    r"concern|accus|insist|stress|argu|prais|welcom|pledg|vow|promis|deni|deny|propos|"
-    r"believ|hope|according to|announc|agree|seek|sought|emphasi[sz]|express|describ|blam|"
-    r"threat|object|protest|dismiss|sanction|push|press|ask|appeal|favou?r|against)",
-    re.IGNORECASE,
-)
-#: Sentences a statements pass is shown, at most; news puts what matters first.
-MAX_STATEMENT_SENTENCES = 10
-#: Characters of one sentence shown (a sentence longer than this is cut at a word).
-STATEMENT_CHARS = 320
-_MIN_WORDS = 6
-
-
-def statement_sentences(article: str, limit: int = MAX_STATEMENT_SENTENCES) -> list[str]:
-    """Sentences that report what someone says, wants or opposes, verbatim, in text order.
-
-    Web junk ("Oops! Something went wrong") is skipped, and so are fragments too short to
-    carry a position. Each returned string is a verbatim substring of ``article`` (cut at a
-    word boundary when very long), so the sentence itself is the evidence of what the model
-    derives from it.
-    """
-    junk = junk_spans(article)
-    chosen: list[str] = []
-    for start, end in sentence_spans(article):
-        if any(a <= start < b for a, b in junk):
-            continue
-        sentence = article[start:end]
-        if len(sentence.split()) < _MIN_WORDS or not _STATEMENT_CUES.search(sentence):
-            continue
-        if len(sentence) > STATEMENT_CHARS:
-            sentence = sentence[:STATEMENT_CHARS].rsplit(" ", 1)[0]
-        chosen.append(sentence)
-        if len(chosen) >= limit:
-            break
-    return chosen
-
-
-#: Characters before a sentence searched for its speaker when the sentence names no party
-#: ("..., he said." after a sentence that named him).
-SPEAKER_LOOKBACK_CHARS = 300
-
-
-def parties_named_near(sentence: str, article: str, parties: list[dict[str, Any]]) -> list[str]:
-    """Names of the ``parties`` (dicts with ``name`` and ``aliases``) a sentence mentions,
-    in order of first mention; if it mentions none, those of the nearest sentence before it
-    that names one ("It said ..." after "The union criticized Lopez").
-
-    The speaker of a reported position is almost always named in its sentence or just
-    before it; offering the model only those parties turns a choice among all of them (where
-    a small model picks the first of the list) into a choice among two or three.
-    """
-    def named_in(text: str) -> list[str]:
-        found: list[tuple[int, str]] = []
-        for party in parties:
-            spans = [locate_name(n, text) for n in [party["name"], *party.get("aliases", [])]]
-            starts = [span[0] for span in spans if span is not None]
-            if starts:
-                found.append((min(starts), party["name"]))
-        return [name for _, name in sorted(found)]
-
-    named = named_in(sentence)
-    if named:
-        return named
-    at = article.find(sentence)
-    before = article[max(0, at - SPEAKER_LOOKBACK_CHARS) : at] if at > 0 else ""
-    for start, end in reversed(sentence_spans(before)):  # the nearest sentence naming one
-        if named := named_in(before[start:end]):
-            return named
-    return []

@@ -28,11 +28,11 @@ from summarize.core.draft import DRAFT_LIMITS, QuoteFixes, SummaryDraft
 from summarize.core.names import split_title
 from summarize.core.result import MaskedSpan, SummaryRun
 from summarize.core.schema import ArticleSummary
-from summarize.errors import BackendError, InputError, OutputValidationError, UnknownPromptError
+from summarize.errors import BackendError, InputError, OutputValidationError
 from summarize.grounding import Grounder, all_items, assemble, describe
 from summarize.inputs import DEFAULT_MAX_CHARS, load_text
 from summarize.ledger import Ledger
-from summarize.passes import PASSES, PassContext, checklists
+from summarize.passes import PassContext, checklists, get_pass
 from summarize.prompting import PromptTemplate, load_prompt
 from summarize.provenance import Provenance
 from summarize.providers.registry import resolve_backend
@@ -191,7 +191,7 @@ class Summarizer:
 
     def _extract(self, article: str, variables: dict[str, Any], ledger: Ledger,
                  provenance: Provenance | None = None) -> SummaryDraft:
-        """Run the prompt's passes (:data:`summarize.passes.PASSES`) into one draft.
+        """Run the prompt's passes (:mod:`summarize.passes`, by versioned name) into one draft.
 
         Passes run in the prompt's order; a pass that needs parties is skipped when none
         were found, and each pass's fields replace the draft's so far. With ``provenance``,
@@ -208,9 +208,7 @@ class Summarizer:
             combined={"headline": "", "summary": ""},
         )
         for step in self.prompt.passes:
-            spec = PASSES.get(step)
-            if spec is None:
-                raise UnknownPromptError(f"prompt {self.prompt.name!r} names unknown pass {step!r}")
+            spec = get_pass(step, prompt=self.prompt.name)
             if spec.needs_parties and not ctx.party_names:
                 continue  # nobody to hold a position or to disagree
             produced = spec.run(ctx)

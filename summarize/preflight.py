@@ -45,11 +45,15 @@ def check_model(model: str) -> str:
 
 
 def check_prompts(prompts: Iterable[str | None]) -> None:
-    """Load every named prompt version (templates only); the first unknown one raises."""
+    """Load every named prompt version (templates and the passes it names); the first
+    unknown one raises."""
+    from summarize.passes import get_pass
     from summarize.prompting import load_prompt
 
     for prompt in prompts:
-        load_prompt(prompt)
+        loaded = load_prompt(prompt)
+        for step in loaded.passes:
+            get_pass(step, prompt=loaded.name)
 
 
 #: The templates a digest prompt asks its questions with (:class:`summarize.digest.judge.Judge`).

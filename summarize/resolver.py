@@ -551,14 +551,6 @@ def find_mention(name: str, text: str) -> Span | None:
     return fit_quote_length(span, text)
 
 
-def locate_name(name: str, text: str) -> tuple[int, int] | None:
-    """Offsets of the first place the text names ``name`` (the name itself, not its context),
-    with the tolerance of :func:`find_mention`; None if it never does."""
-    name = name.strip().strip("\"'“”‘’")
-    found = _locate_name(name, text) if name and text else None
-    return found[0] if found else None
-
-
 def _locate_name(name: str, text: str) -> tuple[tuple[int, int], bool] | None:
     pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
     for m in pattern.finditer(text):

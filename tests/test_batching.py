@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.core.draft import AttributedLabel
 from summarize.errors import OutputValidationError
 from summarize.ledger import Ledger
 from summarize.passes import PassContext
+from summarize.passes.attributed_v1 import AttributedLabel
 from summarize.prompting import load_prompt
 from summarize.providers.fake import FakeBackend
 from summarize.reading import read_article

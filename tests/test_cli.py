@@ -100,11 +100,11 @@ def test_an_unreadable_file_is_an_error(tmp_path: Path, monkeypatch: pytest.Monk
 def test_the_whole_matrix_is_checked_before_a_model_loads(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     runs = tmp_path / "runs"
-    assert main(["eval", "run", "--model", "fake/heuristic", "--prompt", "summary/v6",
+    assert main(["eval", "run", "--model", "fake/heuristic", "--prompt", "summary/v7",
                  "summary/v9", "--runs-root", str(runs), "--no-progress"]) == 2
     line = one_error_line(capsys)
     assert line.startswith("error: no prompt named 'summary/v9'")
-    assert not runs.exists()  # the v6 run never started
+    assert not runs.exists()  # the v7 run never started
     assert main(["eval", "run", "--model", "fake/heuristic", "local/nosuch", "--runs-root",
                  str(runs)]) == 2
     assert one_error_line(capsys).startswith("error: unknown local model 'local/nosuch'")
@@ -324,7 +324,7 @@ def test_eval_list_compare_formats_and_retry_errors(
     runs = tmp_path / "runs"
     base = ["eval", "run", "--model", "fake/heuristic", "--suite", str(_suite(tmp_path)),
             "--gold", str(tmp_path / "suite"), "--runs-root", str(runs), "--no-progress"]
-    assert main([*base, "--prompt", "summary/v6", "summary/v7", "--concurrency", "3"]) == 0
+    assert main([*base, "--prompt", "summary/v7", "summary/v8", "--concurrency", "3"]) == 0
     dirs = [Path(p) for p in capsys.readouterr().out.split()]
     assert main(["eval", "list", "--runs-root", str(runs)]) == 0
     listing = capsys.readouterr().out.splitlines()

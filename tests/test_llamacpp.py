@@ -89,7 +89,8 @@ def test_real_model_output_is_forced_by_the_grammar() -> None:
 def test_grammar_checked_last_decodes_the_same_tokens() -> None:
     """The fast sampler (grammar checked on the model's best token first) is an optimisation
     only: under greedy decoding it must produce exactly what the library's sampler does."""
-    from summarize.core.draft import AttributedLabel, OverviewDraft
+    from summarize.passes.attributed_v1 import AttributedLabel
+    from summarize.passes.overview_v1 import OverviewDraft
     from summarize.providers.registry import FAST_MODEL, resolve_backend
 
     text = "The union rejected the mayor's plan to close the bridge on Monday, citing jobs."

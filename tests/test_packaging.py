@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 
 from evals.gold import default_suite
-from summarize.prompting import DEFAULT_PROMPT, bundled_prompts_dir, list_prompts
+from summarize.prompting import DEFAULT_PROMPT, bundled_prompts_dir, list_prompts, load_prompt
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
@@ -42,7 +42,7 @@ def test_prompts_and_seeds_are_mapped_packages_with_their_data() -> None:
     mapping = CONFIG["package-dir"]
     assert mapping["summarize.prompts"] == "prompts" and mapping["evals.seeds"] == "seeds"
     assert DEFAULT_PROMPT in list_prompts(bundled_prompts_dir())
-    assert (bundled_prompts_dir() / DEFAULT_PROMPT / "system.j2").is_file()
+    assert "system.j2" in load_prompt(DEFAULT_PROMPT, root=bundled_prompts_dir()).files
     seeds, gold = default_suite()
     stems = sorted(p.stem for p in seeds.glob("*.txt"))
     assert stems == sorted(p.stem for p in gold.glob("*.json"))

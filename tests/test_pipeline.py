@@ -60,6 +60,27 @@ def run_with(*script, prompt: str = "summary/v1", text: str = ARTICLE, **kwargs)
     return backend, Summarizer(backend, prompt, **kwargs).run(text)
 
 
+def first_kinds(kwargs: dict) -> dict[str, str]:
+    """A cast answer: every name asked gets the first kind its entity label allows."""
+    schema = kwargs["response_format"]["json_schema"]["schema"]
+    return {name: (spec.get("enum") or [spec.get("const")])[0]
+            for name, spec in schema["properties"].items()}
+
+
+def by_shape(**answers):
+    """A script item that answers whatever a pass asks by the title of the schema it asks
+    for (``CastDraft``, ``AttributedLabel``, ``TimelineDraft``, ``OverviewDraft``...); a
+    callable answer is called with the request."""
+    def answer(kwargs: dict):
+        value = answers[kwargs["response_format"]["json_schema"]["schema"]["title"]]
+        return value(kwargs) if callable(value) else value
+
+    return answer
+
+
+NO_POSITION = {"topic": "", "stance": "", "polarity": "none"}
+
+
 def test_grounded_summary_with_offsets_dates_and_titles() -> None:
     _, run = run_with(draft())
     summary = run.summary
@@ -136,24 +157,12 @@ def test_empty_input_fails_before_any_model_call() -> None:
     assert backend.requests == []
 
 
-def test_multi_pass_prompt_restricts_references_to_found_parties() -> None:
-    parties = {"parties": draft()["parties"]}
-    positions = {"positions": draft()["positions"]}
-    dates = {"dates": draft()["dates"]}
-    disputes = {"disputes": draft()["disputes"]}
-    disputes["disputes"][0]["side_b"] = ["Ana Lopez"]  # only listed names fit the grammar
-    overview = {"headline": "Bridge to close", "summary": "It closes. Union objects.",
-                "event_location": "Riverton"}
-    backend, run = run_with(parties, positions, dates, disputes, overview, prompt="summary/v2")
-    assert [c.purpose for c in run.calls] == ["parties", "positions", "dates", "disputes",
-                                               "overview"]
-    schema = backend.requests[1]["response_format"]["json_schema"]["schema"]
-    assert schema["$defs"]["PositionDraft"]["properties"]["party"]["enum"] == [
-        "Ana Lopez", "Harbour Workers Union"]
+def test_every_pass_of_a_multi_pass_prompt_starts_with_the_same_article_block() -> None:
+    backend = FakeBackend("heuristic")
+    run = Summarizer(backend, "summary/v8").run(ARTICLE)
+    assert run.calls[0].purpose == "cast" and len(run.calls) > 3
     prefixes = {r["messages"][1]["content"].split(">>>")[0] for r in backend.requests}
     assert len(prefixes) == 1, "every pass starts with the same article block"
-    assert run.summary.headline == "Bridge to close"
-    assert len(run.summary.positions) == 2 and len(run.summary.disputes) == 1
 
 
 def test_the_heuristic_fake_gives_a_valid_grounded_summary_of_every_seed() -> None:
@@ -194,25 +203,16 @@ def test_a_party_the_article_never_names_is_dropped_even_with_a_real_quote() -> 
     assert any("never names" in d.reason for d in run.dropped)
 
 
-def test_candidate_names_are_the_articles_capitalised_names() -> None:
-    from summarize.checklists import candidate_names
-
-    names = candidate_names(ARTICLE)
-    assert {"Harbour Workers Union", "Lopez", "Riverton"} <= set(names)
-    assert any("Ana Lopez" in n for n in names)
-    assert "The Harbour Workers Union" not in names and "Monday" not in names
-
-
 def test_quote_less_passes_are_grounded_where_the_article_names_them() -> None:
-    roster = {"parties": [{k: v for k, v in p.items() if k != "quote"}
-                          for p in draft()["parties"]]}
-    timeline = {"dates": [{"text": "on Monday", "value": None, "event": "announcement"}]}
-    positions = {"positions": draft()["positions"]}
-    disputes = {"disputes": []}
-    overview = {"headline": "Bridge to close", "summary": "It closes.", "event_location": None}
-    backend, run = run_with(roster, positions, disputes, timeline, overview, prompt="summary/v3")
-    assert "Ana Lopez" in backend.requests[0]["messages"][1]["content"]  # the checklist
-    assert [p.name for p in run.summary.parties] == ["Ana Lopez", "Harbour Workers Union"]
+    answer = by_shape(
+        CastDraft=first_kinds, AttributedLabel=NO_POSITION,
+        TimelineDraft={"dates": [{"text": "on Monday", "value": None, "event": "announcement"}]},
+        OverviewDraft={"headline": "Bridge to close", "summary": "It closes.",
+                       "event_location": None})
+    _, run = run_with(*[answer] * 8, prompt="summary/v7")
+    assert [p.name for p in run.summary.parties] == ["Ana Lopez", "Riverton",
+                                                     "Harbour Workers Union"]
+    assert all(p.evidence for p in run.summary.parties)
     assert "on Monday" in run.summary.dates[0].evidence[0].quote
     assert run.summary.dates[0].value == "2024-03-04"
 
@@ -220,13 +220,16 @@ def test_quote_less_passes_are_grounded_where_the_article_names_them() -> None:
 def test_passes_that_list_more_than_the_combined_limit_are_cut_not_failed() -> None:
     from summarize.core.draft import MAX_PARTIES
 
-    names = [f"Council Member {chr(65 + i)}" for i in range(MAX_PARTIES + 2)]
+    names = ["Ana Lopez", "John Reyes", "Maria Chen", "Peter Novak", "Sara Olsen", "David Kim",
+             "Laura Weiss", "Omar Haddad", "Elena Rossi", "Tom Becker", "Nina Petrova",
+             "Carlos Mendez", "Julia Braun", "Ahmed Khan"]
+    assert len(names) > MAX_PARTIES
     text = " ".join(f"{n} spoke at the harbour meeting today." for n in names)
-    roster = {"parties": [{"name": n, "kind": "person", "role": "", "aliases": []}
-                          for n in names]}
-    empty = [{"positions": []}, {"disputes": []}, {"dates": []},
-             {"headline": "Council meets", "summary": "They spoke.", "event_location": None}]
-    _, run = run_with(roster, *empty, prompt="summary/v3", text=text)
+    answer = by_shape(CastDraft=first_kinds, AttributedLabel=NO_POSITION,
+                      TimelineDraft={"dates": []},
+                      OverviewDraft={"headline": "Council meets", "summary": "They spoke.",
+                                     "event_location": None})
+    _, run = run_with(*[answer] * 8, prompt="summary/v7", text=text)
     assert len(run.summary.parties) == MAX_PARTIES
 
 
@@ -270,126 +273,17 @@ def test_aliases_the_article_never_uses_are_dropped() -> None:
     assert run.summary.parties[0].aliases == ["Lopez"]
 
 
-# --- the statements pass (summary/v4) ----------------------------------------------------------
-def _v4_script(*statements: dict) -> list[dict]:
-    roster = {"parties": [{k: v for k, v in p.items() if k != "quote"}
-                          for p in draft()["parties"]]}
-    return [roster, {"statements": list(statements)},
-            {"dates": [{"text": "on Monday", "value": None, "event": "announcement"}]},
-            {"headline": "Bridge to close", "summary": "It closes.", "event_location": None}]
-
-
-def test_statements_become_positions_evidenced_by_their_sentence() -> None:
-    statements = ({"n": 1, "party": "Ana Lopez", "topic": "closing the bridge",
-                   "stance": "the city will close it", "polarity": "support", "against": None},
-                  {"n": 2, "party": "Harbour Workers Union", "topic": "the closure plan",
-                   "stance": "criticized it over jobs", "polarity": "oppose",
-                   "against": "Ana Lopez"})
-    backend, run = run_with(*_v4_script(*statements), prompt="summary/v4")
-    prompt = backend.requests[1]["messages"][1]["content"]
-    assert "[2] The Harbour Workers Union criticized the plan" in prompt
-    positions = run.summary.positions
-    assert [(p.party, p.polarity) for p in positions] == [("Ana Lopez", "support"),
-                                                         ("Harbour Workers Union", "oppose")]
-    assert positions[1].evidence[0].quote.startswith("The Harbour Workers Union criticized")
-    # The opposing statement aimed at another party is the dispute, from the same sentence.
-    assert [(d.sides, d.issue) for d in run.summary.disputes] == [
-        ([["Harbour Workers Union"], ["Ana Lopez"]], "the closure plan")]
-    assert [c.purpose for c in run.calls] == ["roster", "statements", "timeline", "overview"]
-
-
-def test_a_statement_about_a_sentence_that_was_not_shown_is_left_out() -> None:
-    statements = ({"n": 9, "party": "Ana Lopez", "topic": "taxes", "stance": "wants lower taxes",
-                   "polarity": "support", "against": None},)
-    _, run = run_with(*_v4_script(*statements), prompt="summary/v4")
-    assert run.summary.positions == [] and run.summary.disputes == []
-
-
-def test_statements_without_an_opponent_or_in_support_make_no_dispute() -> None:
-    statements = ({"n": 3, "party": "Ana Lopez", "topic": "the criticism", "stance": "rejects it",
-                   "polarity": "oppose", "against": None},
-                  {"n": 3, "party": "Ana Lopez", "topic": "bridge safety",
-                   "stance": "says it is unsafe", "polarity": "support",
-                   "against": "Harbour Workers Union"})
-    _, run = run_with(*_v4_script(*statements), prompt="summary/v4")
-    assert len(run.summary.positions) == 2
-    assert run.summary.disputes == []
-
-
-def test_the_statements_schema_allows_only_the_parties_found() -> None:
-    from summarize.core.draft import StatementsDraft, restrict_party_names
-
-    shape = restrict_party_names(StatementsDraft, ["Ana Lopez", "Harbour Workers Union"])
-    item = shape.model_json_schema()["$defs"]["Statement"]["properties"]
-    assert item["party"]["enum"] == ["Ana Lopez", "Harbour Workers Union"]
-    assert {"enum": ["Ana Lopez", "Harbour Workers Union"], "type": "string"} in \
-        item["against"]["anyOf"]
-    with pytest.raises(ValueError):
-        shape.model_validate({"statements": [{"n": 1, "party": "Zorblax", "topic": "t",
-                                              "stance": "s", "polarity": "support",
-                                              "against": None}]})
-
-
-def test_v4_on_the_heuristic_fake_grounds_everything() -> None:
-    run = Summarizer("fake/heuristic", "summary/v4").run(ARTICLE)
-    assert run.summary.positions, "the fake labels sentences that name a party"
-    for _field, _i, ev in iter_evidence(run.summary):
-        assert ARTICLE[ev.start : ev.end] == ev.quote
-
-
-def test_per_sentence_labels_are_one_call_each_and_null_party_means_no_position() -> None:
-    roster = {"parties": [{k: v for k, v in p.items() if k != "quote"}
-                          for p in draft()["parties"]]}
-    labels = [
-        {"party": "Ana Lopez", "topic": "closing the bridge", "stance": "will close it",
-         "polarity": "support", "against": None},
-        {"party": "Harbour Workers Union", "topic": "the closure plan",
-         "stance": "criticized it over jobs", "polarity": "oppose", "against": "Ana Lopez"},
-        {"party": None, "topic": "x", "stance": "x", "polarity": "neutral", "against": None},
-    ]
-    timeline = {"dates": []}
-    overview = {"headline": "Bridge to close", "summary": "It closes.", "event_location": None}
-    text = ARTICLE.replace("criticized the plan", "criticized Lopez's plan")
-    backend, run = run_with(roster, *labels, timeline, overview, prompt="summary/v5", text=text)
-    assert [c.purpose for c in run.calls] == ["roster", "statement", "statement", "statement",
-                                              "timeline", "overview"]
-    asked = [r["messages"][1]["content"] for r in backend.requests[1:4]]
-    assert 'Sentence: "The Harbour Workers Union criticized Lopez' in asked[1]
-    assert "Parties: Harbour Workers Union, Ana Lopez." in asked[1], "only those it names"
-    assert [(p.party, p.polarity) for p in run.summary.positions] == [
-        ("Ana Lopez", "support"), ("Harbour Workers Union", "oppose")]
-    assert run.summary.positions[1].evidence[0].quote.startswith("The Harbour Workers Union")
-    assert [d.sides for d in run.summary.disputes] == [[["Harbour Workers Union"],
-                                                       ["Ana Lopez"]]]
-
-
-def test_a_sentence_whose_label_fails_validation_costs_only_that_sentence() -> None:
-    roster = {"parties": [{k: v for k, v in p.items() if k != "quote"}
-                          for p in draft()["parties"]]}
-    good = {"party": "Ana Lopez", "topic": "closing the bridge", "stance": "will close it",
-            "polarity": "support", "against": None}
-    bad = {"party": "Zorblax", "topic": "x", "stance": "x", "polarity": "support",
-           "against": None}  # not a party: the schema refuses it, every re-ask too
-    script = [roster, good, *[bad] * 4, good, {"dates": []},
-              {"headline": "Bridge", "summary": "It closes.", "event_location": None}]
-    _, run = run_with(*script, prompt="summary/v5", max_retries=1)
-    assert [p.party for p in run.summary.positions] == ["Ana Lopez"]
-    assert any(not c.ok for c in run.calls), "the failed sentence's calls are in the ledger"
-
-
 def test_the_cast_pass_asks_a_kind_for_every_name_group_and_keeps_the_parties() -> None:
-    from summarize.core.draft import cast_shape
+    from summarize.passes.cast_v1 import cast_shape
 
     shape = cast_shape(["Ana Lopez", "Riverton"])
     schema = shape.model_json_schema()
     assert schema["required"] == ["Ana Lopez", "Riverton"], "the grammar writes every name"
     cast = {"Riverton": "place", "Ana Lopez": "person", "Harbour Workers Union": "organization"}
-    script = [cast, {"party": None, "topic": "x", "stance": "x", "polarity": "neutral",
-                     "against": None}] + [
-        {"party": None, "topic": "x", "stance": "x", "polarity": "neutral", "against": None}
-    ] * 2 + [{"dates": []}, {"headline": "Bridge", "summary": "It closes.",
-                             "event_location": None}]
-    backend, run = run_with(*script, prompt="summary/v6")
+    answer = by_shape(CastDraft=cast, AttributedLabel=NO_POSITION, TimelineDraft={"dates": []},
+                      OverviewDraft={"headline": "Bridge", "summary": "It closes.",
+                                     "event_location": None})
+    backend, run = run_with(*[answer] * 8, prompt="summary/v7")
     asked = backend.requests[0]["messages"][1]["content"]
     # the reading layer's candidates, most mentioned first; names the parser found without
     # an entity label ("Riverton" in a dateline) are offered too; a titled person who speaks
@@ -405,15 +299,14 @@ def test_same_year_takes_the_year_the_text_gave_last_and_unplaceable_dates_keep_
 ) -> None:
     text = ("In July 2022 the Harbour Workers Union struck over pay. In September of the same "
             "year Mayor Ana Lopez said the bridge would close. Today the union said it objects.")
-    roster = {"parties": [{"name": "Ana Lopez", "kind": "person", "role": "", "aliases": []}]}
-    labels = [{"party": None, "topic": "x", "stance": "x", "polarity": "neutral",
-               "against": None}] * 2  # the two sentences with "said"
     timeline = {"dates": [
         {"text": "July 2022", "value": "2022-07", "event": "strike"},
         {"text": "September of the same year", "value": "2023-09", "event": "closure news"},
         {"text": "Today", "value": None, "event": "objection"}]}
-    overview = {"headline": "Bridge", "summary": "It closes.", "event_location": None}
-    _, run = run_with(roster, *labels, timeline, overview, prompt="summary/v5", text=text)
+    answer = by_shape(CastDraft=first_kinds, AttributedLabel=NO_POSITION, TimelineDraft=timeline,
+                      OverviewDraft={"headline": "Bridge", "summary": "It closes.",
+                                     "event_location": None})
+    _, run = run_with(*[answer] * 8, prompt="summary/v7", text=text)
     # the guide: a relative date an undated article cannot place stays, with value null
     assert [(d.text, d.value) for d in run.summary.dates] == [
         ("July 2022", "2022-07"), ("September of the same year", "2022-09"), ("Today", None)]

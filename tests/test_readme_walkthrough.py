@@ -92,7 +92,7 @@ def test_your_own_articles_and_gold(tmp_path: Path) -> None:
 def test_in_ci(tmp_path: Path) -> None:
     _, work = _run_block("### In CI", tmp_path)
     runs = json.loads((work / "runs.json").read_text("utf-8"))["runs"]
-    assert [r["prompt"] for r in runs] == ["summary/v6", "summary/v7"]
+    assert [r["prompt"] for r in runs] == ["summary/v7", "summary/v8"]
     assert all(r["aggregate"]["macro_f1"] is not None for r in runs)
     assert "<testsuite" in (work / "compare.xml").read_text("utf-8")
     assert "| metric |" in (work / "compare.md").read_text("utf-8")

@@ -145,13 +145,13 @@ def test_run_records_every_article_with_scores_and_provenance(tmp_path: Path) ->
 
 def test_one_run_per_model_and_prompt_pair(tmp_path: Path) -> None:
     articles, gold = make_suite(tmp_path, 2)
-    dirs = run_suite(["fake/heuristic", "fake/other"], ["summary/v1", "summary/v2"],
+    dirs = run_suite(["fake/heuristic", "fake/other"], ["summary/v1", "summary/v7"],
                      suite_dir=articles, gold_dir=gold, runs_root=tmp_path / "runs",
                      progress=False)
     assert len(dirs) == 4 and len(set(dirs)) == 4
     pairs = [(RunStore.open(d).config.model, RunStore.open(d).config.prompt) for d in dirs]
-    assert pairs == [("fake/heuristic", "summary/v1"), ("fake/heuristic", "summary/v2"),
-                     ("fake/other", "summary/v1"), ("fake/other", "summary/v2")]
+    assert pairs == [("fake/heuristic", "summary/v1"), ("fake/heuristic", "summary/v7"),
+                     ("fake/other", "summary/v1"), ("fake/other", "summary/v7")]
 
 
 def test_identical_rerun_is_served_from_the_cache(tmp_path: Path) -> None:
@@ -194,7 +194,7 @@ def test_cache_is_per_repeat_and_per_prompt(tmp_path: Path) -> None:
     records = records_of(two)
     assert sorted((r.article_id, r.repeat, r.cached) for r in records) == [
         ("a00", 0, True), ("a00", 1, False), ("a01", 0, True), ("a01", 1, False)]
-    [three] = run_suite(["fake/heuristic"], ["summary/v2"], suite_dir=articles, gold_dir=gold,
+    [three] = run_suite(["fake/heuristic"], ["summary/v7"], suite_dir=articles, gold_dir=gold,
                         runs_root=runs, progress=False)
     assert not any(r.cached for r in records_of(three))
     assert one != two != three
@@ -340,7 +340,7 @@ def test_resume_refuses_another_configuration(tmp_path: Path) -> None:
     with pytest.raises(RunMismatchError, match="model"):
         run_suite(["fake/other"], [], resume=run_dir, progress=False)
     with pytest.raises(RunMismatchError, match="prompt"):
-        run_suite([], ["summary/v2"], resume=run_dir, progress=False)
+        run_suite([], ["summary/v7"], resume=run_dir, progress=False)
     with pytest.raises(RunMismatchError, match="parameters"):
         run_suite([], [], resume=run_dir, params={"max_retries": 0}, progress=False)
     with pytest.raises(RunMismatchError, match="judge"):
@@ -401,7 +401,7 @@ def test_cli_run_rescore_compare_and_errors(tmp_path: Path,
     out = capsys.readouterr()
     [run_a] = [Path(line) for line in out.out.splitlines() if line.strip()]
     assert run_a.is_dir() and "macro F1" in out.err
-    assert main([*argv, "--prompt", "summary/v2"]) == 0
+    assert main([*argv, "--prompt", "summary/v7"]) == 0
     [run_b] = [Path(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
 
     assert main(["eval", "rescore", str(run_a)]) == 0
@@ -424,7 +424,7 @@ def test_cli_run_rescore_compare_and_errors(tmp_path: Path,
                 ["eval", "run", "--model", "nosuch/model", "--suite", str(articles),
                  "--runs-root", str(runs)],
                 ["eval", "rescore", str(tmp_path)],
-                ["eval", "run", "--resume", str(run_a), "--prompt", "summary/v2"]):
+                ["eval", "run", "--resume", str(run_a), "--prompt", "summary/v7"]):
         assert main(bad) == 2, bad
         err = capsys.readouterr().err
         assert err.splitlines()[-1].startswith("error:") and "Traceback" not in err, err

@@ -42,6 +42,32 @@ def test_new_copies_a_version_that_then_loads_and_runs(user_dir: Path) -> None:
     assert run.prompt == "mine/v1"
 
 
+def test_a_copy_of_an_extending_version_is_whole_and_extends_nothing(user_dir: Path) -> None:
+    folder = new_prompt("mine/v1", "summary/v8")
+    source, copied = load_prompt("summary/v8"), load_prompt("mine/v1")
+    assert source.extends and not copied.extends and "extends" not in copied.settings
+    assert sorted(p.name for p in folder.iterdir()) == sorted(source.files)
+    for name, file in source.files.items():
+        if name != "prompt.json":
+            assert (folder / name).read_bytes() == file.read_bytes(), name
+    assert copied.passes == source.passes and copied.settings["based_on"] == "summary/v8"
+    run = Summarizer("fake/heuristic", "mine/v1").run("Ann Lee said on Monday that taxes fell.")
+    assert run.prompt == "mine/v1" and [c.purpose for c in run.calls][-1] == "overview"
+
+
+def test_a_pass_named_without_its_version_is_refused_before_a_model_loads(
+        user_dir: Path) -> None:
+    from summarize.preflight import check_prompts
+
+    folder = new_prompt("mine/v1", "summary/v8")
+    settings = json.loads((folder / "prompt.json").read_text("utf-8"))
+    (folder / "prompt.json").write_text(json.dumps({**settings, "passes": ["cast", "overview.v1"]}))
+    with pytest.raises(UnknownPromptError, match=r"did you mean 'cast\.v1'"):
+        check_prompts(["mine/v1"])
+    with pytest.raises(UnknownPromptError, match="prompt 'mine/v1' names unknown pass 'cast'"):
+        Summarizer("fake/heuristic", "mine/v1").run("Ann Lee said on Monday that taxes fell.")
+
+
 def test_an_edit_reaches_the_model(user_dir: Path) -> None:
     folder = new_prompt("mine/v1", "summary/v7")
     template = folder / "overview.j2"
@@ -62,7 +88,7 @@ def test_taken_or_malformed_names_are_refused(user_dir: Path, name: str) -> None
 def test_unknown_source_and_a_second_copy_are_refused(user_dir: Path) -> None:
     with pytest.raises(UnknownPromptError):
         new_prompt("mine/v1", "summary/v999")
-    new_prompt("mine/v1", "summary/v6")
+    new_prompt("mine/v1", "summary/v8")
     with pytest.raises(ConfigurationError, match="exists already"):
         new_prompt("mine/v1", "summary/v7")
 
@@ -72,7 +98,7 @@ def test_user_versions_come_first_and_bundled_ones_stay_found(user_dir: Path) ->
     shadow.mkdir(parents=True)
     (shadow / "system.j2").write_text("mine", "utf-8")
     assert load_prompt("summary/v1").path == shadow.resolve()
-    assert load_prompt("summary/v2").path.is_relative_to(bundled_prompts_dir())
+    assert load_prompt("summary/v7").path.is_relative_to(bundled_prompts_dir())
 
 
 def test_default_user_folder_is_per_user_data(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -85,24 +111,24 @@ def test_cli_prompts_new_and_list_with_prompts_dir(tmp_path: Path, monkeypatch: 
     # main() sets the variable from --prompts-dir; monkeypatch restores it afterwards
     monkeypatch.setenv(PROMPTS_DIR_ENV, str(tmp_path / "elsewhere"))
     folder = tmp_path / "p"
-    assert main(["prompts", "new", "mine/v1", "--from", "summary/v5",
+    assert main(["prompts", "new", "mine/v1", "--from", "summary/v8",
                  "--prompts-dir", str(folder)]) == 0
     out = capsys.readouterr().out
     assert out.strip() == str(folder.resolve() / "mine" / "v1")
     assert main(["prompts", "--prompts-dir", str(folder)]) == 0
     listing = capsys.readouterr().out.splitlines()
-    assert any(line.startswith("mine/v1 (yours)\tmine/v1, copied from summary/v5")
+    assert any(line.startswith("mine/v1 (yours)\tmine/v1, copied from summary/v8")
                for line in listing)
     assert any(line.startswith("summary/v8 (default)") for line in listing)
-    assert main(["prompts", "new", "bad", "--from", "summary/v5", "--prompts-dir",
+    assert main(["prompts", "new", "bad", "--from", "summary/v8", "--prompts-dir",
                  str(folder)]) == 2
     settings = json.loads((folder / "mine" / "v1" / "prompt.json").read_text("utf-8"))
-    assert settings["passes"] == load_prompt("summary/v5", root=bundled_prompts_dir()).passes
+    assert settings["passes"] == load_prompt("summary/v8", root=bundled_prompts_dir()).passes
 
 
 def test_the_passes_table_names_every_registered_pass() -> None:
-    from summarize.core.draft import PASS_SHAPES
     from summarize.passes import PASSES
+    from summarize.prompting import DEFAULT_PASSES, PromptTemplate
 
     readme = (bundled_prompts_dir() / "README.md").read_text(encoding="utf-8")
     rows = [line for line in readme.splitlines() if line.startswith("| `")]
@@ -111,4 +137,7 @@ def test_the_passes_table_names_every_registered_pass() -> None:
         assert row is not None, f"prompts/README.md has no row for the pass {name!r}"
         assert f"`{spec.template}`" in row
         assert ("needs parties" in row) == spec.needs_parties, name
-        assert name in PASS_SHAPES
+        assert f"`{spec.shape.__name__}`" in row or spec.name == "cast.v1", name
+        assert spec.module == f"summarize.passes.{name.replace('.', '_')}", "one module a pass"
+        assert spec.template == PromptTemplate.template_for(name)
+    assert set(DEFAULT_PASSES) <= set(PASSES)

@@ -27,7 +27,6 @@ import instructor
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
-from summarize.core.names import same_name
 from summarize.providers.base import InstructorBackend
 
 ScriptItem = str | dict | BaseModel | Exception | Callable[[dict[str, Any]], Any]
@@ -118,42 +117,6 @@ def _schema_title(kwargs: dict[str, Any]) -> str:
     return str(schema.get("title", ""))
 
 
-def _allowed_party_names(kwargs: dict[str, Any]) -> list[str] | None:
-    """The party names a multi-pass schema restricts references to, if it does."""
-    response_format = kwargs.get("response_format") or {}
-    schema = (response_format.get("json_schema") or {}).get("schema") or {}
-    for shape in [schema, *(schema.get("$defs") or {}).values()]:
-        party = (shape.get("properties") or {}).get("party") or {}
-        side = ((shape.get("properties") or {}).get("side_a") or {}).get("items") or {}
-        for field in (party, side, *party.get("anyOf", [])):
-            if field.get("enum"):
-                return list(field["enum"])
-            if "const" in field:  # a Literal of one name
-                return [field["const"]]
-    return None
-
-
-def _restrict(answer: dict[str, Any], allowed: list[str] | None) -> dict[str, Any]:
-    """Point references at allowed names (same party), dropping what matches none."""
-    if allowed is None:
-        return answer
-
-    def pick(name: str) -> str | None:
-        return next((a for a in allowed if same_name(a, name) or a in name or name in a), None)
-
-    positions = []
-    for position in answer["positions"]:
-        if (party := pick(position["party"])) is not None:
-            positions.append({**position, "party": party})
-    disputes = []
-    for dispute in answer["disputes"]:
-        side_a = [n for n in map(pick, dispute["side_a"]) if n]
-        side_b = [n for n in map(pick, dispute["side_b"]) if n and n not in side_a]
-        if side_a and side_b:
-            disputes.append({**dispute, "side_a": side_a, "side_b": side_b})
-    return {**answer, "positions": positions, "disputes": disputes}
-
-
 def _window(sentence: str, around: str, words: int = 12) -> str:
     """A verbatim run of up to ``words`` words of ``sentence`` that contains ``around``."""
     tokens = sentence.split()
@@ -204,15 +167,11 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
                          "issue": "the events reported", "description": conflict[:160],
                          "quote": _window(conflict, conflict.split()[0])})
     lead = sentences[0] if sentences else text.strip()[:200] or "Empty article."
-    if _schema_title(kwargs) == "StatementsDraft":
-        return {"statements": _statements(kwargs, _allowed_party_names(kwargs) or [])}
     if _schema_title(kwargs) == "CastDraft":
         return _cast(kwargs, text)
     if _schema_title(kwargs) == "AttributedLabel":
         return _attributed_label(kwargs)
-    if _schema_title(kwargs) == "StatementLabel":
-        return _statement_label(kwargs, _allowed_party_names(kwargs) or [])
-    return _restrict({
+    return {
         "headline": " ".join(lead.split()[:25]),
         "summary": " ".join(sentences[:2]) or lead,
         "event_location": None,
@@ -220,7 +179,7 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
         "positions": positions,
         "dates": dates,
         "disputes": disputes,
-    }, _allowed_party_names(kwargs))
+    }
 
 
 _QUOTED_SENTENCE = re.compile(r'^(?:Sentence in [AB]: )?"(.+)"$', re.M)
@@ -240,43 +199,11 @@ def _verdict(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {"same": bool(a and b) and len(a & b) >= 0.5 * min(len(a), len(b))}
 
 
-_NUMBERED = re.compile(r"^\[(\d+)\] (.+)$", re.M)
-
-
 _ONE_SENTENCE = re.compile(r'^Sentence: "(.+)"$', re.M)
 
 
 def _user_message(kwargs: dict[str, Any]) -> str:
     return next((m["content"] for m in kwargs.get("messages", []) if m["role"] == "user"), "")
-
-
-def _label(sentence: str, parties: list[str]) -> dict[str, Any] | None:
-    """A sentence's first named party speaks; a conflict word makes it oppose the next."""
-    named = sorted((p for p in parties if p in sentence), key=sentence.find)
-    if not named:
-        return None
-    conflict = bool(_CONFLICT.search(sentence)) and len(named) > 1
-    return {"party": named[0], "topic": "the events reported",
-            "stance": " ".join(sentence.split()[:12]),
-            "polarity": "oppose" if conflict else "neutral",
-            "against": named[1] if conflict else None}
-
-
-def _statements(kwargs: dict[str, Any], parties: list[str]) -> list[dict[str, Any]]:
-    """Label each numbered sentence that names a party (see :func:`_label`)."""
-    statements = []
-    for number, sentence in _NUMBERED.findall(_user_message(kwargs)):
-        if (label := _label(sentence, parties)) is not None:
-            statements.append({"n": int(number), **label})
-    return statements
-
-
-def _statement_label(kwargs: dict[str, Any], parties: list[str]) -> dict[str, Any]:
-    """The label of the one sentence a per-sentence prompt asks about."""
-    match = _ONE_SENTENCE.search(_user_message(kwargs))
-    label = _label(match.group(1), parties) if match else None
-    return label or {"party": None, "topic": "none", "stance": "none", "polarity": "neutral",
-                     "against": None}
 
 
 def _cast(kwargs: dict[str, Any], text: str) -> dict[str, str]:

@@ -250,15 +250,6 @@ def resolve_affiliations(candidates: list[Candidate]) -> None:
         candidate.affiliations = names
 
 
-def candidate_of(name: str, candidates: list[Candidate]) -> Candidate | None:
-    """The candidate a name (or one of its forms) belongs to; an exact fold wins."""
-    folded = fold_name(name)
-    for candidate in candidates:
-        if any(fold_name(n) == folded for n in candidate.names):
-            return candidate
-    return next((c for c in candidates if any(same_name(name, n) for n in c.names)), None)
-
-
 # --- levers of later reading versions (see summarize/reading/options.py) --------------------
 #: Head nouns of an ORG entity that make it a text or a programme, not an actor.
 _WORK_HEADS = frozenset("""

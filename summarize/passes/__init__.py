@@ -1,0 +1,28 @@
+"""The passes a prompt version can name, one module per versioned pass.
+
+    extract_v1          extract.v1          the whole draft in one call (summary/v1)
+    cast_v1             cast.v1             which reading-layer candidates are parties
+    attributed_v1       attributed.v1       the stance of each attributed statement
+    timeline_v1         timeline.v1         dates with the model's value (summary/v7)
+    timeline_words_v1   timeline_words.v1   date words only, values from code (summary/v8)
+    overview_v1         overview.v1         headline, summary, where
+
+:mod:`summarize.passes.registry` holds what they share (the context a pass reads, the
+registry and its lookup); importing this package registers every pass.
+"""
+
+from summarize.passes import (
+    attributed_v1,
+    cast_v1,
+    extract_v1,
+    overview_v1,
+    timeline_v1,
+    timeline_words_v1,
+)
+from summarize.passes.registry import PASSES, Pass, PassContext, checklists, get_pass
+from summarize.prompting import DEFAULT_PASSES
+
+__all__ = [
+    "DEFAULT_PASSES", "PASSES", "Pass", "PassContext", "attributed_v1", "cast_v1", "checklists",
+    "extract_v1", "get_pass", "overview_v1", "timeline_v1", "timeline_words_v1",
+]
