@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
 
 from summarize.core.reading import Candidate, Reading
 from summarize.dates import dateline_span
