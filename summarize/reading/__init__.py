@@ -174,7 +174,7 @@ def _read(text: str, options: ReadingOptions) -> Reading:
     from summarize.reading.statements import as_attributions, find_statements
 
     sentences = _spans(text, doc.sents)
-    statements = find_statements(doc, candidates, owner, named_skip, sentences)
+    statements = find_statements(doc, candidates, owner, skip, sentences)
     return Reading(language="en", sentences=sentences, candidates=candidates,
                    attributions=as_attributions(statements, candidates),
                    statements=statements, date_mentions=_date_mentions(text, options))

@@ -226,7 +226,8 @@ def group_mentions(mentions: list[Mention], text: str, limit: int | None = MAX_C
     # ("Voters", "Sentencing") is an ordinary word.
     merged = [g for g in merged if not all(m.label == "unknown" and m.opens_sentence
                                            and len(m.text.split()) == 1 for m in g)
-              or (options.places and any(_is_place_name(m.text) for m in g))]
+              or (options.places and any(_is_place_name(m.text) for m in g))
+              or (options.common_nouns and not all(_common_word(m.text) for m in g))]
     candidates: list[Candidate] = []
     for candidate in map(_candidate, merged):  # names are keys of the cast answer: unique
         if all(fold_text(c.name) != fold_text(candidate.name) for c in candidates):
@@ -263,6 +264,14 @@ def _is_country(name: str) -> bool:
     from summarize.reading.places import gazetteer
 
     return gazetteer().state(name) is not None
+
+
+def _common_word(word: str) -> bool:
+    """A capitalised sentence opener that is an ordinary English word ("Voters",
+    "Sentencing", "Finally"), not a name the recogniser missed ("Haddad")."""
+    from summarize.reading.lexicon import is_english_word
+
+    return is_english_word(word)
 
 
 def _is_place_name(name: str) -> bool:

@@ -280,6 +280,11 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
                 return choices[0], []
             if choices:
                 return None, choices[:4]
+            if lemma in ORG_NOUNS and token.tag_ == "NN":
+                body = _speaking_group(token, candidates, owner, by_name, named_inside=True,
+                                       label="organization")
+                if body is not None:
+                    return body, []  # "the city council": a body the article never names
         if inside:
             return inside[0], ([] if len(inside) == 1 else inside[:4])
         return None, []
@@ -348,8 +353,8 @@ def _fitting(token: Any, candidates: list[Candidate], window_start: int,
     rebel coalition ... the coalition known as the High Negotiations Committee")."""
     word, lemma, before = token.lower_, token.lemma_.lower(), token.idx
     if word in ("he", "she", "him", "her", "i"):
-        def fits(c: Candidate) -> bool:
-            return c.label == "person"
+        def fits(c: Candidate) -> bool:  # a name the recogniser missed may be a person's
+            return c.label == "person" or (c.label == "unknown" and len(c.name.split()) >= 2)
     elif word in ("it",):
         def fits(c: Candidate) -> bool:
             return c.label in ("organization", "state")
@@ -398,7 +403,9 @@ def _content(cue: Any, kind: StatementKind, holder: Any, sent: Any,
             a, b = max(after, key=lambda s: s[1] - s[0])
             return (a + 1, b) if b - a > 12 else None
         obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
-        return _span(doc, list(obj.subtree), sent) if obj is not None else None
+        if obj is not None:
+            return _span(doc, list(obj.subtree), sent)
+        # "Unions voted against the merger": no complement, the predicate says it
     if kind == "nominal":
         tokens = [t for t in cue.subtree if not (holder.left_edge.i <= t.i <= holder.right_edge.i)]
         return _span(doc, tokens, sent)
