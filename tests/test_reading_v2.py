@@ -165,3 +165,44 @@ def test_the_first_reading_is_unchanged_by_the_second() -> None:
     text = "Moscow said the sanctions were illegal."
     assert read_article(text, READINGS["reading.v1"]).statements == []
     assert "Russia" not in {c.name for c in read_article(text).candidates}
+
+
+WRAPPED = ("TOKYO, March 3 (Reuters) - Japan's Ministry of International Trade and\n"
+           "Industry (MITI) said on Tuesday it would ask automakers to limit\n"
+           "exports to the United States, a move Detroit carmakers welcomed.\n")
+
+
+def test_a_name_broken_over_a_wrapped_line_is_one_name_on_one_line() -> None:
+    reading = read(WRAPPED)
+    ministry = [c for c in reading.candidates if "Ministry" in c.name]
+    assert len(ministry) == 1
+    assert ministry[0].name == "Ministry of International Trade and Industry"
+    assert "MITI" in ministry[0].forms and "Japan" in names(reading)
+
+
+def test_the_cast_sees_wrapped_names_on_one_line_and_the_summary_keeps_them() -> None:
+    import json
+
+    from summarize.core.reading import Candidate, Reading
+    from summarize.ledger import Ledger
+    from summarize.passes import PassContext, cast_v2
+    from summarize.prompting import load_prompt
+    from summarize.providers.fake import FakeBackend, heuristic_answer
+
+    seen: list[str] = []
+
+    def answer(kwargs: dict) -> object:
+        seen.append(json.dumps((kwargs.get("response_format") or {}).get("json_schema", {})))
+        return heuristic_answer(kwargs)
+
+    wrapped = "Ministry of International Trade and\nIndustry"
+    reading = Reading(language="en", sentences=[(0, len(WRAPPED))], candidates=[
+        Candidate(name=wrapped, label="organization", mentions=[(33, 79)])])
+    ctx = PassContext(backend=FakeBackend("w", script=[answer] * 5),
+                      prompt=load_prompt("summary/v9"), ledger=Ledger(), reading=reading,
+                      variables={"article": WRAPPED, "published": None}, max_retries=0,
+                      max_tokens=200)
+    parties = cast_v2.run(ctx)["parties"]
+    assert seen and "Ministry of International Trade and Industry" in seen[0]
+    assert not any("\\n" in schema for schema in seen)  # no line break in a grammar key
+    assert [p["name"] for p in parties] == ["Ministry of International Trade and Industry"]

@@ -97,6 +97,9 @@ class DigestRun(BaseModel):
     digest: StoryDigest
     summaries: dict[str, SummaryRun]
     cached: list[str] = Field(default_factory=list)
+    failed: dict[str, str] = Field(
+        default_factory=dict, description="articles that could not be summarized, by id: "
+        "the error; the digest is made of the others")
     model: str
     prompt: str
     digest_prompt: str

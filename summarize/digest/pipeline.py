@@ -23,6 +23,7 @@ from summarize.digest.parties import unify_parties
 from summarize.digest.positions import merge_positions
 from summarize.digest.sources import ArticleInput, StoryArticle, story_articles
 from summarize.digest.timeline import build_timeline
+from summarize.errors import SummarizeError
 from summarize.ledger import Ledger
 from summarize.pipeline import Summarizer
 from summarize.prompting import load_prompt
@@ -31,6 +32,8 @@ DEFAULT_DIGEST_PROMPT = "digest/v1"
 
 #: Called after each article's summary: (article id, its run, served from the cache?).
 ArticleHook = Callable[[str, SummaryRun, bool], None]
+#: Called with an article's id and the error it could not be summarized with.
+FailureHook = Callable[[str, Exception], None]
 
 
 class Digester:
@@ -70,23 +73,41 @@ class Digester:
         return run, False
 
     def run(self, articles: Sequence[ArticleInput], *,
-            on_article: ArticleHook | None = None) -> DigestRun:
-        """Summarize (or fetch) every article, then digest them; raises SummarizeError."""
+            on_article: ArticleHook | None = None,
+            on_failure: FailureHook | None = None) -> DigestRun:
+        """Summarize (or fetch) every article, then digest them.
+
+        An article that cannot be summarized (its model answer fails validation, its text
+        is unusable) is reported in ``DigestRun.failed`` and through ``on_failure``, and the
+        digest is made of the others; only when no article can be summarized is the first
+        error raised (a :class:`~summarize.errors.SummarizeError`).
+        """
         sources = story_articles(articles)
         started = time.perf_counter()
         runs: dict[str, SummaryRun] = {}
         cached: list[str] = []
+        failed: dict[str, SummarizeError] = {}
         for article in sources:
-            run, hit = self.summarize(article)
+            try:
+                run, hit = self.summarize(article)
+            except SummarizeError as exc:
+                failed[article.id] = exc
+                if on_failure is not None:
+                    on_failure(article.id, exc)
+                continue
             runs[article.id] = run
             if hit:
                 cached.append(article.id)
             if on_article is not None:
                 on_article(article.id, run, hit)
+        if not runs and failed:
+            raise next(iter(failed.values()))
         summaries_s = time.perf_counter() - started
         ledger = Ledger()
-        digest = self.digest(sources, runs, ledger)
+        kept = [a for a in sources if a.id in runs]
+        digest = self.digest(kept, runs, ledger)
         return DigestRun(digest=digest, summaries=runs, cached=cached,
+                         failed={a: f"{type(e).__name__}: {e}" for a, e in failed.items()},
                          model=self.summarizer.backend.model_id,
                          prompt=self.summarizer.prompt_name,
                          digest_prompt=self.digest_prompt.name, calls=ledger.calls,

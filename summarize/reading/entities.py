@@ -65,8 +65,8 @@ def find_mentions(doc: Any, skip: list[tuple[int, int]],
     26"), across a line break, a dateline's capitalised city ("LONDON"), a ticker
     ("BAY.L").
     """
-    skip = skip + _title_case_lines(doc.text) + [(a, b) for a, b, _ in find_date_mentions(
-        doc.text)]
+    skip = skip + _title_case_lines(doc.text, alone=options.wrapped_names) + [
+        (a, b) for a, b, _ in find_date_mentions(doc.text)]
     found: list[Mention] = []
     works: list[tuple[int, int]] = []
     for ent in doc.ents:
@@ -80,8 +80,9 @@ def find_mentions(doc: Any, skip: list[tuple[int, int]],
                 _names_a_work(ent)):
             works.append((ent.start_char, ent.end_char))
             continue
-        if span is None or "\n" in span.text or _TICKER.match(span.text) or (
-                label == "state" and span.text.isupper() and len(span.text) > 3):
+        if span is None or _TICKER.match(span.text) or (
+                label == "state" and span.text.isupper() and len(span.text) > 3) or (
+                "\n" in span.text and not (options.wrapped_names and _wrapped(span.text))):
             continue
         title, bare = split_title(span.text)
         if options.places and _is_country(span.text):
@@ -106,11 +107,15 @@ def find_mentions(doc: Any, skip: list[tuple[int, int]],
         elif title:
             mention.affiliations = [title]
         found.append(mention)
-    found += _expansions(doc.text, found)
+    found += [m for m in _expansions(doc.text, found)
+              if "\n" not in m.text or (options.wrapped_names and _wrapped(m.text))]
     named = [(m.start, m.end) for m in found]
     # proper-noun runs only where no entity stands (not the pieces of a cut long name)
     found += [m for m in _proper_noun_runs(doc, skip + works, options)
               if not _skipped(m.start, m.end, named)]
+    if options.wrapped_names:
+        for m in found:  # names are keys of a grammar and of JSON: one line each
+            m.text = " ".join(m.text.split())
     return sorted(found, key=lambda m: m.start)
 
 
@@ -200,7 +205,9 @@ def group_mentions(mentions: list[Mention], text: str, limit: int | None = MAX_C
             adjectives.append(mention)
             continue
         home = next((g for g in groups if any(_same_actor(mention, m) or (
-            options.plurals and _same_plural(mention, m)) for m in g)), None)
+            options.plurals and _same_plural(mention, m)) or (
+            options.wrapped_names and mention.start < m.end and m.start < mention.end)
+            for m in g)), None)
         if home is None:
             groups.append([mention])
         else:
@@ -258,6 +265,11 @@ bill act law amendment treaty convention accord agreement directive regulation o
 code charter constitution programme program show series podcast documentary report review
 study survey index strategy plan white paper manifesto
 """.split())
+
+
+def _wrapped(text: str) -> bool:
+    """Line breaks inside a name that only wrap a line, never a blank line between two."""
+    return "\n" in text and "\n\n" not in text.replace("\r", "")
 
 
 def _is_country(name: str) -> bool:
@@ -342,13 +354,20 @@ def _skipped(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < end and start < b for a, b in spans)
 
 
-def _title_case_lines(text: str) -> list[tuple[int, int]]:
-    """Lines written in title case ("Kerry: Syrian Cease-fire Agreement Near"): headlines."""
+def _title_case_lines(text: str, *, alone: bool = False) -> list[tuple[int, int]]:
+    """Lines written in title case ("Kerry: Syrian Cease-fire Agreement Near"): headlines.
+
+    With ``alone`` (later readings), only a line that stands alone (a blank line or the
+    end after it): the first line of hard-wrapped wire copy is often mostly names
+    ("TOKYO (Reuters) - Japan's Ministry of International Trade and") yet no headline.
+    """
     spans: list[tuple[int, int]] = []
     at = 0
-    for line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
         words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
-        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words):
+        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words) and (
+                not alone or i + 1 >= len(lines) or not lines[i + 1].strip()):
             spans.append((at, at + len(line)))
         at += len(line)
     return spans
