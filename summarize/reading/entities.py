@@ -235,6 +235,11 @@ def group_mentions(mentions: list[Mention], text: str, limit: int | None = MAX_C
                                            and len(m.text.split()) == 1 for m in g)
               or (options.places and any(_is_place_name(m.text) for m in g))
               or (options.common_nouns and not all(_common_word(m.text) for m in g))]
+    if options.common_nouns:  # "Plumber", "Challengers": a common word, no recognised name
+        merged = [g for g in merged if not all(
+            m.label in ("person", "unknown") and len(m.text.split()) == 1 and not m.role
+            and _common_word(m.text) and _written_lower(m.text, text)
+            and not (options.places and _is_place_name(m.text)) for m in g)]
     candidates: list[Candidate] = []
     for candidate in map(_candidate, merged):  # names are keys of the cast answer: unique
         if all(fold_text(c.name) != fold_text(candidate.name) for c in candidates):
@@ -284,6 +289,11 @@ def _common_word(word: str) -> bool:
     from summarize.reading.lexicon import is_english_word
 
     return is_english_word(word)
+
+
+def _written_lower(word: str, text: str) -> bool:
+    """The article also writes the word in lower case: a common word, not a name."""
+    return re.search(rf"(?<![\w'’-]){re.escape(word.lower())}(?![\w'’-])", text) is not None
 
 
 def _is_place_name(name: str) -> bool:

@@ -53,6 +53,15 @@ recognise recognize deem consider regard insist refuse accuse blame deny defend 
 applaud hail protest object appeal investigate probe announce launch propose recommend
 allow permit prohibit revoke cancel withdraw rule sentence convict overturn uphold
 """.split())
+#: Verbs of telling beyond the first reading's list ("the union informed the company that").
+SPEECH_MORE = frozenset("inform notify brief assure reassure remind concede acknowledge".split())
+#: Kinds of organisation a description names ("the airline", "the carmaker"), beyond the
+#: first reading's list: ordinary English nouns for bodies that act.
+ORG_KINDS = ORG_NOUNS | frozenset("""
+airline carrier automaker carmaker manufacturer maker retailer insurer lender operator
+exchange watchdog consortium utility producer supplier publisher club team league school
+university hospital charity campaign organiser organizer network institute foundation
+""".split())
 #: Nouns that report a statement or stance ("claims by X", "X's decision to", "a statement").
 STATEMENT_NOUNS = frozenset("""
 statement claim allegation accusation decision proposal plan call demand warning pledge
@@ -125,7 +134,7 @@ def _cue_kind(token: Any) -> StatementKind | None:
     if token.pos_ in ("VERB", "AUX") and lemma in ("quote", "cite") and any(
             c.dep_ in ("dobj", "nsubjpass") for c in token.children):
         return "relay"
-    if token.pos_ == "VERB" and lemma in SPEECH_VERBS:
+    if token.pos_ == "VERB" and (lemma in SPEECH_VERBS or lemma in SPEECH_MORE):
         return "speech"
     if token.pos_ == "VERB" and (lemma in STANCE_VERBS or lemma in TARGETED_VERBS):
         return "stance"
@@ -264,6 +273,11 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
                 group = _speaking_group(plural, candidates, owner, by_name, named_inside=True)
                 if group is not None:
                     return group, []  # "a group of retired generals and senior diplomats"
+        if lemma in ("spokesman", "spokeswoman", "spokesperson", "representative"):
+            body = next((owner[t.i] for c in token.children if c.dep_ == "prep"
+                         and c.lower_ in ("for", "of") for t in c.subtree if t.i in owner), None)
+            if body is not None:
+                return body, []  # "a spokesperson for the association": its words
         if lemma in PERSON_NOUNS and token.tag_ == "NN" and any(
                 c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children):
             person = _speaking_group(token, candidates, owner, by_name, named_inside=True,
@@ -271,16 +285,16 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
             if person is not None:
                 return person, []  # "a senior U.S. defense official said": unnamed
         inside = _owners_in(token, owner)
-        if lemma not in PERSON_NOUNS | ORG_NOUNS | STATEMENT_NOUNS and token.pos_ == "NOUN":
+        if lemma not in PERSON_NOUNS | ORG_KINDS | STATEMENT_NOUNS and token.pos_ == "NOUN":
             return None, []  # "setbacks in Ukraine (are expected to)": nobody's statement
-        if lemma in PERSON_NOUNS | ORG_NOUNS or token.tag_ in ("NNS", "NNPS"):
+        if lemma in PERSON_NOUNS | ORG_KINDS or token.tag_ in ("NNS", "NNPS"):
             fitting = _fitting(token, candidates, window_start, quoted)
             choices = list(dict.fromkeys([*inside, *fitting]))
             if len(choices) == 1:
                 return choices[0], []
             if choices:
                 return None, choices[:4]
-            if lemma in ORG_NOUNS and token.tag_ == "NN":
+            if lemma in ORG_KINDS and token.tag_ == "NN":
                 body = _speaking_group(token, candidates, owner, by_name, named_inside=True,
                                        label="organization")
                 if body is not None:
@@ -364,6 +378,10 @@ def _fitting(token: Any, candidates: list[Candidate], window_start: int,
     elif lemma in PERSON_NOUNS:
         def fits(c: Candidate) -> bool:
             return c.label == "person" and lemma in fold_text(c.role).split()
+    elif lemma in ORG_KINDS - ORG_NOUNS:
+        def fits(c: Candidate) -> bool:  # "the airline": any organisation named before
+            return c.label in ("organization", "unknown") or (
+                lemma in fold_text(" ".join([c.name, c.role])).split())
     else:
         def fits(c: Candidate) -> bool:
             return c.label != "person" and lemma in fold_text(" ".join([c.name, c.role])).split()
