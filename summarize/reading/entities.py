@@ -182,7 +182,8 @@ def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]],
         if options.common_nouns:
             if opens_with_common_noun(span) or (
                     span.root.dep_ in ("compound", "amod") and span.root.head.pos_ == "NOUN"
-                    and span.root.head.i >= span.end):
+                    and span.root.head.i >= span.end
+                    and not (options.places and _is_country(span.text))):
                 continue  # "Dock workers", "Anti-Corruption campaigners": a modifier
             title, bare = _common_noun_title(span, title, bare)
         start = span.start_char + span.text.find(bare)

@@ -254,7 +254,8 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
     candidates that fit a pronoun or description, most recent first, as options."""
     named = _named(token, owner, candidates)
     lemma = token.lemma_.lower()
-    if named is not None and (token.pos_ == "PROPN" or token.i in owner):
+    if named is not None and (token.pos_ == "PROPN" or token.i in owner
+                              or token.text[:1].isupper()):
         return named, []
     if token.pos_ in ("NOUN", "PROPN"):
         state = _government_of(token, owner, by_name)
