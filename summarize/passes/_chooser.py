@@ -51,6 +51,11 @@ def words(text: str, span: tuple[int, int] | None, limit: int) -> str:
     phrase = one_line(text[span[0]:span[1]]).strip(" ,;:-–—\"'“”‘’")
     if len(phrase) > limit:
         phrase = phrase[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return tidy(phrase)
+
+
+def tidy(phrase: str) -> str:
+    """Quotation marks dropped when a cut left them unbalanced ('a "political settlement')."""
     if phrase.count('"') % 2 or phrase.count("“") != phrase.count("”"):
         phrase = phrase.replace('"', "").replace("“", "").replace("”", "")
     return phrase
@@ -94,4 +99,4 @@ def sentence_of(text: str, statement: Statement) -> str:
 
 
 __all__ = ["ANSWER_TOKENS", "LETTERS", "LetterAnswer", "PolarityAnswer", "YesNoAnswer",
-           "evidence", "one_line", "party_of", "sentence_of", "words"]
+           "evidence", "one_line", "party_of", "sentence_of", "tidy", "words"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from summarize.core.draft import MAX_DATES, QUOTE_CHARS
-from summarize.passes._chooser import one_line
+from summarize.passes._chooser import one_line, tidy
 from summarize.passes.registry import Pass, PassContext, register
 from summarize.reading import event_clause
 
@@ -37,7 +37,7 @@ def run(ctx: PassContext) -> dict[str, Any]:
         if event is None or key in seen:
             continue  # the same words twice: one date (a caption repeats the lead's day)
         seen.add(key)
-        dates.append({"text": words, "event": one_line(event)[:80],
+        dates.append({"text": words, "event": tidy(one_line(event))[:80],
                       "quote": _quote(text, sentence, start, end)})
     return {"dates": dates}
 

@@ -91,6 +91,8 @@ def event_clause(text: str, start: int, end: int, limit: int = 10) -> str | None
         return None
     subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     first = subject.left_edge.i if subject is not None else token.i
+    if subject is None and token.dep_ in ("acl", "relcl") and token.head.i < token.i:
+        first = token.head.left_edge.i  # "the run-off election held on November 21"
     last = token.i
     for child in token.children:
         if child.dep_ in ("dobj", "attr", "xcomp", "acomp", "dative", "prt") and child.i > last:
@@ -103,8 +105,15 @@ def event_clause(text: str, start: int, end: int, limit: int = 10) -> str | None
     while words and (words[-1].is_punct or words[-1].pos_ in ("DET", "ADP", "CCONJ", "SCONJ",
                                                               "PART", "PRON", "AUX")):
         words.pop()
-    if len(words) < 2:
-        return None
+    if len(words) < 2:  # the words before the date in its sentence, from the last comma
+        before = [t for t in doc if lo <= t.idx < start and t.idx >= sentence[0]
+                  and not t.is_space]
+        cut = max((i for i, t in enumerate(before) if t.text in (",", ";", ":")), default=-1)
+        words = [t for t in before[cut + 1:] if not t.is_punct][-limit:]
+        while words and words[-1].pos_ in ("ADP", "DET", "CCONJ", "SCONJ", "PART"):
+            words.pop()
+        if len(words) < 2:
+            return None
     out = ""
     for t in words:
         out += t.text + t.whitespace_
