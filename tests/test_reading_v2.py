@@ -6,6 +6,10 @@ here are new, so that what is fixed is the form, not one article's sentence.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from summarize.core.reading import Reading
 from summarize.reading import READINGS, read_article
 
@@ -206,3 +210,25 @@ def test_the_cast_sees_wrapped_names_on_one_line_and_the_summary_keeps_them() ->
     assert seen and "Ministry of International Trade and Industry" in seen[0]
     assert not any("\\n" in schema for schema in seen)  # no line break in a grammar key
     assert [p["name"] for p in parties] == ["Ministry of International Trade and Industry"]
+
+
+def test_eval_reading_scores_each_part_per_article_and_in_total(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from newsbrief.cli import main
+
+    tune = Path(__file__).resolve().parent.parent / "evals" / "suites" / "dev" / "tune"
+    assert main(["eval", "reading", "--suite", str(tune), "--reading", "reading.v2",
+                 "--json"]) == 0
+    [suite] = json.loads(capsys.readouterr().out)
+    assert suite["reading"] == "reading.v2" and len(suite["articles"]) == 16
+    total = suite["total"]
+    assert total["parties_required"] == sum(a["parties_required"] for a in suite["articles"])
+    assert set(total["rates"]) >= {"candidate_recall", "candidate_precision", "attribution",
+                                   "date_words", "dispute_pairs_candidates"}
+    assert 0.0 <= total["rates"]["attribution"] <= 1.0
+    assert main(["eval", "reading", "--suite", str(tune), "--errors"]) == 0
+    out = capsys.readouterr().out
+    assert "attribution" in out and "no candidate for" in out  # every miss is listed
+    assert main(["eval", "reading", "--reading", "reading.v0"]) == 2

@@ -1,6 +1,6 @@
 """The harness's commands: the ``eval`` and ``gold`` groups of ``newsbrief``.
 
-    newsbrief eval run|rescore|compare|report|list|bless|check|injection
+    newsbrief eval run|rescore|compare|report|list|bless|check|injection|reading
     newsbrief gold draft|check
 
 :func:`register` adds both groups to the ``newsbrief`` click group that
@@ -14,6 +14,7 @@ from __future__ import annotations
 import click
 
 from evals.cli.gold import gold_group
+from evals.cli.reading import reading_command
 from evals.cli.results import (
     bless_command,
     check_command,
@@ -33,7 +34,7 @@ def eval_group() -> None:
 
 
 for _command in (run_command, rescore_command, compare_command, report_command, list_command,
-                 bless_command, check_command, injection_command):
+                 bless_command, check_command, injection_command, reading_command):
     eval_group.add_command(_command)
 
 
