@@ -123,8 +123,30 @@ def find_statements(doc: Any, candidates: list[Candidate], owner: dict[int, str]
                     s.content and s.content[0] <= token.idx < s.content[1])) for s in mine):
                 continue  # the same holder's cue inside their own words ("refused to condemn")
             mine.append(statement)
+            for other in _co_holders(token, kind, statement, owner, candidates):
+                mine.append(statement.model_copy(update={"holder": other, "options": []}))
         found += _relays_folded(mine)
     return _continuations(doc, found, skip, sentences)
+
+
+def _co_holders(cue: Any, kind: StatementKind, statement: Statement, owner: dict[int, str],
+                candidates: list[Candidate]) -> list[str]:
+    """Others who hold the same statement through a coordinated subject: "Kloet and Rolet
+    said", "hailed as fair by officials in the US and EU", "he and Rice recommended"."""
+    if statement.holder is None:
+        return []
+    head = _holder_token(cue, kind)
+    if head is None:
+        return []
+    tokens = [*head.conjuncts]
+    if head.lemma_.lower() in GOVERNMENT_NOUNS:  # "officials in the US and EU"
+        tokens += [c for t in head.subtree for c in t.conjuncts if t.i in owner]
+    found: list[str] = []
+    for token in tokens:
+        name = _named(token, owner, candidates)
+        if name is not None and name != statement.holder and name not in found:
+            found.append(name)
+    return found[:2]
 
 
 def _cue_kind(token: Any) -> StatementKind | None:
