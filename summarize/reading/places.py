@@ -28,6 +28,11 @@ _MEDIUM_VERBS = frozenset("""
 say write post tweet publish share announce tell state add comment report broadcast air
 appear speak declare reply respond
 """.split())
+#: Nouns for those who speak or act for a place ("officials in X", "authorities in X").
+_GOVERNMENT = frozenset("""
+official government administration authority leader minister diplomat lawmaker politician
+legislator embassy regime spokesman spokeswoman spokesperson
+""".split())
 #: Nouns of a medium ("his Instagram page", "her X account").
 _MEDIUM_NOUNS = frozenset("page account feed channel post profile site website blog".split())
 #: Conventional short names that the country data leaves out.
@@ -125,6 +130,8 @@ def usage(doc: Any, start: int, end: int) -> str:
             return "acts"
         if prep == "to" and verb.lower_ == "according":
             return "acts"
+        if prep in LOCATIVE_PREPS and verb.lemma_.lower() in _GOVERNMENT:
+            return "acts"  # "officials in the United States": its government
         if prep in LOCATIVE_PREPS:
             return "place"
     if root.dep_ in ("appos", "npadvmod") and head.dep_ == "pobj" and (
@@ -137,7 +144,8 @@ def settle_places(doc: Any, candidates: list[Candidate], *, places: bool,
                   media: bool) -> list[Candidate]:
     """Candidates with places and media settled.
 
-    With ``places``: a country is a state whatever the recogniser said; a capital that acts
+    With ``places``: a country is a state whatever the recogniser said (and no party when
+    every mention only says where something happens); a capital that acts
     in the story becomes a form of its state ("Beijing said" -> China, merged with China
     when the article names it); any other place named by the recogniser (a city, a region,
     a capital only used as a place) is dropped unless it acts. With ``media``: a name only
@@ -155,6 +163,8 @@ def settle_places(doc: Any, candidates: list[Candidate], *, places: bool,
         country = (next((gaz.state(n) for n in candidate.names if gaz.state(n)), None)
                    if candidate.label in ("state", "organization", "unknown") else None)
         if country is not None:
+            if uses and all(u == "place" for u in uses):
+                continue  # "embassies in Kenya": a country only ever where things happen
             kept.append(candidate.model_copy(update={"label": "state"}))
             continue
         capital = next((gaz.capital_of(n) for n in candidate.names if gaz.capital_of(n)),
