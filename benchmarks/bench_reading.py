@@ -54,7 +54,12 @@ def main() -> None:
                         help="the reading version (default reading.v1)")
     parser.add_argument("--lever", action="append", default=[],
                         help="switch one lever on over --reading (repeatable; 'all' for all)")
+    parser.add_argument("--levers-table", action="store_true",
+                        help="the totals with no lever, each lever alone, and all of them")
     args = parser.parse_args()
+    if args.levers_table:
+        levers_table(args.suite)
+        return
     options = READINGS[args.reading]
     if args.lever:
         names = list(ReadingOptions.model_fields) if "all" in args.lever else args.lever
@@ -72,6 +77,23 @@ def main() -> None:
         if args.errors:
             for error in summed.errors:
                 print(f"  {error.part:11} {error.detail}")
+        print()
+
+
+def levers_table(suites: list[str]) -> None:
+    """Each lever's effect alone on the reading.v1 baseline, then all together (reading.v2)."""
+    configs = [("none (reading.v1)", ReadingOptions())]
+    configs += [(name, ReadingOptions(**{name: True})) for name in ReadingOptions.model_fields]
+    configs.append(("all (reading.v2)", READINGS["reading.v2"]))
+    for name in suites:
+        articles, gold = SUITES.get(name, (Path(name), None))
+        print(f"== {name}: lever | candidate recall | precision | attribution | date words | "
+              f"dispute pairs")
+        for label, options in configs:
+            r = total(score_suite(articles, gold, options)).rates()
+            print(f"{label:22} | {_fmt(r['candidate_recall'])} | "
+                  f"{_fmt(r['candidate_precision'])} | {_fmt(r['attribution'])} | "
+                  f"{_fmt(r['date_words'])} | {_fmt(r['dispute_pairs_candidates'])}")
         print()
 
 

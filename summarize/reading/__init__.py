@@ -179,7 +179,8 @@ def _read(text: str, options: ReadingOptions) -> Reading:
     if not options.statements:
         attributions = attribute(doc, candidates, owner, skip)
         return Reading(language="en", sentences=_spans(text, doc.sents),
-                       candidates=candidates, attributions=attributions)
+                       candidates=candidates, attributions=attributions,
+                       date_mentions=_date_mentions(text, options))
     from summarize.reading.statements import as_attributions, find_statements
 
     sentences = _spans(text, doc.sents)
