@@ -77,14 +77,15 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
 
 
 def _line(article: Path, model: str, prompt: str, started: float, *, run: Any = None,
-          exc: BaseException | None = None) -> dict[str, Any]:
+          exc: BaseException | None = None, hashes: dict[str, str] | None = None,
+          ) -> dict[str, Any]:
     if run is not None:
         return {
             "article": str(article), "status": "ok",
             "summary": run.summary.model_dump(mode="json"), "error": None,
             "calls": [c.model_dump(mode="json") for c in run.calls],
             "wall_s": round(time.perf_counter() - started, 3),
-            "model": model, "prompt": prompt,
+            "model": model, "prompt": prompt, **(hashes or {}),
         }
     assert exc is not None
     return {
@@ -94,7 +95,7 @@ def _line(article: Path, model: str, prompt: str, started: float, *, run: Any = 
                   "raw_output": getattr(exc, "raw_output", None)},
         "calls": [c.model_dump(mode="json") for c in (getattr(exc, "calls", None) or [])],
         "wall_s": round(time.perf_counter() - started, 3),
-        "model": model, "prompt": prompt,
+        "model": model, "prompt": prompt, **(hashes or {}),
     }
 
 
@@ -163,6 +164,7 @@ def summarize_folder(
 
     summarizer = Summarizer(model_name, prompt)
     model_id, prompt_name = summarizer.backend.model_id, summarizer.prompt_name
+    hashes = {"prompt_hash": summarizer.prompt_hash, "behaviour_hash": summarizer.behaviour_hash}
     out.parent.mkdir(parents=True, exist_ok=True)
     log = JsonlLog(out)
     if not resume:
@@ -176,8 +178,8 @@ def summarize_folder(
         try:
             run = summarizer.run(read_path(article))
         except Exception as exc:  # recorded as an error line; the batch goes on
-            return _line(article, model_id, prompt_name, started, exc=exc)
-        return _line(article, model_id, prompt_name, started, run=run)
+            return _line(article, model_id, prompt_name, started, exc=exc, hashes=hashes)
+        return _line(article, model_id, prompt_name, started, run=run, hashes=hashes)
 
     def record(line: dict[str, Any]) -> None:
         log.append(line)

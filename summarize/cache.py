@@ -4,8 +4,9 @@ A digest of five articles costs five summaries; a second digest of the same arti
 digest prompt, one more article, the ``--html`` view after ``--json``) should cost only what
 changed. The key is everything that determines a summary: the backend's identity
 (``describe()``: weights hash, endpoint), the prompt's content hash, the pipeline's parameters,
-the article text, the publication date given, and a digest of the summarizer's own code (a
-changed pipeline is never served an old pipeline's output). Entries are plain JSON files,
+the prompt's behaviour hash (its files and its passes' code), the article text, the
+publication date given, and a digest of the summarizer's own code (a changed pipeline is
+never served an old pipeline's output). Entries are plain JSON files,
 written atomically; a damaged entry is a miss, never an error.
 """
 
@@ -57,11 +58,12 @@ def summarizer_code_digest() -> str:
 
 
 def summary_key(model_info: dict[str, Any], prompt_hash: str, params: dict[str, Any],
-                text: str, published: str | None) -> str:
+                text: str, published: str | None, *, behaviour_hash: str = "") -> str:
     """sha256 of everything that determines one summary run."""
     payload = json.dumps(
         {"v": _KEY_VERSION, "code": summarizer_code_digest(), "model": model_info,
-         "prompt": prompt_hash, "params": params, "published": published,
+         "prompt": prompt_hash, "behaviour": behaviour_hash, "params": params,
+         "published": published,
          "text": hashlib.sha256(text.encode("utf-8")).hexdigest()},
         sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -32,7 +32,7 @@ from summarize.errors import BackendError, InputError, OutputValidationError
 from summarize.grounding import Grounder, all_items, assemble, describe
 from summarize.inputs import DEFAULT_MAX_CHARS, load_text
 from summarize.ledger import Ledger
-from summarize.passes import PassContext, checklists, get_pass
+from summarize.passes import PassContext, behaviour_hash, checklists, get_pass
 from summarize.prompting import PromptTemplate, load_prompt
 from summarize.provenance import Provenance
 from summarize.providers.registry import resolve_backend
@@ -69,6 +69,7 @@ class Summarizer:
     ) -> None:
         self.backend = resolve_backend(model, **(backend_options or {}))
         self.prompt: PromptTemplate = load_prompt(prompt)
+        self._behaviour_hash = behaviour_hash(self.prompt)
         self.max_retries = max_retries
         self.reground = reground
         self.max_tokens = max_tokens
@@ -81,7 +82,14 @@ class Summarizer:
 
     @property
     def prompt_hash(self) -> str:
+        """The content hash of the prompt version's resolved files."""
         return self.prompt.content_hash
+
+    @property
+    def behaviour_hash(self) -> str:
+        """The prompt version's behaviour identity: its files and its passes' code
+        (:func:`summarize.passes.identity.behaviour_hash`)."""
+        return self._behaviour_hash
 
     @property
     def params(self) -> dict[str, Any]:
@@ -134,6 +142,8 @@ class Summarizer:
             summary=summary,
             model=self.backend.model_id,
             prompt=self.prompt.name,
+            prompt_hash=self.prompt_hash,
+            behaviour_hash=self.behaviour_hash,
             calls=ledger.calls,
             raw_outputs=ledger.raw_outputs,
             dropped=ledger.dropped,

@@ -66,6 +66,7 @@ def test_one_line_per_article_then_rerun_skips(tmp_path: Path) -> None:
         assert row["status"] == "ok" and row["error"] is None
         assert row["summary"]["headline"] and row["calls"] and row["wall_s"] >= 0
         assert row["model"] == "fake/heuristic" and row["prompt"] == DEFAULT_PROMPT
+        assert len(row["prompt_hash"]) == 64 and len(row["behaviour_hash"]) == 64
     assert "3 ok" in str(stats)
 
     before = fake_calls()

@@ -228,6 +228,17 @@ def test_summaries_come_from_the_cache_the_second_time(tmp_path: Path) -> None:
     assert other_prompt.cached == []
 
 
+def test_the_summary_cache_key_carries_the_behaviour_hash() -> None:
+    from summarize.cache import summary_key
+
+    args = ({"model": "m"}, "p" * 64, {"t": 0}, "text", None)
+    assert summary_key(*args, behaviour_hash="a") != summary_key(*args, behaviour_hash="b")
+    summarizer = Digester("fake/heuristic", cache=False).summarizer
+    run = summarizer.run("Ann Lee said on Monday that taxes must fall.")
+    assert run.behaviour_hash == summarizer.behaviour_hash and len(run.behaviour_hash) == 64
+    assert run.prompt_hash == summarizer.prompt_hash != run.behaviour_hash
+
+
 def test_different_figures_for_one_event_are_asked_about_once_and_kept_with_evidence() -> None:
     c1 = "A landslide hit the village of Orlo on 2 June 2022. It buried 12 houses, officials said."
     c2 = "The Orlo landslide of 2 June 2022 buried 19 houses, according to the fire service."

@@ -14,7 +14,8 @@ import pytest
 
 from evals.runner import RunInterrupted, compute_aggregate, rescore, run_suite
 from evals.store import ArticleRecord, RunMismatchError, RunStore
-from summarize.prompting import DEFAULT_PROMPT
+from summarize.passes import behaviour_hash
+from summarize.prompting import DEFAULT_PROMPT, load_prompt
 from summarize.providers import registry
 from summarize.providers.fake import FakeBackend, heuristic_answer
 
@@ -127,6 +128,7 @@ def test_run_records_every_article_with_scores_and_provenance(tmp_path: Path) ->
     cfg = store.config
     assert cfg.model == "fake/heuristic" and cfg.model_info["provider"] == "fake"
     assert cfg.prompt == DEFAULT_PROMPT and len(cfg.prompt_hash) == 64
+    assert cfg.behaviour_hash == behaviour_hash(load_prompt(DEFAULT_PROMPT))
     assert cfg.articles == ["a00", "a01", "a02", "a03"] and len(cfg.suite_hash) == 64
     assert cfg.gold == str(gold.resolve()) and cfg.suite == str(articles.resolve())
     assert {"pydantic", "instructor"} <= set(cfg.versions)

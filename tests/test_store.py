@@ -209,6 +209,10 @@ def test_cache_key_depends_on_every_input() -> None:
     assert key != cache_key(base[0], "p", "text ", {"t": 0})
     assert key != cache_key(base[0], "p", "text", {"t": 1})
     assert key != cache_key(*base, version="0.0.0-other")
+    # the behaviour hash (the passes' code) is part of the key; a run recorded before it
+    # existed has none, and its keys stay what they were
+    assert key != cache_key(*base, behaviour_hash="b") != cache_key(*base, behaviour_hash="c")
+    assert key == cache_key(*base, behaviour_hash="")
 
 
 def test_find_cached_serves_ok_records_only(tmp_path: Path) -> None:

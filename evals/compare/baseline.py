@@ -49,6 +49,7 @@ class Baseline(BaseModel):
     weights_hash: str | None = None
     prompt: str
     prompt_hash: str = ""
+    behaviour_hash: str = ""
     suite: str = ""
     suite_hash: str = ""
     repeats: int = 1
@@ -97,6 +98,7 @@ def bless(run_dir: Path, out_path: Path, *, name: str | None = None) -> Path:
         weights_hash=table.info.weights_hash,
         prompt=run.config.prompt,
         prompt_hash=run.config.prompt_hash,
+        behaviour_hash=run.config.behaviour_hash,
         suite=run.config.suite,
         suite_hash=run.config.suite_hash,
         repeats=run.config.repeats,
@@ -152,6 +154,7 @@ def table_from_baseline(baseline: Baseline, path: Path | None = None) -> RunTabl
         model=baseline.model,
         prompt=baseline.prompt,
         prompt_hash=baseline.prompt_hash,
+        behaviour_hash=baseline.behaviour_hash,
         weights_hash=baseline.weights_hash,
         created=baseline.blessed,
         repeats=baseline.repeats,

@@ -72,6 +72,7 @@ class RunInfo(BaseModel):
     model: str
     prompt: str
     prompt_hash: str = ""
+    behaviour_hash: str = ""
     weights_hash: str | None = None
     created: str = ""
     repeats: int = 1
@@ -132,6 +133,7 @@ def table_from_run(run: LoadedRun) -> RunTable:
         model=cfg.model,
         prompt=cfg.prompt,
         prompt_hash=cfg.prompt_hash,
+        behaviour_hash=cfg.behaviour_hash,
         weights_hash=weights_hash(cfg.model_info),
         created=cfg.created,
         repeats=cfg.repeats,

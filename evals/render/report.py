@@ -219,6 +219,7 @@ def _run_header(run: LoadedRun, index: int) -> dict[str, Any]:
         "model_info": ", ".join(f"{k}={v}" for k, v in info.items()) or "—",
         "prompt": cfg.prompt,
         "prompt_hash": cfg.prompt_hash or "—",
+        "behaviour_hash": cfg.behaviour_hash or "—",
         "created": cfg.created,
         "repeats": cfg.repeats,
         "suite": cfg.suite,

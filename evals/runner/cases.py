@@ -38,6 +38,11 @@ def check_resume(store: RunStore, summarizer: Any, suite_digest: str,
             f"the prompt differs ({cfg.prompt} {cfg.prompt_hash[:12]} in the run, "
             f"{summarizer.prompt_name} {summarizer.prompt_hash[:12]} now)"
         )
+    elif cfg.behaviour_hash and summarizer.behaviour_hash != cfg.behaviour_hash:
+        problems.append(
+            f"the code of the passes of {cfg.prompt} differs ({cfg.behaviour_hash[:12]} in the "
+            f"run, {summarizer.behaviour_hash[:12]} now)"
+        )
     if _plain(summarizer.params) != _plain(cfg.params):
         problems.append(f"the parameters differ ({cfg.params} in the run, {summarizer.params} now)")
     if suite_digest != cfg.suite_hash:

@@ -178,6 +178,7 @@ def run_digest_suite(
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             model=model, model_info=summarizer.backend.describe(),
             prompt=summarizer.prompt_name, prompt_hash=summarizer.prompt_hash,
+            behaviour_hash=summarizer.behaviour_hash,
             digest_prompt=digester.digest_prompt.name,
             digest_prompt_hash=digester.digest_prompt.content_hash,
             params=summarizer.params, use_cache=use_cache, ask_model=ask_model,
@@ -210,6 +211,8 @@ def _check_resume(store: DigestRunStore, digester: Any, suite_digest: str) -> No
         problems.append("the model differs")
     if summarizer.prompt_hash != cfg.prompt_hash:
         problems.append(f"the prompt {cfg.prompt} changed since the run started")
+    elif cfg.behaviour_hash and summarizer.behaviour_hash != cfg.behaviour_hash:
+        problems.append(f"the code of the passes of {cfg.prompt} changed since the run started")
     if digester.digest_prompt.content_hash != cfg.digest_prompt_hash:
         problems.append(f"the digest prompt {cfg.digest_prompt} changed since the run started")
     if _plain(summarizer.params) != _plain(cfg.params):

@@ -107,7 +107,7 @@ def execute(
                 tag = f" #{repeat + 1}" if cfg.repeats > 1 else ""
                 bar.update(task, description=escape(f"{label} · {case.article_id}{tag}"))
                 key = cache_key(cfg.model_info, cfg.prompt_hash, case.text, cfg.params,
-                                version=newsbrief_version)
+                                version=newsbrief_version, behaviour_hash=cfg.behaviour_hash)
                 hit = index.find(key, repeat) if use_cache else None
                 if hit is not None:
                     record(_from_cache(hit, case, repeat, judge), key, repeat)

@@ -48,7 +48,7 @@ def rescore(run_dir: Path, *, gold_dir: Path | None = None) -> RunAggregate:
                 f"{cfg.suite}"
             )
         key = cache_key(cfg.model_info, cfg.prompt_hash, case.text, cfg.params,
-                        version=cfg.versions.get("newsbrief"))
+                        version=cfg.versions.get("newsbrief"), behaviour_hash=cfg.behaviour_hash)
         if key != record.cache_key:
             raise RunMismatchError(
                 f"cannot rescore {store.path}: the text of article {record.article_id!r} "

@@ -114,6 +114,7 @@ def run_suite(
                 model_info=summarizer.backend.describe(),
                 prompt=summarizer.prompt_name,
                 prompt_hash=summarizer.prompt_hash,
+                behaviour_hash=summarizer.behaviour_hash,
                 params=summarizer.params,
                 repeats=n_repeats,
                 suite=str(Path(suite_dir).resolve()),

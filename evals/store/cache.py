@@ -41,21 +41,26 @@ def cache_key(
     params: dict[str, Any],
     *,
     version: str | None = None,
+    behaviour_hash: str = "",
 ) -> str:
-    """sha256 of everything that determines a prediction: model identity, prompt, text, params.
+    """sha256 of everything that determines a prediction: model identity, prompt (its files
+    and, as ``behaviour_hash``, its passes' code), text, params.
 
     ``model_info`` is ``backend.describe()``, so another quantisation or server never
     matches. The newsbrief version (default: this checkout's, see :func:`newsbrief_version`)
     is folded in so a changed pipeline is not served the old one's predictions; ``rescore``
-    passes the version a run recorded to re-check its keys.
+    passes the version and behaviour hash a run recorded to re-check its keys (a run
+    recorded before behaviour hashes has none, and its keys stay what they were).
     """
     newsbrief = version if version is not None else newsbrief_version()
+    behaviour = {"behaviour": behaviour_hash} if behaviour_hash else {}
     payload = json.dumps(
         {
             "v": CACHE_KEY_VERSION,
             "newsbrief": newsbrief,
             "model": model_info,
             "prompt": prompt_hash,
+            **behaviour,
             "article_sha256": hashlib.sha256(article_text.encode("utf-8")).hexdigest(),
             "params": params,
         },

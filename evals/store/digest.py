@@ -40,6 +40,8 @@ class DigestRunConfig(BaseModel):
     model_info: dict[str, Any] = Field(default_factory=dict)
     prompt: str = Field(description="the per-article summary prompt")
     prompt_hash: str
+    behaviour_hash: str = Field(
+        default="", description="the summary prompt's files and passes' code (empty: older runs)")
     digest_prompt: str
     digest_prompt_hash: str
     params: dict[str, Any] = Field(default_factory=dict)

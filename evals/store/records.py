@@ -29,6 +29,8 @@ class RunConfig(BaseModel):
     )
     prompt: str
     prompt_hash: str
+    behaviour_hash: str = Field(
+        default="", description="the prompt's files and its passes' code (empty: older runs)")
     params: dict[str, Any] = Field(default_factory=dict)
     repeats: int = 1
     suite: str = Field(description="path or name of the suite of articles (+ gold)")

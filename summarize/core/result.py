@@ -51,6 +51,9 @@ class SummaryRun(BaseModel):
     summary: ArticleSummary
     model: str
     prompt: str
+    prompt_hash: str = Field(default="", description="content hash of the prompt's files")
+    behaviour_hash: str = Field(
+        default="", description="the prompt's files and its passes' code (behaviour identity)")
     calls: list[CallRecord] = Field(default_factory=list)
     raw_outputs: list[str] = Field(default_factory=list)
     dropped: list[DroppedItem] = Field(default_factory=list)

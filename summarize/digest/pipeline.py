@@ -61,7 +61,8 @@ class Digester:
         text = load_text(article.text, max_chars=self.summarizer.max_chars)
         published = str(article.published) if article.published else None
         key = summary_key(self.summarizer.backend.describe(), self.summarizer.prompt_hash,
-                          self.summarizer.params, text, published)
+                          self.summarizer.params, text, published,
+                          behaviour_hash=self.summarizer.behaviour_hash)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return hit, True
         run = self.summarizer.run(text, published=article.published)
