@@ -564,15 +564,29 @@ _MENTION_FORMS = [
 _YEAR_IN_TEXT = re.compile(r"(?<![\d,.$€£])" + _year("y"))
 
 
-def find_date_mentions(text: str) -> list[tuple[int, int, str]]:
+#: Date words found only by later readings: a month after a preposition ("in April", "since
+#: late April"; the capital keeps the verb "may" out) and a period relative to the date
+#: before it ("the following month").
+_EXTENDED_MENTIONS = [
+    re.compile(r"\b(?i:in|since|by|until|till|from|during|through|before|after|of|early|late|"
+               r"mid|end of)\s+(?:(?i:early|late|mid)[\s-]+)?(?:January|February|March|April|"
+               r"May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|"
+               r"Sept?\.|Oct\.|Nov\.|Dec\.)(?![\w-])(?!\s*\d)"),
+    re.compile(r"\b(?i:the\s+(?:following|next|previous|preceding|same)\s+"
+               r"(?:day|week|month|year))\b"),
+]
+
+
+def find_date_mentions(text: str, *, extended: bool = False) -> list[tuple[int, int, str]]:
     """Every date reference the forms of this module recognise: (start, end, words).
 
     Overlapping matches keep the longest ("October 17, 2023" over "2023"). A checklist for
     the model, which then only has to say what happened on each date, and the way code
-    finds dates the model read past.
+    finds dates the model read past. ``extended`` adds the forms of
+    :data:`_EXTENDED_MENTIONS` (later reading versions; the first keeps its own list).
     """
     found: list[tuple[int, int]] = []
-    for pattern in _MENTION_FORMS:
+    for pattern in _MENTION_FORMS + (_EXTENDED_MENTIONS if extended else []):
         found += [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
     kept: list[tuple[int, int]] = []
     for start, end in sorted(found, key=lambda s: (s[0] - s[1], s[0])):
@@ -630,3 +644,26 @@ def resolve_in_text(words: str, text: str, position: int, published: dt.date | N
     value = resolve_date(words, published, model_value=hint, future=future)
     placeable = value is not None or published is not None or bool(_PLACEABLE.search(words))
     return value, placeable
+
+
+# --- the dateline ----------------------------------------------------------------------------
+_DATELINE_PLACE = re.compile(
+    r"(?P<place>[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}(?:,\s*[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*)"
+    r"{0,3}){0,2}),?\s*(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s")
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Where the dateline's place stands ("Bejing, China - Chinese President ..." ->
+    "Bejing, China"), or None. A dateline opens the first paragraph of the body, after any
+    publication date, and ends with a dash; it gives the event's location, never a party
+    or a speaker."""
+    start = 0
+    spans = publication_spans(text)
+    if spans:
+        start = max(b for _, b in spans)
+    head = text[start:start + PUBLICATION_DATE_WINDOW]
+    offset = len(head) - len(head.lstrip())
+    m = _DATELINE_PLACE.match(head, offset)
+    if m is None or "\n" in m.group(0):
+        return None
+    return start + m.start("place"), start + m.end("place")

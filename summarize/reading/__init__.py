@@ -14,7 +14,13 @@ import re
 from functools import lru_cache
 
 from summarize.core.reading import Candidate, Reading
+from summarize.dates import dateline_span
 from summarize.inputs import junk_spans
+from summarize.reading.options import DEFAULT_READING, READINGS, ReadingOptions, reading_options
+
+__all__ = ["DEFAULT_READING", "READINGS", "ReadingOptions", "figures", "looks_english",
+           "read_article", "reading_options", "rule_sentence_spans", "sentence_spans",
+           "speaks_of_future"]
 
 #: Texts longer than this are split into sentences by the rule sentencizer only: a full
 #: parse of a book-length text would cost minutes and chunking needs only the sentences.
@@ -23,16 +29,17 @@ MAX_PARSE_CHARS = 60_000
 MIN_ENGLISH_SHARE = 0.18
 
 
-def read_article(text: str) -> Reading:
-    """Sentences, party candidates and attributed statements of ``text`` (cached)."""
-    return _read(text)
+def read_article(text: str, options: ReadingOptions | None = None) -> Reading:
+    """Sentences, party candidates and attributed statements of ``text`` (cached), read
+    with the levers of ``options`` (``reading.v1`` when None)."""
+    return _read(text, options or READINGS[DEFAULT_READING])
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every sentence of ``text``, trailing whitespace excluded."""
     if len(text) > MAX_PARSE_CHARS:
         return _rule_sentences(text)
-    return list(_read(text).sentences)
+    return list(_read(text, READINGS[DEFAULT_READING]).sentences)
 
 
 def speaks_of_future(text: str, offset: int) -> bool:
@@ -88,7 +95,7 @@ def _parse(text: str):
 
 
 @lru_cache(maxsize=16)
-def _read(text: str) -> Reading:
+def _read(text: str, options: ReadingOptions) -> Reading:
     if not looks_english(text) or len(text) > MAX_PARSE_CHARS:
         return _fallback(text)
     from summarize.reading.attribution import attribute
@@ -96,12 +103,44 @@ def _read(text: str) -> Reading:
 
     doc = _parse(text)
     skip = junk_spans(text)
-    candidates = group_mentions(find_mentions(doc, skip), text)
+    named_skip = list(skip)
+    if options.datelines and (dateline := dateline_span(text)) is not None:
+        named_skip.append(dateline)
+    if options.places or options.media:
+        from summarize.reading.entities import MAX_CANDIDATES
+        from summarize.reading.places import settle_places
+
+        # places are settled before the cut, so cities named often crowd out no actor
+        candidates = group_mentions(find_mentions(doc, named_skip, options), text, limit=None,
+                                    options=options)
+        candidates = settle_places(doc, candidates, places=options.places,
+                                   media=options.media)[:MAX_CANDIDATES]
+    else:
+        candidates = group_mentions(find_mentions(doc, named_skip, options), text,
+                                    options=options)
     resolve_affiliations(candidates)
     owner = _token_owner(doc, candidates)
-    attributions = attribute(doc, candidates, owner, skip)
-    return Reading(language="en", sentences=_spans(text, doc.sents), candidates=candidates,
-                   attributions=attributions)
+    if not options.statements:
+        attributions = attribute(doc, candidates, owner, skip)
+        return Reading(language="en", sentences=_spans(text, doc.sents),
+                       candidates=candidates, attributions=attributions)
+    from summarize.reading.statements import as_attributions, find_statements
+
+    sentences = _spans(text, doc.sents)
+    statements = find_statements(doc, candidates, owner, named_skip, sentences)
+    return Reading(language="en", sentences=sentences, candidates=candidates,
+                   attributions=as_attributions(statements, candidates),
+                   statements=statements, date_mentions=_date_mentions(text, options))
+
+
+def _date_mentions(text: str, options: ReadingOptions) -> list[tuple[int, int, str]]:
+    if not options.date_words:
+        return []
+    from summarize.dates import find_date_mentions, publication_spans
+
+    lines = publication_spans(text)
+    return [(a, b, w) for a, b, w in find_date_mentions(text, extended=True)
+            if not any(a < e and s < b for s, e in lines)]
 
 
 @lru_cache(maxsize=16)

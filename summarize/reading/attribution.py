@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from summarize.core.names import fold_text
-from summarize.core.reading import Attribution, AttributionMode, Candidate
+from summarize.core.reading import Attribution, AttributionMode, Candidate, CandidateLabel
 
 #: Verbs that report what someone says, thinks or announces.
 SPEECH_VERBS = frozenset("""
@@ -202,11 +202,19 @@ def _subject_mentions(doc: Any, owner: dict[int, str]) -> list[tuple[int, str]]:
 
 
 def _speaking_group(token: Any, candidates: list[Candidate], owner: dict[int, str],
-                    by_name: dict[str, Candidate]) -> str | None:
+                    by_name: dict[str, Candidate], *, named_inside: bool = False,
+                    label: CandidateLabel = "group") -> str | None:
     """A group the article names only by a plural noun ("Analysts said", "retired generals
-    urged"): it becomes a candidate of its own, named with the article's words."""
-    if token.tag_ not in ("NNS",) or token.pos_ != "NOUN" or any(
-            t.i in owner for t in token.subtree) or token.lemma_.lower() not in PEOPLE_NOUNS:
+    urged"): it becomes a candidate of its own, named with the article's words.
+
+    ``named_inside`` (later readings) allows a candidate inside the phrase ("voters in
+    Ohio", "campaigners against the bill"), and ``label`` "person" a singular description
+    that names nobody ("a senior defense official").
+    """
+    if label == "group" and (token.tag_ not in ("NNS",) or token.pos_ != "NOUN"
+                             or token.lemma_.lower() not in PEOPLE_NOUNS):
+        return None
+    if not named_inside and any(t.i in owner for t in token.subtree):
         return None
     # the noun with its modifiers, coordinated nouns and an "in"/"of" phrase ("voters in
     # Ohio", "retired generals and senior diplomats"), never a relative clause
@@ -229,7 +237,7 @@ def _speaking_group(token: Any, candidates: list[Candidate], owner: dict[int, st
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
     name = token.doc.text[start:end]
     if name not in by_name:
-        candidate = Candidate(name=name, label="group", mentions=[(start, end)])
+        candidate = Candidate(name=name, label=label, mentions=[(start, end)])
         candidates.append(candidate)
         by_name[name] = candidate
     elif (start, end) not in by_name[name].mentions:

@@ -24,6 +24,10 @@ from summarize.core.names import (
 )
 from summarize.core.reading import Candidate, CandidateLabel
 from summarize.dates import find_date_mentions
+from summarize.reading.lexicon import is_common_noun_title, opens_with_common_noun
+from summarize.reading.options import ReadingOptions
+
+_V1 = ReadingOptions()
 
 #: spaCy entity labels that can denote a party, and the party kind each suggests.
 ENTITY_LABELS: dict[str, CandidateLabel] = {
@@ -52,7 +56,8 @@ class Mention:
     affiliations: list[str] = field(default_factory=list)
 
 
-def find_mentions(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
+def find_mentions(doc: Any, skip: list[tuple[int, int]],
+                  options: ReadingOptions = _V1) -> list[Mention]:
     """Entity mentions that can denote a party, outside the ``skip`` spans (page junk).
 
     Also left out: mentions in a title-case line (a headline: every party it names is named
@@ -63,16 +68,27 @@ def find_mentions(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
     skip = skip + _title_case_lines(doc.text) + [(a, b) for a, b, _ in find_date_mentions(
         doc.text)]
     found: list[Mention] = []
+    works: list[tuple[int, int]] = []
     for ent in doc.ents:
         label = ENTITY_LABELS.get(ent.label_)
         if label is None or _skipped(ent.start_char, ent.end_char, skip):
             continue
         span = _trimmed(ent)
+        if span is not None and options.hyphen_names:
+            span = _hyphen_joined(span)
+        if options.works and ent.label_ in ("ORG", "LAW", "WORK_OF_ART", "EVENT") and (
+                _names_a_work(ent)):
+            works.append((ent.start_char, ent.end_char))
+            continue
         if span is None or "\n" in span.text or _TICKER.match(span.text) or (
                 label == "state" and span.text.isupper() and len(span.text) > 3):
             continue
         title, bare = split_title(span.text)
-        if not _is_name(bare):
+        if options.places and _is_country(span.text):
+            title, bare = "", span.text  # "US" alone is the state, not a title of nobody
+        if options.common_nouns and label == "person":
+            title, bare = _common_noun_title(span, title, bare)
+        if not _is_name(bare) and not (options.places and not title and _is_country(bare)):
             continue
         role_span = _role_tokens(span)
         role = title or (role_span.text if role_span is not None else "")
@@ -93,7 +109,8 @@ def find_mentions(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
     found += _expansions(doc.text, found)
     named = [(m.start, m.end) for m in found]
     # proper-noun runs only where no entity stands (not the pieces of a cut long name)
-    found += [m for m in _proper_noun_runs(doc, skip) if not _skipped(m.start, m.end, named)]
+    found += [m for m in _proper_noun_runs(doc, skip + works, options)
+              if not _skipped(m.start, m.end, named)]
     return sorted(found, key=lambda m: m.start)
 
 
@@ -125,7 +142,8 @@ def _expansions(text: str, mentions: list[Mention]) -> list[Mention]:
     return found
 
 
-def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
+def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]],
+                      options: ReadingOptions = _V1) -> list[Mention]:
     """Runs of proper nouns the recogniser gave no entity ("Riverton - Mayor Ana Lopez"):
     the small English model misses names, above all at the start of a text. They are
     offered with label "unknown", so the model chooses their kind or rejects them."""
@@ -139,14 +157,29 @@ def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
         while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and (
                 doc[j].text[:1].isupper()):
             j += 1
+            if options.hyphen_names:
+                j = _past_hyphens(doc, j)
         span = doc[i:j]
         i = j
         if _skipped(span.start_char, span.end_char, skip) or "\n" in span.text or _TICKER.match(
                 span.text) or (span.text.isupper() and len(span.text) > 3):
             continue
         title, bare = split_title(span.text)
-        if not _is_name(bare) or (bare.isupper() and len(bare) > 6):
+        if options.places and _is_country(span.text):
+            title, bare = "", span.text
+        if not (_is_name(bare) or (options.places and not title and _is_country(bare))) or (
+                bare.isupper() and len(bare) > 6):
             continue
+        if options.works and (span[-1].lower_ in _WORK_HEADS or (
+                span.root.dep_ in ("compound", "amod", "nmod")
+                and span.root.head.lower_ in _WORK_HEADS)):
+            continue  # "Transparency Bill", "Anti-Corruption" (... and Transparency Bill)
+        if options.common_nouns:
+            if opens_with_common_noun(span) or (
+                    span.root.dep_ in ("compound", "amod") and span.root.head.pos_ == "NOUN"
+                    and span.root.head.i >= span.end):
+                continue  # "Dock workers", "Anti-Corruption campaigners": a modifier
+            title, bare = _common_noun_title(span, title, bare)
         start = span.start_char + span.text.find(bare)
         first = next((t.i for t in span.sent if not t.is_punct and not t.is_space), span.start)
         label: CandidateLabel = ("person" if is_person_title(title) and len(bare.split()) > 1
@@ -157,8 +190,8 @@ def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
     return runs
 
 
-def group_mentions(mentions: list[Mention], text: str,
-                   limit: int = MAX_CANDIDATES) -> list[Candidate]:
+def group_mentions(mentions: list[Mention], text: str, limit: int | None = MAX_CANDIDATES,
+                   options: ReadingOptions = _V1) -> list[Candidate]:
     """Mentions merged into candidates (one per actor), the most mentioned first."""
     groups: list[list[Mention]] = []
     adjectives: list[Mention] = []
@@ -166,7 +199,8 @@ def group_mentions(mentions: list[Mention], text: str,
         if mention.adjective:
             adjectives.append(mention)
             continue
-        home = next((g for g in groups if any(_same_actor(mention, m) for m in g)), None)
+        home = next((g for g in groups if any(_same_actor(mention, m) or (
+            options.plurals and _same_plural(mention, m)) for m in g)), None)
         if home is None:
             groups.append([mention])
         else:
@@ -191,14 +225,15 @@ def group_mentions(mentions: list[Mention], text: str,
     # A lone capitalised word the parser took for a name only where it opens a sentence
     # ("Voters", "Sentencing") is an ordinary word.
     merged = [g for g in merged if not all(m.label == "unknown" and m.opens_sentence
-                                           and len(m.text.split()) == 1 for m in g)]
+                                           and len(m.text.split()) == 1 for m in g)
+              or (options.places and any(_is_place_name(m.text) for m in g))]
     candidates: list[Candidate] = []
     for candidate in map(_candidate, merged):  # names are keys of the cast answer: unique
         if all(fold_text(c.name) != fold_text(candidate.name) for c in candidates):
             candidates.append(candidate)
     ranked = sorted(range(len(candidates)),
                     key=lambda i: (-len(candidates[i].mentions), candidates[i].mentions[0][0]))
-    return [candidates[i] for i in ranked[:limit]]
+    return [candidates[i] for i in (ranked if limit is None else ranked[:limit])]
 
 
 def resolve_affiliations(candidates: list[Candidate]) -> None:
@@ -213,6 +248,81 @@ def resolve_affiliations(candidates: list[Candidate]) -> None:
                 if any(_form_in(fold_text(form), words) for form in other.names):
                     names.append(other.name)
         candidate.affiliations = names
+
+
+# --- levers of later reading versions (see summarize/reading/options.py) --------------------
+#: Head nouns of an ORG entity that make it a text or a programme, not an actor.
+_WORK_HEADS = frozenset("""
+bill act law amendment treaty convention accord agreement directive regulation ordinance
+code charter constitution programme program show series podcast documentary report review
+study survey index strategy plan white paper manifesto
+""".split())
+
+
+def _is_country(name: str) -> bool:
+    from summarize.reading.places import gazetteer
+
+    return gazetteer().state(name) is not None
+
+
+def _is_place_name(name: str) -> bool:
+    """A country or a capital by the gazetteer: a name even where it opens a sentence."""
+    from summarize.reading.places import gazetteer
+
+    return gazetteer().state(name) is not None or gazetteer().capital_of(name) is not None
+
+
+def _names_a_work(ent: Any) -> bool:
+    """An ORG entity whose head noun names a law, a programme or a document ("the Clean
+    Streets Bill", "the Today programme", "the Hart Report"): a subject of the story, not
+    one of its actors."""
+    return ent.root.lemma_.lower() in _WORK_HEADS or ent[-1].lower_ in _WORK_HEADS
+
+
+def _attached(doc: Any, i: int) -> bool:
+    """Token ``i`` is a hyphen written without spaces between two words ("Anti-Social")."""
+    return (0 < i < len(doc) - 1 and doc[i].text in ("-", "‐", "‑")
+            and not doc[i - 1].whitespace_ and not doc[i].whitespace_)
+
+
+def _past_hyphens(doc: Any, j: int) -> int:
+    """The end of a run extended over hyphen-joined capitalised words ("Anti-Corruption")."""
+    while j < len(doc) - 1 and _attached(doc, j) and doc[j + 1].text[:1].isupper():
+        j += 2
+    return j
+
+
+def _hyphen_joined(span: Any) -> Any:
+    """An entity span widened to the whole of a hyphenated name it cuts ("Social Behaviour
+    Bill" inside "Anti-Social Behaviour Bill")."""
+    doc, start, end = span.doc, span.start, span.end
+    while start >= 2 and _attached(doc, start - 1) and doc[start - 2].text[:1].isupper():
+        start -= 2
+    end = _past_hyphens(doc, end)
+    return doc[start:end] if (start, end) != (span.start, span.end) else span
+
+
+def _common_noun_title(span: Any, title: str, bare: str) -> tuple[str, str]:
+    """Leading common nouns of a person's name are a title ("Lawyer Tom Reyes" -> "Tom
+    Reyes", role "Lawyer"): a word of the English noun lexicon that the tagger reads as a
+    common noun once it is written in lower case."""
+    words = bare.split()
+    moved: list[str] = []
+    while len(words) > 1 and is_common_noun_title(words[0], " ".join(words[1:])):
+        moved.append(words.pop(0))
+    if not moved:
+        return title, bare
+    return " ".join([title, *moved]).strip(), " ".join(words)
+
+
+def _same_plural(a: Mention, b: Mention) -> bool:
+    """One name in the singular and the plural ("Democrat" / "Democrats"): one actor."""
+    x, y = fold_text(a.text), fold_text(b.text)
+    if not x or not y or x == y:
+        return False
+    short, long = sorted((x, y), key=len)
+    return long in (short + "s", short + "es") or (
+        short.endswith("y") and long == short[:-1] + "ies")
 
 
 # --- helpers ---------------------------------------------------------------------------------
