@@ -9,8 +9,8 @@ that importing the data shapes stays cheap.
 
 from typing import TYPE_CHECKING, Any
 
+from summarize.core.errors import SummarizeError
 from summarize.core.schema import ArticleSummary, DateRef, Dispute, Evidence, Party, Position
-from summarize.errors import SummarizeError
 
 if TYPE_CHECKING:
     from summarize.pipeline import Summarizer, summarize_article

@@ -1,7 +1,7 @@
 """Summarize a folder of articles into one JSONL file: no gold, resumable, optionally parallel.
 
 One line per finished article (``article``, ``status``, ``summary``, ``error``, ``calls``,
-``wall_s``, ``model``, ``prompt``), appended with the crash rules of :mod:`summarize.jsonl`.
+``wall_s``, ``model``, ``prompt``), appended with the crash rules of :mod:`summarize.core.jsonl`.
 Re-running skips articles with an ``ok`` line and retries failed ones (a failure is often
 transient); mixing two models or prompts in one file is refused. ``concurrency > 1`` is for
 endpoints: a local model runs one article at a time, since two generations on few cores
@@ -21,8 +21,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from summarize.errors import CorruptLineError, OutputMismatchError, SummarizeError
-from summarize.jsonl import JsonlLog
+from summarize.core.errors import CorruptLineError, OutputMismatchError, SummarizeError
+from summarize.core.jsonl import JsonlLog
 
 #: File name endings a folder is expanded to.
 ARTICLE_SUFFIXES = (".txt", ".md", ".html")

@@ -41,7 +41,7 @@ from summarize.clikit import (
     stderr_console,
     version,
 )
-from summarize.errors import InputError
+from summarize.core.errors import InputError
 
 #: Adds commands to the ``newsbrief`` group (``evals.cli.register`` is one).
 Extension = Callable[[click.Group], None]

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from summarize.errors import SummarizeError
+from summarize.core.errors import SummarizeError
 
 EXIT_GATE = 1
 EXIT_USER_ERROR = 2

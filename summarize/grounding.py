@@ -22,9 +22,9 @@ from summarize.core.draft import (
     PositionDraft,
     SummaryDraft,
 )
+from summarize.core.errors import OutputValidationError
 from summarize.core.result import DroppedItem
 from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary, Evidence
-from summarize.errors import OutputValidationError
 from summarize.merging import canonical_party_name, merge_parties
 from summarize.reading import speaks_of_future
 from summarize.resolver import align_quote, find_mention, fit_quote_length

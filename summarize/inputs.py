@@ -1,6 +1,6 @@
 """Turn whatever a user hands us (a str, raw bytes, a file, an HTML page) into article text.
 
-Every failure here is an :class:`~summarize.errors.InputError` subclass raised *before* any
+Every failure here is an :class:`~summarize.core.errors.InputError` subclass raised *before* any
 model call, so a bad file costs nothing and the message says what to fix.
 
 Offsets. Evidence offsets always refer to the string :func:`load_text` returns, because that
@@ -26,7 +26,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from summarize.errors import (
+from summarize.core.errors import (
     BinaryInputError,
     ConfigurationError,
     EmptyInputError,

@@ -25,13 +25,13 @@ from summarize import guard
 from summarize.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
 from summarize.core.backend import StructuredBackend
 from summarize.core.draft import DRAFT_LIMITS, QuoteFixes, SummaryDraft
+from summarize.core.errors import BackendError, InputError, OutputValidationError
+from summarize.core.ledger import Ledger
 from summarize.core.names import split_title
 from summarize.core.result import MaskedSpan, SummaryRun
 from summarize.core.schema import ArticleSummary
-from summarize.errors import BackendError, InputError, OutputValidationError
 from summarize.grounding import Grounder, all_items, assemble, describe
 from summarize.inputs import DEFAULT_MAX_CHARS, load_text
-from summarize.ledger import Ledger
 from summarize.passes import PassContext, behaviour_hash, checklists, get_pass
 from summarize.prompting import PromptTemplate, load_prompt
 from summarize.provenance import Provenance
@@ -272,7 +272,7 @@ def summarize_article(
     ``published`` anchors relative dates ("on Monday"); without it a date line or dateline in
     the text is used. ``model`` is a model string (``local/qwen2.5-coder-1.5b`` by default,
     ``openai/<name>`` for an OpenAI-compatible endpoint) or a backend object; ``prompt`` a
-    prompt name such as ``summary/v1``. Raises :class:`summarize.errors.SummarizeError`.
+    prompt name such as ``summary/v1``. Raises :class:`summarize.core.errors.SummarizeError`.
     """
     return Summarizer(model, prompt).run(text, published=published).summary
 

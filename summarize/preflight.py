@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from summarize.errors import UnknownModelError
+from summarize.core.errors import UnknownModelError
 
 
 def check_model(model: str) -> str:
@@ -62,7 +62,7 @@ DIGEST_TEMPLATES = ("same_event.j2", "same_position.j2", "conflict.j2")
 
 def check_digest_prompt(name: str) -> None:
     """Load the digest prompt ``name`` and check that it has every question's template."""
-    from summarize.errors import UnknownPromptError
+    from summarize.core.errors import UnknownPromptError
     from summarize.prompting import load_prompt
 
     prompt = load_prompt(name)

@@ -32,7 +32,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from summarize.errors import ConfigurationError, UnknownPromptError
+from summarize.core.errors import ConfigurationError, UnknownPromptError
 from summarize.resources import resource_dir
 
 DEFAULT_PROMPT = "summary/v8"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from summarize.batch import BatchStats, expand_inputs, summarize_folder
+from summarize.core.jsonl import PartialLineWarning
 from summarize.errors import CorruptLineError, OutputMismatchError
-from summarize.jsonl import PartialLineWarning
 from summarize.prompting import DEFAULT_PROMPT
 from summarize.providers import registry
 from summarize.providers.fake import FakeBackend, heuristic_answer

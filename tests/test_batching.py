@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from summarize.core.ledger import Ledger
 from summarize.errors import OutputValidationError
-from summarize.ledger import Ledger
 from summarize.passes import PassContext
 from summarize.passes.attributed_v1 import AttributedLabel
 from summarize.prompting import load_prompt

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from summarize.core.digest import StoryDigest
+from summarize.core.ledger import Ledger
 from summarize.core.result import SummaryRun
 from summarize.core.schema import ArticleSummary
 from summarize.digest import Digester, StoryArticle
 from summarize.digest.sources import story_articles
 from summarize.digest.timeline import relation
 from summarize.errors import InputError
-from summarize.ledger import Ledger
 from summarize.providers.fake import FakeBackend
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

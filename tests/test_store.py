@@ -27,7 +27,7 @@ from evals.store import (
     rebuild_cache_index,
 )
 from summarize.core.backend import CallRecord
-from summarize.jsonl import JsonlLog
+from summarize.core.jsonl import JsonlLog
 
 
 def make_config(run_id: str = "run-1") -> RunConfig:
@@ -161,7 +161,7 @@ def test_a_complete_json_line_without_newline_is_still_a_partial_write(tmp_path:
 
 def test_append_is_one_write_of_the_whole_line(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import summarize.jsonl as store_mod
+    import summarize.core.jsonl as store_mod
 
     writes: list[bytes] = []
     real_write = store_mod.os.write

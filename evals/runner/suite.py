@@ -26,7 +26,7 @@ from evals.runner.judge import Judge
 from evals.runner.provenance import git_commit, new_run_id, package_versions
 from evals.store import CacheIndex, RunConfig, RunStore, resolve_recorded_dir
 from evals.store.rundir import AGGREGATE_FILE
-from summarize.jsonl import JsonlLog
+from summarize.core.jsonl import JsonlLog
 from summarize.preflight import check_matrix, check_model, is_endpoint
 
 #: Where ``--retry-errors`` keeps the failed records it replaces (the cost stays on file).

@@ -5,7 +5,7 @@ Laid out like an article run, under the same runs root, but with its own file na
 tools that read article runs (``eval list``, ``compare``, ``rescore``, the result cache) never
 mistake one for the other: ``digest_config.json`` (a :class:`DigestRunConfig`, written before
 the first story), append-only ``stories.jsonl`` (one :class:`StoryRecord` per finished story,
-with the crash rules of :mod:`summarize.jsonl`: a killed run loses at most the story in
+with the crash rules of :mod:`summarize.core.jsonl`: a killed run loses at most the story in
 flight) and ``digest_aggregate.json`` (a :class:`DigestAggregate`, written when the run
 finishes).
 """
@@ -21,8 +21,8 @@ from evals.errors import CorruptRecordError
 from evals.store.records import FORMAT_VERSION, ErrorInfo
 from evals.store.rundir import _check_version, _read_json, make_run_dir, read_run_config
 from summarize.core.backend import CallRecord
+from summarize.core.jsonl import JsonlLog, atomic_write_text
 from summarize.errors import CorruptLineError
-from summarize.jsonl import JsonlLog, atomic_write_text
 
 DIGEST_CONFIG_FILE = "digest_config.json"
 STORIES_FILE = "stories.jsonl"

@@ -1,7 +1,7 @@
 """One run directory: ``config.json``, append-only ``records.jsonl``, ``aggregate.json``.
 
 Plain JSON files, so a run can be read, diffed and copied with ordinary tools; records are
-appended with the crash rules of :mod:`summarize.jsonl`, so a killed run loses at most the
+appended with the crash rules of :mod:`summarize.core.jsonl`, so a killed run loses at most the
 article in flight. A directory written by another format version is refused by name rather
 than misread. :func:`resolve_recorded_dir` is the one rule for finding the suite and gold
 folders a run recorded, wherever the run directory has been copied since.
@@ -20,8 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from evals.errors import CorruptRecordError, RunFormatError, RunStoreError
 from evals.store.records import FORMAT_VERSION, ArticleRecord, RunAggregate, RunConfig
+from summarize.core.jsonl import JsonlLog, PartialLineWarning, atomic_write_text, fsync_dir
 from summarize.errors import CorruptLineError
-from summarize.jsonl import JsonlLog, PartialLineWarning, atomic_write_text, fsync_dir
 
 C = TypeVar("C", bound=BaseModel)
 
@@ -118,7 +118,7 @@ class RunStore:
 
     # records
     def append(self, record: ArticleRecord) -> int:
-        """Append one record durably (:mod:`summarize.jsonl`); return its line number."""
+        """Append one record durably (:mod:`summarize.core.jsonl`); return its line number."""
         return self._log.append(record)
 
     def iter_numbered(self) -> Iterator[tuple[int, ArticleRecord]]:

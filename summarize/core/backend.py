@@ -12,6 +12,8 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, Field
 
+from summarize.core.errors import OutputValidationError
+
 T = TypeVar("T", bound=BaseModel)
 
 
@@ -67,7 +69,7 @@ class StructuredBackend(Protocol):
 
     Implementations validate the output against ``response_model`` and re-ask on validation
     failure up to ``max_retries`` times; transient transport faults are retried with backoff
-    below that. They raise :class:`summarize.errors.BackendError` subclasses, never a
+    below that. They raise :class:`summarize.core.errors.BackendError` subclasses, never a
     library's own exception.
     """
 
@@ -94,7 +96,7 @@ class BatchingBackend(StructuredBackend, Protocol):
 
     The embedded model decodes requests that share a prompt prefix in one llama.cpp batch;
     others may send them one by one. Each answer is a result, or the
-    :class:`~summarize.errors.OutputValidationError` that request ended with (one bad answer
+    :class:`~summarize.core.errors.OutputValidationError` that request ended with (one bad answer
     costs only itself).
     """
 
@@ -120,11 +122,9 @@ def generate_each(
 ) -> list[Any]:
     """Each request in turn: what ``generate_many`` means for a backend that cannot batch.
 
-    A request that ends in :class:`~summarize.errors.OutputValidationError` yields the error
+    A request that ends in :class:`~summarize.core.errors.OutputValidationError` yields the error
     in its place, so one bad answer costs only itself.
     """
-    from summarize.errors import OutputValidationError
-
     answers: list[Any] = []
     for messages in requests:
         try:

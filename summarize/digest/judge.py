@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from summarize.core.backend import StructuredBackend
-from summarize.errors import OutputValidationError
-from summarize.ledger import Ledger
+from summarize.core.errors import OutputValidationError
+from summarize.core.ledger import Ledger
 from summarize.prompting import PromptTemplate
 
 #: Output tokens a verdict may take ({"same": false} is about 7; room for a short "about").

@@ -15,6 +15,7 @@ from pathlib import Path
 from summarize.cache import SummaryCache, summary_key
 from summarize.core.backend import StructuredBackend
 from summarize.core.digest import DigestArticle, StoryDigest
+from summarize.core.ledger import Ledger
 from summarize.core.result import DigestRun, SummaryRun
 from summarize.digest.discrepancies import find_discrepancies
 from summarize.digest.disputes import merge_disputes
@@ -23,7 +24,6 @@ from summarize.digest.parties import unify_parties
 from summarize.digest.positions import merge_positions
 from summarize.digest.sources import ArticleInput, StoryArticle, story_articles
 from summarize.digest.timeline import build_timeline
-from summarize.ledger import Ledger
 from summarize.pipeline import Summarizer
 from summarize.prompting import load_prompt
 
@@ -127,6 +127,6 @@ def digest_articles(articles: Sequence[ArticleInput], *,
     an article id (a file's stem, or ``a1``, ``a2``... for texts). ``model`` and ``prompt``
     are those of :func:`summarize.summarize_article` (the per-article summaries, served from
     the summary cache when unchanged); ``digest_prompt`` the judgement questions
-    (``digest/v1``). Raises :class:`summarize.errors.SummarizeError`.
+    (``digest/v1``). Raises :class:`summarize.core.errors.SummarizeError`.
     """
     return Digester(model, prompt, digest_prompt=digest_prompt, cache=cache).run(articles).digest

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarize.batch import ARTICLE_SUFFIXES
-from summarize.errors import InputError
+from summarize.core.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ from functools import partial
 from typing import Any
 
 from summarize.core.backend import BatchingBackend, StructuredBackend, generate_each
+from summarize.core.errors import OutputValidationError, UnknownPromptError
+from summarize.core.ledger import Ledger
 from summarize.core.reading import Reading
-from summarize.errors import OutputValidationError, UnknownPromptError
-from summarize.ledger import Ledger
 from summarize.prompting import PromptTemplate
 
 #: A registered pass name: the step and its version ("timeline_words.v1").

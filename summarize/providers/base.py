@@ -8,7 +8,7 @@ structured-output forms it honours (``mode_chain``), and how to classify its fai
   (``max_retries``);
 - below it, tenacity retries transient transport faults (connection refused, timeouts, 5xx,
   429 honouring ``Retry-After``) with bounded exponential backoff, then raises a typed
-  :class:`~summarize.errors.EndpointError` saying what happened and after how many tries;
+  :class:`~summarize.core.errors.EndpointError` saying what happened and after how many tries;
 - when a server refuses a structured-output form (HTTP 400 "tools not supported", llama.cpp
   server's 500 on ``json_schema``), the next form of ``mode_chain`` is tried and the one
   that worked is remembered;
@@ -34,7 +34,7 @@ from tenacity import (
 )
 
 from summarize.core.backend import CallRecord, StructuredResult, generate_each
-from summarize.errors import (
+from summarize.core.errors import (
     BackendError,
     EndpointError,
     OutputValidationError,

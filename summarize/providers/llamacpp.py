@@ -24,7 +24,7 @@ import instructor
 from pydantic import BaseModel, ValidationError
 
 from summarize.core.backend import CallRecord, StructuredResult
-from summarize.errors import (
+from summarize.core.errors import (
     BackendUnavailableError,
     ModelFileError,
     OutputValidationError,

@@ -20,7 +20,7 @@ from typing import Any
 import instructor
 import openai
 
-from summarize.errors import ConfigurationError
+from summarize.core.errors import ConfigurationError
 from summarize.providers.base import FaultKind, InstructorBackend, RetryPolicy
 
 # Words in an error body that mean "this server does not do that structured-output form".

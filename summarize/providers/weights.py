@@ -20,7 +20,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
-from summarize.errors import BackendUnavailableError, ModelFileError
+from summarize.core.errors import BackendUnavailableError, ModelFileError
 
 ProgressFn = Callable[[int, int], None]
 

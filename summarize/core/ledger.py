@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from summarize.core.backend import CallRecord, StructuredResult
+from summarize.core.errors import BackendError
 from summarize.core.result import DroppedItem
-from summarize.errors import BackendError
 
 
 @dataclass

@@ -4,7 +4,7 @@ Why these rules: a batch or an eval run may be killed at any moment and must res
 what is on disk. A line is appended with one ``write`` + ``fsync``, so a kill can only leave
 a trailing fragment without newline; reading warns about that fragment
 (:class:`PartialLineWarning`) and the next append truncates it. Any other bad line raises
-:class:`~summarize.errors.CorruptLineError`: a silently skipped line would be silently
+:class:`~summarize.core.errors.CorruptLineError`: a silently skipped line would be silently
 recomputed, or make a run look complete with fewer articles than it claims. Rewrites go
 through a temporary file renamed into place, so a reader sees the old or the new file.
 """
@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from summarize.errors import CorruptLineError
+from summarize.core.errors import CorruptLineError
 
 
 class PartialLineWarning(UserWarning):
