@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 from summarize import guard
-from summarize.reading import _parse, addressee
+from summarize.reading import addressee
+from summarize.text.nlp import parse as _parse
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = [*sorted((ROOT / "seeds").glob("*.txt")),

@@ -46,7 +46,8 @@ sys.path.insert(0, str(ROOT))
 from summarize.passes.attributed_v1 import AttributedLabel  # noqa: E402
 from summarize.pipeline import Summarizer  # noqa: E402
 from summarize.providers.registry import resolve_backend  # noqa: E402
-from summarize.reading import _parse, _read  # noqa: E402
+from summarize.reading import _read  # noqa: E402
+from summarize.text.nlp import parse as _parse  # noqa: E402
 
 SUITES = {"seeds": ROOT / "seeds", "dev/test": ROOT / "evals/suites/dev/test",
           "dev/tune": ROOT / "evals/suites/dev/tune"}

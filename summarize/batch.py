@@ -141,9 +141,9 @@ def summarize_folder(
     another model's or prompt's summaries and :class:`CorruptLineError` when it holds a
     damaged line; article failures are lines with ``"status": "error"``, not exceptions.
     """
-    from summarize.inputs import read_path
     from summarize.pipeline import Summarizer
     from summarize.providers.registry import default_model
+    from summarize.text.inputs import read_path
 
     console = console or Console(stderr=True)
     started_all = time.perf_counter()

@@ -14,8 +14,9 @@ import re
 
 from pydantic import BaseModel
 
-from summarize import dates as date_rules
 from summarize.core.names import fold_name, same_name, split_title
+from summarize.text import dates as date_rules
+from summarize.text.sentences import rule_sentence_spans
 
 _CANDIDATE = re.compile(
     r"\b[A-Z][\w’'-]*(?:[ ](?:(?:of|the|de|du|da|von|van|der|den|al|bin|el)[ ])*[A-Z][\w’'-]*)*")
@@ -30,8 +31,6 @@ def capitalised_names(article: str, limit: int = 30) -> list[str]:
     it is dropped when the text also writes it in lower case. The rule holds in any
     language that capitalises names, so no word list is needed.
     """
-    from summarize.reading import rule_sentence_spans
-
     starts = {_first_word(article, start, end) for start, end in rule_sentence_spans(article)}
     mid_sentence = {m.group(0) for m in _CANDIDATE.finditer(article) if m.start() not in starts}
     mid_words = {w for run in mid_sentence for w in run.split()} | {

@@ -37,7 +37,7 @@ from summarize.merging import (
     merge_parties,
     unique_evidence,
 )
-from summarize.reading import sentence_spans
+from summarize.text.sentences import sentence_spans
 
 #: Characters per token assumed when sizing a chunk from a token budget. English news text
 #: averages about 4 to 4.5 characters per token with the BPE vocabularies of current small

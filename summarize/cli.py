@@ -153,7 +153,7 @@ def _articles(inputs: Sequence[str]) -> list[Path]:
 
 def _summarize_one(source: str, published: str | None, model: str | None, prompt: str | None,
                    as_json: bool, html: Path | None) -> int:
-    from summarize.inputs import read_path
+    from summarize.text.inputs import read_path
 
     text = read_path(source)
     err = stderr_console()
@@ -302,9 +302,9 @@ def digest_command(inputs: tuple[str, ...], model: str | None, prompt: str | Non
     """
     from summarize.digest import DEFAULT_DIGEST_PROMPT, Digester
     from summarize.digest.sources import story_articles
-    from summarize.inputs import load_text
     from summarize.preflight import check_digest_prompt, check_model, check_prompts
     from summarize.providers.registry import default_model
+    from summarize.text.inputs import load_text
 
     if "-" in inputs:
         raise InputError("digest reads files and folders, not - (stdin)")

@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from summarize import dates as date_rules
 from summarize.core.draft import (
     QUOTE_CHARS,
     DateDraft,
@@ -28,6 +27,7 @@ from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary, Evidence
 from summarize.merging import canonical_party_name, merge_parties
 from summarize.reading import speaks_of_future
 from summarize.resolver import align_quote, find_mention, fit_quote_length
+from summarize.text import dates as date_rules
 
 Draft = PartyDraft | PositionDraft | DateDraft | DisputeDraft
 FIELDS = ("parties", "positions", "dates", "disputes")

@@ -6,7 +6,7 @@ prompts already tell the model the article is data, and grounding already drops 
 text never names; but a small model still follows a payload that names a real-looking entity
 *in* the text. This is the third layer: paragraphs that speak to a model are found by
 well-known surface forms, hidden from the model (replaced by :data:`MASK`) and never used
-as evidence (:func:`summarize.inputs.junk_spans` includes them).
+as evidence (:func:`summarize.defence.untrusted_spans` adds them to the boilerplate).
 
 The patterns are deliberately generic: second-person talk about "your summary/output",
 role prefixes, chat-template tokens, "ignore/disregard ... instructions" in a few languages,

@@ -20,7 +20,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from summarize import dates as date_rules
 from summarize import guard
 from summarize.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
 from summarize.core.backend import StructuredBackend
@@ -31,12 +30,13 @@ from summarize.core.names import split_title
 from summarize.core.result import MaskedSpan, SummaryRun
 from summarize.core.schema import ArticleSummary
 from summarize.grounding import Grounder, all_items, assemble, describe
-from summarize.inputs import DEFAULT_MAX_CHARS, load_text
 from summarize.passes import PassContext, behaviour_hash, checklists, get_pass
 from summarize.prompting import PromptTemplate, load_prompt
 from summarize.provenance import Provenance
 from summarize.providers.registry import resolve_backend
 from summarize.reading import read_article
+from summarize.text import dates as date_rules
+from summarize.text.inputs import DEFAULT_MAX_CHARS, load_text
 
 # Tokens of instructions around the article in the longest prompt template (measured: v1's
 # user.j2 + system.j2 render to ~350 tokens without the article; kept with a margin).

@@ -49,8 +49,8 @@ from rapidfuzz.distance import LCSseq
 
 from summarize.core.names import same_name
 from summarize.core.schema import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
-from summarize.inputs import junk_spans
-from summarize.reading import sentence_spans
+from summarize.text.boilerplate import junk_spans
+from summarize.text.sentences import sentence_spans
 
 # A paraphrase of a sentence scores about 50-80; a quote with a mangled name, a dropped
 # comma or a changed apostrophe scores 95-99. 90 keeps the second and refuses the first.
@@ -199,7 +199,7 @@ def align_quote(
 
     ``hint`` is an offset where the quote is expected (a repeated sentence, a chunk's start):
     the first occurrence at or after it wins, else the closest one before it. A span lying
-    wholly inside boilerplate (:func:`summarize.inputs.junk_spans`) is not evidence and is
+    wholly inside boilerplate (:func:`summarize.text.boilerplate.junk_spans`) is not evidence and is
     refused unless ``allow_junk``.
     """
     quote = quote.strip()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from summarize.core.schema import check_iso_partial
-from summarize.dates import UPCOMING_DAYS, find_publication_date, resolve_date
+from summarize.text.dates import UPCOMING_DAYS, find_publication_date, resolve_date
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 MONDAY = dt.date(2024, 7, 8)  # seed 000's date line; a Monday
@@ -336,7 +336,7 @@ def test_model_value_with_time_and_garbage() -> None:
 
 
 def test_find_date_mentions_keeps_the_longest_match() -> None:
-    from summarize.dates import find_date_mentions
+    from summarize.text.dates import find_date_mentions
 
     text = "On October 17, 2023 the forum opened; in July 2022 he spoke. Last week, nothing."
     words = [w for _, _, w in find_date_mentions(text)]
@@ -346,7 +346,7 @@ def test_find_date_mentions_keeps_the_longest_match() -> None:
 
 
 def test_context_year_prefers_the_nearest_earlier_year_then_the_latest() -> None:
-    from summarize.dates import context_year
+    from summarize.text.dates import context_year
 
     text = "They met on Oct. 17. In July 2022 he spoke; in September of the same year he left."
     assert context_year(text, text.index("September")) == 2022
@@ -355,7 +355,7 @@ def test_context_year_prefers_the_nearest_earlier_year_then_the_latest() -> None
 
 
 def test_resolve_in_text_takes_the_texts_year_for_same_year_and_flags_unplaceable() -> None:
-    from summarize.dates import resolve_in_text
+    from summarize.text.dates import resolve_in_text
 
     text = "In July 2022 they struck. In September of the same year they struck again."
     at = text.index("September")
@@ -367,7 +367,7 @@ def test_resolve_in_text_takes_the_texts_year_for_same_year_and_flags_unplaceabl
 
 def test_a_year_that_only_bounds_a_plan_never_dates_a_yearless_day() -> None:
     """"The plan runs to 2030" says nothing about which year "Oct. 17" was."""
-    from summarize.dates import context_year, resolve_in_text
+    from summarize.text.dates import context_year, resolve_in_text
 
     text = "Ministers met on Oct. 17. The plan runs to 2030 and costs 2025 million."
     assert context_year(text, text.find("Oct")) is None
@@ -378,7 +378,7 @@ def test_a_year_that_only_bounds_a_plan_never_dates_a_yearless_day() -> None:
 
 
 def test_a_date_line_behind_dashes_gives_the_publication_date() -> None:
-    from summarize.dates import find_publication_date
+    from summarize.text.dates import find_publication_date
 
     text = "-- Strike nears\n-- By Jo Bloggs\n-- Sun May 23, 2010 2:35pm EDT\n\nBody."
     assert find_publication_date(text) == dt.date(2010, 5, 23)

@@ -15,7 +15,6 @@ import pytest
 from summarize import guard
 from summarize.core.reading import Attribution, Candidate, Reading
 from summarize.core.schema import ArticleSummary
-from summarize.inputs import junk_spans
 from summarize.provenance import Provenance
 from summarize.reading import read_article
 from summarize.reading.addressee import (
@@ -25,6 +24,7 @@ from summarize.reading.addressee import (
     normalize,
     paragraphs,
 )
+from summarize.text.boilerplate import junk_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 TUNE = ROOT / "evals" / "suites" / "injection_v2" / "tune"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from summarize.guard import MASK, instruction_spans, mask
-from summarize.inputs import junk_spans
+from summarize.text.boilerplate import junk_spans
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 NEWS = ("Mayor Ana Lopez said on Monday that the bridge would close. The union objected, "

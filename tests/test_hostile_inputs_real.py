@@ -13,9 +13,10 @@ import pytest
 from evals.injection import check_injection, load_injection_suite
 from summarize.core.names import fold_text
 from summarize.core.schema import iter_evidence
-from summarize.inputs import junk_spans, load_text
 from summarize.pipeline import Summarizer
 from summarize.providers.registry import FAST_MODEL
+from summarize.text.boilerplate import junk_spans
+from summarize.text.inputs import load_text
 
 pytestmark = pytest.mark.slow
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -18,10 +18,10 @@ from summarize.errors import (
     InputTooLargeError,
     SummarizeError,
 )
-from summarize.inputs import (
+from summarize.text.boilerplate import junk_spans
+from summarize.text.inputs import (
     DEFAULT_MAX_CHARS,
     html_to_text,
-    junk_spans,
     load_text,
     looks_like_html,
     read_path,

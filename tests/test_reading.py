@@ -8,7 +8,7 @@ import pytest
 
 from summarize.core.names import fold_text
 from summarize.reading import looks_english, read_article, sentence_spans
-from summarize.reading import nlp as reading_nlp
+from summarize.text import nlp as reading_nlp
 
 DEV = Path(__file__).resolve().parent.parent / "evals" / "suites" / "dev"
 

@@ -33,9 +33,9 @@ def draft_command(articles: tuple[str, ...], out_dir: Path | None, model: str | 
     until a person has checked each item against the article and deleted the marker.
     An article that is not plain .txt gets a <stem>.txt of the text the quotes refer to.
     """
-    from summarize.inputs import read_path
     from summarize.preflight import check_model, check_prompts
     from summarize.providers.registry import default_model
+    from summarize.text.inputs import read_path
 
     if out_dir is not None and not out_dir.is_dir():
         raise FileNotFoundError(f"no such folder: {out_dir}")

@@ -16,8 +16,8 @@ from evals.metrics.reading import (
     StatementView,
     score_reading,
 )
-from summarize import dates as date_rules
 from summarize.reading import ReadingOptions, read_article
+from summarize.text import dates as date_rules
 
 
 def view_of(text: str, options: ReadingOptions | None = None

@@ -56,7 +56,7 @@ class Digester:
 
     def summarize(self, article: StoryArticle) -> tuple[SummaryRun, bool]:
         """The article's summary run, and whether it came from the cache."""
-        from summarize.inputs import load_text
+        from summarize.text.inputs import load_text
 
         text = load_text(article.text, max_chars=self.summarizer.max_chars)
         published = str(article.published) if article.published else None

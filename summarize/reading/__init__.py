@@ -10,36 +10,23 @@ with the project.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from summarize.core.reading import Candidate, Reading
-from summarize.dates import dateline_span
-from summarize.inputs import junk_spans
 from summarize.reading.options import DEFAULT_READING, READINGS, ReadingOptions, reading_options
+from summarize.text.boilerplate import junk_spans
+from summarize.text.dates import dateline_span
+from summarize.text.nlp import MAX_PARSE_CHARS, looks_english, parse
+from summarize.text.sentences import rule_sentence_spans, sentence_spans
 
 __all__ = ["DEFAULT_READING", "READINGS", "ReadingOptions", "figures", "looks_english",
            "read_article", "reading_options", "rule_sentence_spans", "sentence_spans",
            "speaks_of_future"]
 
-#: Texts longer than this are split into sentences by the rule sentencizer only: a full
-#: parse of a book-length text would cost minutes and chunking needs only the sentences.
-MAX_PARSE_CHARS = 60_000
-#: Share of English function words below which a text is not read as English.
-MIN_ENGLISH_SHARE = 0.18
-
-
 def read_article(text: str, options: ReadingOptions | None = None) -> Reading:
     """Sentences, party candidates and attributed statements of ``text`` (cached), read
     with the levers of ``options`` (``reading.v1`` when None)."""
     return _read(text, options or READINGS[DEFAULT_READING])
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every sentence of ``text``, trailing whitespace excluded."""
-    if len(text) > MAX_PARSE_CHARS:
-        return _rule_sentences(text)
-    return list(_read(text, READINGS[DEFAULT_READING]).sentences)
 
 
 def speaks_of_future(text: str, offset: int) -> bool:
@@ -48,7 +35,7 @@ def speaks_of_future(text: str, offset: int) -> bool:
     strike begins on Monday"). English text only; False elsewhere."""
     if not looks_english(text) or len(text) > MAX_PARSE_CHARS:
         return False
-    doc = _parse(text)
+    doc = parse(text)
     token = next((t for t in doc if t.idx <= offset < t.idx + len(t.text) + 1), None)
     seen = 0
     while token is not None and token.pos_ not in ("VERB", "AUX") and seen < 6:
@@ -80,18 +67,11 @@ def figures(text: str, start: int, end: int) -> list[tuple[str, str, str]]:
     if not looks_english(text) or len(text) > MAX_PARSE_CHARS:
         return []
     out = []
-    for ent in _parse(text).ents:
+    for ent in parse(text).ents:
         if ent.label_ in FIGURE_LABELS and start <= ent.start_char and ent.end_char <= end:
             head = ent.root.head if ent.root.dep_ == "nummod" else ent.root
             out.append((ent.text, head.lemma_.lower(), ent.label_))
     return out
-
-
-@lru_cache(maxsize=8)
-def _parse(text: str):
-    from summarize.reading import nlp
-
-    return nlp.english()(text)
 
 
 @lru_cache(maxsize=16)
@@ -101,7 +81,7 @@ def _read(text: str, options: ReadingOptions) -> Reading:
     from summarize.reading.attribution import attribute
     from summarize.reading.entities import find_mentions, group_mentions, resolve_affiliations
 
-    doc = _parse(text)
+    doc = parse(text)
     skip = junk_spans(text)
     named_skip = list(skip)
     if options.datelines and (dateline := dateline_span(text)) is not None:
@@ -122,11 +102,11 @@ def _read(text: str, options: ReadingOptions) -> Reading:
     owner = _token_owner(doc, candidates)
     if not options.statements:
         attributions = attribute(doc, candidates, owner, skip)
-        return Reading(language="en", sentences=_spans(text, doc.sents),
+        return Reading(language="en", sentences=sentence_spans(text),
                        candidates=candidates, attributions=attributions)
     from summarize.reading.statements import as_attributions, find_statements
 
-    sentences = _spans(text, doc.sents)
+    sentences = sentence_spans(text)
     statements = find_statements(doc, candidates, owner, named_skip, sentences)
     return Reading(language="en", sentences=sentences, candidates=candidates,
                    attributions=as_attributions(statements, candidates),
@@ -136,23 +116,11 @@ def _read(text: str, options: ReadingOptions) -> Reading:
 def _date_mentions(text: str, options: ReadingOptions) -> list[tuple[int, int, str]]:
     if not options.date_words:
         return []
-    from summarize.dates import find_date_mentions, publication_spans
+    from summarize.text.dates import find_date_mentions, publication_spans
 
     lines = publication_spans(text)
     return [(a, b, w) for a, b, w in find_date_mentions(text, extended=True)
             if not any(a < e and s < b for s, e in lines)]
-
-
-@lru_cache(maxsize=16)
-def looks_english(text: str) -> bool:
-    """True when enough of the words are English function words ("the", "of", "said")."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    words = [w.strip(".,;:!?\"'“”‘’()").casefold() for w in text.split()[:2000]]
-    words = [w for w in words if w.isalpha()]
-    if not words:
-        return False
-    return sum(w in STOP_WORDS for w in words) / len(words) >= MIN_ENGLISH_SHARE
 
 
 def _fallback(text: str) -> Reading:
@@ -162,65 +130,7 @@ def _fallback(text: str) -> Reading:
     candidates = [Candidate(name=g.name, label="unknown", role=g.role,
                             forms=[f for f in g.forms if f != g.name])
                   for g in candidate_groups(text)]
-    return Reading(language="xx", sentences=_rule_sentences(text), candidates=candidates)
-
-
-def rule_sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences by the rule sentencizer alone (any language, no parse)."""
-    return list(_rule_sentences(text))
-
-
-@lru_cache(maxsize=4)
-def _rule_sentences(text: str) -> list[tuple[int, int]]:
-    from summarize.reading import nlp
-
-    return _spans(text, nlp.sentencizer()(text).sents)
-
-
-#: A sentence does not end after a title's abbreviation or an initial ("Mr. Smith", "J. Doe").
-_ABBREVIATION_END = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Rev|No|Nos)|\b[A-Z])\.$")
-
-
-def _spans(text: str, sents) -> list[tuple[int, int]]:
-    """Sentence spans without surrounding whitespace; a sentence never crosses a line break
-    (a headline, a dateline or a caption is a sentence of its own) and never ends after an
-    abbreviation such as "Mr." (the parser splits there on odd text)."""
-    spans = _raw_spans(text, sents)
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if (merged and _ABBREVIATION_END.search(text[merged[-1][0]:merged[-1][1]])
-                and "\n" not in text[merged[-1][1]:start]):
-            merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _raw_spans(text: str, sents) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for sent in sents:
-        start, end = sent.start_char, sent.end_char
-        for piece_start, piece_end in _split_paragraphs(text, start, end):
-            while piece_start < piece_end and text[piece_start].isspace():
-                piece_start += 1
-            while piece_end > piece_start and text[piece_end - 1].isspace():
-                piece_end -= 1
-            if piece_end > piece_start:
-                spans.append((piece_start, piece_end))
-    return spans
-
-
-def _split_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    pieces: list[tuple[int, int]] = []
-    at = start
-    while True:
-        cut = text.find("\n", at, end)
-        if cut < 0:
-            pieces.append((at, end))
-            return pieces
-        pieces.append((at, cut))
-        at = cut + 1
+    return Reading(language="xx", sentences=rule_sentence_spans(text), candidates=candidates)
 
 
 def _token_owner(doc, candidates: list[Candidate]) -> dict[int, str]:

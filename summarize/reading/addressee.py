@@ -427,7 +427,9 @@ def find(text: str, layers: frozenset[str]) -> list[Finding]:
 
 @lru_cache(maxsize=32)
 def _find(text: str, layers: frozenset[str]) -> tuple[Finding, ...]:
-    from summarize.reading import MAX_PARSE_CHARS, _parse, looks_english, nlp
+    from summarize.text import nlp
+    from summarize.text.nlp import MAX_PARSE_CHARS, looks_english
+    from summarize.text.nlp import parse as _parse
 
     if not text.strip() or len(text) > MAX_PARSE_CHARS or not looks_english(text):
         return ()
@@ -505,7 +507,8 @@ def instruction_like(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=16)
 def _instruction_like(text: str) -> tuple[tuple[int, int], ...]:
-    from summarize.reading import MAX_PARSE_CHARS, _parse, looks_english
+    from summarize.text.nlp import MAX_PARSE_CHARS, looks_english
+    from summarize.text.nlp import parse as _parse
 
     if not text.strip() or len(text) > MAX_PARSE_CHARS or not looks_english(text):
         return ()

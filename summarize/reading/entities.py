@@ -23,9 +23,9 @@ from summarize.core.names import (
     split_title,
 )
 from summarize.core.reading import Candidate, CandidateLabel
-from summarize.dates import find_date_mentions
 from summarize.reading.lexicon import is_common_noun_title, opens_with_common_noun
 from summarize.reading.options import ReadingOptions
+from summarize.text.dates import find_date_mentions
 
 _V1 = ReadingOptions()
 

@@ -16,7 +16,7 @@ from typing import Any
 
 @lru_cache(maxsize=1)
 def _nouns() -> frozenset[str]:
-    from summarize.reading import nlp
+    from summarize.text import nlp
 
     table = nlp.english().get_pipe("lemmatizer").lookups.get_table("lemma_index")
     return frozenset(table["noun"])
@@ -24,7 +24,7 @@ def _nouns() -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _tagged_common(frame: str, index: int) -> bool:
-    from summarize.reading import nlp
+    from summarize.text import nlp
 
     token = nlp.english()(frame)[index]
     return token.pos_ in ("NOUN", "ADJ", "VERB") and token.tag_ not in ("NNP", "NNPS")

