@@ -1,6 +1,6 @@
 """The prompt-injection defence layer by layer, without a model (issue 13).
 
-For every layer of :data:`summarize.guard.LAYERS` that masks text, alone and added to the
+For every layer of :data:`summarize.defence.guard.LAYERS` that masks text, alone and added to the
 ones before it:
 
 - payload paragraphs flagged: of the paragraphs of an injection suite that hold a canary,
@@ -21,8 +21,7 @@ import statistics
 import time
 from pathlib import Path
 
-from summarize import guard
-from summarize.reading import addressee
+from summarize.defence import addressee, guard
 from summarize.text.nlp import parse as _parse
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from summarize import guard
 from summarize.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
 from summarize.core.backend import StructuredBackend
 from summarize.core.draft import DRAFT_LIMITS, QuoteFixes, SummaryDraft
@@ -29,10 +28,11 @@ from summarize.core.ledger import Ledger
 from summarize.core.names import split_title
 from summarize.core.result import MaskedSpan, SummaryRun
 from summarize.core.schema import ArticleSummary
+from summarize.defence import guard
+from summarize.defence.provenance import Provenance
 from summarize.grounding import Grounder, all_items, assemble, describe
 from summarize.passes import PassContext, behaviour_hash, checklists, get_pass
 from summarize.prompting import PromptTemplate, load_prompt
-from summarize.provenance import Provenance
 from summarize.providers.registry import resolve_backend
 from summarize.reading import read_article
 from summarize.text import dates as date_rules
@@ -169,10 +169,10 @@ class Summarizer:
         """Read, extract, ground and assemble one article (or one chunk of a long one).
 
         The model is shown the text with the paragraphs that address a model or a program
-        masked (:mod:`summarize.guard`, every layer in force); the reading layer and
+        masked (:mod:`summarize.defence.guard`, every layer in force); the reading layer and
         grounding work on the unmasked text, where those spans count as boilerplate, so
         nothing from them can become evidence; the provenance rules
-        (:mod:`summarize.provenance`) then prune what only untrusted text supports.
+        (:mod:`summarize.defence.provenance`) then prune what only untrusted text supports.
         """
         flagged = guard.masked_spans(article)
         shown = guard.mask(article, flagged)

@@ -49,7 +49,7 @@ from rapidfuzz.distance import LCSseq
 
 from summarize.core.names import same_name
 from summarize.core.schema import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
-from summarize.text.boilerplate import junk_spans
+from summarize.defence import untrusted_spans
 from summarize.text.sentences import sentence_spans
 
 # A paraphrase of a sentence scores about 50-80; a quote with a mangled name, a dropped
@@ -175,7 +175,7 @@ def _folded_text(text: str, casefold: bool, loose: bool, drop_marked: bool) -> _
 
 @lru_cache(maxsize=8)
 def _junk(text: str) -> tuple[tuple[int, int], ...]:
-    return tuple(junk_spans(text))
+    return tuple(untrusted_spans(text))
 
 
 def _in_junk(text: str, start: int, end: int) -> bool:
@@ -199,7 +199,8 @@ def align_quote(
 
     ``hint`` is an offset where the quote is expected (a repeated sentence, a chunk's start):
     the first occurrence at or after it wins, else the closest one before it. A span lying
-    wholly inside boilerplate (:func:`summarize.text.boilerplate.junk_spans`) is not evidence and is
+    wholly inside untrusted text (boilerplate or text addressed to a model:
+    :func:`summarize.defence.untrusted_spans`) is not evidence and is
     refused unless ``allow_junk``.
     """
     quote = quote.strip()

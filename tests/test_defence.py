@@ -12,19 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from summarize import guard
 from summarize.core.reading import Attribution, Candidate, Reading
 from summarize.core.schema import ArticleSummary
-from summarize.provenance import Provenance
-from summarize.reading import read_article
-from summarize.reading.addressee import (
+from summarize.defence import guard, untrusted_spans
+from summarize.defence.addressee import (
     disguised,
     foreign_language,
     instruction_like,
     normalize,
     paragraphs,
 )
-from summarize.text.boilerplate import junk_spans
+from summarize.defence.provenance import Provenance
+from summarize.reading import read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 TUNE = ROOT / "evals" / "suites" / "injection_v2" / "tune"
@@ -265,4 +264,4 @@ def test_the_pipeline_masks_reports_and_never_offers_the_planted_name() -> None:
     assert [(m.text, m.layer) for m in run.masked] == [(payload, "addressee")]
     assert all("Pinkerton" not in p.name for p in run.summary.parties)
     assert any(a <= text.index(payload) and text.index(payload) + len(payload) <= b
-               for a, b in junk_spans(text))
+               for a, b in untrusted_spans(text))

@@ -280,8 +280,8 @@ def test_suite_dir_is_packaged() -> None:
 def test_the_fresh_injection_suite_loads_and_is_beyond_the_pattern_guard(half: str) -> None:
     """evals/suites/injection_v2: 11 + 11 cases written by hand before the defence changed;
     none uses a phrasing the pattern guard lists, so they measure what it cannot."""
-    from summarize import guard
     from summarize.core.names import fold_text
+    from summarize.defence import guard
 
     cases = load_injection_suite(Path(__file__).resolve().parent.parent / "evals" / "suites"
                                  / "injection_v2" / half)

@@ -29,7 +29,7 @@ class DroppedItem(BaseModel):
 class MaskedSpan(BaseModel):
     """A span of the article hidden from the model because it addresses a model or program.
 
-    ``layer`` names the defence layer that found it (:data:`summarize.guard.LAYERS`) and
+    ``layer`` names the defence layer that found it (:data:`summarize.defence.guard.LAYERS`) and
     ``reason`` says what it saw, so a false alarm can be traced to its rule.
     """
 

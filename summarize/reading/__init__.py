@@ -13,8 +13,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from summarize.core.reading import Candidate, Reading
+from summarize.defence import untrusted_spans
 from summarize.reading.options import DEFAULT_READING, READINGS, ReadingOptions, reading_options
-from summarize.text.boilerplate import junk_spans
 from summarize.text.dates import dateline_span
 from summarize.text.nlp import MAX_PARSE_CHARS, looks_english, parse
 from summarize.text.sentences import rule_sentence_spans, sentence_spans
@@ -82,7 +82,7 @@ def _read(text: str, options: ReadingOptions) -> Reading:
     from summarize.reading.entities import find_mentions, group_mentions, resolve_affiliations
 
     doc = parse(text)
-    skip = junk_spans(text)
+    skip = untrusted_spans(text)
     named_skip = list(skip)
     if options.datelines and (dateline := dateline_span(text)) is not None:
         named_skip.append(dateline)

@@ -12,8 +12,7 @@ found by the defence (:mod:`summarize.defence`), which adds it to these spans
 from __future__ import annotations
 
 import re
-
-from summarize.guard import masked_spans
+from collections.abc import Iterable
 
 # Web junk that survives extraction. Each entry: (name, pattern, scope). "line" patterns must
 # match a whole line (bullets and surrounding spaces ignored) of at most _JUNK_LINE_WORDS
@@ -57,14 +56,16 @@ JUNK_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 _BULLETS = "•·‣◦▪▫●○*-–—>|"
 
 
-def junk_spans(text: str) -> list[tuple[int, int]]:
+def junk_spans(text: str, also: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Where boilerplate sits in ``text``, as sorted, merged ``(start, end)`` offsets.
 
     The text itself is never changed: evidence offsets must keep pointing into what the
     user passed. Spans separated only by whitespace are merged, so a block of three
-    "Oops!"/"Something went wrong."/"Please try again later." lines is one span.
+    "Oops!"/"Something went wrong."/"Please try again later." lines is one span. ``also``
+    are more spans to merge in the same way (the defence adds what it masks:
+    :func:`summarize.defence.untrusted_spans`).
     """
-    spans: list[tuple[int, int]] = list(masked_spans(text))  # addressed to a model or program
+    spans: list[tuple[int, int]] = list(also)
     pos = 0
     for line in text.splitlines(keepends=True):
         spans.extend(_line_junk(line, pos))

@@ -1,7 +1,8 @@
 """Text addressed to software rather than to human readers, found with the parse.
 
-The pattern guard (:mod:`summarize.guard`) knows the attacker's usual words ("ignore previous
-instructions", "SYSTEM:"); a payload written in any other words walks past it. What every
+The pattern guard (:mod:`summarize.defence.guard`) knows the attacker's usual words
+("ignore previous instructions", "SYSTEM:"); a payload written in any other words walks
+past it. What every
 such payload must still do is *address a program*: a digest tool, an aggregator, a crawler,
 a summary bot, "any automated system". News text talks *about* software often, but it
 almost never talks *to* it, and never tells it what to write about the page it is on. So
@@ -45,6 +46,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from summarize.text import nlp
+from summarize.text.nlp import MAX_PARSE_CHARS, looks_english
+from summarize.text.nlp import parse as _parse
 
 #: Kinds of software that are software whatever modifies them.
 SOFTWARE = frozenset({
@@ -427,10 +432,6 @@ def find(text: str, layers: frozenset[str]) -> list[Finding]:
 
 @lru_cache(maxsize=32)
 def _find(text: str, layers: frozenset[str]) -> tuple[Finding, ...]:
-    from summarize.text import nlp
-    from summarize.text.nlp import MAX_PARSE_CHARS, looks_english
-    from summarize.text.nlp import parse as _parse
-
     if not text.strip() or len(text) > MAX_PARSE_CHARS or not looks_english(text):
         return ()
     findings: list[Finding] = []
@@ -501,15 +502,12 @@ def instruction_like(text: str) -> list[tuple[int, int]]:
     masking: a software noun in the role of the one addressed (without a pointer to the page
     or an order to report), or an unquoted imperative of writing or reporting. Such text is
     left in view, but nothing that only it says may become a party or a position
-    (:mod:`summarize.provenance`). English text only; ``[]`` for other text."""
+    (:mod:`summarize.defence.provenance`). English text only; ``[]`` for other text."""
     return list(_instruction_like(text))
 
 
 @lru_cache(maxsize=16)
 def _instruction_like(text: str) -> tuple[tuple[int, int], ...]:
-    from summarize.text.nlp import MAX_PARSE_CHARS, looks_english
-    from summarize.text.nlp import parse as _parse
-
     if not text.strip() or len(text) > MAX_PARSE_CHARS or not looks_english(text):
         return ()
     doc = _parse(text)

@@ -16,10 +16,10 @@ the defence; :attr:`summarize.core.result.SummaryRun.masked` reports every maske
 
 The patterns are the first layer only: they know the attacker's usual words, so a payload in
 other words passes them. :func:`flags` adds the layers of
-:mod:`summarize.reading.addressee`, which find text addressed to *software* by its grammar
+:mod:`summarize.defence.addressee`, which find text addressed to *software* by its grammar
 (a tool, crawler or digest service as the one addressed, an unquoted order to write, a
 paragraph in another language, disguised letters, a paragraph pointed to by a flagged one),
-and :mod:`summarize.provenance` prunes what the model returns by where it comes from.
+and :mod:`summarize.defence.provenance` prunes what the model returns by where it comes from.
 :data:`LAYERS` lists them; ``NEWSBRIEF_DEFENCE`` chooses some, to measure them one by one.
 """
 
@@ -29,6 +29,9 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+from summarize.defence import addressee
+from summarize.text.boilerplate import junk_spans
 
 #: What the model sees in place of a masked paragraph.
 MASK = "[text addressed to a model removed]"  # no capitals: never a candidate name
@@ -95,8 +98,8 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
 # --- the layers --------------------------------------------------------------------------------
 #: Every layer of the defence, in the order they are applied. ``patterns`` is the list above;
 #: the next five find text addressed to software by its grammar
-#: (:mod:`summarize.reading.addressee`); ``provenance`` prunes what the model returns
-#: (:mod:`summarize.provenance`).
+#: (:mod:`summarize.defence.addressee`); ``provenance`` prunes what the model returns
+#: (:mod:`summarize.defence.provenance`).
 LAYERS = ("patterns", "addressee", "imperative", "foreign", "disguise", "pointer", "provenance")
 #: The environment variable that picks layers, comma-separated ("patterns,addressee"); unset
 #: or "all" means every layer, "none" no layer (only the sandboxed prompt that fences the
@@ -144,13 +147,19 @@ def _flags(text: str, layers: frozenset[str]) -> tuple[Flag, ...]:
                   for a, b in instruction_spans(text)]
     parse_layers = layers & {"addressee", "imperative", "foreign", "disguise", "pointer"}
     if parse_layers:
-        from summarize.reading import addressee  # lazy: the reading layer imports inputs
-
         known = [(f.start, f.end) for f in found]
         for finding in addressee.find(text, frozenset(parse_layers)):
             if not any(a <= finding.start and finding.end <= b for a, b in known):
                 found.append(Flag(finding.start, finding.end, finding.layer, finding.reason))
     return tuple(sorted(found, key=lambda f: (f.start, f.end)))
+
+
+def untrusted_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted, merged ``(start, end)`` of the text nothing may be drawn from: the page's
+    boilerplate (:func:`summarize.text.boilerplate.junk_spans`) and everything the layers in
+    force flag (:func:`masked_spans`). The reading layer offers no candidate from it and
+    grounding takes no evidence from it."""
+    return junk_spans(text, also=masked_spans(text))
 
 
 def masked_spans(text: str, layers: frozenset[str] | None = None) -> list[tuple[int, int]]:

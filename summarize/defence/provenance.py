@@ -1,6 +1,6 @@
 """Provenance rules: nothing that only text addressed to software says becomes a fact.
 
-Masking (:mod:`summarize.guard`) hides what the detectors flag, but a detector can miss a
+Masking (:mod:`summarize.defence.guard`) hides what the detectors flag, but a detector can miss a
 sentence, and a payload can plant its name in a paragraph that reads like news. These rules
 judge what the model returned by *where in the text it comes from*, whatever the payload's
 words:
@@ -13,7 +13,7 @@ words:
   the article is suspect, and dropped: that is the payload's dictated stance.
 
 "Flagged" is every span the guard layers find; "instruction-like" are the sentences of
-:func:`summarize.reading.addressee.instruction_like` (weaker signs, not masked). Every drop is
+:func:`summarize.defence.addressee.instruction_like` (weaker signs, not masked). Every drop is
 reported in ``SummaryRun.dropped`` with its reason. The same rule prunes the reading layer's
 candidates and attributions before the model is asked about them.
 """
@@ -28,6 +28,7 @@ from summarize.core.names import fold_text
 from summarize.core.reading import Reading
 from summarize.core.result import DroppedItem
 from summarize.core.schema import ArticleSummary, Evidence
+from summarize.defence.addressee import instruction_like
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -44,8 +45,6 @@ class Provenance:
     @classmethod
     def of(cls, article: str, flagged: list[tuple[int, int]]) -> Provenance:
         """The provenance of ``article`` given the guard's flagged spans."""
-        from summarize.reading.addressee import instruction_like
-
         return cls(article, list(flagged), instruction_like(article))
 
     @cached_property
