@@ -211,7 +211,7 @@ def _evidence(extraction: dict[str, Any], text: str) -> Evidence:
     """The item's evidence: the aligned span widened to a 3-word quote, or a marker that
     ``grounding_rate`` counts as ungrounded when LangExtract could not align the text."""
     from summarize.core.schema import Evidence
-    from summarize.resolver import Span, fit_quote_length
+    from summarize.grounding.align import Span, fit_quote_length
 
     interval = extraction.get("char_interval") or {}
     start, end = interval.get("start_pos"), interval.get("end_pos")

@@ -20,7 +20,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from summarize.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
 from summarize.core.backend import StructuredBackend
 from summarize.core.draft import DRAFT_LIMITS, QuoteFixes, SummaryDraft
 from summarize.core.errors import BackendError, InputError, OutputValidationError
@@ -30,7 +29,8 @@ from summarize.core.result import MaskedSpan, SummaryRun
 from summarize.core.schema import ArticleSummary
 from summarize.defence import guard
 from summarize.defence.provenance import Provenance
-from summarize.grounding import Grounder, all_items, assemble, describe
+from summarize.grounding.assembly import Grounder, all_items, assemble, describe
+from summarize.grounding.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
 from summarize.passes import PassContext, behaviour_hash, checklists, get_pass
 from summarize.prompting import PromptTemplate, load_prompt
 from summarize.providers.registry import resolve_backend

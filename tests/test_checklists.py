@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def test_candidate_groups_gather_the_forms_of_one_actor_with_title_and_aliases() -> None:
-    from summarize.checklists import candidate_groups
+    from summarize.reading.checklists import candidate_groups
 
     text = ("Hungarian Prime Minister Viktor Orban met Chinese President Xi Jinping. Orban "
             "said Xi was key. European Commission President Ursula von der Leyen objected. "

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from summarize.chunking import (
+from summarize.core.schema import ArticleSummary
+from summarize.grounding.chunking import (
     CHARS_PER_TOKEN,
     Chunk,
     chars_for_tokens,
     merge_summaries,
     split_into_chunks,
 )
-from summarize.core.schema import ArticleSummary
 
 _WORDS = [
     "council", "minister", "said", "Monday", "budget", "plan", "vote", "union", "workers",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from summarize.core.schema import Evidence
-from summarize.resolver import Span, align_quote, find_mention, fit_quote_length
+from summarize.grounding.align import Span, align_quote, find_mention, fit_quote_length
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PREFIXES = ["000", "001", "002", "003", "004"]

@@ -30,6 +30,7 @@ from summarize.core.errors import OutputValidationError, UnknownPromptError
 from summarize.core.ledger import Ledger
 from summarize.core.reading import Reading
 from summarize.prompting import PromptTemplate
+from summarize.reading.checklists import date_words
 
 #: A registered pass name: the step and its version ("timeline_words.v1").
 PASS_NAME = re.compile(r"(?P<step>[a-z][a-z0-9_]*)\.v(?P<version>[1-9][0-9]*)")
@@ -141,8 +142,6 @@ def get_pass(name: str, *, prompt: str | None = None) -> Pass:
 
 def checklists(article: str) -> dict[str, Any]:
     """Template variables every pass may use: what code found for the model to choose from."""
-    from summarize.checklists import date_words
-
     return {"date_words": date_words(article)}
 
 

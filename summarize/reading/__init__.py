@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from summarize.core.reading import Candidate, Reading
 from summarize.defence import untrusted_spans
+from summarize.reading.checklists import candidate_groups
 from summarize.reading.options import DEFAULT_READING, READINGS, ReadingOptions, reading_options
 from summarize.text.dates import dateline_span
 from summarize.text.nlp import MAX_PARSE_CHARS, looks_english, parse
@@ -125,8 +126,6 @@ def _date_mentions(text: str, options: ReadingOptions) -> list[tuple[int, int, s
 
 def _fallback(text: str) -> Reading:
     """Sentences by rule and candidates from capitalised names, for non-English text."""
-    from summarize.checklists import candidate_groups
-
     candidates = [Candidate(name=g.name, label="unknown", role=g.role,
                             forms=[f for f in g.forms if f != g.name])
                   for g in candidate_groups(text)]

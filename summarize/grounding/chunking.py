@@ -31,7 +31,7 @@ from typing import Any
 
 from summarize.core.names import fold_text
 from summarize.core.schema import ArticleSummary
-from summarize.merging import (
+from summarize.grounding.merging import (
     add_evidence,
     canonical_party_name,
     merge_parties,

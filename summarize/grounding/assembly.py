@@ -1,9 +1,9 @@
 """Grounding and assembly: the model's draft becomes a summary whose every item is evidenced.
 
-Quotes are aligned to verbatim spans of the text (:mod:`summarize.resolver`); parties and
+Quotes are aligned to verbatim spans of the text (:mod:`summarize.grounding.align`); parties and
 dates without a usable quote are grounded where the text names them; whatever cannot be
 grounded is dropped and reported, never passed off as grounded. Parties are merged with
-the same keyed merge that joins the chunks of a long article (:mod:`summarize.merging`).
+the same keyed merge that joins the chunks of a long article (:mod:`summarize.grounding.merging`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from summarize.core.draft import (
 from summarize.core.errors import OutputValidationError
 from summarize.core.result import DroppedItem
 from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary, Evidence
-from summarize.merging import canonical_party_name, merge_parties
+from summarize.grounding.align import align_quote, find_mention, fit_quote_length
+from summarize.grounding.merging import canonical_party_name, merge_parties
 from summarize.reading import speaks_of_future
-from summarize.resolver import align_quote, find_mention, fit_quote_length
 from summarize.text import dates as date_rules
 
 Draft = PartyDraft | PositionDraft | DateDraft | DisputeDraft
