@@ -229,7 +229,7 @@ def test_summaries_come_from_the_cache_the_second_time(tmp_path: Path) -> None:
 
 
 def test_the_summary_cache_key_carries_the_behaviour_hash() -> None:
-    from summarize.cache import summary_key
+    from summarize.digest.cache import summary_key
 
     args = ({"model": "m"}, "p" * 64, {"t": 0}, "text", None)
     assert summary_key(*args, behaviour_hash="a") != summary_key(*args, behaviour_hash="b")

@@ -2,7 +2,7 @@
 
 Each story folder (``<suite>/<story>/gold.json`` and its articles, :mod:`evals.gold.digest`)
 is digested by :class:`summarize.digest.Digester` (per-article summaries served from the
-summary cache, :mod:`summarize.cache`), scored by :func:`evals.metrics.score_digest`, and
+summary cache, :mod:`summarize.digest.cache`), scored by :func:`evals.metrics.score_digest`, and
 appended to the run directory the moment it lands (:mod:`evals.store.digest`). A resumed run
 skips every story already recorded. All stories' gold, the model string and both prompts are
 checked before the model loads.

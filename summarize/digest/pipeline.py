@@ -1,7 +1,7 @@
 """The digest of a story: per-article summaries (cached), then unification across them.
 
 Per-article summaries come from the ordinary pipeline (:class:`summarize.pipeline.Summarizer`),
-served from :class:`summarize.cache.SummaryCache` when the same model, prompt, code and text
+served from :class:`summarize.digest.cache.SummaryCache` when the same model, prompt, code and text
 were summarized before. The digest step then works on those summaries: code unifies parties,
 dates and offsets; the model is asked only the yes/no questions of :mod:`.judge`.
 """
@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from summarize.cache import SummaryCache, summary_key
 from summarize.core.backend import StructuredBackend
 from summarize.core.digest import DigestArticle, StoryDigest
 from summarize.core.ledger import Ledger
 from summarize.core.result import DigestRun, SummaryRun
+from summarize.digest.cache import SummaryCache, summary_key
 from summarize.digest.discrepancies import find_discrepancies
 from summarize.digest.disputes import merge_disputes
 from summarize.digest.judge import Judge
@@ -26,6 +26,7 @@ from summarize.digest.sources import ArticleInput, StoryArticle, story_articles
 from summarize.digest.timeline import build_timeline
 from summarize.pipeline import Summarizer
 from summarize.prompting import load_prompt
+from summarize.text.inputs import load_text
 
 DEFAULT_DIGEST_PROMPT = "digest/v1"
 
@@ -56,8 +57,6 @@ class Digester:
 
     def summarize(self, article: StoryArticle) -> tuple[SummaryRun, bool]:
         """The article's summary run, and whether it came from the cache."""
-        from summarize.text.inputs import load_text
-
         text = load_text(article.text, max_chars=self.summarizer.max_chars)
         published = str(article.published) if article.published else None
         key = summary_key(self.summarizer.backend.describe(), self.summarizer.prompt_hash,

@@ -27,10 +27,10 @@ from summarize.core.result import SummaryRun
 #: The environment variable naming the cache folder (default: the per-user cache folder).
 CACHE_DIR_ENV = "NEWSBRIEF_CACHE_DIR"
 _KEY_VERSION = "summary-cache-v1"
-# Code that does not change what a model's summary is: the digest built on it, views,
-# commands, and the fake backend of the tests (whose runs each use their own cache folder).
-_NOT_SUMMARY_CODE = ("digest/", "render/", "cli.py", "clikit.py", "cache.py", "batch.py",
-                     "providers/fake.py")
+# Code that does not change what a model's summary is: the digest built on it (this cache
+# among it), views, batch jobs, and the fake backend of the tests (whose runs each use their
+# own cache folder). Paths are relative to the ``summarize`` package.
+_NOT_SUMMARY_CODE = ("digest/", "render/", "batch.py", "providers/fake.py")
 
 
 def default_cache_dir() -> Path:
@@ -46,7 +46,7 @@ def default_cache_dir() -> Path:
 @functools.lru_cache(maxsize=1)
 def summarizer_code_digest() -> str:
     """sha256 over the summarizer's source files (the digest, views and commands left out)."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent  # the summarize package
     h = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         name = path.relative_to(root).as_posix()
