@@ -21,7 +21,7 @@ import pytest
 from rich.console import Console
 
 from newsbrief.cli import build_cli, main
-from summarize.clikit import print_listing
+from newsbrief.cli.kit import print_listing
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_4384644db8aab1e9.txt"

@@ -20,7 +20,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from summarize.cli import main
+from newsbrief.cli import main
 from summarize.core.schema import iter_evidence
 from summarize.prompting import DEFAULT_PROMPT
 

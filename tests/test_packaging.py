@@ -32,7 +32,8 @@ def _package_dir(name: str) -> Path:
 def test_every_python_package_of_the_tree_is_listed_for_the_wheel() -> None:
     listed = set(CONFIG["packages"])
     found = {init.parent.relative_to(ROOT).as_posix().replace("/", ".")
-             for top in ("summarize", "evals") for init in (ROOT / top).rglob("__init__.py")}
+             for top in ("summarize", "evals", "newsbrief")
+             for init in (ROOT / top).rglob("__init__.py")}
     assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
     for name in listed:
         assert (_package_dir(name) / "__init__.py").is_file(), name
@@ -63,7 +64,7 @@ class Block:
             raise ImportError("blocked: " + name)
 sys.meta_path.insert(0, Block())
 from summarize import summarize_article
-from summarize.cli import main
+from newsbrief.cli import main
 assert main(["prompts"]) == 0
 assert main(["summarize", {str(ROOT / "seeds" / "000_4384644db8aab1e9.txt")!r}, "--model",
              "fake/heuristic", "--html", {str(tmp_path / "out.html")!r}]) == 0

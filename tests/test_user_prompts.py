@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.cli import main
+from newsbrief.cli import main
 from summarize.errors import ConfigurationError, UnknownPromptError
 from summarize.pipeline import Summarizer
 from summarize.prompting import (

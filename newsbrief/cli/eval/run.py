@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from evals.cli.common import digest_run_summary, print_runs, run_summary
-from summarize.clikit import CONTEXT_SETTINGS, prompts_dir_option, stderr_console
+from newsbrief.cli.eval.common import digest_run_summary, print_runs, run_summary
+from newsbrief.cli.kit import CONTEXT_SETTINGS, prompts_dir_option, stderr_console
 
 
 class GreedyOptions(click.Command):
@@ -148,7 +148,7 @@ def _run_digest(models: tuple[str, ...], prompts: tuple[str, ...], digest_prompt
     from evals.render.digest import digest_table
     from evals.runner.digest import load_stories, run_digest_suite
     from evals.store.digest import DigestRunStore
-    from summarize.clikit import print_listing
+    from newsbrief.cli.kit import print_listing
     from summarize.preflight import check_matrix
 
     given = [flag for flag, on in unsupported.items() if on]

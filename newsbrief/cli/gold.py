@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from summarize.clikit import CONTEXT_SETTINGS, prompts_dir_option, stderr_console
+from newsbrief.cli.kit import CONTEXT_SETTINGS, prompts_dir_option, stderr_console
 from summarize.errors import InputError
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.console import Console
 
-from summarize.clikit import print_listing
+from newsbrief.cli.kit import print_listing
 
 
 def fmt(value: float | None, digits: int = 3) -> str:

@@ -11,8 +11,8 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from evals.cli.common import fmt, run_summary
-from summarize.clikit import (
+from newsbrief.cli.eval.common import fmt, run_summary
+from newsbrief.cli.kit import (
     CONTEXT_SETTINGS,
     check_output_file,
     print_listing,
