@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.errors import GoldError, _display
-from evals.gold.jsonl import is_jsonl_suite
+from evals.gold.jsonl import is_jsonl_suite, load_jsonl_suite
 from evals.gold.loader import ROOT_ITEM, load_gold_bytes
 from evals.gold.shapes import ITEM_FIELDS
 from summarize.core.names import same_name
@@ -91,8 +91,6 @@ def _check_one(gold_path: Path, text: str, article_name: str) -> list[GoldProble
 
 
 def _check_jsonl(path: Path) -> CheckReport:
-    from evals.gold.jsonl import load_jsonl_suite
-
     report = CheckReport(checked=1)
     try:
         cases = load_jsonl_suite(path)

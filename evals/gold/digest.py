@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from evals.errors import GoldError
+from evals.gold.suite import default_suite
 from summarize.core.digest import (
     DigestDispute,
     DigestParty,
@@ -123,8 +124,6 @@ def story_folders(root: Path) -> list[Path]:
 
 def _resolve(folder: Path, ref: str) -> Path:
     if ref.startswith(SEEDS_PREFIX):
-        from evals.gold.suite import default_suite
-
         return default_suite()[0] / ref[len(SEEDS_PREFIX):]
     return (folder / ref).resolve()
 

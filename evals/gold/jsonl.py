@@ -14,10 +14,10 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 from evals.errors import GoldError
 from evals.gold.loader import ROOT_ITEM, parse_gold
+from evals.gold.shapes import GoldCase
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -27,14 +27,12 @@ def is_jsonl_suite(path: Path) -> bool:
     return Path(path).suffix.lower() == ".jsonl" and Path(path).is_file()
 
 
-def load_jsonl_suite(path: Path) -> list[Any]:
-    """Every line of ``path`` as a :class:`~evals.gold.suite.GoldCase`, in file order.
+def load_jsonl_suite(path: Path) -> list[GoldCase]:
+    """Every line of ``path`` as a :class:`~evals.gold.shapes.GoldCase`, in file order.
 
     Problems are :class:`GoldError` naming the file and line (``suite.jsonl:3``), the item
     and the reason, like a gold file's.
     """
-    from evals.gold.suite import GoldCase
-
     path = Path(path)
     try:
         raw_lines = path.read_bytes().splitlines()
