@@ -48,11 +48,33 @@ CHUNK_OVERLAP_CHARS = 600
 
 
 class Summarizer:
-    """A configured pipeline: one backend and one prompt, reused across articles.
+    """A configured pipeline: one backend and one prompt version, reused across articles.
 
     Build it once and call :meth:`run` per article; the backend (and the embedded model in
     it) is loaded once. ``params`` are recorded by eval runs, so everything that changes the
     output belongs there.
+
+    Args:
+        model: A model string (``local/qwen2.5-coder-1.5b``, the default when None;
+            ``openai/<name>`` for an OpenAI-compatible endpoint; ``fake/heuristic`` for
+            tests; see ``newsbrief models``) or a backend object that implements
+            :class:`summarize.core.backend.StructuredBackend`.
+        prompt: A prompt version such as ``summary/v8`` (the default when None), found in
+            your prompt folder first, then among the bundled versions.
+        max_retries: Re-asks after an answer that does not validate, per model call.
+        reground: Ask once more for the quotes that could not be found in the text.
+        max_tokens: The output token limit of one model call.
+        max_chars: The longest article text accepted (longer input is an
+            :class:`~summarize.core.errors.InputTooLargeError`, before any model call).
+        max_chunk_chars: Article characters per chunk; None fits the chunks to the model's
+            window.
+        backend_options: Keyword arguments for the backend a model string names.
+
+    Raises:
+        UnknownModelError: ``model`` names no known model.
+        UnknownPromptError: ``prompt`` names no version, or the version names an unknown
+            pass or extends an unknown version.
+        ConfigurationError: The backend cannot be set up (weights missing, no endpoint).
     """
 
     def __init__(
@@ -103,11 +125,30 @@ class Summarizer:
         }
 
     def run(self, text: str, *, published: dt.date | str | None = None) -> SummaryRun:
-        """Summarize one article; raise a SummarizeError subclass on failure.
+        """Summarize one article, with everything needed to account for the summary.
 
         An article longer than the model's window (less the prompt and the answer) is split
         into overlapping chunks, each summarized alone, and the parts merged with evidence
         offsets into the whole text.
+
+        Args:
+            text: The article: plain text, or an HTML page (its main text is extracted;
+                evidence offsets then point into that text, ``SummaryRun.text``).
+            published: The publication date (a date or ``YYYY-MM-DD``), which anchors
+                relative dates ("on Monday"); without it a date line or dateline in the text
+                is used.
+
+        Returns:
+            The :class:`~summarize.core.result.SummaryRun`: the grounded summary, the text
+            its evidence offsets point into, every model call with its tokens, the items
+            dropped as ungrounded, the spans masked as addressed to a model, and the
+            prompt's content and behaviour hashes.
+
+        Raises:
+            InputError: The text is empty, binary, undecodable or too large (before any
+                model call).
+            OutputValidationError: The model's answer never fitted the schema.
+            BackendError: The model or endpoint failed (``calls`` holds what was spent).
         """
         started = time.perf_counter()
         article = load_text(text, max_chars=self.max_chars)
@@ -269,10 +310,26 @@ def summarize_article(
 ) -> ArticleSummary:
     """A typed, source-grounded structured summary of one news article.
 
-    ``published`` anchors relative dates ("on Monday"); without it a date line or dateline in
-    the text is used. ``model`` is a model string (``local/qwen2.5-coder-1.5b`` by default,
-    ``openai/<name>`` for an OpenAI-compatible endpoint) or a backend object; ``prompt`` a
-    prompt name such as ``summary/v1``. Raises :class:`summarize.core.errors.SummarizeError`.
+    Every party, position, date and dispute carries evidence: verbatim quotes with character
+    offsets into the text. For the cost and provenance of the answer, or to summarize many
+    articles with one loaded model, use :class:`Summarizer` instead.
+
+    Args:
+        text: The article: plain text, or an HTML page (its main text is summarized).
+        published: The publication date (a date or ``YYYY-MM-DD``), which anchors relative
+            dates ("on Monday"); without it a date line or dateline in the text is used.
+        model: A model string (``local/qwen2.5-coder-1.5b`` by default, ``openai/<name>``
+            for an OpenAI-compatible endpoint) or a backend object.
+        prompt: A prompt version such as ``summary/v1`` (default ``summary/v8``).
+
+    Returns:
+        The :class:`~summarize.core.schema.ArticleSummary`.
+
+    Raises:
+        SummarizeError: Any failure, as one of its typed subclasses (an
+            :class:`~summarize.core.errors.InputError` before any model call, a
+            :class:`~summarize.core.errors.ConfigurationError`, a
+            :class:`~summarize.core.errors.BackendError`).
     """
     return Summarizer(model, prompt).run(text, published=published).summary
 

@@ -86,3 +86,27 @@ def test_deepeval_is_an_extra_that_the_quick_start_installs() -> None:
     assert any(d.startswith("deepeval") for d in extras["eval"])
     assert "newsbrief[eval]" in extras["dev"]  # the quick start installs .[local,dev]
     assert "'.[local,dev]'" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_public_surface_is_complete_and_cheap_to_import() -> None:
+    """``summarize.__all__`` names the API (the summary, the digest, the typed errors); the
+    pipeline, the digest and the model SDKs load only when their names are first used."""
+    code = """
+import sys
+import summarize
+assert not {"summarize.pipeline", "summarize.digest", "instructor", "openai", "spacy"} & set(
+    sys.modules), sorted(m for m in sys.modules if m.startswith("summarize"))
+import summarize.errors
+for name in summarize.__all__:
+    assert getattr(summarize, name) is not None, name
+for name in summarize.errors.__all__:
+    assert getattr(summarize.errors, name) is getattr(summarize, name), name
+    assert issubclass(getattr(summarize, name), summarize.SummarizeError), name
+from summarize import Digester, Summarizer, digest_articles, summarize_article
+assert "Args:" in Summarizer.__doc__ and "Returns:" in Summarizer.run.__doc__
+for api in (summarize_article, Digester, Digester.run, digest_articles):
+    assert "Args:" in api.__doc__ and "Raises:" in (api.__doc__ or ""), api
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]

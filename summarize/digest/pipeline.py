@@ -37,10 +37,24 @@ ArticleHook = Callable[[str, SummaryRun, bool], None]
 class Digester:
     """A configured digest: one summarizer (model and summary prompt) and one digest prompt.
 
-    ``cache`` is a :class:`SummaryCache`, a folder for one, True for the per-user cache
-    (``$NEWSBRIEF_CACHE_DIR``), or False for none. ``ask_model=False`` digests by code alone
-    (no judgement calls: only near-identical items merge, no discrepancy beyond dates), the
-    baseline that shows what the model's judgements add.
+    Args:
+        model: The model of the per-article summaries and of the digest's questions, as for
+            :class:`~summarize.pipeline.Summarizer` (ignored when ``summarizer`` is given).
+        prompt: The prompt version of the per-article summaries (default ``summary/v8``).
+        digest_prompt: The prompt version of the digest's yes/no questions (default
+            ``digest/v1``).
+        cache: Where per-article summary runs are kept between digests: a
+            :class:`~summarize.digest.cache.SummaryCache`, a folder for one, True for the
+            per-user cache (``$NEWSBRIEF_CACHE_DIR``), or False for none.
+        summarizer: A :class:`~summarize.pipeline.Summarizer` already built (its model
+            loaded), used instead of ``model`` and ``prompt``.
+        ask_model: False digests by code alone (no judgement calls: only near-identical
+            items merge, no discrepancy beyond dates), the baseline that shows what the
+            model's judgements add.
+
+    Raises:
+        UnknownModelError: ``model`` names no known model.
+        UnknownPromptError: ``prompt`` or ``digest_prompt`` names no version.
     """
 
     def __init__(self, model: str | StructuredBackend | None = None, prompt: str | None = None,
@@ -71,7 +85,24 @@ class Digester:
 
     def run(self, articles: Sequence[ArticleInput], *,
             on_article: ArticleHook | None = None) -> DigestRun:
-        """Summarize (or fetch) every article, then digest them; raises SummarizeError."""
+        """Summarize (or fetch from the cache) every article, then digest them.
+
+        Args:
+            articles: Texts (``str``), files or folders (``Path``), or
+                :class:`~summarize.digest.sources.StoryArticle`, in story order.
+            on_article: Called after each article's summary with its id, its run and
+                whether it came from the cache (for progress).
+
+        Returns:
+            The :class:`~summarize.core.result.DigestRun`: the
+            :class:`~summarize.core.digest.StoryDigest`, every article's summary run (its
+            ``text`` is what evidence offsets point into), the ids served from the cache,
+            and the digest step's own calls and seconds.
+
+        Raises:
+            SummarizeError: An article could not be read or summarized, or the model
+                failed (as one of its typed subclasses).
+        """
         sources = story_articles(articles)
         started = time.perf_counter()
         runs: dict[str, SummaryRun] = {}
@@ -121,11 +152,24 @@ def digest_articles(articles: Sequence[ArticleInput], *,
                     cache: SummaryCache | Path | bool = True) -> StoryDigest:
     """One grounded view of a story told by several articles.
 
-    ``articles`` are texts (``str``), files or folders (``Path``), or
-    :class:`~summarize.digest.sources.StoryArticle`; every evidence span of the digest cites
-    an article id (a file's stem, or ``a1``, ``a2``... for texts). ``model`` and ``prompt``
-    are those of :func:`summarize.summarize_article` (the per-article summaries, served from
-    the summary cache when unchanged); ``digest_prompt`` the judgement questions
-    (``digest/v1``). Raises :class:`summarize.core.errors.SummarizeError`.
+    Each article is summarized (or served from the summary cache when unchanged); then
+    parties are unified across sources, and positions, a timeline, disputes and the places
+    where the sources disagree are merged, every item with its evidence in the articles.
+
+    Args:
+        articles: Texts (``str``), files or folders (``Path``), or
+            :class:`~summarize.digest.sources.StoryArticle`; every evidence span of the
+            digest cites an article id (a file's stem, or ``a1``, ``a2``... for texts).
+        model: The model, as for :func:`summarize.summarize_article`.
+        prompt: The prompt version of the per-article summaries (default ``summary/v8``).
+        digest_prompt: The prompt version of the judgement questions (default
+            ``digest/v1``).
+        cache: The summary cache, as for :class:`Digester`.
+
+    Returns:
+        The :class:`~summarize.core.digest.StoryDigest`.
+
+    Raises:
+        SummarizeError: Any failure, as one of its typed subclasses.
     """
     return Digester(model, prompt, digest_prompt=digest_prompt, cache=cache).run(articles).digest
