@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import sqlite3
@@ -84,9 +85,9 @@ def newsbrief_version() -> str:
 @functools.lru_cache(maxsize=1)
 def library_code_digest() -> str:
     """sha256 over the library's source files (``summarize/**/*.py``)."""
-    import summarize
-
-    root = Path(summarize.__file__).resolve().parent
+    spec = importlib.util.find_spec("summarize")  # found, not imported: no import edge
+    assert spec is not None and spec.origin is not None
+    root = Path(spec.origin).resolve().parent
     h = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
