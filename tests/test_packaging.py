@@ -15,8 +15,8 @@ from pathlib import Path
 
 from evals.gold import default_suite
 from summarize.prompting import DEFAULT_PROMPT, bundled_prompts_dir, list_prompts, load_prompt
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
 
 

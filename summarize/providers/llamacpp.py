@@ -4,8 +4,8 @@ Decoding form: instructor's JSON_SCHEMA mode sends ``response_format={"type": "j
 ...}``, which llama-cpp-python 0.3.36 silently ignores (it builds a grammar only for
 ``{"type": "json_object", "schema": ...}``). We rewrite the one into the other before the call,
 so the output is constrained by a grammar compiled from the pydantic schema, with the shortest
-prompt of all forms (the schema is not rendered into the prompt). ``tests/test_llamacpp.py``
-fails if that rewrite is lost.
+prompt of all forms (the schema is not rendered into the prompt).
+``tests/summarize/providers/test_llamacpp.py`` fails if that rewrite is lost.
 
 One ``Llama`` per (file, context size, threads) per process: loading takes seconds and a
 gigabyte, and llama.cpp reuses the KV cache of the longest shared prompt prefix between

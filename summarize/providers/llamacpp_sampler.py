@@ -7,7 +7,8 @@ the free and constrained rates). llama.cpp's own sampler (``common_sampler_sampl
 takes the model's best token and asks the grammar about that one token; only if the grammar
 rejects it is the grammar applied to the whole vocabulary. For greedy decoding the result is
 the same token either way, so this module does the same inside llama-cpp-python's sampler
-chain. ``tests/test_llamacpp.py`` checks the outputs are identical with and without it.
+chain. ``tests/summarize/providers/test_llamacpp.py`` checks the outputs are identical with
+and without it.
 """
 
 from __future__ import annotations
