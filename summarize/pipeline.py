@@ -1,8 +1,11 @@
 """The pipeline: article text in, grounded ArticleSummary out.
 
-    text ──inputs──▶ article ──prompting──▶ messages ──backend──▶ SummaryDraft
-         ──resolver──▶ evidence offsets (re-ask once for quotes not found)
-         ──dates──▶ ISO values ──merge──▶ ArticleSummary (validated against the text)
+    input ──text.inputs──▶ article ──defence──▶ what the model may see (masked)
+          ──reading──▶ candidates, attributed statements
+          ──passes (prompting, backend)──▶ SummaryDraft
+          ──grounding.align──▶ evidence offsets (re-ask once for quotes not found)
+          ──text.dates──▶ ISO values ──grounding.assembly──▶ ArticleSummary
+          ──defence.provenance──▶ what only untrusted text supports, dropped
 
 The model does what only a model can (read, name, paraphrase); code does what code does
 better: finding character offsets, calendar arithmetic, merging duplicate parties and
