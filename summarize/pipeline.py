@@ -25,11 +25,16 @@ from pydantic import ValidationError
 
 from summarize.core.backend import StructuredBackend
 from summarize.core.draft import DRAFT_LIMITS, QuoteFixes, SummaryDraft
-from summarize.core.errors import BackendError, InputError, OutputValidationError
+from summarize.core.errors import (
+    BackendError,
+    InputError,
+    OutputValidationError,
+    UnknownPromptError,
+)
 from summarize.core.ledger import Ledger
 from summarize.core.names import split_title
 from summarize.core.result import MaskedSpan, SummaryRun
-from summarize.core.schema import ArticleSummary
+from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary
 from summarize.defence import guard
 from summarize.defence.provenance import Provenance
 from summarize.grounding.assembly import Grounder, all_items, assemble, describe
@@ -37,7 +42,7 @@ from summarize.grounding.chunking import Chunk, chars_for_tokens, merge_summarie
 from summarize.passes import PassContext, behaviour_hash, checklists, get_pass
 from summarize.prompting import PromptTemplate, load_prompt
 from summarize.providers.registry import resolve_backend
-from summarize.reading import read_article
+from summarize.reading import read_article, reading_options
 from summarize.text import dates as date_rules
 from summarize.text.inputs import DEFAULT_MAX_CHARS, load_text
 
@@ -94,6 +99,10 @@ class Summarizer:
     ) -> None:
         self.backend = resolve_backend(model, **(backend_options or {}))
         self.prompt: PromptTemplate = load_prompt(prompt)
+        try:
+            self.reading = reading_options(self.prompt.reading)
+        except KeyError as exc:
+            raise UnknownPromptError(f"prompt {self.prompt.name!r}: {exc.args[0]}") from None
         self._behaviour_hash = behaviour_hash(self.prompt)
         self.max_retries = max_retries
         self.reground = reground
@@ -191,6 +200,7 @@ class Summarizer:
             calls=ledger.calls,
             raw_outputs=ledger.raw_outputs,
             dropped=ledger.dropped,
+            choices=ledger.choices,
             masked=[MaskedSpan(start=f.start, end=f.end, text=article[f.start:f.end],
                                layer=f.layer, reason=f.reason) for f in guard.flags(article)],
             chunks=len(chunks),
@@ -251,7 +261,7 @@ class Summarizer:
         were found, and each pass's fields replace the draft's so far. With ``provenance``,
         candidates named only in untrusted text are never offered to the model.
         """
-        reading = read_article(article)
+        reading = read_article(article, self.reading)
         if provenance is not None:
             reading = provenance.prune_reading(reading)
         ctx = PassContext(
@@ -261,18 +271,41 @@ class Summarizer:
             max_retries=self.max_retries, max_tokens=self.max_tokens,
             combined={"headline": "", "summary": ""},
         )
+        failures: list[OutputValidationError] = []
+        ran = 0
         for step in self.prompt.passes:
             spec = get_pass(step, prompt=self.prompt.name)
             if spec.needs_parties and not ctx.party_names:
                 continue  # nobody to hold a position or to disagree
-            produced = spec.run(ctx)
+            ran += 1
+            try:
+                produced = spec.run(ctx)
+            except OutputValidationError as exc:
+                # a failed pass costs its own fields, never the article (unless every pass
+                # failed: then the article has nothing and its first error is raised)
+                failures.append(exc)
+                ledger.drop("passes", {"pass": step}, f"the {step} pass failed: {exc}")
+                continue
             for field in ("parties", "dates"):
                 for item in produced.get(field, []):
                     item.setdefault("quote", "")  # quote-less passes: grounded by mention
             if "parties" in produced:
                 produced["parties"] = [_untitled(p) for p in produced["parties"]]
             ctx.combined.update(produced)
+        answered = any(c.ok for c in ledger.calls)
+        if failures and (len(failures) == ran or not answered):
+            # every pass, or every call, failed: the model gave nothing to degrade to
+            first, *rest = failures
+            for exc in rest:
+                ledger.record_failure(exc)
+            raise first
+        for exc in failures:
+            ledger.record_failure(exc)
         combined = ctx.combined
+        if not str(combined.get("headline", "")).strip():  # the overview failed: the lead
+            lead = _lead_sentence(article)
+            combined["headline"] = " ".join(lead.split()[:MAX_HEADLINE_WORDS])
+            combined["summary"] = combined.get("summary") or lead
         # Passes may list a little more than the combined shape allows; keep the first ones.
         for field, limit in DRAFT_LIMITS.items():
             combined[field] = combined.get(field, [])[:limit]
@@ -345,6 +378,16 @@ def _parse_published(value: dt.date | str | None) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise InputError(f"published must be an ISO date (YYYY-MM-DD), not {value!r}") from None
+
+
+def _lead_sentence(article: str) -> str:
+    """The first sentence of the article that is long enough to say something."""
+    from summarize.reading import sentence_spans
+
+    for start, end in sentence_spans(article):
+        if len(article[start:end].split()) >= 6:
+            return " ".join(article[start:end].split())[:600]
+    return " ".join(article.split()[:30]) or "(no text)"
 
 
 def _untitled(party: dict[str, Any]) -> dict[str, Any]:

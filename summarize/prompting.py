@@ -131,6 +131,12 @@ class PromptTemplate:
         default = [] if "questions" in self.settings else list(DEFAULT_PASSES)
         return list(self.settings.get("passes", default))
 
+    @property
+    def reading(self) -> str:
+        """The reading version the passes of this version read with (``reading.v1`` when
+        ``prompt.json`` names none): part of the version's behaviour, like its passes."""
+        return str(self.settings.get("reading", "reading.v1"))
+
     @staticmethod
     def template_for(step: str) -> str:
         """The template of a pass by the naming rule (``cast.v1`` -> ``cast.j2``,

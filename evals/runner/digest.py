@@ -101,7 +101,7 @@ def digest_story(digester: Any, case: StoryCase) -> StoryRecord:
         story=case.name, status="ok", articles=articles,
         prediction=run.digest.model_dump(mode="json"),
         scores=score_digest(run.digest, case.gold).model_dump(mode="json"),
-        calls=list(run.calls), digest_s=run.digest_s,
+        calls=list(run.calls), digest_s=run.digest_s, failed_articles=dict(run.failed),
         summary_calls=sum(len(s.calls) for a, s in run.summaries.items()
                           if a not in run.cached),
         summaries_s=run.summaries_s, cached=list(run.cached),

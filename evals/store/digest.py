@@ -76,6 +76,9 @@ class StoryRecord(BaseModel):
     summary_calls: int = 0
     summaries_s: float = 0.0
     cached: list[str] = Field(default_factory=list)
+    failed_articles: dict[str, str] = Field(
+        default_factory=dict, description="articles that could not be summarized (the digest "
+        "is of the others; their gold items count as missed)")
     wall_s: float = 0.0
 
 

@@ -64,6 +64,8 @@ class ArticleRecord(BaseModel):
     )
     raw_outputs: list[str] = Field(default_factory=list)
     dropped: list[dict[str, Any]] = Field(default_factory=list)
+    choices: list[dict[str, Any]] = Field(
+        default_factory=list, description="choices among options code offered, and who chose")
     scores: dict[str, Any] | None = Field(
         default=None, description="evals.metrics.ArticleScores.model_dump(); None without gold"
     )

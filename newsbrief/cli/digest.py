@@ -102,8 +102,16 @@ def digest_command(inputs: tuple[str, ...], model: str | None, prompt: str | Non
                       f"{'[/]' if hit else ''}")
             step(sources[done].id if done < total else None)
 
+        def on_failure(article_id: str, exc: Exception) -> None:
+            nonlocal done
+            done += 1
+            err.print(f"[dim][{done}/{total}][/] {labels.get(article_id, '')} "
+                      f"{escape(article_id)}: [red]failed[/] ({escape(type(exc).__name__)}: "
+                      f"{escape(str(exc))[:200]}); the digest is made of the others")
+            step(sources[done].id if done < total else None)
+
         step(sources[0].id)
-        run = digester.run(sources, on_article=on_article)
+        run = digester.run(sources, on_article=on_article, on_failure=on_failure)
     if as_json:
         # Plain stdout, not rich: the record is for programs, and must not be wrapped.
         sys.stdout.write(run.model_dump_json(indent=2) + "\n")
@@ -115,10 +123,12 @@ def digest_command(inputs: tuple[str, ...], model: str | None, prompt: str | Non
         write_digest_html(run, html)
         err.print(f"[dim]wrote {escape(str(html))}[/]")
     n_cached = len(set(run.cached))
-    err.print(f"[dim]{total} article(s): {total - n_cached} summarized, {n_cached} cached · "
+    n_failed = len(run.failed)
+    err.print(f"[dim]{total} article(s): {total - n_cached - n_failed} summarized, {n_cached} "
+              f"cached{f', {n_failed} failed' if n_failed else ''} · "
               f"digest step: {len(run.calls)} model call(s) · {run.summaries_s:.1f} s "
               f"summaries + {run.digest_s:.1f} s digest[/]")
-    return 0
+    return 1 if n_failed else 0  # as a batch with failed articles: the digest is still out
 
 
 def render_digest(run: Any, console: Console) -> None:

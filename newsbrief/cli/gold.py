@@ -9,7 +9,7 @@ import click
 from rich.markup import escape
 
 from newsbrief.cli.kit import CONTEXT_SETTINGS, prompts_dir_option, stderr_console
-from summarize.errors import InputError
+from summarize.core.errors import InputError
 
 
 @click.group("gold", context_settings=CONTEXT_SETTINGS)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from summarize.core.backend import CallRecord, StructuredResult
 from summarize.core.errors import BackendError
-from summarize.core.result import DroppedItem
+from summarize.core.result import Choice, DroppedItem
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Ledger:
     calls: list[CallRecord] = field(default_factory=list)
     raw_outputs: list[str] = field(default_factory=list)
     dropped: list[DroppedItem] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
 
     def record(self, result: StructuredResult) -> None:
         """A call that produced an answer."""
@@ -32,6 +33,12 @@ class Ledger:
         self.calls += exc.calls
         exc.calls = []
         self.raw_outputs.append(getattr(exc, "raw_output", None) or "")
+
+    def choose(self, kind: str, about: str, options: list[str], chosen: str | None, *,
+               by: str) -> None:
+        """Record a choice among options code offered (who chose, and what)."""
+        self.choices.append(Choice(kind=kind, about=about, options=options, chosen=chosen,
+                                   by=by))  # type: ignore[arg-type]
 
     def drop(self, field_name: str, item: dict, reason: str) -> None:
         self.dropped.append(DroppedItem(field=field_name, item=item, reason=reason))

@@ -7,6 +7,8 @@ that needs the cost and the provenance of that answer (the eval harness, batch j
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, computed_field
 
 from summarize.core.backend import CallRecord
@@ -40,6 +42,19 @@ class MaskedSpan(BaseModel):
     reason: str = ""
 
 
+class Choice(BaseModel):
+    """One choice among options that code offered: who holds a statement, whether a pair of
+    parties disputes, a candidate's kind. ``by`` says who chose: "model" (its answer is
+    ``chosen``) or "code" (sure enough not to ask); ``chosen`` is None when the model's
+    answer failed and nothing was kept."""
+
+    kind: str
+    about: str
+    options: list[str]
+    chosen: str | None
+    by: Literal["model", "code"]
+
+
 class SummaryRun(BaseModel):
     """A summary plus everything needed to account for it.
 
@@ -58,6 +73,7 @@ class SummaryRun(BaseModel):
     raw_outputs: list[str] = Field(default_factory=list)
     dropped: list[DroppedItem] = Field(default_factory=list)
     masked: list[MaskedSpan] = Field(default_factory=list)
+    choices: list[Choice] = Field(default_factory=list)
     chunks: int = 1
     wall_s: float = 0.0
     text: str = ""
@@ -84,6 +100,9 @@ class DigestRun(BaseModel):
     digest: StoryDigest
     summaries: dict[str, SummaryRun]
     cached: list[str] = Field(default_factory=list)
+    failed: dict[str, str] = Field(
+        default_factory=dict, description="articles that could not be summarized, by id: "
+        "the error; the digest is made of the others")
     model: str
     prompt: str
     digest_prompt: str

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from summarize.core.backend import StructuredBackend
 from summarize.core.digest import DigestArticle, StoryDigest
+from summarize.core.errors import SummarizeError
 from summarize.core.ledger import Ledger
 from summarize.core.result import DigestRun, SummaryRun
 from summarize.digest.cache import SummaryCache, summary_key
@@ -32,6 +33,8 @@ DEFAULT_DIGEST_PROMPT = "digest/v1"
 
 #: Called after each article's summary: (article id, its run, served from the cache?).
 ArticleHook = Callable[[str, SummaryRun, bool], None]
+#: Called with an article's id and the error it could not be summarized with.
+FailureHook = Callable[[str, Exception], None]
 
 
 class Digester:
@@ -84,40 +87,59 @@ class Digester:
         return run, False
 
     def run(self, articles: Sequence[ArticleInput], *,
-            on_article: ArticleHook | None = None) -> DigestRun:
+            on_article: ArticleHook | None = None,
+            on_failure: FailureHook | None = None) -> DigestRun:
         """Summarize (or fetch from the cache) every article, then digest them.
+
+        An article that cannot be summarized (its model answer fails validation, its text
+        is unusable) is reported in ``DigestRun.failed`` and through ``on_failure``, and the
+        digest is made of the others; only when no article can be summarized is the first
+        error raised.
 
         Args:
             articles: Texts (``str``), files or folders (``Path``), or
                 :class:`~summarize.digest.sources.StoryArticle`, in story order.
             on_article: Called after each article's summary with its id, its run and
                 whether it came from the cache (for progress).
+            on_failure: Called with an article's id and its error when it cannot be
+                summarized.
 
         Returns:
             The :class:`~summarize.core.result.DigestRun`: the
             :class:`~summarize.core.digest.StoryDigest`, every article's summary run (its
             ``text`` is what evidence offsets point into), the ids served from the cache,
-            and the digest step's own calls and seconds.
+            the articles that failed, and the digest step's own calls and seconds.
 
         Raises:
-            SummarizeError: An article could not be read or summarized, or the model
-                failed (as one of its typed subclasses).
+            SummarizeError: No article could be summarized (the first error, as one of its
+                typed subclasses).
         """
         sources = story_articles(articles)
         started = time.perf_counter()
         runs: dict[str, SummaryRun] = {}
         cached: list[str] = []
+        failed: dict[str, SummarizeError] = {}
         for article in sources:
-            run, hit = self.summarize(article)
+            try:
+                run, hit = self.summarize(article)
+            except SummarizeError as exc:
+                failed[article.id] = exc
+                if on_failure is not None:
+                    on_failure(article.id, exc)
+                continue
             runs[article.id] = run
             if hit:
                 cached.append(article.id)
             if on_article is not None:
                 on_article(article.id, run, hit)
+        if not runs and failed:
+            raise next(iter(failed.values()))
         summaries_s = time.perf_counter() - started
         ledger = Ledger()
-        digest = self.digest(sources, runs, ledger)
+        kept = [a for a in sources if a.id in runs]
+        digest = self.digest(kept, runs, ledger)
         return DigestRun(digest=digest, summaries=runs, cached=cached,
+                         failed={a: f"{type(e).__name__}: {e}" for a, e in failed.items()},
                          model=self.summarizer.backend.model_id,
                          prompt=self.summarizer.prompt_name,
                          digest_prompt=self.digest_prompt.name, calls=ledger.calls,

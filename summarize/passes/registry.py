@@ -93,8 +93,8 @@ class Pass:
     it runs and how its answer becomes draft fields (``run``)."""
 
     name: str
-    template: str
-    shape: type
+    template: str | None  # None: code alone does the step (no model call)
+    shape: type | None
     run: Callable[[PassContext], dict[str, Any]]
     needs_parties: bool = False
 

@@ -134,6 +134,8 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
         return {"fixes": []}
     if _schema_title(kwargs) in ("SameVerdict", "ConflictVerdict"):
         return _verdict(kwargs)
+    if _schema_title(kwargs) in ("LetterAnswer", "YesNoAnswer", "PolarityAnswer"):
+        return _choice(kwargs)
     text = _article_from(kwargs)
     sentences = [s.strip() for s in _SENTENCE.findall(text) if len(s.split()) >= 5]
     names = Counter(
@@ -204,6 +206,20 @@ _ONE_SENTENCE = re.compile(r'^Sentence: "(.+)"$', re.M)
 
 def _user_message(kwargs: dict[str, Any]) -> str:
     return next((m["content"] for m in kwargs.get("messages", []) if m["role"] == "user"), "")
+
+
+def _choice(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A one-word answer: the first option offered; "yes" to a dispute and "oppose" to a
+    stance when the question's sentence or issue holds a conflict word, else "no" and
+    "support"."""
+    title = _schema_title(kwargs)
+    message = _user_message(kwargs).split(">>>")[-1]
+    conflict = bool(_CONFLICT.search(message))
+    if title == "LetterAnswer":
+        return {"answer": "A"}
+    if title == "YesNoAnswer":
+        return {"answer": "yes" if conflict else "no"}
+    return {"polarity": "oppose" if conflict else "support"}
 
 
 def _cast(kwargs: dict[str, Any], text: str) -> dict[str, str]:

@@ -20,7 +20,8 @@ from summarize.text.dates import dateline_span
 from summarize.text.nlp import MAX_PARSE_CHARS, looks_english, parse
 from summarize.text.sentences import rule_sentence_spans, sentence_spans
 
-__all__ = ["DEFAULT_READING", "READINGS", "ReadingOptions", "figures", "looks_english",
+__all__ = ["DEFAULT_READING", "READINGS", "ReadingOptions", "event_clause", "figures",
+           "looks_english",
            "read_article", "reading_options", "rule_sentence_spans", "sentence_spans",
            "speaks_of_future"]
 
@@ -50,6 +51,61 @@ def speaks_of_future(text: str, offset: int) -> bool:
         head = token.head
         return head.lemma_.lower() in ("due", "set", "expect", "schedule", "plan", "go")
     return token.tag_ in ("VBZ", "VBP") and not words & {"has", "have", "had", "did", "was"}
+
+
+def event_clause(text: str, start: int, end: int, limit: int = 10) -> str | None:
+    """What a date at ``start:end`` dates, in the words of its sentence: the clause the date
+    belongs to, from its subject to its object, without the date words and cut to ``limit``
+    words ("Chinese President Xi Jinping told Hungarian Prime Minister Viktor Orban" for
+    "on Monday"); None when the date governs no verb (a list, a heading). English only."""
+    if not looks_english(text) or len(text) > MAX_PARSE_CHARS:
+        return None
+    from summarize.text.dates import publication_spans
+
+    doc = parse(text)
+    sentence = next(((a, b) for a, b in _read(text, READINGS[DEFAULT_READING]).sentences
+                     if a <= start < b), None)
+    if sentence is None:
+        return None
+    lo = max([sentence[0], *(b for _, b in publication_spans(text) if b <= start)])
+    dateline = dateline_span(text)
+    if dateline is not None and dateline[1] <= start:
+        lo = max(lo, dateline[1])
+    token = next((t for t in doc if t.idx <= start < t.idx + len(t.text) + 1), None)
+    seen = 0
+    while token is not None and token.pos_ not in ("VERB", "AUX") and seen < 6:
+        token, seen = (token.head if token.head is not token else None), seen + 1
+    if token is None or token.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    first = subject.left_edge.i if subject is not None else token.i
+    if subject is None and token.dep_ in ("acl", "relcl") and token.head.i < token.i:
+        first = token.head.left_edge.i  # "the run-off election held on November 21"
+    last = token.i
+    for child in token.children:
+        if child.dep_ in ("dobj", "attr", "xcomp", "acomp", "dative", "prt") and child.i > last:
+            last = child.right_edge.i
+    words = [t for t in doc[first:last + 1] if lo <= t.idx < sentence[1]
+             and not (start <= t.idx < end) and not t.is_space]
+    while words and (words[0].is_punct or words[0].pos_ in ("CCONJ", "SCONJ", "ADP")):
+        words.pop(0)
+    words = words[:limit]
+    while words and (words[-1].is_punct or words[-1].pos_ in ("DET", "ADP", "CCONJ", "SCONJ",
+                                                              "PART", "PRON", "AUX")):
+        words.pop()
+    if len(words) < 2:  # the words before the date in its sentence, from the last comma
+        before = [t for t in doc if lo <= t.idx < start and t.idx >= sentence[0]
+                  and not t.is_space]
+        cut = max((i for i, t in enumerate(before) if t.text in (",", ";", ":")), default=-1)
+        words = [t for t in before[cut + 1:] if not t.is_punct][-limit:]
+        while words and words[-1].pos_ in ("ADP", "DET", "CCONJ", "SCONJ", "PART"):
+            words.pop()
+        if len(words) < 2:
+            return None
+    out = ""
+    for t in words:
+        out += t.text + t.whitespace_
+    return " ".join(out.split()).strip(" ,;:-–—\"“”")
 
 
 #: Entity labels that state a checkable figure (a count, an amount, a share, a measure).
@@ -108,7 +164,7 @@ def _read(text: str, options: ReadingOptions) -> Reading:
     from summarize.reading.statements import as_attributions, find_statements
 
     sentences = sentence_spans(text)
-    statements = find_statements(doc, candidates, owner, named_skip, sentences)
+    statements = find_statements(doc, candidates, owner, skip, sentences)
     return Reading(language="en", sentences=sentences, candidates=candidates,
                    attributions=as_attributions(statements, candidates),
                    statements=statements, date_mentions=_date_mentions(text, options))

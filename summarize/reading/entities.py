@@ -65,8 +65,8 @@ def find_mentions(doc: Any, skip: list[tuple[int, int]],
     26"), across a line break, a dateline's capitalised city ("LONDON"), a ticker
     ("BAY.L").
     """
-    skip = skip + _title_case_lines(doc.text) + [(a, b) for a, b, _ in find_date_mentions(
-        doc.text)]
+    skip = skip + _title_case_lines(doc.text, alone=options.wrapped_names) + [
+        (a, b) for a, b, _ in find_date_mentions(doc.text)]
     found: list[Mention] = []
     works: list[tuple[int, int]] = []
     for ent in doc.ents:
@@ -80,8 +80,9 @@ def find_mentions(doc: Any, skip: list[tuple[int, int]],
                 _names_a_work(ent)):
             works.append((ent.start_char, ent.end_char))
             continue
-        if span is None or "\n" in span.text or _TICKER.match(span.text) or (
-                label == "state" and span.text.isupper() and len(span.text) > 3):
+        if span is None or _TICKER.match(span.text) or (
+                label == "state" and span.text.isupper() and len(span.text) > 3) or (
+                "\n" in span.text and not (options.wrapped_names and _wrapped(span.text))):
             continue
         title, bare = split_title(span.text)
         if options.places and _is_country(span.text):
@@ -106,11 +107,15 @@ def find_mentions(doc: Any, skip: list[tuple[int, int]],
         elif title:
             mention.affiliations = [title]
         found.append(mention)
-    found += _expansions(doc.text, found)
+    found += [m for m in _expansions(doc.text, found)
+              if "\n" not in m.text or (options.wrapped_names and _wrapped(m.text))]
     named = [(m.start, m.end) for m in found]
     # proper-noun runs only where no entity stands (not the pieces of a cut long name)
     found += [m for m in _proper_noun_runs(doc, skip + works, options)
               if not _skipped(m.start, m.end, named)]
+    if options.wrapped_names:
+        for m in found:  # names are keys of a grammar and of JSON: one line each
+            m.text = " ".join(m.text.split())
     return sorted(found, key=lambda m: m.start)
 
 
@@ -177,7 +182,8 @@ def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]],
         if options.common_nouns:
             if opens_with_common_noun(span) or (
                     span.root.dep_ in ("compound", "amod") and span.root.head.pos_ == "NOUN"
-                    and span.root.head.i >= span.end):
+                    and span.root.head.i >= span.end
+                    and not (options.places and _is_country(span.text))):
                 continue  # "Dock workers", "Anti-Corruption campaigners": a modifier
             title, bare = _common_noun_title(span, title, bare)
         start = span.start_char + span.text.find(bare)
@@ -200,7 +206,9 @@ def group_mentions(mentions: list[Mention], text: str, limit: int | None = MAX_C
             adjectives.append(mention)
             continue
         home = next((g for g in groups if any(_same_actor(mention, m) or (
-            options.plurals and _same_plural(mention, m)) for m in g)), None)
+            options.plurals and _same_plural(mention, m)) or (
+            options.wrapped_names and mention.start < m.end and m.start < mention.end)
+            for m in g)), None)
         if home is None:
             groups.append([mention])
         else:
@@ -226,7 +234,13 @@ def group_mentions(mentions: list[Mention], text: str, limit: int | None = MAX_C
     # ("Voters", "Sentencing") is an ordinary word.
     merged = [g for g in merged if not all(m.label == "unknown" and m.opens_sentence
                                            and len(m.text.split()) == 1 for m in g)
-              or (options.places and any(_is_place_name(m.text) for m in g))]
+              or (options.places and any(_is_place_name(m.text) for m in g))
+              or (options.common_nouns and not all(_common_word(m.text) for m in g))]
+    if options.common_nouns:  # "Plumber", "Challengers": a common word, no recognised name
+        merged = [g for g in merged if not all(
+            m.label in ("person", "unknown") and len(m.text.split()) == 1 and not m.role
+            and _common_word(m.text) and _written_lower(m.text, text)
+            and not (options.places and _is_place_name(m.text)) for m in g)]
     candidates: list[Candidate] = []
     for candidate in map(_candidate, merged):  # names are keys of the cast answer: unique
         if all(fold_text(c.name) != fold_text(candidate.name) for c in candidates):
@@ -259,10 +273,28 @@ study survey index strategy plan white paper manifesto
 """.split())
 
 
+def _wrapped(text: str) -> bool:
+    """Line breaks inside a name that only wrap a line, never a blank line between two."""
+    return "\n" in text and "\n\n" not in text.replace("\r", "")
+
+
 def _is_country(name: str) -> bool:
     from summarize.reading.places import gazetteer
 
     return gazetteer().state(name) is not None
+
+
+def _common_word(word: str) -> bool:
+    """A capitalised sentence opener that is an ordinary English word ("Voters",
+    "Sentencing", "Finally"), not a name the recogniser missed ("Haddad")."""
+    from summarize.reading.lexicon import is_english_word
+
+    return is_english_word(word)
+
+
+def _written_lower(word: str, text: str) -> bool:
+    """The article also writes the word in lower case: a common word, not a name."""
+    return re.search(rf"(?<![\w'’-]){re.escape(word.lower())}(?![\w'’-])", text) is not None
 
 
 def _is_place_name(name: str) -> bool:
@@ -333,13 +365,20 @@ def _skipped(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < end and start < b for a, b in spans)
 
 
-def _title_case_lines(text: str) -> list[tuple[int, int]]:
-    """Lines written in title case ("Kerry: Syrian Cease-fire Agreement Near"): headlines."""
+def _title_case_lines(text: str, *, alone: bool = False) -> list[tuple[int, int]]:
+    """Lines written in title case ("Kerry: Syrian Cease-fire Agreement Near"): headlines.
+
+    With ``alone`` (later readings), only a line that stands alone (a blank line or the
+    end after it): the first line of hard-wrapped wire copy is often mostly names
+    ("TOKYO (Reuters) - Japan's Ministry of International Trade and") yet no headline.
+    """
     spans: list[tuple[int, int]] = []
     at = 0
-    for line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
         words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
-        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words):
+        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words) and (
+                not alone or i + 1 >= len(lines) or not lines[i + 1].strip()):
             spans.append((at, at + len(line)))
         at += len(line)
     return spans

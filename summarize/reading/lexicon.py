@@ -30,6 +30,28 @@ def _tagged_common(frame: str, index: int) -> bool:
     return token.pos_ in ("NOUN", "ADJ", "VERB") and token.tag_ not in ("NNP", "NNPS")
 
 
+@lru_cache(maxsize=1)
+def _lexicon() -> frozenset[str]:
+    from summarize.text import nlp
+
+    table = nlp.english().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    return frozenset(w for pos in table.values() for w in pos)
+
+
+def is_english_word(word: str) -> bool:
+    """True when ``word`` (or its lemma by the pipeline's rules) is in the English lexicon
+    of nouns, verbs, adjectives and adverbs, or is a function word."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from summarize.text import nlp
+
+    lower = word.lower()
+    if lower in STOP_WORDS or lower in _lexicon():
+        return True
+    lemma = nlp.english()(lower)[0].lemma_.lower() if lower.isalpha() else lower
+    return lemma in _lexicon()
+
+
 def is_common_noun_title(word: str, rest: str) -> bool:
     """True when ``word`` before the name ``rest`` is a common noun used as a title
     ("Lawyer" in "Lawyer Tom Reyes", "Alderman" in "Alderman Maria Keane")."""
@@ -60,4 +82,4 @@ def opens_with_common_noun(span: Any) -> bool:
     return _tagged_common(" ".join(words) + " said so.", 0)
 
 
-__all__ = ["is_common_noun_title", "opens_with_common_noun"]
+__all__ = ["is_common_noun_title", "is_english_word", "opens_with_common_noun"]

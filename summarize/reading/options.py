@@ -21,6 +21,9 @@ class ReadingOptions(BaseModel):
 
     #: A name joined by hyphens is one name ("Anti-Corruption Bill", not "Anti").
     hyphen_names: bool = False
+    #: A name broken over a line of hard-wrapped copy ("Ministry of International Trade
+    #: and\nIndustry") is one name, written on one line.
+    wrapped_names: bool = False
     #: A capitalised word that is a common noun ("Dock workers", "Lawyer Ann Lee") is no
     #: name, nor part of one: the sentence is parsed again with the word in lower case.
     common_nouns: bool = False

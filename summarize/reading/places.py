@@ -17,6 +17,7 @@ from typing import Any
 
 from summarize.core.names import fold_text
 from summarize.core.reading import Candidate
+from summarize.reading.lexicon import is_english_word
 
 #: Prepositions whose object is where something happens, not who takes part ("talks in
 #: Geneva", "a blast at Homs"); "to", "from" and "with" are left out: "aid to Ukraine".
@@ -32,6 +33,11 @@ _MEDIUM_NOUNS = frozenset("page account feed channel post profile site website b
 #: Conventional short names that the country data leaves out.
 _SHORT_NAMES = {"britain": "United Kingdom", "america": "United States",
                 "holland": "Netherlands"}
+#: Country abbreviations English news prints ("US", "U.S.", "UK"); ISO codes in general
+#: are not names in prose.
+_CODES = {"US": "United States", "USA": "United States", "UK": "United Kingdom",
+          "UAE": "United Arab Emirates", "DRC": "Democratic Republic of the Congo", "PRC": "China",
+          "DPRK": "North Korea", "ROK": "South Korea"}
 _ABBREVIATED = re.compile(r"\s+(?:D\.?\s?C\.?|City)$")
 
 
@@ -43,13 +49,14 @@ class Gazetteer:
 
         self._states: dict[str, str] = {}
         self._capitals: dict[str, str] = {}
+        self._codes: dict[str, str] = {}
         for data in CountryInfo.all().values():
             name = data.get("name")
             if not name or not data.get("ISO"):
                 continue
             for form in [name, *data.get("altSpellings", [])]:
-                if form and form.isascii():
-                    self._states.setdefault(_key(form), name)
+                if form and form.isascii() and (len(form) > 3 or not form.isupper()):
+                    self._states.setdefault(_key(form), name)  # codes: see _CODES
             capitals = data.get("capital") or []
             for capital in [capitals] if isinstance(capitals, str) else capitals:
                 for form in {capital, _ABBREVIATED.sub("", capital)}:
@@ -57,9 +64,19 @@ class Gazetteer:
                         self._capitals.setdefault(_key(form), name)
         for short, name in _SHORT_NAMES.items():
             self._states.setdefault(short, name)
+        for code, name in _CODES.items():
+            self._codes[code] = name
 
     def state(self, name: str) -> str | None:
-        """The country ``name`` names ("US", "U.S.", "the United States" -> United States)."""
+        """The country ``name`` names ("US", "U.S.", "the United States" -> United States).
+
+        ISO codes are not names in prose ("MP", "MR" would make an MP and "Mr." states):
+        only the abbreviations English news writes (:data:`_CODES`) count, in capitals.
+        """
+        bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+        letters = "".join(ch for ch in bare if ch.isalpha())
+        if letters.isupper() and len(letters) <= 4 and len(bare.split()) == 1:
+            return self._codes.get(letters)
         return self._states.get(_key(name))
 
     def capital_of(self, name: str) -> str | None:
@@ -150,6 +167,9 @@ def settle_places(doc: Any, candidates: list[Candidate], *, places: bool,
             continue
         if candidate.label == "state" and not acts:
             continue  # a city or region the story happens in
+        if candidate.label == "state" and len(candidate.name.split()) == 1 and (
+                is_english_word(candidate.name)):
+            continue  # "Concerns": a common word the recogniser took for a place
         kept.append(candidate)
     return _merge_same_state(kept) if places else kept
 

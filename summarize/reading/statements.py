@@ -53,6 +53,15 @@ recognise recognize deem consider regard insist refuse accuse blame deny defend 
 applaud hail protest object appeal investigate probe announce launch propose recommend
 allow permit prohibit revoke cancel withdraw rule sentence convict overturn uphold
 """.split())
+#: Verbs of telling beyond the first reading's list ("the union informed the company that").
+SPEECH_MORE = frozenset("inform notify brief assure reassure remind concede acknowledge".split())
+#: Kinds of organisation a description names ("the airline", "the carmaker"), beyond the
+#: first reading's list: ordinary English nouns for bodies that act.
+ORG_KINDS = ORG_NOUNS | frozenset("""
+airline carrier automaker carmaker manufacturer maker retailer insurer lender operator
+exchange watchdog consortium utility producer supplier publisher club team league school
+university hospital charity campaign organiser organizer network institute foundation
+""".split())
 #: Nouns that report a statement or stance ("claims by X", "X's decision to", "a statement").
 STATEMENT_NOUNS = frozenset("""
 statement claim allegation accusation decision proposal plan call demand warning pledge
@@ -114,8 +123,30 @@ def find_statements(doc: Any, candidates: list[Candidate], owner: dict[int, str]
                     s.content and s.content[0] <= token.idx < s.content[1])) for s in mine):
                 continue  # the same holder's cue inside their own words ("refused to condemn")
             mine.append(statement)
+            for other in _co_holders(token, kind, statement, owner, candidates):
+                mine.append(statement.model_copy(update={"holder": other, "options": []}))
         found += _relays_folded(mine)
     return _continuations(doc, found, skip, sentences)
+
+
+def _co_holders(cue: Any, kind: StatementKind, statement: Statement, owner: dict[int, str],
+                candidates: list[Candidate]) -> list[str]:
+    """Others who hold the same statement through a coordinated subject: "Kloet and Rolet
+    said", "hailed as fair by officials in the US and EU", "he and Rice recommended"."""
+    if statement.holder is None:
+        return []
+    head = _holder_token(cue, kind)
+    if head is None:
+        return []
+    tokens = [*head.conjuncts]
+    if head.lemma_.lower() in GOVERNMENT_NOUNS:  # "officials in the US and EU"
+        tokens += [c for t in head.subtree for c in t.conjuncts if t.i in owner]
+    found: list[str] = []
+    for token in tokens:
+        name = _named(token, owner, candidates)
+        if name is not None and name != statement.holder and name not in found:
+            found.append(name)
+    return found[:2]
 
 
 def _cue_kind(token: Any) -> StatementKind | None:
@@ -125,7 +156,7 @@ def _cue_kind(token: Any) -> StatementKind | None:
     if token.pos_ in ("VERB", "AUX") and lemma in ("quote", "cite") and any(
             c.dep_ in ("dobj", "nsubjpass") for c in token.children):
         return "relay"
-    if token.pos_ == "VERB" and lemma in SPEECH_VERBS:
+    if token.pos_ == "VERB" and (lemma in SPEECH_VERBS or lemma in SPEECH_MORE):
         return "speech"
     if token.pos_ == "VERB" and (lemma in STANCE_VERBS or lemma in TARGETED_VERBS):
         return "stance"
@@ -245,7 +276,8 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
     candidates that fit a pronoun or description, most recent first, as options."""
     named = _named(token, owner, candidates)
     lemma = token.lemma_.lower()
-    if named is not None and (token.pos_ == "PROPN" or token.i in owner):
+    if named is not None and (token.pos_ == "PROPN" or token.i in owner
+                              or token.text[:1].isupper()):
         return named, []
     if token.pos_ in ("NOUN", "PROPN"):
         state = _government_of(token, owner, by_name)
@@ -264,6 +296,11 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
                 group = _speaking_group(plural, candidates, owner, by_name, named_inside=True)
                 if group is not None:
                     return group, []  # "a group of retired generals and senior diplomats"
+        if lemma in ("spokesman", "spokeswoman", "spokesperson", "representative"):
+            body = next((owner[t.i] for c in token.children if c.dep_ == "prep"
+                         and c.lower_ in ("for", "of") for t in c.subtree if t.i in owner), None)
+            if body is not None:
+                return body, []  # "a spokesperson for the association": its words
         if lemma in PERSON_NOUNS and token.tag_ == "NN" and any(
                 c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children):
             person = _speaking_group(token, candidates, owner, by_name, named_inside=True,
@@ -271,15 +308,20 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
             if person is not None:
                 return person, []  # "a senior U.S. defense official said": unnamed
         inside = _owners_in(token, owner)
-        if lemma not in PERSON_NOUNS | ORG_NOUNS | STATEMENT_NOUNS and token.pos_ == "NOUN":
+        if lemma not in PERSON_NOUNS | ORG_KINDS | STATEMENT_NOUNS and token.pos_ == "NOUN":
             return None, []  # "setbacks in Ukraine (are expected to)": nobody's statement
-        if lemma in PERSON_NOUNS | ORG_NOUNS or token.tag_ in ("NNS", "NNPS"):
+        if lemma in PERSON_NOUNS | ORG_KINDS or token.tag_ in ("NNS", "NNPS"):
             fitting = _fitting(token, candidates, window_start, quoted)
             choices = list(dict.fromkeys([*inside, *fitting]))
             if len(choices) == 1:
                 return choices[0], []
             if choices:
                 return None, choices[:4]
+            if lemma in ORG_KINDS and token.tag_ == "NN":
+                body = _speaking_group(token, candidates, owner, by_name, named_inside=True,
+                                       label="organization")
+                if body is not None:
+                    return body, []  # "the city council": a body the article never names
         if inside:
             return inside[0], ([] if len(inside) == 1 else inside[:4])
         return None, []
@@ -348,8 +390,8 @@ def _fitting(token: Any, candidates: list[Candidate], window_start: int,
     rebel coalition ... the coalition known as the High Negotiations Committee")."""
     word, lemma, before = token.lower_, token.lemma_.lower(), token.idx
     if word in ("he", "she", "him", "her", "i"):
-        def fits(c: Candidate) -> bool:
-            return c.label == "person"
+        def fits(c: Candidate) -> bool:  # a name the recogniser missed may be a person's
+            return c.label == "person" or (c.label == "unknown" and len(c.name.split()) >= 2)
     elif word in ("it",):
         def fits(c: Candidate) -> bool:
             return c.label in ("organization", "state")
@@ -359,6 +401,10 @@ def _fitting(token: Any, candidates: list[Candidate], window_start: int,
     elif lemma in PERSON_NOUNS:
         def fits(c: Candidate) -> bool:
             return c.label == "person" and lemma in fold_text(c.role).split()
+    elif lemma in ORG_KINDS - ORG_NOUNS:
+        def fits(c: Candidate) -> bool:  # "the airline": any organisation named before
+            return c.label in ("organization", "unknown") or (
+                lemma in fold_text(" ".join([c.name, c.role])).split())
     else:
         def fits(c: Candidate) -> bool:
             return c.label != "person" and lemma in fold_text(" ".join([c.name, c.role])).split()
@@ -398,7 +444,9 @@ def _content(cue: Any, kind: StatementKind, holder: Any, sent: Any,
             a, b = max(after, key=lambda s: s[1] - s[0])
             return (a + 1, b) if b - a > 12 else None
         obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
-        return _span(doc, list(obj.subtree), sent) if obj is not None else None
+        if obj is not None:
+            return _span(doc, list(obj.subtree), sent)
+        # "Unions voted against the merger": no complement, the predicate says it
     if kind == "nominal":
         tokens = [t for t in cue.subtree if not (holder.left_edge.i <= t.i <= holder.right_edge.i)]
         return _span(doc, tokens, sent)

@@ -664,6 +664,9 @@ def dateline_span(text: str) -> tuple[int, int] | None:
     head = text[start:start + PUBLICATION_DATE_WINDOW]
     offset = len(head) - len(head.lstrip())
     m = _DATELINE_PLACE.match(head, offset)
-    if m is None or "\n" in m.group(0):
-        return None
+    if m is None or "\n" in m.group(0) or not head[m.end():m.end() + 1].isupper():
+        return None  # "Haddad – who said ...": a dash inside a sentence, not a dateline
+    place = m.group("place")
+    if not (spans or "," in place or place.isupper() or "(" in m.group(0)):
+        return None  # a dateline is "CITY -", "City, Country -" or "City (Agency) -"
     return start + m.start("place"), start + m.end("place")

@@ -101,9 +101,9 @@ def test_the_whole_matrix_is_checked_before_a_model_loads(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     runs = tmp_path / "runs"
     assert main(["eval", "run", "--model", "fake/heuristic", "--prompt", "summary/v7",
-                 "summary/v9", "--runs-root", str(runs), "--no-progress"]) == 2
+                 "summary/v99", "--runs-root", str(runs), "--no-progress"]) == 2
     line = one_error_line(capsys)
-    assert line.startswith("error: no prompt named 'summary/v9'")
+    assert line.startswith("error: no prompt named 'summary/v99'")
     assert not runs.exists()  # the v7 run never started
     assert main(["eval", "run", "--model", "fake/heuristic", "local/nosuch", "--runs-root",
                  str(runs)]) == 2

@@ -2,6 +2,7 @@
 
     newsbrief eval run                                       (run.py: runs, resume, digests)
     newsbrief eval rescore|compare|report|list|bless|check|injection       (results.py)
+    newsbrief eval reading                                   (reading.py: the reading layer)
 
 Errors and exit codes follow :mod:`newsbrief.cli.kit` (0 ok, 1 a gate failed, 2 an error
 the user can act on, 130 after Ctrl-C). Heavy modules are imported inside the commands so
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import click
 
+from newsbrief.cli.eval.reading import reading_command
 from newsbrief.cli.eval.results import (
     bless_command,
     check_command,
@@ -31,7 +33,7 @@ def eval_group() -> None:
 
 
 for _command in (run_command, rescore_command, compare_command, report_command, list_command,
-                 bless_command, check_command, injection_command):
+                 bless_command, check_command, injection_command, reading_command):
     eval_group.add_command(_command)
 
 

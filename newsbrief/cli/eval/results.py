@@ -152,27 +152,36 @@ def list_command(runs_root: Path, as_json: bool) -> int:
 
 
 @click.command("bless", context_settings=CONTEXT_SETTINGS)
-@click.argument("run", type=RunPath, metavar="RUN")
+@click.argument("runs", type=RunPath, metavar="RUN...", nargs=-1, required=True)
 @click.argument("out", type=OutFile, metavar="OUT.json")
 @click.option("--name", help="baseline name (default: the file name)")
-def bless_command(run: Path, out: Path, name: str | None) -> int:
-    """Freeze a run's per-article scores as a baseline file (for eval check)."""
+@click.option("--traded", metavar="TEXT",
+              help="what was given up, when blessing over a baseline the run is worse than "
+                   "on some field (refused without it; the version history must repeat it)")
+def bless_command(runs: tuple[Path, ...], out: Path, name: str | None,
+                  traded: str | None) -> int:
+    """Freeze runs' per-article scores as a baseline file (for eval check).
+
+    Several runs of one model and prompt over different suites (the seeds and dev/tune)
+    are pooled into one baseline, so the check has enough articles for its bootstrap.
+    """
     from evals.compare import bless
 
-    print(bless(run, out, name=name))
+    print(bless(list(runs), out, name=name, traded=traded))
     return 0
 
 
 @click.command("check", context_settings=CONTEXT_SETTINGS)
-@click.argument("run", type=RunPath, metavar="RUN")
+@click.argument("runs", type=RunPath, metavar="RUN...", nargs=-1, required=True)
 @click.argument("baseline", type=RunPath, metavar="BASELINE.json")
 @click.option("--margin", type=NonNegative, metavar="X",
               help="a fixed margin instead of the bootstrap CI rule")
-def check_command(run: Path, baseline: Path, margin: float | None) -> int:
-    """Exit 1 when RUN regressed against a blessed baseline file."""
+def check_command(runs: tuple[Path, ...], baseline: Path, margin: float | None) -> int:
+    """Exit 1 when the runs (pooled) regressed against a blessed baseline file: a field
+    whose paired 95% interval lies below zero."""
     from evals.compare import check_against_baseline
 
-    failures = check_against_baseline(run, baseline,
+    failures = check_against_baseline(list(runs), baseline,
                                       tolerance=margin if margin is not None else "ci")
     for failure in failures:
         print(f"FAIL: {failure}")

@@ -184,3 +184,49 @@ def test_bless_and_check_from_the_command_line(
     assert main(["eval", "check", str(worse), str(baseline)]) == 1
     assert "FAIL: positions F1" in capsys.readouterr().out
     assert main(["eval", "check", str(worse), str(tmp_path / "missing.json")]) == 2
+
+
+def test_runs_over_two_suites_pool_into_one_baseline_with_enough_articles(
+        tmp_path: Path) -> None:
+    """Five seeds are too few for a bootstrap; the seeds and dev/tune together are not."""
+    seeds = write_run(tmp_path / "runs", "seeds", _varied(5)[:5])
+    tune_records = [make_record(f"tune-{i}", {f: v - (i % 4) * 0.05 for f, v in GOOD.items()})
+                    for i in range(6)]
+    tune = write_run(tmp_path / "runs", "tune", tune_records)
+    path = bless([seeds, tune], tmp_path / "pooled.json")
+    baseline = load_baseline(path)
+    assert len(baseline.articles) == 11 >= MIN_CI_ARTICLES and len(baseline.suites) == 2
+    assert check_against_baseline([seeds, tune], path) == []
+    worse = write_run(tmp_path / "runs", "tune-worse",
+                      [make_record(f"tune-{i}", {f: v - (i % 4) * 0.05 - (0.4 if f == "dates"
+                                                                            else 0.0)
+                                                 for f, v in GOOD.items()}) for i in range(6)])
+    failures = check_against_baseline([seeds, worse], path)
+    assert any("dates F1" in f and "bootstrap CI" in f for f in failures)  # not a fixed margin
+    with pytest.raises(BaselineError, match="share articles"):
+        bless([seeds, seeds], tmp_path / "twice.json")
+
+
+def test_blessing_over_a_drop_needs_what_was_traded(tmp_path: Path) -> None:
+    good = write_run(tmp_path / "runs", "good", _varied(12))
+    path = bless(good, tmp_path / "base.json")
+    worse = write_run(tmp_path / "runs", "worse", _varied(12, {"disputes": 0.3}))
+    with pytest.raises(BaselineError, match="--traded"):
+        bless(worse, path)
+    assert load_baseline(path).run_id == "good"  # left as it was
+    bless(worse, path, traded="disputes for half the seconds per article")
+    baseline = load_baseline(path)
+    assert baseline.run_id == "worse"
+    assert baseline.traded == ["summary/v1: disputes for half the seconds per article"]
+    better = write_run(tmp_path / "runs", "better", _varied(12))
+    bless(better, path)  # no drop: no note needed, the old notes stay
+    assert load_baseline(path).traded == baseline.traded
+
+
+def test_every_trade_in_a_blessed_baseline_is_in_the_version_history() -> None:
+    root = ROOT
+    history = "\n".join(p.read_text("utf-8") for p in [root / "README.md",
+                                                       *sorted(root.glob("docs/*.md"))])
+    for path in sorted((root / "evals" / "baselines").glob("*.json")):
+        for note in load_baseline(path).traded:
+            assert note.split(": ", 1)[1] in history, f"{path.name}: {note!r} not in the history"

@@ -299,3 +299,30 @@ def test_an_article_naming_one_event_twice_is_joined_only_when_one_is_dated() ->
     assert len(speeches) == 1 and speeches[0].value == "2025-05-04"
     assert len([e for e in digest.timeline if e.event == "meeting"]) == 2
     assert ledger.calls == []
+
+
+def test_an_article_that_cannot_be_summarized_is_reported_and_the_others_digested(
+        tmp_path: Path) -> None:
+    from summarize.errors import OutputValidationError
+
+    seeds = sorted(SEEDS.glob("*.txt"))[:3]
+    poisoned = tmp_path / "poisoned.txt"
+    poisoned.write_text(seeds[1].read_text("utf-8") + "\nPOISON\n", "utf-8")
+
+    def answer(kwargs: dict) -> object:
+        from summarize.providers.fake import heuristic_answer
+
+        if "POISON" in str(kwargs.get("messages")):
+            return "not json at all"
+        return heuristic_answer(kwargs)
+
+    failures: list[tuple[str, str]] = []
+    digester = Digester(FakeBackend("flaky", script=[answer] * 500), cache=False)
+    run = digester.run([seeds[0], poisoned, seeds[2]],
+                       on_failure=lambda a, exc: failures.append((a, type(exc).__name__)))
+    assert failures == [("poisoned", "OutputValidationError")]
+    assert list(run.failed) == ["poisoned"] and "OutputValidationError" in run.failed["poisoned"]
+    assert sorted(run.summaries) == sorted([seeds[0].stem, seeds[2].stem])
+    assert [a.id for a in run.digest.articles] == [seeds[0].stem, seeds[2].stem]
+    with pytest.raises(OutputValidationError):  # nothing to digest: the first error
+        Digester(FakeBackend("flaky", script=[answer] * 50), cache=False).run([poisoned])
