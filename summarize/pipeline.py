@@ -45,6 +45,7 @@ from summarize.providers.registry import resolve_backend
 from summarize.reading import read_article, reading_options
 from summarize.text import dates as date_rules
 from summarize.text.inputs import DEFAULT_MAX_CHARS, load_text
+from summarize.text.sentences import sentence_spans
 
 # Tokens of instructions around the article in the longest prompt template (measured: v1's
 # user.j2 + system.j2 render to ~350 tokens without the article; kept with a margin).
@@ -382,8 +383,6 @@ def _parse_published(value: dt.date | str | None) -> dt.date | None:
 
 def _lead_sentence(article: str) -> str:
     """The first sentence of the article that is long enough to say something."""
-    from summarize.reading import sentence_spans
-
     for start, end in sentence_spans(article):
         if len(article[start:end].split()) >= 6:
             return " ".join(article[start:end].split())[:600]
