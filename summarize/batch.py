@@ -49,8 +49,7 @@ class BatchStats:
         parts = [f"{self.ok} ok", f"{self.failed} failed"]
         if self.skipped:
             parts.append(f"{self.skipped} already done")
-        return (f"{self.total} article(s): {', '.join(parts)} in {self.wall_s:.1f} s "
-                f"-> {self.out}")
+        return f"{self.total} article(s): {', '.join(parts)} in {self.wall_s:.1f} s -> {self.out}"
 
 
 def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
@@ -62,8 +61,9 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
     seen: set[Path] = set()
     for item in map(Path, inputs):
         if item.is_dir():
-            found = sorted(p for p in item.iterdir()
-                           if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+            found = sorted(
+                p for p in item.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+            )
         elif item.is_file():
             found = [item]
         else:
@@ -76,26 +76,44 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
     return out
 
 
-def _line(article: Path, model: str, prompt: str, started: float, *, run: Any = None,
-          exc: BaseException | None = None, hashes: dict[str, str] | None = None,
-          ) -> dict[str, Any]:
+def _line(
+    article: Path,
+    model: str,
+    prompt: str,
+    started: float,
+    *,
+    run: Any = None,
+    exc: BaseException | None = None,
+    hashes: dict[str, str] | None = None,
+) -> dict[str, Any]:
     if run is not None:
         return {
-            "article": str(article), "status": "ok",
-            "summary": run.summary.model_dump(mode="json"), "error": None,
+            "article": str(article),
+            "status": "ok",
+            "summary": run.summary.model_dump(mode="json"),
+            "error": None,
             "calls": [c.model_dump(mode="json") for c in run.calls],
             "wall_s": round(time.perf_counter() - started, 3),
-            "model": model, "prompt": prompt, **(hashes or {}),
+            "model": model,
+            "prompt": prompt,
+            **(hashes or {}),
         }
     assert exc is not None
     return {
-        "article": str(article), "status": "error", "summary": None,
-        "error": {"type": type(exc).__name__, "message": str(exc) or type(exc).__name__,
-                  "attempts": getattr(exc, "attempts", None),
-                  "raw_output": getattr(exc, "raw_output", None)},
+        "article": str(article),
+        "status": "error",
+        "summary": None,
+        "error": {
+            "type": type(exc).__name__,
+            "message": str(exc) or type(exc).__name__,
+            "attempts": getattr(exc, "attempts", None),
+            "raw_output": getattr(exc, "raw_output", None),
+        },
         "calls": [c.model_dump(mode="json") for c in (getattr(exc, "calls", None) or [])],
         "wall_s": round(time.perf_counter() - started, 3),
-        "model": model, "prompt": prompt, **(hashes or {}),
+        "model": model,
+        "prompt": prompt,
+        **(hashes or {}),
     }
 
 
@@ -154,9 +172,11 @@ def summarize_folder(
     if concurrency < 1:
         raise SummarizeError(f"concurrency must be at least 1, not {concurrency}")
     if concurrency > 1 and model_name.startswith("local/"):
-        note = (f"{model_name} runs in this process: one article at a time "
-                f"(--concurrency {concurrency} ignored; parallel generation on few cores is "
-                "many times slower)")
+        note = (
+            f"{model_name} runs in this process: one article at a time "
+            f"(--concurrency {concurrency} ignored; parallel generation on few cores is "
+            "many times slower)"
+        )
         stats.notes.append(note)
         console.print(f"[yellow]note:[/] {escape(note)}")
         concurrency = 1
@@ -188,19 +208,23 @@ def summarize_folder(
         else:
             stats.failed += 1
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, disable=not progress) as bar:
-        task = bar.add_task(escape(f"{model_id} · {prompt_name}"), total=len(articles),
-                            completed=stats.skipped)
+        task = bar.add_task(
+            escape(f"{model_id} · {prompt_name}"), total=len(articles), completed=stats.skipped
+        )
         if concurrency == 1:
             for article in todo:
                 bar.update(task, description=escape(f"{model_id} · {article.name}"))
                 record(one(article))
                 bar.advance(task)
         else:
-            pool = ThreadPoolExecutor(max_workers=concurrency,
-                                      thread_name_prefix="newsbrief-batch")
+            pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="newsbrief-batch")
             try:
                 pending: set[Future[dict[str, Any]]] = {pool.submit(one, a) for a in todo}
                 while pending:

@@ -55,7 +55,6 @@ ENDPOINT_CHUNK_CHARS = 24_000
 CHUNK_OVERLAP_CHARS = 600
 
 
-
 class Summarizer:
     """A configured pipeline: one backend and one prompt version, reused across articles.
 
@@ -167,8 +166,11 @@ class Summarizer:
         article = load_text(text, max_chars=self.max_chars)
         published_date = _parse_published(published) or date_rules.find_publication_date(article)
         ledger = Ledger()
-        chunks = split_into_chunks(article, max_chars=self.chunk_chars,
-                                   overlap_chars=min(CHUNK_OVERLAP_CHARS, self.chunk_chars // 4))
+        chunks = split_into_chunks(
+            article,
+            max_chars=self.chunk_chars,
+            overlap_chars=min(CHUNK_OVERLAP_CHARS, self.chunk_chars // 4),
+        )
         parts: list[tuple[Chunk, ArticleSummary]] = []
         last_error: OutputValidationError | None = None
         try:
@@ -181,8 +183,11 @@ class Summarizer:
                     # One unusable chunk of a long article costs that chunk, not the article;
                     # it is reported, and the error is raised if no chunk succeeds.
                     ledger.record_failure(exc)
-                    ledger.drop("chunks", {"index": chunk.index, "start": chunk.start,
-                                           "end": chunk.end}, str(exc))
+                    ledger.drop(
+                        "chunks",
+                        {"index": chunk.index, "start": chunk.start, "end": chunk.end},
+                        str(exc),
+                    )
                     last_error = exc
                     continue
                 parts.append((chunk, summary))
@@ -202,8 +207,16 @@ class Summarizer:
             raw_outputs=ledger.raw_outputs,
             dropped=ledger.dropped,
             choices=ledger.choices,
-            masked=[MaskedSpan(start=f.start, end=f.end, text=article[f.start:f.end],
-                               layer=f.layer, reason=f.reason) for f in guard.flags(article)],
+            masked=[
+                MaskedSpan(
+                    start=f.start,
+                    end=f.end,
+                    text=article[f.start : f.end],
+                    layer=f.layer,
+                    reason=f.reason,
+                )
+                for f in guard.flags(article)
+            ],
             chunks=len(chunks),
             wall_s=time.perf_counter() - started,
             text=article,
@@ -219,8 +232,9 @@ class Summarizer:
             return ENDPOINT_CHUNK_CHARS
         return max(2_000, chars_for_tokens(window - self.max_tokens - PROMPT_TOKENS))
 
-    def _summarize_part(self, article: str, published_date: dt.date | None,
-                        ledger: Ledger) -> ArticleSummary:
+    def _summarize_part(
+        self, article: str, published_date: dt.date | None, ledger: Ledger
+    ) -> ArticleSummary:
         """Read, extract, ground and assemble one article (or one chunk of a long one).
 
         The model is shown the text with the paragraphs that address a model or a program
@@ -231,10 +245,13 @@ class Summarizer:
         """
         flagged = guard.masked_spans(article)
         shown = guard.mask(article, flagged)
-        variables = {"article": shown, "published": published_date.isoformat()
-                     if published_date else None}
-        provenance = (Provenance.of(article, flagged)
-                      if "provenance" in guard.active_layers() else None)
+        variables = {
+            "article": shown,
+            "published": published_date.isoformat() if published_date else None,
+        }
+        provenance = (
+            Provenance.of(article, flagged) if "provenance" in guard.active_layers() else None
+        )
         draft = self._extract(article, variables, ledger, provenance)
         grounder = Grounder(article)
         evidence = grounder.ground_all(draft)
@@ -254,8 +271,13 @@ class Summarizer:
             ledger.dropped += pruned
         return summary
 
-    def _extract(self, article: str, variables: dict[str, Any], ledger: Ledger,
-                 provenance: Provenance | None = None) -> SummaryDraft:
+    def _extract(
+        self,
+        article: str,
+        variables: dict[str, Any],
+        ledger: Ledger,
+        provenance: Provenance | None = None,
+    ) -> SummaryDraft:
         """Run the prompt's passes (:mod:`summarize.passes`, by versioned name) into one draft.
 
         Passes run in the prompt's order; a pass that needs parties is skipped when none
@@ -266,10 +288,13 @@ class Summarizer:
         if provenance is not None:
             reading = provenance.prune_reading(reading)
         ctx = PassContext(
-            backend=self.backend, prompt=self.prompt, ledger=ledger,
+            backend=self.backend,
+            prompt=self.prompt,
+            ledger=ledger,
             reading=reading,
             variables={**variables, **checklists(variables["article"])},
-            max_retries=self.max_retries, max_tokens=self.max_tokens,
+            max_retries=self.max_retries,
+            max_tokens=self.max_tokens,
             combined={"headline": "", "summary": ""},
         )
         failures: list[OutputValidationError] = []
@@ -318,8 +343,13 @@ class Summarizer:
                 raw_output=json.dumps(combined, default=str),
             ) from None
 
-    def _reground(self, draft: SummaryDraft, missing: list[tuple[str, int]],
-                  variables: dict[str, Any], ledger: Ledger) -> QuoteFixes:
+    def _reground(
+        self,
+        draft: SummaryDraft,
+        missing: list[tuple[str, int]],
+        variables: dict[str, Any],
+        ledger: Ledger,
+    ) -> QuoteFixes:
         """Ask once more, only for the items whose quotes were not found."""
         items = [describe(field, getattr(draft, field)[i]) for field, i in missing]
         try:
@@ -394,8 +424,7 @@ def _untitled(party: dict[str, Any]) -> dict[str, Any]:
     title, bare = split_title(party["name"])
     if not title:
         return party
-    role = party.get("role") or ("" if title.casefold().rstrip(".") in ("mr", "mrs", "ms", "dr")
-                                 else title)
+    role = party.get("role") or (
+        "" if title.casefold().rstrip(".") in ("mr", "mrs", "ms", "dr") else title
+    )
     return {**party, "name": bare, "role": role}
-
-

@@ -68,8 +68,9 @@ def check_digest_prompt(name: str) -> None:
     prompt = load_prompt(name)
     missing = [t for t in DIGEST_TEMPLATES if not prompt.has(t)]
     if missing:
-        raise UnknownPromptError(f"{name!r} is not a digest prompt: it has no "
-                                 f"{', '.join(missing)} (e.g. digest/v1)")
+        raise UnknownPromptError(
+            f"{name!r} is not a digest prompt: it has no {', '.join(missing)} (e.g. digest/v1)"
+        )
 
 
 def is_endpoint(model: str) -> bool:
@@ -88,5 +89,11 @@ def check_matrix(models: Iterable[str], prompts: Iterable[str | None]) -> None:
     check_prompts(prompts)
 
 
-__all__ = ["DIGEST_TEMPLATES", "check_digest_prompt", "check_matrix", "check_model",
-           "check_prompts", "is_endpoint"]
+__all__ = [
+    "DIGEST_TEMPLATES",
+    "check_digest_prompt",
+    "check_matrix",
+    "check_model",
+    "check_prompts",
+    "is_endpoint",
+]

@@ -25,15 +25,17 @@ def _package_dir(name: str) -> Path:
     mapping: dict[str, str] = CONFIG.get("package-dir", {})
     for prefix in sorted(mapping, key=len, reverse=True):
         if name == prefix or name.startswith(prefix + "."):
-            return ROOT / mapping[prefix] / Path(*name[len(prefix):].split(".")[1:])
+            return ROOT / mapping[prefix] / Path(*name[len(prefix) :].split(".")[1:])
     return ROOT / Path(*name.split("."))
 
 
 def test_every_python_package_of_the_tree_is_listed_for_the_wheel() -> None:
     listed = set(CONFIG["packages"])
-    found = {init.parent.relative_to(ROOT).as_posix().replace("/", ".")
-             for top in ("summarize", "evals", "newsbrief")
-             for init in (ROOT / top).rglob("__init__.py")}
+    found = {
+        init.parent.relative_to(ROOT).as_posix().replace("/", ".")
+        for top in ("summarize", "evals", "newsbrief")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
     assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
     for name in listed:
         assert (_package_dir(name) / "__init__.py").is_file(), name
@@ -71,9 +73,14 @@ assert main(["summarize", {str(ROOT / "seeds" / "000_4384644db8aab1e9.txt")!r}, 
 assert summarize_article("Ann Lee said on Monday that taxes must fall.", model="fake/heuristic")
 assert not any(m.split(".")[0] in ("deepeval", "pytest") for m in sys.modules)
 """
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     assert "summary/v8 (default)" in done.stdout
     assert (tmp_path / "out.html").stat().st_size > 1000
@@ -107,6 +114,5 @@ assert "Args:" in Summarizer.__doc__ and "Returns:" in Summarizer.run.__doc__
 for api in (summarize_article, Digester, Digester.run, digest_articles):
     assert "Args:" in api.__doc__ and "Raises:" in (api.__doc__ or ""), api
 """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -52,8 +52,9 @@ def load_jsonl_suite(path: Path) -> list[GoldCase]:
             raise GoldError(where, ROOT_ITEM, "each line is one JSON object")
         article_id, text = value.get("id"), value.get("text")
         if not isinstance(article_id, str) or not _ID.fullmatch(article_id):
-            raise GoldError(where, "id", f"a name of letters, digits, _ . - is required, "
-                                         f"not {article_id!r}")
+            raise GoldError(
+                where, "id", f"a name of letters, digits, _ . - is required, not {article_id!r}"
+            )
         if article_id in seen:
             raise GoldError(where, "id", f"{article_id!r} is used by an earlier line")
         seen.add(article_id)
@@ -65,7 +66,8 @@ def load_jsonl_suite(path: Path) -> list[GoldCase]:
             if not isinstance(gold_data, dict):
                 raise GoldError(where, "gold", "gold is one JSON object")
             digest = hashlib.sha256(
-                json.dumps(gold_data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+                json.dumps(gold_data, sort_keys=True, ensure_ascii=False).encode()
+            ).hexdigest()
             gold_data.setdefault("article", article_id)
             gold = parse_gold(gold_data, text, where)
         cases.append(GoldCase(article_id, path, text, gold, path if gold else None, digest))

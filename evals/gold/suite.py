@@ -33,8 +33,9 @@ def load_suite(articles_dir: Path, gold_dir: Path | None) -> list[GoldCase]:
     articles_dir = Path(articles_dir)
     if is_jsonl_suite(articles_dir):
         if gold_dir is not None and Path(gold_dir).resolve() != articles_dir.resolve():
-            raise GoldError(articles_dir, ROOT_ITEM,
-                            "a JSONL suite carries its gold inline; drop --gold")
+            raise GoldError(
+                articles_dir, ROOT_ITEM, "a JSONL suite carries its gold inline; drop --gold"
+            )
         return load_jsonl_suite(articles_dir)
     if not articles_dir.is_dir():
         raise FileNotFoundError(f"no such articles directory: {articles_dir}")

@@ -21,12 +21,13 @@ def load_cases(suite_dir: Path, gold_dir: Path | None) -> tuple[list[Any], str]:
         raise RunStoreError(f"{suite_dir}: the suite holds no *.txt articles")
     return cases, suite_hash(cases)
 
+
 def _plain(value: Any) -> Any:
     """``value`` as it reads back from JSON (tuples become lists, paths strings)."""
     return json.loads(json.dumps(value, default=str))
 
-def check_resume(store: RunStore, summarizer: Any, suite_digest: str,
-                  repeats: int | None) -> None:
+
+def check_resume(store: RunStore, summarizer: Any, suite_digest: str, repeats: int | None) -> None:
     """Refuse to continue a run with anything that would change its outputs."""
     cfg = store.config
     problems: list[str] = []
@@ -51,16 +52,17 @@ def check_resume(store: RunStore, summarizer: Any, suite_digest: str,
         problems.append(f"repeats differ ({cfg.repeats} in the run, {repeats} asked)")
     if problems:
         raise RunMismatchError(
-            f"cannot resume {store.path}: " + "; ".join(problems)
+            f"cannot resume {store.path}: "
+            + "; ".join(problems)
             + ". Start a new run instead (without --resume)."
         )
+
 
 def kwargs_from_recorded(recorded: dict[str, Any]) -> dict[str, Any]:
     """The Summarizer keyword arguments among a run's recorded effective params (resume)."""
     from summarize.pipeline import Summarizer
 
-    accepted = set(inspect.signature(Summarizer.__init__).parameters) - {"self", "model",
-                                                                        "prompt"}
+    accepted = set(inspect.signature(Summarizer.__init__).parameters) - {"self", "model", "prompt"}
     return {k: v for k, v in recorded.items() if k in accepted and v is not None}
 
 

@@ -130,8 +130,9 @@ class CacheIndex:
             with self._connect() as db:
                 db.execute("SELECT count(*) FROM entries").fetchone()
         except sqlite3.DatabaseError as exc:
-            warnings.warn(f"{self.path}: cache index unusable ({exc}); rebuilt from the runs",
-                          stacklevel=3)
+            warnings.warn(
+                f"{self.path}: cache index unusable ({exc}); rebuilt from the runs", stacklevel=3
+            )
             self.path.unlink(missing_ok=True)
             return False
         return True
@@ -145,8 +146,10 @@ class CacheIndex:
     def add(self, key: str, repeat: int, run_dir: Path, line: int) -> None:
         """Record that ``run_dir``'s records line ``line`` holds an ok result for ``key``."""
         with self._connect() as db:
-            db.execute("INSERT OR IGNORE INTO entries VALUES (?, ?, ?, ?)",
-                       (key, repeat, self._relative(run_dir), line))
+            db.execute(
+                "INSERT OR IGNORE INTO entries VALUES (?, ?, ?, ?)",
+                (key, repeat, self._relative(run_dir), line),
+            )
 
     def _run_records(self, run: str) -> dict[int, ArticleRecord] | None:
         if run not in self._runs:
@@ -160,13 +163,16 @@ class CacheIndex:
         """Forget the records read from ``run_dir`` (after it was rewritten)."""
         self._runs.pop(self._relative(run_dir), None)
 
-    def find(self, key: str, repeat: int = 0, *,
-             exclude: Path | None = None) -> ArticleRecord | None:
+    def find(
+        self, key: str, repeat: int = 0, *, exclude: Path | None = None
+    ) -> ArticleRecord | None:
         """The first still-valid ok record for (key, repeat), checked against the record file."""
         skip = self._relative(exclude) if exclude is not None else None
         with self._connect() as db:
-            rows = db.execute("SELECT run, line FROM entries WHERE key = ? AND repeat = ? "
-                              "ORDER BY rowid", (key, repeat)).fetchall()
+            rows = db.execute(
+                "SELECT run, line FROM entries WHERE key = ? AND repeat = ? ORDER BY rowid",
+                (key, repeat),
+            ).fetchall()
         for run, line in rows:
             if run == skip:
                 continue

@@ -41,7 +41,8 @@ class DigestRunConfig(BaseModel):
     prompt: str = Field(description="the per-article summary prompt")
     prompt_hash: str
     behaviour_hash: str = Field(
-        default="", description="the summary prompt's files and passes' code (empty: older runs)")
+        default="", description="the summary prompt's files and passes' code (empty: older runs)"
+    )
     digest_prompt: str
     digest_prompt_hash: str
     params: dict[str, Any] = Field(default_factory=dict)
@@ -67,9 +68,11 @@ class StoryRecord(BaseModel):
     status: Literal["ok", "error"]
     articles: list[str] = Field(default_factory=list)
     prediction: dict[str, Any] | None = Field(
-        default=None, description="StoryDigest.model_dump(mode='json')")
+        default=None, description="StoryDigest.model_dump(mode='json')"
+    )
     scores: dict[str, Any] | None = Field(
-        default=None, description="evals.metrics.DigestScores.model_dump(mode='json')")
+        default=None, description="evals.metrics.DigestScores.model_dump(mode='json')"
+    )
     error: ErrorInfo | None = None
     calls: list[CallRecord] = Field(default_factory=list)
     digest_s: float = 0.0
@@ -77,8 +80,10 @@ class StoryRecord(BaseModel):
     summaries_s: float = 0.0
     cached: list[str] = Field(default_factory=list)
     failed_articles: dict[str, str] = Field(
-        default_factory=dict, description="articles that could not be summarized (the digest "
-        "is of the others; their gold items count as missed)")
+        default_factory=dict,
+        description="articles that could not be summarized (the digest "
+        "is of the others; their gold items count as missed)",
+    )
     wall_s: float = 0.0
 
 
@@ -137,8 +142,9 @@ class DigestRunStore:
             try:
                 record = StoryRecord.model_validate(line.value)
             except ValidationError as exc:
-                raise CorruptRecordError(self.path / STORIES_FILE, line.number,
-                                         str(exc.errors()[0].get("msg"))) from None
+                raise CorruptRecordError(
+                    self.path / STORIES_FILE, line.number, str(exc.errors()[0].get("msg"))
+                ) from None
             out.pop(record.story, None)
             out[record.story] = record
         return list(out.values())
@@ -148,8 +154,9 @@ class DigestRunStore:
         return {r.story for r in self.records()}
 
     def write_aggregate(self, aggregate: DigestAggregate) -> None:
-        atomic_write_text(self.path / DIGEST_AGGREGATE_FILE,
-                          aggregate.model_dump_json(indent=2) + "\n")
+        atomic_write_text(
+            self.path / DIGEST_AGGREGATE_FILE, aggregate.model_dump_json(indent=2) + "\n"
+        )
 
     @property
     def aggregate(self) -> DigestAggregate | None:

@@ -53,8 +53,9 @@ def _read_json(path: Path, what: str) -> Any:
         raise RunFormatError(path, f"{what} is not valid JSON: {exc}") from None
 
 
-def make_run_dir(root: Path, run_id: str, config_file: str, config: BaseModel,
-                 records_file: str) -> Path:
+def make_run_dir(
+    root: Path, run_id: str, config_file: str, config: BaseModel, records_file: str
+) -> Path:
     """Make ``root/<run_id>/`` with its config and an empty record file; refuse an existing
     directory (a run id names exactly one run). Shared by article and digest runs."""
     root = Path(root)
@@ -233,13 +234,19 @@ def resolve_recorded_dir(recorded: str | None, run_dir: Path) -> Path | None:
     candidates = [raw]
     if not raw.is_absolute():
         run_dir = Path(run_dir)
-        candidates += [Path.cwd() / raw, run_dir / raw, run_dir.parent / raw,
-                       run_dir.parent.parent / raw]
+        candidates += [
+            Path.cwd() / raw,
+            run_dir / raw,
+            run_dir.parent / raw,
+            run_dir.parent.parent / raw,
+        ]
     parts = raw.parts[1:] if raw.is_absolute() else raw.parts
     candidates += [_REPO_ROOT.joinpath(*parts[i:]) for i in range(len(parts))]
     # A folder suite, or a one-file JSONL suite (evals.gold.jsonl).
-    return next((c for c in candidates
-                 if c.is_dir() or (c.suffix.lower() == ".jsonl" and c.is_file())), None)
+    return next(
+        (c for c in candidates if c.is_dir() or (c.suffix.lower() == ".jsonl" and c.is_file())),
+        None,
+    )
 
 
 def quiet_records(store: RunStore) -> dict[int, ArticleRecord]:

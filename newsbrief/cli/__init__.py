@@ -32,8 +32,9 @@ def build_cli() -> click.Group:
     """The whole ``newsbrief`` group (for shell completion and documentation tools)."""
 
     @click.group(name="newsbrief", context_settings=CONTEXT_SETTINGS)
-    @click.version_option(version(), "--version", "-V", prog_name="newsbrief",
-                          message="%(prog)s %(version)s")
+    @click.version_option(
+        version(), "--version", "-V", prog_name="newsbrief", message="%(prog)s %(version)s"
+    )
     def cli() -> None:
         """Typed, source-grounded structured summaries of news articles, and the harness
         that scores them against gold.
@@ -41,8 +42,14 @@ def build_cli() -> click.Group:
         Shell completion (bash): eval "$(_NEWSBRIEF_COMPLETE=bash_source newsbrief)"
         """
 
-    for command in (summarize_command, digest_command, models_command, prompts_group,
-                    eval_group, gold_group):
+    for command in (
+        summarize_command,
+        digest_command,
+        models_command,
+        prompts_group,
+        eval_group,
+        gold_group,
+    ):
         cli.add_command(command)
     return cli
 

@@ -1,7 +1,7 @@
 """``newsbrief digest``: one story told by several articles, unified across sources.
 
-    newsbrief digest DIR|FILE ... [--model M] [--prompt P] [--digest-prompt D] [--json]
-                                [--html OUT.html] [--no-cache] [--code-only]
+newsbrief digest DIR|FILE ... [--model M] [--prompt P] [--digest-prompt D] [--json]
+                            [--html OUT.html] [--no-cache] [--code-only]
 """
 
 from __future__ import annotations
@@ -28,29 +28,59 @@ from summarize.core.errors import InputError
 
 @click.command("digest", context_settings=CONTEXT_SETTINGS)
 @click.argument("inputs", nargs=-1, required=True, metavar="DIR|FILE ...")
-@click.option("--model", metavar="M", help="model string, e.g. local/qwen2.5-coder-1.5b, "
-              "openai/gpt-4o (see newsbrief models)")
-@click.option("--prompt", metavar="P", help="prompt version of the per-article summaries, "
-              "e.g. summary/v8 (see newsbrief prompts)")
-@click.option("--digest-prompt", metavar="D", help="prompt version of the digest step's "
-              "questions (default digest/v1)")
-@click.option("--json", "as_json", is_flag=True,
-              help="print the full record as JSON: the digest, every article's summary run "
-                   "(its text, which evidence offsets point into), cached ids, calls, seconds")
-@click.option("--html", type=click.Path(path_type=Path, dir_okay=False), metavar="OUT.html",
-              help="also write a self-contained page: timeline, party x source matrix, "
-                   "positions, disputes, discrepancies, and every article with its evidence "
-                   "highlighted and linked both ways")
-@click.option("--no-cache", is_flag=True,
-              help="summarize every article again (default: reuse summaries cached in "
-                   "$NEWSBRIEF_CACHE_DIR, else the per-user cache folder)")
-@click.option("--code-only", is_flag=True,
-              help="no judgement calls: merge only what code is sure of (names, equal dates, "
-                   "near-identical wording); see the README for what the calls add")
+@click.option(
+    "--model",
+    metavar="M",
+    help="model string, e.g. local/qwen2.5-coder-1.5b, openai/gpt-4o (see newsbrief models)",
+)
+@click.option(
+    "--prompt",
+    metavar="P",
+    help="prompt version of the per-article summaries, e.g. summary/v8 (see newsbrief prompts)",
+)
+@click.option(
+    "--digest-prompt",
+    metavar="D",
+    help="prompt version of the digest step's questions (default digest/v1)",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="print the full record as JSON: the digest, every article's summary run "
+    "(its text, which evidence offsets point into), cached ids, calls, seconds",
+)
+@click.option(
+    "--html",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="OUT.html",
+    help="also write a self-contained page: timeline, party x source matrix, "
+    "positions, disputes, discrepancies, and every article with its evidence "
+    "highlighted and linked both ways",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="summarize every article again (default: reuse summaries cached in "
+    "$NEWSBRIEF_CACHE_DIR, else the per-user cache folder)",
+)
+@click.option(
+    "--code-only",
+    is_flag=True,
+    help="no judgement calls: merge only what code is sure of (names, equal dates, "
+    "near-identical wording); see the README for what the calls add",
+)
 @prompts_dir_option
-def digest_command(inputs: tuple[str, ...], model: str | None, prompt: str | None,
-                   digest_prompt: str | None, as_json: bool, html: Path | None,
-                   no_cache: bool, code_only: bool) -> int:
+def digest_command(
+    inputs: tuple[str, ...],
+    model: str | None,
+    prompt: str | None,
+    digest_prompt: str | None,
+    as_json: bool,
+    html: Path | None,
+    no_cache: bool,
+    code_only: bool,
+) -> int:
     """Digest one story told by several articles (files, or folders of *.txt, *.md, *.html):
     parties across sources, a timeline, positions, disputes and where the sources disagree.
 
@@ -79,8 +109,12 @@ def digest_command(inputs: tuple[str, ...], model: str | None, prompt: str | Non
 
     err = stderr_console()
     summarizer = load_summarizer(model, prompt, err)
-    digester = Digester(summarizer=summarizer, digest_prompt=digest_prompt,
-                        cache=not no_cache, ask_model=not code_only)
+    digester = Digester(
+        summarizer=summarizer,
+        digest_prompt=digest_prompt,
+        cache=not no_cache,
+        ask_model=not code_only,
+    )
     labels = {a.id: f"A{i + 1}" for i, a in enumerate(sources)}
     total = len(sources)
     with err.status("", spinner="dots") as status:
@@ -90,24 +124,30 @@ def digest_command(inputs: tuple[str, ...], model: str | None, prompt: str | Non
             if article_id is None:
                 status.update(f"Digesting {total} article(s) ({digester.digest_prompt.name})…")
             else:
-                status.update(f"Summarizing {escape(article_id)} ({done + 1}/{total}) with "
-                              f"{summarizer.backend.model_id}…")
+                status.update(
+                    f"Summarizing {escape(article_id)} ({done + 1}/{total}) with "
+                    f"{summarizer.backend.model_id}…"
+                )
 
         def on_article(article_id: str, run: Any, hit: bool) -> None:
             nonlocal done
             done += 1
             how = "cached" if hit else f"summarized in {run.wall_s:.1f} s"
-            err.print(f"[dim][{done}/{total}][/] {labels.get(article_id, '')} "
-                      f"{escape(article_id)}: {'[cyan]' if hit else ''}{how}"
-                      f"{'[/]' if hit else ''}")
+            err.print(
+                f"[dim][{done}/{total}][/] {labels.get(article_id, '')} "
+                f"{escape(article_id)}: {'[cyan]' if hit else ''}{how}"
+                f"{'[/]' if hit else ''}"
+            )
             step(sources[done].id if done < total else None)
 
         def on_failure(article_id: str, exc: Exception) -> None:
             nonlocal done
             done += 1
-            err.print(f"[dim][{done}/{total}][/] {labels.get(article_id, '')} "
-                      f"{escape(article_id)}: [red]failed[/] ({escape(type(exc).__name__)}: "
-                      f"{escape(str(exc))[:200]}); the digest is made of the others")
+            err.print(
+                f"[dim][{done}/{total}][/] {labels.get(article_id, '')} "
+                f"{escape(article_id)}: [red]failed[/] ({escape(type(exc).__name__)}: "
+                f"{escape(str(exc))[:200]}); the digest is made of the others"
+            )
             step(sources[done].id if done < total else None)
 
         step(sources[0].id)
@@ -124,10 +164,12 @@ def digest_command(inputs: tuple[str, ...], model: str | None, prompt: str | Non
         err.print(f"[dim]wrote {escape(str(html))}[/]")
     n_cached = len(set(run.cached))
     n_failed = len(run.failed)
-    err.print(f"[dim]{total} article(s): {total - n_cached - n_failed} summarized, {n_cached} "
-              f"cached{f', {n_failed} failed' if n_failed else ''} · "
-              f"digest step: {len(run.calls)} model call(s) · {run.summaries_s:.1f} s "
-              f"summaries + {run.digest_s:.1f} s digest[/]")
+    err.print(
+        f"[dim]{total} article(s): {total - n_cached - n_failed} summarized, {n_cached} "
+        f"cached{f', {n_failed} failed' if n_failed else ''} · "
+        f"digest step: {len(run.calls)} model call(s) · {run.summaries_s:.1f} s "
+        f"summaries + {run.digest_s:.1f} s digest[/]"
+    )
     return 1 if n_failed else 0  # as a batch with failed articles: the digest is still out
 
 
@@ -144,12 +186,18 @@ def render_digest(run: Any, console: Console) -> None:
 
     def short(quote: str, limit: int = 90) -> str:
         quote = " ".join(quote.split())
-        return f"“{quote if len(quote) <= limit else quote[:limit - 1] + '…'}”"
+        return f"“{quote if len(quote) <= limit else quote[: limit - 1] + '…'}”"
 
-    def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]],
-              expand: bool = True, **column_options: Any) -> None:
-        out = Table(title=f"{title} ({len(rows)})", title_justify="left", show_lines=True,
-                    expand=expand)
+    def table(
+        title: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        expand: bool = True,
+        **column_options: Any,
+    ) -> None:
+        out = Table(
+            title=f"{title} ({len(rows)})", title_justify="left", show_lines=True, expand=expand
+        )
         for column in columns:
             out.add_column(column, overflow="fold", **column_options.get(column, {}))
         for row in rows:
@@ -160,38 +208,81 @@ def render_digest(run: Any, console: Console) -> None:
             console.print(f"[bold]{escape(title)}[/] [dim](none)[/]")
 
     console.print(f"[bold]Story digest: {len(digest.articles)} articles[/]")
-    console.print(f"[dim]{escape(run.model)} · {escape(run.prompt)} · "
-                  f"{escape(run.digest_prompt)}[/]")
-    table("Articles", ["", "article", "title", "published"],
-          [[labels[a.id], a.id, a.title or "", str(a.published or "")]
-           for a in digest.articles], **{"": {"no_wrap": True}})
+    console.print(
+        f"[dim]{escape(run.model)} · {escape(run.prompt)} · {escape(run.digest_prompt)}[/]"
+    )
+    table(
+        "Articles",
+        ["", "article", "title", "published"],
+        [[labels[a.id], a.id, a.title or "", str(a.published or "")] for a in digest.articles],
+        **{"": {"no_wrap": True}},
+    )
     centred = {labels[a.id]: {"justify": "center", "no_wrap": True} for a in digest.articles}
-    table("Parties × sources", ["party", *labels.values()],
-          [[f"{p.name} ({p.kind})",
-            *("●" if a in {m.article for m in p.mentions} | set(p.articles) else ""
-              for a in labels)]
-           for p in digest.parties], expand=False, **centred)
-    table("Timeline", ["date", "event", "sources"],
-          [[f"{e.value} ({precision(e.value)})" if e.value else "undated", e.event,
-            "\n".join(f"{labels[d.article]} “{d.text}”" + (f" → {d.value}" if d.value else "")
-                      for d in e.dates)]
-           for e in digest.timeline])
-    table("Positions", ["party", "topic", "stance", "polarity", "sources"],
-          [[p.party, p.topic, p.stance, p.polarity, srcs(p.articles)]
-           for p in digest.positions])
-    table("Disputes", ["sides", "issue", "description", "sources"],
-          [[" vs ".join(", ".join(side) for side in d.sides), d.issue, d.description,
-            srcs(d.articles)] for d in digest.disputes])
+    table(
+        "Parties × sources",
+        ["party", *labels.values()],
+        [
+            [
+                f"{p.name} ({p.kind})",
+                *(
+                    "●" if a in {m.article for m in p.mentions} | set(p.articles) else ""
+                    for a in labels
+                ),
+            ]
+            for p in digest.parties
+        ],
+        expand=False,
+        **centred,
+    )
+    table(
+        "Timeline",
+        ["date", "event", "sources"],
+        [
+            [
+                f"{e.value} ({precision(e.value)})" if e.value else "undated",
+                e.event,
+                "\n".join(
+                    f"{labels[d.article]} “{d.text}”" + (f" → {d.value}" if d.value else "")
+                    for d in e.dates
+                ),
+            ]
+            for e in digest.timeline
+        ],
+    )
+    table(
+        "Positions",
+        ["party", "topic", "stance", "polarity", "sources"],
+        [[p.party, p.topic, p.stance, p.polarity, srcs(p.articles)] for p in digest.positions],
+    )
+    table(
+        "Disputes",
+        ["sides", "issue", "description", "sources"],
+        [
+            [
+                " vs ".join(", ".join(side) for side in d.sides),
+                d.issue,
+                d.description,
+                srcs(d.articles),
+            ]
+            for d in digest.disputes
+        ],
+    )
     if not digest.discrepancies:
         console.print("[bold]Discrepancies[/] [dim](none)[/]")
     for i, d in enumerate(digest.discrepancies):
-        out = Table(title=f"Discrepancy {i + 1}/{len(digest.discrepancies)} ({d.kind}): "
-                          f"{escape(d.about)}", title_justify="left", expand=True)
+        out = Table(
+            title=f"Discrepancy {i + 1}/{len(digest.discrepancies)} ({d.kind}): {escape(d.about)}",
+            title_justify="left",
+            expand=True,
+        )
         for v in d.versions:
-            out.add_column(f"{labels[v.article]} {escape(v.article)}", overflow="fold",
-                           ratio=1)
-        out.add_row(*(escape(v.claim + "\n" + "\n".join(short(e.quote) for e in v.evidence))
-                      for v in d.versions))
+            out.add_column(f"{labels[v.article]} {escape(v.article)}", overflow="fold", ratio=1)
+        out.add_row(
+            *(
+                escape(v.claim + "\n" + "\n".join(short(e.quote) for e in v.evidence))
+                for v in d.versions
+            )
+        )
         console.print(out)
 
 

@@ -19,14 +19,24 @@ def gold_group() -> None:
 
 @gold_group.command("draft", context_settings=CONTEXT_SETTINGS)
 @click.argument("articles", nargs=-1, required=True, metavar="ARTICLE...")
-@click.option("-o", "--out-dir", type=click.Path(path_type=Path, file_okay=False),
-              metavar="DIR", help="where <stem>.json goes (default: beside each article)")
+@click.option(
+    "-o",
+    "--out-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="where <stem>.json goes (default: beside each article)",
+)
 @click.option("--model", metavar="M", help="model string (default: the default model)")
 @click.option("--prompt", metavar="P", help="prompt version (default: the default prompt)")
 @click.option("--force", is_flag=True, help="overwrite an existing <stem>.json")
 @prompts_dir_option
-def draft_command(articles: tuple[str, ...], out_dir: Path | None, model: str | None,
-                  prompt: str | None, force: bool) -> int:
+def draft_command(
+    articles: tuple[str, ...],
+    out_dir: Path | None,
+    model: str | None,
+    prompt: str | None,
+    force: bool,
+) -> int:
     """Write the model's summary of each ARTICLE as <stem>.json in the gold format.
 
     Every item is marked "review": true; the loader and `gold check` refuse the file
@@ -43,13 +53,20 @@ def draft_command(articles: tuple[str, ...], out_dir: Path | None, model: str | 
     for name in articles:
         path = Path(name)
         if not path.is_file():
-            raise InputError(f"no such file: {path}" if not path.is_dir()
-                             else f"{path} is a folder; name article files")
+            raise InputError(
+                f"no such file: {path}"
+                if not path.is_dir()
+                else f"{path} is a folder; name article files"
+            )
         target = (out_dir or path.parent) / f"{path.stem}.json"
         copy = target.with_suffix(".txt")
         for existing in (target, copy):
-            if (existing.exists() and not force and existing.resolve() != path.resolve()
-                    and not (existing == copy and _same_text(copy, path))):
+            if (
+                existing.exists()
+                and not force
+                and existing.resolve() != path.resolve()
+                and not (existing == copy and _same_text(copy, path))
+            ):
                 raise InputError(f"{existing} exists; pass --force to overwrite it")
         plans.append((path, target, read_path(path)))  # unreadable input fails here
     model = model or default_model()
@@ -74,8 +91,10 @@ def draft_command(articles: tuple[str, ...], out_dir: Path | None, model: str | 
         data = draft_gold(run.summary, article_txt.name)
         target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
         print(target)
-    err.print(f"[dim]{len(plans)} draft(s) written, every item marked \"review\": true; "
-              "correct them (evals/ANNOTATION_GUIDE.md), then: newsbrief gold check DIR[/]")
+    err.print(
+        f'[dim]{len(plans)} draft(s) written, every item marked "review": true; '
+        "correct them (evals/ANNOTATION_GUIDE.md), then: newsbrief gold check DIR[/]"
+    )
     return 0
 
 
@@ -89,8 +108,12 @@ def _same_text(copy: Path, article: Path) -> bool:
 
 @gold_group.command("check", context_settings=CONTEXT_SETTINGS)
 @click.argument("gold", type=click.Path(path_type=Path), metavar="DIR|FILE.jsonl")
-@click.option("--articles", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
-              help="where the <stem>.txt articles are (default: beside the gold)")
+@click.option(
+    "--articles",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="where the <stem>.txt articles are (default: beside the gold)",
+)
 def check_command(gold: Path, articles: Path | None) -> int:
     """Validate gold: schema, verbatim quotes, party references, required flags, review.
 
@@ -105,9 +128,14 @@ def check_command(gold: Path, articles: Path | None) -> int:
     for article in report.without_gold:
         err.print(f"[dim]note: {escape(str(article))} has no gold[/]")
     files = {p.path for p in report.problems}
-    err.print(f"{report.checked} gold file(s) checked: "
-              + (f"{len(report.problems)} problem(s) in {len(files)} file(s)"
-                 if report.problems else "no problems"))
+    err.print(
+        f"{report.checked} gold file(s) checked: "
+        + (
+            f"{len(report.problems)} problem(s) in {len(files)} file(s)"
+            if report.problems
+            else "no problems"
+        )
+    )
     return 1 if report.problems else 0
 
 

@@ -30,8 +30,7 @@ EXIT_INTERRUPTED = 130
 #: Errors that are the user's to fix: reported in one line, never with a traceback.
 USER_ERRORS: tuple[type[BaseException], ...] = (SummarizeError, OSError)
 
-CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"],
-                                    "max_content_width": 100}
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def version() -> str:
@@ -126,10 +125,15 @@ def _set_prompts_dir(ctx: click.Context, param: click.Parameter, value: Path | N
 def prompts_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--prompts-dir DIR``: your prompt folder, searched before the bundled versions."""
     return click.option(
-        "--prompts-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
-        expose_value=False, is_eager=True, callback=_set_prompts_dir,
+        "--prompts-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        metavar="DIR",
+        expose_value=False,
+        is_eager=True,
+        callback=_set_prompts_dir,
         help="your prompt folder, searched before the bundled versions (default: "
-             "$NEWSBRIEF_PROMPTS_DIR, else a per-user data folder)")(func)
+        "$NEWSBRIEF_PROMPTS_DIR, else a per-user data folder)",
+    )(func)
 
 
 def check_output_file(path: Path | None, flag: str) -> None:
@@ -144,8 +148,12 @@ def check_output_file(path: Path | None, flag: str) -> None:
 
 
 # --- listings ---------------------------------------------------------------------------------
-def print_listing(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]],
-                  console: Console | None = None) -> None:
+def print_listing(
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    console: Console | None = None,
+) -> None:
     """A table in a wide terminal; tab-separated lines (header first) anywhere else.
 
     The first column is a name someone will copy (a model string, a run id): a table
@@ -172,7 +180,17 @@ def print_listing(title: str, columns: Sequence[str], rows: Sequence[Sequence[st
 
 
 __all__ = [
-    "CONTEXT_SETTINGS", "EXIT_GATE", "EXIT_INTERRUPTED", "EXIT_USER_ERROR", "USER_ERRORS",
-    "check_output_file", "error_line", "print_listing", "prompts_dir_option", "run_cli",
-    "stderr_console", "version", "warnings_as_lines",
+    "CONTEXT_SETTINGS",
+    "EXIT_GATE",
+    "EXIT_INTERRUPTED",
+    "EXIT_USER_ERROR",
+    "USER_ERRORS",
+    "check_output_file",
+    "error_line",
+    "print_listing",
+    "prompts_dir_option",
+    "run_cli",
+    "stderr_console",
+    "version",
+    "warnings_as_lines",
 ]

@@ -1,7 +1,7 @@
 """``newsbrief prompts``: list the prompt versions; ``prompts new`` copies one to edit.
 
-    newsbrief prompts [--prompts-dir DIR]                             (list the versions)
-    newsbrief prompts new NAME --from summary/vN [--prompts-dir DIR]
+newsbrief prompts [--prompts-dir DIR]                             (list the versions)
+newsbrief prompts new NAME --from summary/vN [--prompts-dir DIR]
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ def prompts_group(ctx: click.Context) -> int:
 
 @prompts_group.command("new", context_settings=CONTEXT_SETTINGS)
 @click.argument("name", metavar="NAME")
-@click.option("--from", "source", required=True, metavar="P",
-              help="the version to copy, e.g. summary/v7")
+@click.option(
+    "--from", "source", required=True, metavar="P", help="the version to copy, e.g. summary/v7"
+)
 @prompts_dir_option
 def prompts_new_command(name: str, source: str) -> int:
     """Copy version P to NAME (<task>/<version>, e.g. mine/v1) in your prompt folder.
@@ -51,7 +52,8 @@ def prompts_new_command(name: str, source: str) -> int:
     print(folder)
     stderr_console().print(
         f"[dim]copied {escape(source)} to {escape(name)}: edit the templates, then "
-        f"newsbrief eval run --prompt {escape(source)} {escape(name)}[/]")
+        f"newsbrief eval run --prompt {escape(source)} {escape(name)}[/]"
+    )
     return 0
 
 

@@ -44,27 +44,61 @@ def _published(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 @click.command("summarize", context_settings=CONTEXT_SETTINGS)
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE|DIR|- ...")
-@click.option("--published", callback=_published, metavar="YYYY-MM-DD",
-              help="publication date, to anchor relative dates")
-@click.option("--model", metavar="M", help="model string, e.g. local/qwen2.5-coder-1.5b, "
-              "openai/gpt-4o (see newsbrief models)")
-@click.option("--prompt", metavar="P", help="prompt version, e.g. summary/v7 (see newsbrief "
-              "prompts)")
-@click.option("--json", "as_json", is_flag=True,
-              help="print the full record as JSON: the analysed text, the summary, dropped and "
-                   "masked items, model, prompt, calls, tokens, seconds")
-@click.option("--html", type=click.Path(path_type=Path, dir_okay=False), metavar="OUT.html",
-              help="also write a self-contained page: the article with each item's evidence "
-                   "highlighted and linked both ways")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              metavar="OUT.jsonl", help="batch: write one JSON line per article (resumable)")
-@click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True,
-              metavar="N", help="batch: parallel requests (endpoint models only; a local "
-                                "model runs one article at a time)")
+@click.option(
+    "--published",
+    callback=_published,
+    metavar="YYYY-MM-DD",
+    help="publication date, to anchor relative dates",
+)
+@click.option(
+    "--model",
+    metavar="M",
+    help="model string, e.g. local/qwen2.5-coder-1.5b, openai/gpt-4o (see newsbrief models)",
+)
+@click.option(
+    "--prompt", metavar="P", help="prompt version, e.g. summary/v7 (see newsbrief prompts)"
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="print the full record as JSON: the analysed text, the summary, dropped and "
+    "masked items, model, prompt, calls, tokens, seconds",
+)
+@click.option(
+    "--html",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="OUT.html",
+    help="also write a self-contained page: the article with each item's evidence "
+    "highlighted and linked both ways",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="OUT.jsonl",
+    help="batch: write one JSON line per article (resumable)",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="batch: parallel requests (endpoint models only; a local "
+    "model runs one article at a time)",
+)
 @prompts_dir_option
-def summarize_command(inputs: tuple[str, ...], published: str | None, model: str | None,
-                      prompt: str | None, as_json: bool, html: Path | None,
-                      output: Path | None, concurrency: int) -> int:
+def summarize_command(
+    inputs: tuple[str, ...],
+    published: str | None,
+    model: str | None,
+    prompt: str | None,
+    as_json: bool,
+    html: Path | None,
+    output: Path | None,
+    concurrency: int,
+) -> int:
     """Summarize an article (a file, or - for stdin); several files or a folder with -o."""
     from summarize.preflight import check_model, check_prompts
     from summarize.providers.registry import default_model
@@ -95,8 +129,9 @@ def article_files(inputs: Sequence[str]) -> list[Path]:
     for item in map(Path, inputs):
         if not item.exists():
             raise InputError(f"no such file or folder: {item}")
-        if item.is_dir() and not any(p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-                                     for p in item.iterdir()):
+        if item.is_dir() and not any(
+            p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES for p in item.iterdir()
+        ):
             raise InputError(f"{item}: no articles in this folder (*.txt, *.md, *.html)")
     articles = expand_inputs([Path(p) for p in inputs])
     for path in articles:
@@ -108,8 +143,14 @@ def article_files(inputs: Sequence[str]) -> list[Path]:
     return articles
 
 
-def _summarize_one(source: str, published: str | None, model: str | None, prompt: str | None,
-                   as_json: bool, html: Path | None) -> int:
+def _summarize_one(
+    source: str,
+    published: str | None,
+    model: str | None,
+    prompt: str | None,
+    as_json: bool,
+    html: Path | None,
+) -> int:
     from summarize.text.inputs import read_path
 
     text = read_path(source)
@@ -117,8 +158,7 @@ def _summarize_one(source: str, published: str | None, model: str | None, prompt
     summarizer = load_summarizer(model, prompt, err)
     with err.status("Summarizing…", spinner="dots") as status:
         started = time.perf_counter()
-        status.update(f"Summarizing with {summarizer.backend.model_id} "
-                      f"({summarizer.prompt_name})…")
+        status.update(f"Summarizing with {summarizer.backend.model_id} ({summarizer.prompt_name})…")
         run = summarizer.run(text, published=published)
     elapsed = time.perf_counter() - started
     if as_json:
@@ -151,8 +191,13 @@ def load_summarizer(model: str | None, prompt: str | None, err: Console) -> Any:
     options: dict[str, Any] = {}
     progress_bar: Progress | None = None
     if name.startswith("local/"):
-        progress_bar = Progress(TextColumn("Preparing model weights"), BarColumn(),
-                                DownloadColumn(), console=err, transient=True)
+        progress_bar = Progress(
+            TextColumn("Preparing model weights"),
+            BarColumn(),
+            DownloadColumn(),
+            console=err,
+            transient=True,
+        )
         task = progress_bar.add_task("weights", total=None)
 
         def on_progress(done: int, total: int) -> None:
@@ -174,12 +219,12 @@ def load_summarizer(model: str | None, prompt: str | None, err: Console) -> Any:
     return summarizer
 
 
-def _summarize_batch(articles: list[Path], output: Path, model: str | None, prompt: str | None,
-                     concurrency: int) -> int:
+def _summarize_batch(
+    articles: list[Path], output: Path, model: str | None, prompt: str | None, concurrency: int
+) -> int:
     from summarize.batch import summarize_folder
 
-    stats = summarize_folder(articles, output, model=model, prompt=prompt,
-                             concurrency=concurrency)
+    stats = summarize_folder(articles, output, model=model, prompt=prompt, concurrency=concurrency)
     stderr_console().print(str(stats))
     return 0 if not stats.failed else 1
 
@@ -191,36 +236,60 @@ def render_summary(run: Any, console: Console) -> None:
     meta = [f"published {summary.published}" if summary.published else "publication date unknown"]
     if summary.event_location:
         meta.append(f"in {summary.event_location}")
-    console.print(f"[dim]{escape(' · '.join(meta))} · {escape(run.model)} · "
-                  f"{escape(run.prompt)}[/]")
+    console.print(
+        f"[dim]{escape(' · '.join(meta))} · {escape(run.model)} · {escape(run.prompt)}[/]"
+    )
     console.print(escape(summary.summary))
 
     def quotes(item: Any) -> str:
         return "\n".join(f"“{e.quote}” [{e.start}:{e.end}]" for e in item.evidence)
 
     tables: list[tuple[str, list[str], list[list[str]]]] = [
-        ("Parties", ["name", "kind", "role", "aliases", "evidence"],
-         [[p.name, p.kind, p.role or "", ", ".join(p.aliases), quotes(p)]
-          for p in summary.parties]),
-        ("Positions", ["party", "topic", "stance", "polarity", "evidence"],
-         [[p.party, p.topic, p.stance, p.polarity, quotes(p)] for p in summary.positions]),
-        ("Dates", ["value", "text", "event", "evidence"],
-         [[d.value or "?", d.text, d.event, quotes(d)] for d in summary.dates]),
-        ("Disputes", ["sides", "issue", "description", "evidence"],
-         [[" vs ".join(", ".join(side) for side in d.sides), d.issue, d.description, quotes(d)]
-          for d in summary.disputes]),
+        (
+            "Parties",
+            ["name", "kind", "role", "aliases", "evidence"],
+            [
+                [p.name, p.kind, p.role or "", ", ".join(p.aliases), quotes(p)]
+                for p in summary.parties
+            ],
+        ),
+        (
+            "Positions",
+            ["party", "topic", "stance", "polarity", "evidence"],
+            [[p.party, p.topic, p.stance, p.polarity, quotes(p)] for p in summary.positions],
+        ),
+        (
+            "Dates",
+            ["value", "text", "event", "evidence"],
+            [[d.value or "?", d.text, d.event, quotes(d)] for d in summary.dates],
+        ),
+        (
+            "Disputes",
+            ["sides", "issue", "description", "evidence"],
+            [
+                [
+                    " vs ".join(", ".join(side) for side in d.sides),
+                    d.issue,
+                    d.description,
+                    quotes(d),
+                ]
+                for d in summary.disputes
+            ],
+        ),
     ]
     for title, columns, rows in tables:
-        table = Table(title=f"{title} ({len(rows)})", title_justify="left", show_lines=True,
-                      expand=True)
+        table = Table(
+            title=f"{title} ({len(rows)})", title_justify="left", show_lines=True, expand=True
+        )
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
             table.add_row(*map(escape, row))
         console.print(table)
     if run.dropped:
-        console.print(f"[yellow]Dropped {len(run.dropped)} item(s) whose evidence is not in the "
-                      "text:[/]")
+        console.print(
+            f"[yellow]Dropped {len(run.dropped)} item(s) whose evidence is not in the text:[/]"
+        )
         for item in run.dropped:
             console.print(f"  [yellow]- {item.field}:[/] {escape(item.reason)}")
 

@@ -32,7 +32,8 @@ class CallRecord(BaseModel):
     error: str | None = None
     prompt_tokens: int | None = None
     cached_tokens: int | None = Field(
-        default=None, description="prompt tokens served from the KV cache, not computed again")
+        default=None, description="prompt tokens served from the KV cache, not computed again"
+    )
     completion_tokens: int | None = None
     latency_s: float = Field(ge=0)
     prefill_s: float | None = Field(default=None, description="seconds computing the prompt")
@@ -128,8 +129,15 @@ def generate_each(
     answers: list[Any] = []
     for messages in requests:
         try:
-            answers.append(backend.generate(messages, response_model, purpose=purpose,
-                                            max_retries=max_retries, max_tokens=max_tokens))
+            answers.append(
+                backend.generate(
+                    messages,
+                    response_model,
+                    purpose=purpose,
+                    max_retries=max_retries,
+                    max_tokens=max_tokens,
+                )
+            )
         except OutputValidationError as exc:
             answers.append(exc)
     return answers

@@ -34,11 +34,11 @@ class Ledger:
         exc.calls = []
         self.raw_outputs.append(getattr(exc, "raw_output", None) or "")
 
-    def choose(self, kind: str, about: str, options: list[str], chosen: str | None, *,
-               by: str) -> None:
+    def choose(
+        self, kind: str, about: str, options: list[str], chosen: str | None, *, by: str
+    ) -> None:
         """Record a choice among options code offered (who chose, and what)."""
-        self.choices.append(Choice(kind=kind, about=about, options=options, chosen=chosen,
-                                   by=by))  # type: ignore[arg-type]
+        self.choices.append(Choice(kind=kind, about=about, options=options, chosen=chosen, by=by))  # type: ignore[arg-type]
 
     def drop(self, field_name: str, item: dict, reason: str) -> None:
         self.dropped.append(DroppedItem(field=field_name, item=item, reason=reason))

@@ -68,7 +68,8 @@ class SummaryRun(BaseModel):
     prompt: str
     prompt_hash: str = Field(default="", description="content hash of the prompt's files")
     behaviour_hash: str = Field(
-        default="", description="the prompt's files and its passes' code (behaviour identity)")
+        default="", description="the prompt's files and its passes' code (behaviour identity)"
+    )
     calls: list[CallRecord] = Field(default_factory=list)
     raw_outputs: list[str] = Field(default_factory=list)
     dropped: list[DroppedItem] = Field(default_factory=list)
@@ -101,8 +102,10 @@ class DigestRun(BaseModel):
     summaries: dict[str, SummaryRun]
     cached: list[str] = Field(default_factory=list)
     failed: dict[str, str] = Field(
-        default_factory=dict, description="articles that could not be summarized, by id: "
-        "the error; the digest is made of the others")
+        default_factory=dict,
+        description="articles that could not be summarized, by id: "
+        "the error; the digest is made of the others",
+    )
     model: str
     prompt: str
     digest_prompt: str

@@ -52,47 +52,185 @@ from summarize.text.nlp import MAX_PARSE_CHARS, looks_english
 from summarize.text.nlp import parse as _parse
 
 #: Kinds of software that are software whatever modifies them.
-SOFTWARE = frozenset({
-    "ai", "a.i.", "bot", "chatbot", "robot", "llm", "gpt", "software", "algorithm", "crawler",
-    "scraper", "parser", "aggregator", "summarizer", "summariser", "indexer", "digest",
-})
+SOFTWARE = frozenset(
+    {
+        "ai",
+        "a.i.",
+        "bot",
+        "chatbot",
+        "robot",
+        "llm",
+        "gpt",
+        "software",
+        "algorithm",
+        "crawler",
+        "scraper",
+        "parser",
+        "aggregator",
+        "summarizer",
+        "summariser",
+        "indexer",
+        "digest",
+    }
+)
 #: Nouns that name software only with a software modifier ("automated system", "indexing
 #: service", "language model"; not "the health system", "a business model").
-SOFTWARE_IF_MODIFIED = frozenset({
-    "tool", "system", "model", "engine", "app", "application", "service", "reader",
-    "processor", "program", "programme", "agent", "assistant", "platform", "pipeline", "spider",
-    "machine", "script",
-})
+SOFTWARE_IF_MODIFIED = frozenset(
+    {
+        "tool",
+        "system",
+        "model",
+        "engine",
+        "app",
+        "application",
+        "service",
+        "reader",
+        "processor",
+        "program",
+        "programme",
+        "agent",
+        "assistant",
+        "platform",
+        "pipeline",
+        "spider",
+        "machine",
+        "script",
+    }
+)
 #: Modifiers that make one of those nouns software.
-SOFTWARE_MODIFIERS = SOFTWARE | frozenset({
-    "automated", "automatic", "machine", "computer", "digital", "indexing", "summary",
-    "summarization", "summarisation", "summarizing", "summarising", "language", "caption",
-    "search", "feed", "briefing", "generative", "chat",
-})
+SOFTWARE_MODIFIERS = SOFTWARE | frozenset(
+    {
+        "automated",
+        "automatic",
+        "machine",
+        "computer",
+        "digital",
+        "indexing",
+        "summary",
+        "summarization",
+        "summarisation",
+        "summarizing",
+        "summarising",
+        "language",
+        "caption",
+        "search",
+        "feed",
+        "briefing",
+        "generative",
+        "chat",
+    }
+)
 #: Nouns for the page itself, for "this page", "this report", "this feed".
-DOCUMENT_NOUNS = frozenset({
-    "page", "text", "article", "report", "story", "release", "feed", "image", "post",
-    "document", "item", "paragraph", "piece", "listing", "webpage", "site", "copy", "dispatch",
-    "content", "bulletin", "section", "photo", "caption", "coverage",
-})
+DOCUMENT_NOUNS = frozenset(
+    {
+        "page",
+        "text",
+        "article",
+        "report",
+        "story",
+        "release",
+        "feed",
+        "image",
+        "post",
+        "document",
+        "item",
+        "paragraph",
+        "piece",
+        "listing",
+        "webpage",
+        "site",
+        "copy",
+        "dispatch",
+        "content",
+        "bulletin",
+        "section",
+        "photo",
+        "caption",
+        "coverage",
+    }
+)
 #: What a summariser produces: "your summary", "your headline".
-OUTPUT_NOUNS = frozenset({
-    "summary", "headline", "output", "answer", "response", "digest", "listing", "list",
-    "reply", "brief", "briefing", "abstract", "extraction",
-})
+OUTPUT_NOUNS = frozenset(
+    {
+        "summary",
+        "headline",
+        "output",
+        "answer",
+        "response",
+        "digest",
+        "listing",
+        "list",
+        "reply",
+        "brief",
+        "briefing",
+        "abstract",
+        "extraction",
+    }
+)
 #: Acts of writing or reporting: what a directive to a summariser asks for.
-REPORT_VERBS = frozenset({
-    "name", "list", "describe", "report", "record", "mention", "credit", "attribute", "cite",
-    "quote", "include", "omit", "exclude", "leave", "file", "treat", "present", "summarize",
-    "summarise", "put", "state", "say", "write", "identify", "refer", "add", "drop",
-    "remove", "tag", "designate", "classify", "label", "portray", "characterize",
-    "characterise", "rank", "headline", "output", "answer",
-})
+REPORT_VERBS = frozenset(
+    {
+        "name",
+        "list",
+        "describe",
+        "report",
+        "record",
+        "mention",
+        "credit",
+        "attribute",
+        "cite",
+        "quote",
+        "include",
+        "omit",
+        "exclude",
+        "leave",
+        "file",
+        "treat",
+        "present",
+        "summarize",
+        "summarise",
+        "put",
+        "state",
+        "say",
+        "write",
+        "identify",
+        "refer",
+        "add",
+        "drop",
+        "remove",
+        "tag",
+        "designate",
+        "classify",
+        "label",
+        "portray",
+        "characterize",
+        "characterise",
+        "rank",
+        "headline",
+        "output",
+        "answer",
+    }
+)
 #: Verbs of asking: their object is the one addressed ("we ask any automated system to ...").
-ASK_VERBS = frozenset({
-    "ask", "tell", "instruct", "request", "urge", "remind", "direct", "order", "advise",
-    "require", "invite", "encourage", "want", "need", "expect",
-})
+ASK_VERBS = frozenset(
+    {
+        "ask",
+        "tell",
+        "instruct",
+        "request",
+        "urge",
+        "remind",
+        "direct",
+        "order",
+        "advise",
+        "require",
+        "invite",
+        "encourage",
+        "want",
+        "need",
+        "expect",
+    }
+)
 MODALS = frozenset({"must", "should", "shall", "ought", "need", "have", "has", "'d"})
 #: A header before a colon is short: "Editorial guidance for digest tools:".
 HEADER_TOKENS = 14
@@ -100,19 +238,67 @@ MIN_FOREIGN_WORDS = 6
 OTHER_LANGUAGES = ("de", "fr", "es", "pt", "it", "nl")
 
 #: Cyrillic and Greek letters drawn like Latin ones (lower and upper case).
-_LOOKALIKES = str.maketrans({
-    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
-    "ѕ": "s", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "А": "A", "В": "B", "Е": "E",
-    "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T", "Х": "X", "І": "I",
-    "Ј": "J", "Ѕ": "S", "α": "a", "ο": "o", "ν": "v", "ρ": "p", "τ": "t", "ι": "i", "κ": "k",
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
-    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-})
+_LOOKALIKES = str.maketrans(
+    {
+        "а": "a",
+        "е": "e",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "у": "y",
+        "х": "x",
+        "і": "i",
+        "ј": "j",
+        "ѕ": "s",
+        "һ": "h",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ӏ": "l",
+        "А": "A",
+        "В": "B",
+        "Е": "E",
+        "К": "K",
+        "М": "M",
+        "Н": "H",
+        "О": "O",
+        "Р": "P",
+        "С": "C",
+        "Т": "T",
+        "Х": "X",
+        "І": "I",
+        "Ј": "J",
+        "Ѕ": "S",
+        "α": "a",
+        "ο": "o",
+        "ν": "v",
+        "ρ": "p",
+        "τ": "t",
+        "ι": "i",
+        "κ": "k",
+        "Α": "A",
+        "Β": "B",
+        "Ε": "E",
+        "Ζ": "Z",
+        "Η": "H",
+        "Ι": "I",
+        "Κ": "K",
+        "Μ": "M",
+        "Ν": "N",
+        "Ο": "O",
+        "Ρ": "P",
+        "Τ": "T",
+        "Υ": "Y",
+        "Χ": "X",
+    }
+)
 _WORD = re.compile(r"\S+")
 _QUOTE_OPEN, _QUOTE_CLOSE, _QUOTE_BOTH = "“«", "”»", '"'
 _POINTER = re.compile(
     r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|last|final|penultimate|next|"
-    r"following|previous|preceding)((?:[\s-]+to[\s-]+last)?)\s+paragraph\b", re.IGNORECASE)
+    r"following|previous|preceding)((?:[\s-]+to[\s-]+last)?)\s+paragraph\b",
+    re.IGNORECASE,
+)
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5}
 
 
@@ -160,8 +346,12 @@ def disguised(paragraph: str) -> bool:
         if "LATIN" in scripts and scripts & {"CYRILLIC", "GREEK"}:
             return True
         for i in range(1, len(word) - 1):
-            if (_invisible(word[i]) and word[i] != "\u00ad" and word[i - 1].isalpha()
-                    and word[i + 1].isalpha()):
+            if (
+                _invisible(word[i])
+                and word[i] != "\u00ad"
+                and word[i - 1].isalpha()
+                and word[i + 1].isalpha()
+            ):
                 return True
     return False
 
@@ -176,7 +366,7 @@ def normalize(paragraph: str) -> str:
         word = m.group(0)
         if any(_script(c) == "LATIN" for c in word):
             word = word.translate(_LOOKALIKES)
-        out += [text[at:m.start()], word]
+        out += [text[at : m.start()], word]
         at = m.end()
     out.append(text[at:])
     return "".join(out)
@@ -231,7 +421,7 @@ def _software(token: Any, sentence: list[Any], earlier: set[str]) -> bool:
     if not forms & SOFTWARE_IF_MODIFIED:
         return False
     at = sentence.index(token)
-    left = sentence[max(0, at - 4):at]
+    left = sentence[max(0, at - 4) : at]
     for word in reversed(left):
         if word.is_punct and word.text not in (",", "-"):
             break
@@ -277,7 +467,7 @@ def _vocative(token: Any, sentence: list[Any]) -> bool:
     comma = next((i for i, t in enumerate(sentence) if t.text == ","), None)
     if comma is None or at > comma or comma > HEADER_TOKENS:
         return False
-    rest = [t for t in sentence[comma + 1:] if t.lower_ != "please"]
+    rest = [t for t in sentence[comma + 1 :] if t.lower_ != "please"]
     return bool(rest) and rest[0].tag_ in ("VB", "VBP") and bool(_base(rest[0]) & REPORT_VERBS)
 
 
@@ -308,8 +498,11 @@ def _asked(token: Any) -> bool:
     head = token.head
     if token.dep_ == "pobj" and head.lower_ in ("to", "on"):
         head = head.head
-    return token.dep_ in ("dobj", "pobj", "dative") and bool(_base(head) & ASK_VERBS) \
+    return (
+        token.dep_ in ("dobj", "pobj", "dative")
+        and bool(_base(head) & ASK_VERBS)
         and head.pos_ == "VERB"
+    )
 
 
 def _imperative(verb: Any, sentence: list[Any]) -> bool:
@@ -322,14 +515,20 @@ def _imperative(verb: Any, sentence: list[Any]) -> bool:
     one too."""
     opens = verb.i == sentence[0].i or (verb.i > 0 and verb.doc[verb.i - 1].text == ":")
     tag_ok = verb.tag_ == "VB" or (
-        opens and verb.tag_ in ("VBP", "NN", "NNP")
-        and bool(_base(verb) & REPORT_VERBS) and verb.i + 1 < len(verb.doc)
-        and verb.doc[verb.i + 1].tag_ in ("PRP", "DT", "NNP", "NNPS", "PRP$"))
+        opens
+        and verb.tag_ in ("VBP", "NN", "NNP")
+        and bool(_base(verb) & REPORT_VERBS)
+        and verb.i + 1 < len(verb.doc)
+        and verb.doc[verb.i + 1].tag_ in ("PRP", "DT", "NNP", "NNPS", "PRP$")
+    )
     if not tag_ok:
         return False
-    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass") and c.lower_ not in
-           ("do", "n't", "not", "please") and not _before_colon(c, verb)
-           for c in verb.children):
+    if any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass")
+        and c.lower_ not in ("do", "n't", "not", "please")
+        and not _before_colon(c, verb)
+        for c in verb.children
+    ):
         return False
     inside = {t.i for t in sentence}
     if verb.dep_ == "ROOT" or verb.head.i not in inside:
@@ -381,8 +580,9 @@ def _sentences(doc: Any, start: int, end: int, offset: int) -> list[list[Any]]:
     return out
 
 
-def _judge(sentences: list[list[Any]], quoted: list[bool], para_start: int,
-           layers: frozenset[str]) -> tuple[str, str] | None:
+def _judge(
+    sentences: list[list[Any]], quoted: list[bool], para_start: int, layers: frozenset[str]
+) -> tuple[str, str] | None:
     """(layer, reason) when the paragraph of these sentences is addressed to software."""
     earlier: set[str] = set()
     addressee = ""
@@ -411,8 +611,12 @@ def _judge(sentences: list[list[Any]], quoted: list[bool], para_start: int,
                 imperative = f"unquoted order to write: {roots[0].text!r}"
     if not addressee and earlier:
         for sentence in sentences:
-            you = [t for t in sentence if t.lower_ in ("you", "your", "yourself")
-                   and not quoted[min(len(quoted) - 1, max(0, t.idx - para_start))]]
+            you = [
+                t
+                for t in sentence
+                if t.lower_ in ("you", "your", "yourself")
+                and not quoted[min(len(quoted) - 1, max(0, t.idx - para_start))]
+            ]
             if you:
                 addressee = f"second person beside software: {sorted(earlier)[0]!r}"
                 break
@@ -441,14 +645,18 @@ def _find(text: str, layers: frozenset[str]) -> tuple[Finding, ...]:
     for start, end in spans:
         paragraph = text[start:end]
         if "disguise" in layers and disguised(paragraph):
-            findings.append(Finding(start, end, "disguise",
-                                    "look-alike letters or invisible characters in words"))
+            findings.append(
+                Finding(
+                    start, end, "disguise", "look-alike letters or invisible characters in words"
+                )
+            )
             continue
         if "foreign" in layers:
             lang = foreign_language(paragraph)
             if lang is not None:
-                findings.append(Finding(start, end, "foreign",
-                                        f"a paragraph in another language ({lang})"))
+                findings.append(
+                    Finding(start, end, "foreign", f"a paragraph in another language ({lang})")
+                )
                 continue
         if not parsed:
             continue
@@ -458,8 +666,9 @@ def _find(text: str, layers: frozenset[str]) -> tuple[Finding, ...]:
             quoted = _quoted_chars(clean)
             verdict = _judge(sentences, quoted, 0, layers)
         else:
-            verdict = _judge(_sentences(doc, start, end, 0), _quoted_chars(paragraph), start,
-                             layers)
+            verdict = _judge(
+                _sentences(doc, start, end, 0), _quoted_chars(paragraph), start, layers
+            )
         if verdict is not None:
             findings.append(Finding(start, end, *verdict))
     if "pointer" in layers:
@@ -476,7 +685,7 @@ def _pointed(text: str, spans: list[tuple[int, int]], flagged: list[Finding]) ->
         here = index.get((finding.start, finding.end))
         if here is None:
             continue
-        for m in _POINTER.finditer(text[finding.start:finding.end]):
+        for m in _POINTER.finditer(text[finding.start : finding.end]):
             word, to_last = m.group(1).casefold(), bool(m.group(2).strip())
             if to_last:
                 target = len(spans) - 1 - (_ORDINALS.get(word, 0))
@@ -492,8 +701,13 @@ def _pointed(text: str, spans: list[tuple[int, int]], flagged: list[Finding]) ->
                 target = _ORDINALS[word]
             if 0 <= target < len(spans) and spans[target] not in taken:
                 taken.add(spans[target])
-                out.append(Finding(*spans[target], "pointer",
-                                   f"pointed to by a flagged paragraph: {m.group(0)!r}"))
+                out.append(
+                    Finding(
+                        *spans[target],
+                        "pointer",
+                        f"pointed to by a flagged paragraph: {m.group(0)!r}",
+                    )
+                )
     return out
 
 
@@ -519,11 +733,13 @@ def _instruction_like(text: str) -> tuple[tuple[int, int], ...]:
             software = [t for t in sentence if _software(t, sentence, earlier)]
             for token in software:
                 earlier |= _base(token)
-            addressed = any(_header(t, sentence) or _directive_subject(t) or _asked(t)
-                            for t in software)
+            addressed = any(
+                _header(t, sentence) or _directive_subject(t) or _asked(t) for t in software
+            )
             first = sentence[0]
             ordered = not quoted[min(len(quoted) - 1, max(0, first.idx - start))] and any(
-                _base(t) & REPORT_VERBS and _imperative(t, sentence) for t in sentence)
+                _base(t) & REPORT_VERBS and _imperative(t, sentence) for t in sentence
+            )
             if addressed or ordered:
                 last = sentence[-1]
                 out.append((first.idx, last.idx + len(last.text)))

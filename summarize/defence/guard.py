@@ -36,32 +36,36 @@ from summarize.text.boilerplate import junk_spans
 #: What the model sees in place of a masked paragraph.
 MASK = "[text addressed to a model removed]"  # no capitals: never a candidate name
 
-_MODEL_WORDS = (r"(?:ai|a\.i\.|assistants?|models?|llms?|chatbots?|language models?|bots?|"
-                r"automated systems?|summari[sz]ers?|summari[sz]ation (?:tools?|systems?|models?))")
+_MODEL_WORDS = (
+    r"(?:ai|a\.i\.|assistants?|models?|llms?|chatbots?|language models?|bots?|"
+    r"automated systems?|summari[sz]ers?|summari[sz]ation (?:tools?|systems?|models?))"
+)
 _CUES = re.compile(
-    "|".join((
-        # "Ignore (all) previous instructions", "disregard the article", "forget the article"
-        r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,40}\b(?:instructions?|prompts?|"
-        r"article|task|rules|directions)\b",
-        r"\bignora\b[^.\n]{0,30}\binstrucciones\b",  # es
-        r"\bignorier\w*\b[^.\n]{0,30}\banweisungen\b",  # de
-        r"\bignore[zr]?\b[^.\n]{0,30}\bconsignes\b",  # fr
-        # A chat turn: "SYSTEM:", "User:", "Assistant:" opening a line.
-        r"^[ \t>*-]*(?:system|assistant|user|developer|human)\s*:",
-        # Chat-template tokens: <|im_start|>, <|eot_id|>, [INST], <<SYS>>
-        r"<\|[a-z_]+\|>|\[/?inst\]|<<\s*/?sys\s*>>",
-        # "Note to AI", "Instructions for AI summarizers", "nota para el asistente"
-        r"\b(?:note|message|instructions?|important instruction)\s+(?:to|for)\s+"
-        r"(?:the\s+|any\s+|all\s+)?" + _MODEL_WORDS + r"\b",
-        r"\bnota para (?:el|la) (?:asistente|ia|modelo)\b",
-        # Second-person talk about the model's output: "your summary", "your headline"
-        r"\byour (?:summary|summaries|headline|output|answer|response|json|reply)\b",
-        r"\b(?:output|return|reply|respond|answer|print)\b[^.\n]{0,20}\b(?:exactly|only)\b"
-        r"[^.\n]{0,20}\b(?:this|the following|with)\b",
-        r"\b(?:new instructions|previous task is cancell?ed|as an ai\b)",
-        # A ready-made JSON answer in the text.
-        r'^\s*\{\s*"(?:headline|summary|parties|positions)"\s*:',
-    )),
+    "|".join(
+        (
+            # "Ignore (all) previous instructions", "disregard the article", "forget the article"
+            r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,40}\b(?:instructions?|prompts?|"
+            r"article|task|rules|directions)\b",
+            r"\bignora\b[^.\n]{0,30}\binstrucciones\b",  # es
+            r"\bignorier\w*\b[^.\n]{0,30}\banweisungen\b",  # de
+            r"\bignore[zr]?\b[^.\n]{0,30}\bconsignes\b",  # fr
+            # A chat turn: "SYSTEM:", "User:", "Assistant:" opening a line.
+            r"^[ \t>*-]*(?:system|assistant|user|developer|human)\s*:",
+            # Chat-template tokens: <|im_start|>, <|eot_id|>, [INST], <<SYS>>
+            r"<\|[a-z_]+\|>|\[/?inst\]|<<\s*/?sys\s*>>",
+            # "Note to AI", "Instructions for AI summarizers", "nota para el asistente"
+            r"\b(?:note|message|instructions?|important instruction)\s+(?:to|for)\s+"
+            r"(?:the\s+|any\s+|all\s+)?" + _MODEL_WORDS + r"\b",
+            r"\bnota para (?:el|la) (?:asistente|ia|modelo)\b",
+            # Second-person talk about the model's output: "your summary", "your headline"
+            r"\byour (?:summary|summaries|headline|output|answer|response|json|reply)\b",
+            r"\b(?:output|return|reply|respond|answer|print)\b[^.\n]{0,20}\b(?:exactly|only)\b"
+            r"[^.\n]{0,20}\b(?:this|the following|with)\b",
+            r"\b(?:new instructions|previous task is cancell?ed|as an ai\b)",
+            # A ready-made JSON answer in the text.
+            r'^\s*\{\s*"(?:headline|summary|parties|positions)"\s*:',
+        )
+    ),
     re.IGNORECASE | re.MULTILINE,
 )
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -143,8 +147,10 @@ def flags(text: str, layers: frozenset[str] | None = None) -> list[Flag]:
 def _flags(text: str, layers: frozenset[str]) -> tuple[Flag, ...]:
     found: list[Flag] = []
     if "patterns" in layers:
-        found += [Flag(a, b, "patterns", "a known form of address to a model")
-                  for a, b in instruction_spans(text)]
+        found += [
+            Flag(a, b, "patterns", "a known form of address to a model")
+            for a, b in instruction_spans(text)
+        ]
     parse_layers = layers & {"addressee", "imperative", "foreign", "disguise", "pointer"}
     if parse_layers:
         known = [(f.start, f.end) for f in found]

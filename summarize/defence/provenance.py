@@ -99,13 +99,16 @@ class Provenance:
         attributions that lie inside it, so the model is never offered them."""
         if not self.untrusted:
             return reading
-        candidates = [c for c in reading.candidates
-                      if not c.mentions or not all(self.inside(a, b) for a, b in c.mentions)]
+        candidates = [
+            c
+            for c in reading.candidates
+            if not c.mentions or not all(self.inside(a, b) for a, b in c.mentions)
+        ]
         kept = {c.name for c in candidates}
-        attributions = [a for a in reading.attributions
-                        if a.speaker in kept and not self.inside(a.start, a.end)]
-        return reading.model_copy(update={"candidates": candidates,
-                                          "attributions": attributions})
+        attributions = [
+            a for a in reading.attributions if a.speaker in kept and not self.inside(a.start, a.end)
+        ]
+        return reading.model_copy(update={"candidates": candidates, "attributions": attributions})
 
     # --- the summary ----------------------------------------------------------------------
     def prune(self, summary: ArticleSummary) -> tuple[ArticleSummary, list[DroppedItem]]:
@@ -128,8 +131,7 @@ class Provenance:
         positions = []
         for position in summary.positions:
             if position.party not in names:
-                drop("positions", position, "its party is named only in text addressed to "
-                                            "software")
+                drop("positions", position, "its party is named only in text addressed to software")
             elif self._evidence_untrusted(position.evidence):
                 drop("positions", position, "its only evidence is text addressed to software")
             elif self.echoes(f"{position.topic} {position.stance}"):
@@ -149,8 +151,11 @@ class Provenance:
         sentences = _SENTENCE_END.split(summary.summary)
         kept_sentences = [s for s in sentences if not self.echoes(s)]
         if len(kept_sentences) < len(sentences) and kept_sentences:
-            drop("summary", {"summary": summary.summary},
-                 "a sentence repeats wording of text addressed to software")
+            drop(
+                "summary",
+                {"summary": summary.summary},
+                "a sentence repeats wording of text addressed to software",
+            )
         update = {"parties": parties, "positions": positions, "disputes": disputes}
         if kept_sentences and len(kept_sentences) < len(sentences):
             update["summary"] = " ".join(kept_sentences)
@@ -161,4 +166,4 @@ class Provenance:
 
 def _triples(text: str) -> set[tuple[str, ...]]:
     words = _WORD.findall(fold_text(text))
-    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}

@@ -57,15 +57,32 @@ def summarizer_code_digest() -> str:
     return h.hexdigest()
 
 
-def summary_key(model_info: dict[str, Any], prompt_hash: str, params: dict[str, Any],
-                text: str, published: str | None, *, behaviour_hash: str = "") -> str:
+def summary_key(
+    model_info: dict[str, Any],
+    prompt_hash: str,
+    params: dict[str, Any],
+    text: str,
+    published: str | None,
+    *,
+    behaviour_hash: str = "",
+) -> str:
     """sha256 of everything that determines one summary run."""
     payload = json.dumps(
-        {"v": _KEY_VERSION, "code": summarizer_code_digest(), "model": model_info,
-         "prompt": prompt_hash, "behaviour": behaviour_hash, "params": params,
-         "published": published,
-         "text": hashlib.sha256(text.encode("utf-8")).hexdigest()},
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+        {
+            "v": _KEY_VERSION,
+            "code": summarizer_code_digest(),
+            "model": model_info,
+            "prompt": prompt_hash,
+            "behaviour": behaviour_hash,
+            "params": params,
+            "published": published,
+            "text": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

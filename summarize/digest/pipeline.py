@@ -60,10 +60,16 @@ class Digester:
         UnknownPromptError: ``prompt`` or ``digest_prompt`` names no version.
     """
 
-    def __init__(self, model: str | StructuredBackend | None = None, prompt: str | None = None,
-                 *, digest_prompt: str | None = None,
-                 cache: SummaryCache | Path | bool = True,
-                 summarizer: Summarizer | None = None, ask_model: bool = True) -> None:
+    def __init__(
+        self,
+        model: str | StructuredBackend | None = None,
+        prompt: str | None = None,
+        *,
+        digest_prompt: str | None = None,
+        cache: SummaryCache | Path | bool = True,
+        summarizer: Summarizer | None = None,
+        ask_model: bool = True,
+    ) -> None:
         self.summarizer = summarizer or Summarizer(model, prompt)
         self.ask_model = ask_model
         self.digest_prompt = load_prompt(digest_prompt or DEFAULT_DIGEST_PROMPT)
@@ -76,9 +82,14 @@ class Digester:
         """The article's summary run, and whether it came from the cache."""
         text = load_text(article.text, max_chars=self.summarizer.max_chars)
         published = str(article.published) if article.published else None
-        key = summary_key(self.summarizer.backend.describe(), self.summarizer.prompt_hash,
-                          self.summarizer.params, text, published,
-                          behaviour_hash=self.summarizer.behaviour_hash)
+        key = summary_key(
+            self.summarizer.backend.describe(),
+            self.summarizer.prompt_hash,
+            self.summarizer.params,
+            text,
+            published,
+            behaviour_hash=self.summarizer.behaviour_hash,
+        )
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return hit, True
         run = self.summarizer.run(text, published=article.published)
@@ -86,9 +97,13 @@ class Digester:
             self.cache.put(key, run)
         return run, False
 
-    def run(self, articles: Sequence[ArticleInput], *,
-            on_article: ArticleHook | None = None,
-            on_failure: FailureHook | None = None) -> DigestRun:
+    def run(
+        self,
+        articles: Sequence[ArticleInput],
+        *,
+        on_article: ArticleHook | None = None,
+        on_failure: FailureHook | None = None,
+    ) -> DigestRun:
         """Summarize (or fetch from the cache) every article, then digest them.
 
         An article that cannot be summarized (its model answer fails validation, its text
@@ -138,40 +153,63 @@ class Digester:
         ledger = Ledger()
         kept = [a for a in sources if a.id in runs]
         digest = self.digest(kept, runs, ledger)
-        return DigestRun(digest=digest, summaries=runs, cached=cached,
-                         failed={a: f"{type(e).__name__}: {e}" for a, e in failed.items()},
-                         model=self.summarizer.backend.model_id,
-                         prompt=self.summarizer.prompt_name,
-                         digest_prompt=self.digest_prompt.name, calls=ledger.calls,
-                         summaries_s=summaries_s,
-                         digest_s=time.perf_counter() - started - summaries_s)
+        return DigestRun(
+            digest=digest,
+            summaries=runs,
+            cached=cached,
+            failed={a: f"{type(e).__name__}: {e}" for a, e in failed.items()},
+            model=self.summarizer.backend.model_id,
+            prompt=self.summarizer.prompt_name,
+            digest_prompt=self.digest_prompt.name,
+            calls=ledger.calls,
+            summaries_s=summaries_s,
+            digest_s=time.perf_counter() - started - summaries_s,
+        )
 
-    def digest(self, sources: Sequence[StoryArticle], runs: dict[str, SummaryRun],
-               ledger: Ledger) -> StoryDigest:
+    def digest(
+        self, sources: Sequence[StoryArticle], runs: dict[str, SummaryRun], ledger: Ledger
+    ) -> StoryDigest:
         """The digest of summaries already made (``runs`` by article id, in story order)."""
-        judge = (Judge(self.summarizer.backend, self.digest_prompt, ledger) if self.ask_model
-                 else None)
+        judge = (
+            Judge(self.summarizer.backend, self.digest_prompt, ledger) if self.ask_model else None
+        )
         texts = {article: run.text for article, run in runs.items()}
         summaries = {article: run.summary for article, run in runs.items()}
         index = unify_parties(summaries)
         positions = merge_positions(index, texts, judge)
         timeline, date_conflicts = build_timeline(summaries, texts, judge)
         disputes = merge_disputes(index)
-        discrepancies = [*date_conflicts,
-                         *find_discrepancies(timeline, positions, texts, judge)]
-        articles = [DigestArticle(id=a.id, title=runs[a.id].summary.headline,
-                                  published=runs[a.id].summary.published, source=a.source)
-                    for a in sources]
+        discrepancies = [*date_conflicts, *find_discrepancies(timeline, positions, texts, judge)]
+        articles = [
+            DigestArticle(
+                id=a.id,
+                title=runs[a.id].summary.headline,
+                published=runs[a.id].summary.published,
+                source=a.source,
+            )
+            for a in sources
+        ]
         return StoryDigest.model_validate(
-            {"articles": articles, "parties": index.parties, "positions": positions,
-             "timeline": timeline, "disputes": disputes, "discrepancies": discrepancies},
-            context={"texts": texts})
+            {
+                "articles": articles,
+                "parties": index.parties,
+                "positions": positions,
+                "timeline": timeline,
+                "disputes": disputes,
+                "discrepancies": discrepancies,
+            },
+            context={"texts": texts},
+        )
 
 
-def digest_articles(articles: Sequence[ArticleInput], *,
-                    model: str | StructuredBackend | None = None, prompt: str | None = None,
-                    digest_prompt: str | None = None,
-                    cache: SummaryCache | Path | bool = True) -> StoryDigest:
+def digest_articles(
+    articles: Sequence[ArticleInput],
+    *,
+    model: str | StructuredBackend | None = None,
+    prompt: str | None = None,
+    digest_prompt: str | None = None,
+    cache: SummaryCache | Path | bool = True,
+) -> StoryDigest:
     """One grounded view of a story told by several articles.
 
     Each article is summarized (or served from the summary cache when unchanged); then

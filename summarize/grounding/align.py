@@ -89,8 +89,21 @@ _DASHES = dict.fromkeys("‐‑‒–—―−⁃", "-")
 _DROP = frozenset("©®™\u00ad\u200b\u200c\u200d\u2060\ufeff•")
 # Letters NFKD does not decompose but a writer may spell without the stroke or ligature.
 _TRANSLIT = {
-    "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "æ": "ae", "Æ": "AE",
-    "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D",
+    "ø": "o",
+    "Ø": "O",
+    "ł": "l",
+    "Ł": "L",
+    "đ": "d",
+    "Đ": "D",
+    "æ": "ae",
+    "Æ": "AE",
+    "œ": "oe",
+    "Œ": "OE",
+    "ı": "i",
+    "þ": "th",
+    "Þ": "Th",
+    "ð": "d",
+    "Ð": "D",
 }
 
 
@@ -143,8 +156,9 @@ def _fold_char(ch: str, casefold: bool, loose: bool, drop_marked: bool) -> str:
     return "".join(out)
 
 
-def _fold(text: str, *, casefold: bool = True, loose: bool = False,
-          drop_marked: bool = False) -> _Folded:
+def _fold(
+    text: str, *, casefold: bool = True, loose: bool = False, drop_marked: bool = False
+) -> _Folded:
     chars: list[str] = []
     starts: array[int] = array("q")
     n = len(text)
@@ -245,8 +259,7 @@ def _align(quote: str, text: str, hint: int, threshold: float, allow_junk: bool)
             end = dict(spans)[start]
             return Span(start, end, text[start:end], False, 100.0)
 
-    return (_fuzzy(quote, text, hint, threshold, usable)
-            or _align_words(quote, text, hint, usable))
+    return _fuzzy(quote, text, hint, threshold, usable) or _align_words(quote, text, hint, usable)
 
 
 def _fuzzy(
@@ -278,24 +291,122 @@ def _fuzzy(
 
 
 # Words whose change flips or shifts a claim: a near-match must agree on all of them.
-_NEGATIONS = frozenset({
-    "not", "no", "never", "nor", "without", "none", "neither", "cannot", "dont", "doesnt",
-    "didnt", "isnt", "arent", "wasnt", "werent", "wont", "cant", "couldnt", "wouldnt",
-    "shouldnt", "hasnt", "havent", "hadnt", "aint", "mustnt", "neednt",
-})
-_NUMBER_WORDS = frozenset({
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million",
-    "billion", "trillion", "first", "second", "third", "half", "dozen", "dozens",
-})
+_NEGATIONS = frozenset(
+    {
+        "not",
+        "no",
+        "never",
+        "nor",
+        "without",
+        "none",
+        "neither",
+        "cannot",
+        "dont",
+        "doesnt",
+        "didnt",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "wont",
+        "cant",
+        "couldnt",
+        "wouldnt",
+        "shouldnt",
+        "hasnt",
+        "havent",
+        "hadnt",
+        "aint",
+        "mustnt",
+        "neednt",
+    }
+)
+_NUMBER_WORDS = frozenset(
+    {
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "first",
+        "second",
+        "third",
+        "half",
+        "dozen",
+        "dozens",
+    }
+)
 # Words a model may swap or drop without changing what a quote claims ("calls on world
 # powers for help" quoted as "to help").
-_STOPWORDS = frozenset({
-    "a", "an", "the", "of", "to", "for", "in", "on", "at", "by", "with", "from", "into", "and",
-    "or", "but", "as", "is", "are", "was", "were", "be", "been", "that", "this", "these",
-    "those", "it", "its", "which", "who", "has", "have", "had", "so", "than", "then",
-    "there", "their", "his", "her", "he", "she", "they", "we", "also", "mr", "mrs", "ms",
-})
+_STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "into",
+        "and",
+        "or",
+        "but",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "which",
+        "who",
+        "has",
+        "have",
+        "had",
+        "so",
+        "than",
+        "then",
+        "there",
+        "their",
+        "his",
+        "her",
+        "he",
+        "she",
+        "they",
+        "we",
+        "also",
+        "mr",
+        "mrs",
+        "ms",
+    }
+)
 # A word the model misspelled (or the scrape mangled) still counts as the same word.
 _SAME_WORD_SCORE = 70.0
 
@@ -303,14 +414,18 @@ _SAME_WORD_SCORE = 70.0
 def _is_negation(word: str) -> bool:
     # "dosnt" is still "doesnt": a misspelled contraction keeps its meaning.
     return word in _NEGATIONS or (
-        word.endswith("nt") and len(word) <= 8
+        word.endswith("nt")
+        and len(word) <= 8
         and any(fuzz.ratio(word, n) >= 85 for n in _NEGATIONS if n.endswith("nt"))
     )
 
 
 def _critical(words: Sequence[str]) -> list[str]:
-    return ["not" if _is_negation(w) else w for w in words
-            if _is_negation(w) or w in _NUMBER_WORDS or any(c.isdigit() for c in w)]
+    return [
+        "not" if _is_negation(w) else w
+        for w in words
+        if _is_negation(w) or w in _NUMBER_WORDS or any(c.isdigit() for c in w)
+    ]
 
 
 def _edits_ok(query: Sequence[str], found: Sequence[str]) -> bool:
@@ -332,8 +447,9 @@ def _edits_ok(query: Sequence[str], found: Sequence[str]) -> bool:
                 continue
             content = " ".join(w for w in ours if w not in _STOPWORDS)
             other = " ".join(w for w in theirs if w not in _STOPWORDS)
-            if (fuzz.ratio(" ".join(ours), " ".join(theirs)) < _SAME_WORD_SCORE
-                    and (not other or fuzz.ratio(content, other) < _SAME_WORD_SCORE)):
+            if fuzz.ratio(" ".join(ours), " ".join(theirs)) < _SAME_WORD_SCORE and (
+                not other or fuzz.ratio(content, other) < _SAME_WORD_SCORE
+            ):
                 return False
     return True
 
@@ -409,7 +525,7 @@ def _folded_words(folded: _Folded) -> tuple[tuple[int, ...], tuple[int, ...], tu
 
 def _snap(needle: str, hay: str, start: int, end: int) -> tuple[tuple[int, int], float] | None:
     """Move an alignment's ends to word boundaries, growing or shrinking, whichever fits best."""
-    starts = {hay.rfind(" ", 0, start + 1) + 1 if hay[start:start + 1] != " " else start + 1}
+    starts = {hay.rfind(" ", 0, start + 1) + 1 if hay[start : start + 1] != " " else start + 1}
     next_space = hay.find(" ", start)
     if next_space != -1 and next_space + 1 < end:
         starts.add(next_space + 1)

@@ -67,8 +67,9 @@ class Grounder:
             return None
         span = fit_quote_length(span, self.article)
         try:
-            return Evidence(quote=self.article[span.start : span.end], start=span.start,
-                            end=span.end)
+            return Evidence(
+                quote=self.article[span.start : span.end], start=span.start, end=span.end
+            )
         except ValidationError:
             return None
 
@@ -80,8 +81,7 @@ class Grounder:
             if evidence is None and isinstance(item, PartyDraft):
                 # A party is grounded by where the article names it, even if the quote
                 # the model gave was paraphrased.
-                evidence = next(filter(None, map(self.mention, [item.name, *item.aliases])),
-                                None)
+                evidence = next(filter(None, map(self.mention, [item.name, *item.aliases])), None)
             if evidence is None and isinstance(item, DateDraft):
                 evidence = self.mention(item.text)
             if evidence is not None:
@@ -107,18 +107,26 @@ def assemble(
         ev = evidence.get(("parties", i))
         # Aliases are ways *this article* names the party: one it never uses (a small model
         # copies the prompt's examples) is dropped, not passed off as grounded.
-        party = party.model_copy(update={"aliases": [a for a in party.aliases
-                                                     if find_mention(a, article)]})
+        party = party.model_copy(
+            update={"aliases": [a for a in party.aliases if find_mention(a, article)]}
+        )
         if ev is None:
             drop("parties", party, "no quote or mention of the party found in the article")
-        elif not any(find_mention(name, article) for name in [party.name, *party.aliases]
-                     if name.strip()):
+        elif not any(
+            find_mention(name, article) for name in [party.name, *party.aliases] if name.strip()
+        ):
             # A real quote does not make a party real: its name must be in the text too.
             drop("parties", party, "the article never names this party")
         else:
-            grounded.append({"name": party.name.strip(), "kind": party.kind,
-                             "role": party.role.strip() or None, "aliases": party.aliases,
-                             "evidence": [ev.model_dump()]})
+            grounded.append(
+                {
+                    "name": party.name.strip(),
+                    "kind": party.kind,
+                    "role": party.role.strip() or None,
+                    "aliases": party.aliases,
+                    "evidence": [ev.model_dump()],
+                }
+            )
     parties = merge_parties(grounded)
 
     def canonical(name: str) -> str | None:
@@ -137,8 +145,15 @@ def assemble(
             drop("positions", position, "duplicate of an earlier position (same party, topic)")
         else:
             seen_topics.add((party, position.topic.casefold()))
-            positions.append({"party": party, "topic": position.topic, "stance": position.stance,
-                              "polarity": position.polarity, "evidence": [ev]})
+            positions.append(
+                {
+                    "party": party,
+                    "topic": position.topic,
+                    "stance": position.stance,
+                    "polarity": position.polarity,
+                    "evidence": [ev],
+                }
+            )
 
     date_refs: list[dict[str, Any]] = []
     datelines = date_rules.publication_spans(article)
@@ -149,33 +164,45 @@ def assemble(
             continue
         at = ev.quote.casefold().find(date.text.casefold().strip())
         words_at = ev.start + max(at, 0)
-        if at >= 0 and any(words_at < b and a < words_at + len(date.text.strip())
-                           for a, b in datelines):
+        if at >= 0 and any(
+            words_at < b and a < words_at + len(date.text.strip()) for a, b in datelines
+        ):
             # the date line gives `published`, not a date of the story (the guide)
             drop("dates", date, "the publication date line is not a date of the story")
             continue
         # A relative date nothing can place ("on Monday" in an undated article) is kept
         # with its words and value None, as the annotation guide says. Tense decides
         # between the last and the next such day ("the strike begins on Monday").
-        value, _ = date_rules.resolve_in_text(date.text, article, ev.start, published,
-                                              date.value,
-                                              future=speaks_of_future(article, words_at))
-        date_refs.append({"value": value, "text": date.text, "event": date.event,
-                          "evidence": [ev]})
+        value, _ = date_rules.resolve_in_text(
+            date.text,
+            article,
+            ev.start,
+            published,
+            date.value,
+            future=speaks_of_future(article, words_at),
+        )
+        date_refs.append({"value": value, "text": date.text, "event": date.event, "evidence": [ev]})
 
     disputes: list[dict[str, Any]] = []
     for i, dispute in enumerate(draft.disputes):
         ev = evidence.get(("disputes", i))
         side_a = _unique(filter(None, map(canonical, dispute.side_a)))
-        side_b = [n for n in _unique(filter(None, map(canonical, dispute.side_b)))
-                  if n not in side_a]
+        side_b = [
+            n for n in _unique(filter(None, map(canonical, dispute.side_b))) if n not in side_a
+        ]
         if ev is None:
             drop("disputes", dispute, "quote not found in the article")
         elif not side_a or not side_b:
             drop("disputes", dispute, "a side names no grounded party")
         else:
-            disputes.append({"sides": [side_a, side_b], "issue": dispute.issue,
-                             "description": dispute.description, "evidence": [ev]})
+            disputes.append(
+                {
+                    "sides": [side_a, side_b],
+                    "issue": dispute.issue,
+                    "description": dispute.description,
+                    "evidence": [ev],
+                }
+            )
 
     data = {
         "headline": _clip_words(draft.headline, MAX_HEADLINE_WORDS),

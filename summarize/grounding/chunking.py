@@ -150,8 +150,11 @@ class _Boundaries:
     def within(self, low: int, high: int, strength: int) -> list[int]:
         """Positions ``low <= p <= high`` at least as strong as ``strength``, in order."""
         i, j = bisect_left(self.positions, low), bisect_right(self.positions, high)
-        return [p for p, s in zip(self.positions[i:j], self.strengths[i:j], strict=True)
-                if s <= strength]
+        return [
+            p
+            for p, s in zip(self.positions[i:j], self.strengths[i:j], strict=True)
+            if s <= strength
+        ]
 
 
 def _choose_end(boundaries: _Boundaries, start: int, previous_end: int, max_chars: int) -> int:
@@ -172,8 +175,9 @@ def _choose_end(boundaries: _Boundaries, start: int, previous_end: int, max_char
     return candidates[-1] if candidates else limit  # one "word" longer than the window
 
 
-def _choose_next_start(boundaries: _Boundaries, start: int, end: int, overlap_chars: int,
-                       max_chars: int) -> int:
+def _choose_next_start(
+    boundaries: _Boundaries, start: int, end: int, overlap_chars: int, max_chars: int
+) -> int:
     """Where the chunk after ``start:end`` starts: ``end`` minus about ``overlap_chars``.
 
     Sentence (or paragraph, or line) starts are preferred, so the overlap is whole sentences:
@@ -239,8 +243,11 @@ def merge_summaries(parts: Sequence[tuple[Chunk, ArticleSummary]], article: str)
             if key in position_keys:
                 add_evidence(position_keys[key], position["evidence"])
             else:
-                item = {**position, "party": party, "evidence": unique_evidence(
-                    position["evidence"])}
+                item = {
+                    **position,
+                    "party": party,
+                    "evidence": unique_evidence(position["evidence"]),
+                }
                 position_keys[key] = item
                 positions.append(item)
 
@@ -267,8 +274,7 @@ def merge_summaries(parts: Sequence[tuple[Chunk, ArticleSummary]], article: str)
             if key in dispute_keys:
                 add_evidence(dispute_keys[key], dispute["evidence"])
             else:
-                item = {**dispute, "sides": sides,
-                        "evidence": unique_evidence(dispute["evidence"])}
+                item = {**dispute, "sides": sides, "evidence": unique_evidence(dispute["evidence"])}
                 dispute_keys[key] = item
                 disputes.append(item)
 
@@ -276,10 +282,10 @@ def merge_summaries(parts: Sequence[tuple[Chunk, ArticleSummary]], article: str)
     data = {
         "headline": first["headline"],
         "summary": first["summary"],
-        "published": next((d["published"] for _, d in dumps if d["published"] is not None),
-                          None),
+        "published": next((d["published"] for _, d in dumps if d["published"] is not None), None),
         "event_location": next(
-            (d["event_location"] for _, d in dumps if d["event_location"]), None),
+            (d["event_location"] for _, d in dumps if d["event_location"]), None
+        ),
         "parties": parties,
         "positions": positions,
         "dates": dates,
@@ -315,5 +321,3 @@ def _canonical_sides(sides: list[list[str]], canonical: Any) -> list[list[str]]:
         if names:
             out.append(names)
     return out
-
-

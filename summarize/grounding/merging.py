@@ -21,15 +21,26 @@ def merge_parties(parties: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     merged: list[dict[str, Any]] = []
     for party in parties:
         names = [party["name"], *party["aliases"]]
-        twin = next((m for m in merged
-                     if any(same_name(a, b) for a in names for b in [m["name"], *m["aliases"]])),
-                    None)
+        twin = next(
+            (
+                m
+                for m in merged
+                if any(same_name(a, b) for a in names for b in [m["name"], *m["aliases"]])
+            ),
+            None,
+        )
         if twin is None:
-            merged.append({**party, "aliases": list(party["aliases"]),
-                           "evidence": unique_evidence(party["evidence"])})
+            merged.append(
+                {
+                    **party,
+                    "aliases": list(party["aliases"]),
+                    "evidence": unique_evidence(party["evidence"]),
+                }
+            )
             continue
-        if _fullness(party["name"]) > _fullness(twin["name"]) and same_name(party["name"],
-                                                                              twin["name"]):
+        if _fullness(party["name"]) > _fullness(twin["name"]) and same_name(
+            party["name"], twin["name"]
+        ):
             twin["name"] = party["name"]  # "Orban" first, "Viktor Orbán" later: keep the full name
         twin["aliases"] = [*twin["aliases"], *names]
         if not (twin.get("role") or "").strip() and (party.get("role") or "").strip():

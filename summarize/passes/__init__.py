@@ -38,7 +38,23 @@ from summarize.passes.registry import PASSES, Pass, PassContext, checklists, get
 from summarize.prompting import DEFAULT_PASSES
 
 __all__ = [
-    "DEFAULT_PASSES", "PASSES", "Pass", "PassContext", "attributed_v1", "behaviour_hash",
-    "cast_v1", "cast_v2", "checklists", "dates_v2", "disputes_v2", "extract_v1", "get_pass",
-    "holder_v1", "overview_v1", "overview_v2", "stance_v1", "timeline_v1", "timeline_words_v1",
+    "DEFAULT_PASSES",
+    "PASSES",
+    "Pass",
+    "PassContext",
+    "attributed_v1",
+    "behaviour_hash",
+    "cast_v1",
+    "cast_v2",
+    "checklists",
+    "dates_v2",
+    "disputes_v2",
+    "extract_v1",
+    "get_pass",
+    "holder_v1",
+    "overview_v1",
+    "overview_v2",
+    "stance_v1",
+    "timeline_v1",
+    "timeline_words_v1",
 ]

@@ -48,8 +48,9 @@ def behaviour_hash(prompt: PromptTemplate) -> str:
 
 
 @lru_cache(maxsize=64)
-def pass_modules(module: str, package: str = PACKAGE,
-                 package_dir: Path = _PACKAGE_DIR) -> tuple[str, ...]:
+def pass_modules(
+    module: str, package: str = PACKAGE, package_dir: Path = _PACKAGE_DIR
+) -> tuple[str, ...]:
     """``module`` and every module of ``package`` it imports, transitively, sorted; the
     package's shared modules (:data:`SHARED_MODULES`) left out."""
     shared = {f"{package}.registry", f"{package}.identity", package}
@@ -71,8 +72,12 @@ def normalized_code(source: str) -> str:
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                    and isinstance(body[0].value.value, str):
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
                 node.body = body[1:]
     return ast.dump(tree, annotate_fields=True, include_attributes=False)
 
@@ -108,5 +113,10 @@ def _source(module: str, package: str = PACKAGE, package_dir: Path = _PACKAGE_DI
     return path.read_text(encoding="utf-8")
 
 
-__all__ = ["BEHAVIOUR_HASH_VERSION", "SHARED_MODULES", "behaviour_hash", "normalized_code",
-           "pass_modules"]
+__all__ = [
+    "BEHAVIOUR_HASH_VERSION",
+    "SHARED_MODULES",
+    "behaviour_hash",
+    "normalized_code",
+    "pass_modules",
+]

@@ -20,10 +20,20 @@ from summarize.text.dates import dateline_span
 from summarize.text.nlp import MAX_PARSE_CHARS, looks_english, parse
 from summarize.text.sentences import rule_sentence_spans, sentence_spans
 
-__all__ = ["DEFAULT_READING", "READINGS", "ReadingOptions", "event_clause", "figures",
-           "looks_english",
-           "read_article", "reading_options", "rule_sentence_spans", "sentence_spans",
-           "speaks_of_future"]
+__all__ = [
+    "DEFAULT_READING",
+    "READINGS",
+    "ReadingOptions",
+    "event_clause",
+    "figures",
+    "looks_english",
+    "read_article",
+    "reading_options",
+    "rule_sentence_spans",
+    "sentence_spans",
+    "speaks_of_future",
+]
+
 
 def read_article(text: str, options: ReadingOptions | None = None) -> Reading:
     """Sentences, party candidates and attributed statements of ``text`` (cached), read
@@ -63,8 +73,10 @@ def event_clause(text: str, start: int, end: int, limit: int = 10) -> str | None
     from summarize.text.dates import publication_spans
 
     doc = parse(text)
-    sentence = next(((a, b) for a, b in _read(text, READINGS[DEFAULT_READING]).sentences
-                     if a <= start < b), None)
+    sentence = next(
+        ((a, b) for a, b in _read(text, READINGS[DEFAULT_READING]).sentences if a <= start < b),
+        None,
+    )
     if sentence is None:
         return None
     lo = max([sentence[0], *(b for _, b in publication_spans(text) if b <= start)])
@@ -85,19 +97,23 @@ def event_clause(text: str, start: int, end: int, limit: int = 10) -> str | None
     for child in token.children:
         if child.dep_ in ("dobj", "attr", "xcomp", "acomp", "dative", "prt") and child.i > last:
             last = child.right_edge.i
-    words = [t for t in doc[first:last + 1] if lo <= t.idx < sentence[1]
-             and not (start <= t.idx < end) and not t.is_space]
+    words = [
+        t
+        for t in doc[first : last + 1]
+        if lo <= t.idx < sentence[1] and not (start <= t.idx < end) and not t.is_space
+    ]
     while words and (words[0].is_punct or words[0].pos_ in ("CCONJ", "SCONJ", "ADP")):
         words.pop(0)
     words = words[:limit]
-    while words and (words[-1].is_punct or words[-1].pos_ in ("DET", "ADP", "CCONJ", "SCONJ",
-                                                              "PART", "PRON", "AUX")):
+    while words and (
+        words[-1].is_punct
+        or words[-1].pos_ in ("DET", "ADP", "CCONJ", "SCONJ", "PART", "PRON", "AUX")
+    ):
         words.pop()
     if len(words) < 2:  # the words before the date in its sentence, from the last comma
-        before = [t for t in doc if lo <= t.idx < start and t.idx >= sentence[0]
-                  and not t.is_space]
+        before = [t for t in doc if lo <= t.idx < start and t.idx >= sentence[0] and not t.is_space]
         cut = max((i for i, t in enumerate(before) if t.text in (",", ";", ":")), default=-1)
-        words = [t for t in before[cut + 1:] if not t.is_punct][-limit:]
+        words = [t for t in before[cut + 1 :] if not t.is_punct][-limit:]
         while words and words[-1].pos_ in ("ADP", "DET", "CCONJ", "SCONJ", "PART"):
             words.pop()
         if len(words) < 2:
@@ -105,7 +121,7 @@ def event_clause(text: str, start: int, end: int, limit: int = 10) -> str | None
     out = ""
     for t in words:
         out += t.text + t.whitespace_
-    return " ".join(out.split()).strip(" ,;:-–—\"“”")
+    return " ".join(out.split()).strip(' ,;:-–—"“”')
 
 
 #: Entity labels that state a checkable figure (a count, an amount, a share, a measure).
@@ -148,26 +164,36 @@ def _read(text: str, options: ReadingOptions) -> Reading:
         from summarize.reading.places import settle_places
 
         # places are settled before the cut, so cities named often crowd out no actor
-        candidates = group_mentions(find_mentions(doc, named_skip, options), text, limit=None,
-                                    options=options)
-        candidates = settle_places(doc, candidates, places=options.places,
-                                   media=options.media)[:MAX_CANDIDATES]
+        candidates = group_mentions(
+            find_mentions(doc, named_skip, options), text, limit=None, options=options
+        )
+        candidates = settle_places(doc, candidates, places=options.places, media=options.media)[
+            :MAX_CANDIDATES
+        ]
     else:
-        candidates = group_mentions(find_mentions(doc, named_skip, options), text,
-                                    options=options)
+        candidates = group_mentions(find_mentions(doc, named_skip, options), text, options=options)
     resolve_affiliations(candidates)
     owner = _token_owner(doc, candidates)
     if not options.statements:
         attributions = attribute(doc, candidates, owner, skip)
-        return Reading(language="en", sentences=sentence_spans(text),
-                       candidates=candidates, attributions=attributions)
+        return Reading(
+            language="en",
+            sentences=sentence_spans(text),
+            candidates=candidates,
+            attributions=attributions,
+        )
     from summarize.reading.statements import as_attributions, find_statements
 
     sentences = sentence_spans(text)
     statements = find_statements(doc, candidates, owner, skip, sentences)
-    return Reading(language="en", sentences=sentences, candidates=candidates,
-                   attributions=as_attributions(statements, candidates),
-                   statements=statements, date_mentions=_date_mentions(text, options))
+    return Reading(
+        language="en",
+        sentences=sentences,
+        candidates=candidates,
+        attributions=as_attributions(statements, candidates),
+        statements=statements,
+        date_mentions=_date_mentions(text, options),
+    )
 
 
 def _date_mentions(text: str, options: ReadingOptions) -> list[tuple[int, int, str]]:
@@ -176,15 +202,21 @@ def _date_mentions(text: str, options: ReadingOptions) -> list[tuple[int, int, s
     from summarize.text.dates import find_date_mentions, publication_spans
 
     lines = publication_spans(text)
-    return [(a, b, w) for a, b, w in find_date_mentions(text, extended=True)
-            if not any(a < e and s < b for s, e in lines)]
+    return [
+        (a, b, w)
+        for a, b, w in find_date_mentions(text, extended=True)
+        if not any(a < e and s < b for s, e in lines)
+    ]
 
 
 def _fallback(text: str) -> Reading:
     """Sentences by rule and candidates from capitalised names, for non-English text."""
-    candidates = [Candidate(name=g.name, label="unknown", role=g.role,
-                            forms=[f for f in g.forms if f != g.name])
-                  for g in candidate_groups(text)]
+    candidates = [
+        Candidate(
+            name=g.name, label="unknown", role=g.role, forms=[f for f in g.forms if f != g.name]
+        )
+        for g in candidate_groups(text)
+    ]
     return Reading(language="xx", sentences=rule_sentence_spans(text), candidates=candidates)
 
 

@@ -19,10 +19,13 @@ from summarize.text import dates as date_rules
 from summarize.text.sentences import rule_sentence_spans
 
 _CANDIDATE = re.compile(
-    r"\b[A-Z][\w’'-]*(?:[ ](?:(?:of|the|de|du|da|von|van|der|den|al|bin|el)[ ])*[A-Z][\w’'-]*)*")
+    r"\b[A-Z][\w’'-]*(?:[ ](?:(?:of|the|de|du|da|von|van|der|den|al|bin|el)[ ])*[A-Z][\w’'-]*)*"
+)
 _POSSESSIVE = re.compile(r"['’]s$")
 # "Russia-Ukraine war", "Sino-Russian": two names joined into an adjective, not a party.
 _COMPOUND = re.compile(r"^[A-Z][\w’']*-[A-Z][\w’'-]*$")
+
+
 def capitalised_names(article: str, limit: int = 30) -> list[str]:
     """Capitalised word runs, most frequent first: the names of text no parser reads.
 
@@ -34,16 +37,22 @@ def capitalised_names(article: str, limit: int = 30) -> list[str]:
     starts = {_first_word(article, start, end) for start, end in rule_sentence_spans(article)}
     mid_sentence = {m.group(0) for m in _CANDIDATE.finditer(article) if m.start() not in starts}
     mid_words = {w for run in mid_sentence for w in run.split()} | {
-        w for m in _CANDIDATE.finditer(article) if len(m.group(0).split()) > 1
-        for w in m.group(0).split()[1:]}
+        w
+        for m in _CANDIDATE.finditer(article)
+        if len(m.group(0).split()) > 1
+        for w in m.group(0).split()[1:]
+    }
     counts: dict[str, int] = {}
     for match in _CANDIDATE.finditer(article):
         words = match.group(0).split()
         if match.start() in starts:
             if len(words) == 1 and words[0] not in mid_words:
                 continue
-            while len(words) > 1 and words[0] not in mid_words and re.search(
-                    rf"\b{re.escape(words[0].lower())}\b", article):
+            while (
+                len(words) > 1
+                and words[0] not in mid_words
+                and re.search(rf"\b{re.escape(words[0].lower())}\b", article)
+            ):
                 words.pop(0)
         name = _POSSESSIVE.sub("", " ".join(words))
         if len(name) >= 2 and not name.isdigit() and not _COMPOUND.match(name):
@@ -91,8 +100,7 @@ def candidate_groups(article: str, limit: int = MAX_CAST) -> list[NameGroup]:
         if _DEMONYM.match(form):
             continue
         bare = split_title(form)[1]
-        home = next((g for g in groups if any(same_name(bare, split_title(f)[1]) for f in g)),
-                    None)
+        home = next((g for g in groups if any(same_name(bare, split_title(f)[1]) for f in g)), None)
         if home is None:
             groups.append([form])
         else:
@@ -110,6 +118,10 @@ def date_words(article: str) -> list[str]:
     """The date words code finds in the article, once each: the dates pass's checklist.
     The publication date line is left out: it gives `published`, not a date of the story."""
     lines = date_rules.publication_spans(article)
-    return list(dict.fromkeys(
-        words for start, end, words in date_rules.find_date_mentions(article)
-        if not any(start < b and a < end for a, b in lines)))
+    return list(
+        dict.fromkeys(
+            words
+            for start, end, words in date_rules.find_date_mentions(article)
+            if not any(start < b and a < end for a, b in lines)
+        )
+    )

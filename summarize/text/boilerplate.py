@@ -21,37 +21,76 @@ from collections.abc import Iterable
 _JUNK_LINE_WORDS = 25
 JUNK_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     # Widget error text scraped along with the article ("Oops! Something went wrong.").
-    ("error widget", re.compile(
-        r"(?:oops!?|something went wrong\.?|please try again(?: later)?\.?|"
-        r"an error (?:has )?occurred\.?|(?:oops!?\s*)?something went wrong\.?\s*"
-        r"please try again(?: later)?\.?)", re.I), "line"),
+    (
+        "error widget",
+        re.compile(
+            r"(?:oops!?|something went wrong\.?|please try again(?: later)?\.?|"
+            r"an error (?:has )?occurred\.?|(?:oops!?\s*)?something went wrong\.?\s*"
+            r"please try again(?: later)?\.?)",
+            re.I,
+        ),
+        "line",
+    ),
     # Links to other stories: "Read also: ...", "READ MORE: ...", "Related: ...".
-    ("related link", re.compile(
-        r"(?:read (?:also|more|next)|also read|see also|related(?: articles?| stories| news)?|"
-        r"more on this(?: story)?|recommended(?: for you)?|watch)\s*[:|»>–—-].*", re.I), "line"),
+    (
+        "related link",
+        re.compile(
+            r"(?:read (?:also|more|next)|also read|see also|related(?: articles?| stories| news)?|"
+            r"more on this(?: story)?|recommended(?: for you)?|watch)\s*[:|»>–—-].*",
+            re.I,
+        ),
+        "line",
+    ),
     # Share, subscribe, follow, cookie and ad prompts.
-    ("share prompt", re.compile(
-        r"(?:share (?:this|on|via)\b.*|subscribe(?: now| today| to (?:our|the) \w+.*)?|"
-        r"sign up (?:for|to)\b.*newsletters?.*|follow us on\b.*|click here\b.*|advertisement|"
-        r"skip to (?:main )?content|we use cookies\b.*|accept (?:all )?cookies|"
-        r"(?:print|email|tweet|copy link)(?: this)?(?: article| story)?)", re.I), "line"),
+    (
+        "share prompt",
+        re.compile(
+            r"(?:share (?:this|on|via)\b.*|subscribe(?: now| today| to (?:our|the) \w+.*)?|"
+            r"sign up (?:for|to)\b.*newsletters?.*|follow us on\b.*|click here\b.*|advertisement|"
+            r"skip to (?:main )?content|we use cookies\b.*|accept (?:all )?cookies|"
+            r"(?:print|email|tweet|copy link)(?: this)?(?: article| story)?)",
+            re.I,
+        ),
+        "line",
+    ),
     # Donation appeals: "Consider supporting the Kyiv Independent."
-    ("support appeal", re.compile(
-        r"(?:^|(?<=[.!?]\s))(?:we[’']ve been working hard to bring you\b|consider supporting\b|"
-        r"support (?:our|independent) journalism\b|become a (?:member|patron|supporter)\b|"
-        r"donate (?:now|today)\b).*", re.I), "tail"),
+    (
+        "support appeal",
+        re.compile(
+            r"(?:^|(?<=[.!?]\s))(?:we[’']ve been working hard to bring you\b|consider supporting\b|"
+            r"support (?:our|independent) journalism\b|become a (?:member|patron|supporter)\b|"
+            r"donate (?:now|today)\b).*",
+            re.I,
+        ),
+        "tail",
+    ),
     # A byline: "By Matt Falloon and Kate Holton", "By Jane Doe, Staff Writer".
-    ("byline", re.compile(
-        r"by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*(?:,|and|&)\s*"
-        r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}){0,3}", re.I), "line"),
+    (
+        "byline",
+        re.compile(
+            r"by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*(?:,|and|&)\s*"
+            r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}){0,3}",
+            re.I,
+        ),
+        "line",
+    ),
     # A wire service's credit line: "(Reporting by Jo Doe; Editing by Ann Roe)".
-    ("wire credits", re.compile(
-        r"\(?(?:additional )?(?:reporting|writing|editing|compiled|graphics) by\b.*", re.I),
-        "tail"),
+    (
+        "wire credits",
+        re.compile(
+            r"\(?(?:additional )?(?:reporting|writing|editing|compiled|graphics) by\b.*", re.I
+        ),
+        "tail",
+    ),
     # Photo credits at the end of a caption: "... negotiations. © IMAGO / Xinhua".
-    ("photo credit", re.compile(
-        r"(?:©|\(c\)|(?:photo|image|picture)(?: credit)?:|credit:)\s*(?:[^\s]+[ \t]*){1,8}$",
-        re.I), "tail"),
+    (
+        "photo credit",
+        re.compile(
+            r"(?:©|\(c\)|(?:photo|image|picture)(?: credit)?:|credit:)\s*(?:[^\s]+[ \t]*){1,8}$",
+            re.I,
+        ),
+        "tail",
+    ),
 )
 _BULLETS = "•·‣◦▪▫●○*-–—>|"
 

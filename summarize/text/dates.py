@@ -71,14 +71,37 @@ UPCOMING_DAYS = 31
 PUBLICATION_DATE_WINDOW = 300
 
 _MONTHS: dict[str, int] = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NUMBERS: dict[str, int] = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "a couple of": 2, "couple of": 2,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a couple of": 2,
+    "couple of": 2,
 }
 
 
@@ -98,13 +121,16 @@ def _year(name: str) -> str:
 
 
 _WD = r"(?:(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?"
-_NUM = r"(?P<n>\d{1,3}|a couple of|couple of|a few|several|a|an|one|two|three|four|five|six|" \
-       r"seven|eight|nine|ten|eleven|twelve)"
+_NUM = (
+    r"(?P<n>\d{1,3}|a couple of|couple of|a few|several|a|an|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve)"
+)
 _NOT_RANGE = r"(?!\s*[-–/]\s*\d)"
 
 # One regex per form, tried in this order on the folded words; the first that matches wins.
 _FORMS: list[tuple[str, re.Pattern[str]]] = [
-    (name, re.compile(pattern)) for name, pattern in (
+    (name, re.compile(pattern))
+    for name, pattern in (
         ("iso_day", r"(?<!\d)(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?!\d)"),
         ("iso_month", r"(?<![\d-])(?P<y>\d{4})-(?P<m>\d{2})(?![\d-])"),
         ("mdy", _WD + _month("mon") + r"\s*" + _day("d") + r",?\s+" + _year("y")),
@@ -115,19 +141,35 @@ _FORMS: list[tuple[str, re.Pattern[str]]] = [
         ("month_day_range", _month("mon") + r"\s*" + _day("d") + r"\s*[-–]\s*\d{1,2}(?!\d)"),
         ("month_day", _WD + _month("mon") + r"\s*" + _day("d")),
         ("day_month", _WD + r"(?:the\s+)?" + _day("d") + r"\s+(?:of\s+)?" + _month("mon")),
-        ("month_rel_year", _month("mon") + r",?\s+(?:of\s+)?(?:the\s+)?"
-         r"(?P<rel>same|that|following|next|previous|preceding|last|this|current)\s+year"),
-        ("ago", r"(?:(?P<q>just|only|exactly|about|around|some|roughly|approximately|nearly|"
-         r"almost|more than|over|less than|under|at least|up to|barely|within)\s+)?"
-         + _NUM + r"\s+(?P<unit>day|week|month|year)s?\s+ago\b"),
-        ("day_word", r"\b(?P<w>the day before yesterday|the day after tomorrow|today|tonight|"
-         r"yesterday|tomorrow|this (?:morning|afternoon|evening))\b"),
+        (
+            "month_rel_year",
+            _month("mon") + r",?\s+(?:of\s+)?(?:the\s+)?"
+            r"(?P<rel>same|that|following|next|previous|preceding|last|this|current)\s+year",
+        ),
+        (
+            "ago",
+            r"(?:(?P<q>just|only|exactly|about|around|some|roughly|approximately|nearly|"
+            r"almost|more than|over|less than|under|at least|up to|barely|within)\s+)?"
+            + _NUM
+            + r"\s+(?P<unit>day|week|month|year)s?\s+ago\b",
+        ),
+        (
+            "day_word",
+            r"\b(?P<w>the day before yesterday|the day after tomorrow|today|tonight|"
+            r"yesterday|tomorrow|this (?:morning|afternoon|evening))\b",
+        ),
         ("weekend", r"\b(?:(?P<rel>last|this|next|past|previous|coming)\s+)?weekend\b"),
-        ("period", r"\b(?P<rel>last|previous|past|this|current|next|coming)\s+"
-         r"(?P<unit>week|month|year)\b"),
+        (
+            "period",
+            r"\b(?P<rel>last|previous|past|this|current|next|coming)\s+"
+            r"(?P<unit>week|month|year)\b",
+        ),
         # Not "on Mondays": a habit, not a date.
-        ("weekday", r"\b(?:(?P<rel>last|this|next|coming|past)\s+)?"
-         r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
+        (
+            "weekday",
+            r"\b(?:(?P<rel>last|this|next|coming|past)\s+)?"
+            r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+        ),
         ("bare_month", r"^(?:(?P<rel>last|next|this|coming)\s+)?" + _month("mon") + r"$"),
         ("year", r"(?<![\d,.$€£])" + _year("y") + _NOT_RANGE),
     )
@@ -145,8 +187,18 @@ _FUTURE = re.compile(
     r"scheduled|tomorrow)\b"
 )
 _APPROX = re.compile(r"\b(?:about|around|approximately|roughly|circa|or so)\b")
-_UNCERTAIN = {"nearly", "almost", "more than", "over", "less than", "under", "at least",
-              "up to", "barely", "within"}
+_UNCERTAIN = {
+    "nearly",
+    "almost",
+    "more than",
+    "over",
+    "less than",
+    "under",
+    "at least",
+    "up to",
+    "barely",
+    "within",
+}
 
 
 def resolve_date(
@@ -175,7 +227,9 @@ def resolve_date(
 
 
 def _resolve(
-    words: str, published: dt.date | None, model: tuple[int, int | None, int | None] | None,
+    words: str,
+    published: dt.date | None,
+    model: tuple[int, int | None, int | None] | None,
     future: bool,
 ) -> str | None:
     anchored = _strip_filler(words)
@@ -319,8 +373,12 @@ def _h_ago(m: re.Match[str], p: dt.date | None, model: _Model, future: bool) -> 
 def _h_day_word(m: re.Match[str], p: dt.date | None, model: _Model, future: bool) -> str | None:
     if p is None:
         return None
-    offset = {"yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
-              "the day after tomorrow": 2}.get(m["w"], 0)
+    offset = {
+        "yesterday": -1,
+        "tomorrow": 1,
+        "the day before yesterday": -2,
+        "the day after tomorrow": 2,
+    }.get(m["w"], 0)
     return (p + dt.timedelta(days=offset)).isoformat()
 
 
@@ -382,12 +440,24 @@ def _h_year(m: re.Match[str], p: dt.date | None, model: _Model, future: bool) ->
 
 
 _HANDLERS: dict[str, _Handler] = {
-    "iso_day": _h_iso_day, "iso_month": _h_iso_month, "mdy": _h_full, "dmy": _h_full,
-    "dotted": _h_dotted, "slashed": _h_slashed, "month_year": _h_month_year,
-    "month_day_range": _h_month_day_range, "month_day": _h_month_day,
-    "day_month": _h_month_day, "month_rel_year": _h_month_rel_year, "ago": _h_ago,
-    "day_word": _h_day_word, "weekend": _h_weekend, "period": _h_period,
-    "weekday": _h_weekday, "bare_month": _h_bare_month, "year": _h_year,
+    "iso_day": _h_iso_day,
+    "iso_month": _h_iso_month,
+    "mdy": _h_full,
+    "dmy": _h_full,
+    "dotted": _h_dotted,
+    "slashed": _h_slashed,
+    "month_year": _h_month_year,
+    "month_day_range": _h_month_day_range,
+    "month_day": _h_month_day,
+    "day_month": _h_month_day,
+    "month_rel_year": _h_month_rel_year,
+    "ago": _h_ago,
+    "day_word": _h_day_word,
+    "weekend": _h_weekend,
+    "period": _h_period,
+    "weekday": _h_weekday,
+    "bare_month": _h_bare_month,
+    "year": _h_year,
 }
 
 
@@ -468,8 +538,10 @@ def _coarsen(value: str) -> str | None:
 
 
 # --- publication date -----------------------------------------------------------------------
-_P_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")
+_P_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
+)
 _P_FULL = (
     r"(?i:(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
     r"(?:(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})(?!\d)"
@@ -481,14 +553,17 @@ _P_FULL = (
 _P_LABEL = re.compile(
     r"(?<![a-z])(?:date|dated|published|posted|post_date|first published|publication date)"
     r"(?:\s+on)?"
-    r"\s*[:\-–—]?\s*" + _P_FULL, re.IGNORECASE)
+    r"\s*[:\-–—]?\s*" + _P_FULL,
+    re.IGNORECASE,
+)
 _P_UPDATED = re.compile(
-    r"\b(?:updated|last updated|last modified)(?:\s+on)?\s*[:\-–—]?\s*" + _P_FULL, re.IGNORECASE)
+    r"\b(?:updated|last updated|last modified)(?:\s+on)?\s*[:\-–—]?\s*" + _P_FULL, re.IGNORECASE
+)
 _P_LINE_START = re.compile(r"^[ \t•*>|\-–—]*" + _P_FULL, re.MULTILINE)
 _P_PLACE = r"[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}"  # "BEIJING", "New York", "Kyiv"
 _P_DATELINE = re.compile(
-    rf"^[ \t]*{_P_PLACE}(?:,\s*{_P_PLACE})?,?\s+" + _P_FULL + r"\s*(?:[-–—(|:]|$)",
-    re.MULTILINE)
+    rf"^[ \t]*{_P_PLACE}(?:,\s*{_P_PLACE})?,?\s+" + _P_FULL + r"\s*(?:[-–—(|:]|$)", re.MULTILINE
+)
 
 
 def find_publication_date(text: str) -> dt.date | None:
@@ -510,7 +585,8 @@ def publication_spans(text: str) -> list[tuple[int, int]]:
     for pattern in (_P_LABEL, _P_UPDATED, _P_LINE_START, _P_DATELINE):
         for match in pattern.finditer(head):
             if match.start() < PUBLICATION_DATE_WINDOW and (
-                    _publication_match_date(match) == found[0]):
+                _publication_match_date(match) == found[0]
+            ):
                 spans.add((match.start(), match.end()))
     return sorted(spans)
 
@@ -558,7 +634,8 @@ def _publication_match_date(m: re.Match[str]) -> dt.date | None:
 
 # --- finding date words in a text -------------------------------------------------------------
 _MENTION_FORMS = [
-    re.compile(pattern.pattern, re.IGNORECASE) for name, pattern in _FORMS
+    re.compile(pattern.pattern, re.IGNORECASE)
+    for name, pattern in _FORMS
     if name not in ("bare_month", "iso_month")
 ]
 _YEAR_IN_TEXT = re.compile(r"(?<![\d,.$€£])" + _year("y"))
@@ -568,12 +645,16 @@ _YEAR_IN_TEXT = re.compile(r"(?<![\d,.$€£])" + _year("y"))
 #: late April"; the capital keeps the verb "may" out) and a period relative to the date
 #: before it ("the following month").
 _EXTENDED_MENTIONS = [
-    re.compile(r"\b(?i:in|since|by|until|till|from|during|through|before|after|of|early|late|"
-               r"mid|end of)\s+(?:(?i:early|late|mid)[\s-]+)?(?:January|February|March|April|"
-               r"May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|"
-               r"Sept?\.|Oct\.|Nov\.|Dec\.)(?![\w-])(?!\s*\d)"),
-    re.compile(r"\b(?i:the\s+(?:following|next|previous|preceding|same)\s+"
-               r"(?:day|week|month|year))\b"),
+    re.compile(
+        r"\b(?i:in|since|by|until|till|from|during|through|before|after|of|early|late|"
+        r"mid|end of)\s+(?:(?i:early|late|mid)[\s-]+)?(?:January|February|March|April|"
+        r"May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|"
+        r"Sept?\.|Oct\.|Nov\.|Dec\.)(?![\w-])(?!\s*\d)"
+    ),
+    re.compile(
+        r"\b(?i:the\s+(?:following|next|previous|preceding|same)\s+"
+        r"(?:day|week|month|year))\b"
+    ),
 ]
 
 
@@ -604,8 +685,11 @@ def context_year(text: str, position: int) -> int | None:
     A year that only bounds a plan ("the plan runs to 2030") never dates "Oct. 17". A
     proxy for the world knowledge the guide allows, used only when the model gave no year.
     """
-    years = [(m.start(), int(m.group("y"))) for m in _YEAR_IN_TEXT.finditer(text)
-             if _DATING_YEAR.search(text[max(0, m.start() - 16):m.start()])]
+    years = [
+        (m.start(), int(m.group("y")))
+        for m in _YEAR_IN_TEXT.finditer(text)
+        if _DATING_YEAR.search(text[max(0, m.start() - 16) : m.start()])
+    ]
     before = [year for start, year in years if start < position]
     if before:
         return before[-1]
@@ -615,18 +699,26 @@ def context_year(text: str, position: int) -> int | None:
 # What may stand right before a year that dates an event: a month (with a day), or "in".
 _DATING_YEAR = re.compile(
     r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2}"
-    r"(?:st|nd|rd|th)?)?,?\s*|\bin\s+|\bof\s+)$", re.IGNORECASE)
+    r"(?:st|nd|rd|th)?)?,?\s*|\bin\s+|\bof\s+)$",
+    re.IGNORECASE,
+)
 
 
 _SAME_YEAR = re.compile(r"\b(?:same|that) year\b", re.I)
 # A date text that names a year, a month or a day number can be placed without a
 # publication date; "today", "last week" or "on Monday" cannot.
-_PLACEABLE = re.compile(
-    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+_PLACEABLE = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 
 
-def resolve_in_text(words: str, text: str, position: int, published: dt.date | None,
-                    model_value: str | None, *, future: bool = False) -> tuple[str | None, bool]:
+def resolve_in_text(
+    words: str,
+    text: str,
+    position: int,
+    published: dt.date | None,
+    model_value: str | None,
+    *,
+    future: bool = False,
+) -> tuple[str | None, bool]:
     """``(value, placeable)`` of date ``words`` found at ``position`` of ``text``.
 
     With a publication date this is :func:`resolve_date`. Without one, a year-less date
@@ -649,7 +741,8 @@ def resolve_in_text(words: str, text: str, position: int, published: dt.date | N
 # --- the dateline ----------------------------------------------------------------------------
 _DATELINE_PLACE = re.compile(
     r"(?P<place>[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}(?:,\s*[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*)"
-    r"{0,3}){0,2}),?\s*(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s")
+    r"{0,3}){0,2}),?\s*(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s"
+)
 
 
 def dateline_span(text: str) -> tuple[int, int] | None:
@@ -661,10 +754,10 @@ def dateline_span(text: str) -> tuple[int, int] | None:
     spans = publication_spans(text)
     if spans:
         start = max(b for _, b in spans)
-    head = text[start:start + PUBLICATION_DATE_WINDOW]
+    head = text[start : start + PUBLICATION_DATE_WINDOW]
     offset = len(head) - len(head.lstrip())
     m = _DATELINE_PLACE.match(head, offset)
-    if m is None or "\n" in m.group(0) or not head[m.end():m.end() + 1].isupper():
+    if m is None or "\n" in m.group(0) or not head[m.end() : m.end() + 1].isupper():
         return None  # "Haddad – who said ...": a dash inside a sentence, not a dateline
     place = m.group("place")
     if not (spans or "," in place or place.isupper() or "(" in m.group(0)):

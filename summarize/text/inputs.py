@@ -87,12 +87,35 @@ _SAMPLE = 8192
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
 # charset-normalizer's "mess" ratio (0 = clean) above which its guess is not trusted.
 _MAX_CHAOS = 0.1
-_LATIN_SINGLE_BYTE = frozenset({
-    "cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "latin_1", "iso8859_2", "iso8859_3",
-    "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15",
-    "iso8859_16", "cp775", "cp850", "cp852", "cp858", "mac_latin2", "mac_roman", "hp_roman8",
-    "cp437", "cp1006", "cp1125",
-})
+_LATIN_SINGLE_BYTE = frozenset(
+    {
+        "cp1250",
+        "cp1252",
+        "cp1254",
+        "cp1257",
+        "cp1258",
+        "latin_1",
+        "iso8859_2",
+        "iso8859_3",
+        "iso8859_4",
+        "iso8859_9",
+        "iso8859_10",
+        "iso8859_13",
+        "iso8859_14",
+        "iso8859_15",
+        "iso8859_16",
+        "cp775",
+        "cp850",
+        "cp852",
+        "cp858",
+        "mac_latin2",
+        "mac_roman",
+        "hp_roman8",
+        "cp437",
+        "cp1006",
+        "cp1125",
+    }
+)
 
 
 def load_text(data: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
@@ -217,7 +240,8 @@ def _check_not_binary_text(text: str) -> None:
     if not sample:
         return
     controls = sum(
-        1 for ch in sample
+        1
+        for ch in sample
         if unicodedata.category(ch) == "Cc" and ch not in _TEXT_CONTROLS and ch != "\x85"
     )
     if controls / len(sample) > _CONTROL_SHARE:
@@ -260,8 +284,10 @@ def _try_decode(raw: bytes, encoding: str) -> str | None:
 
 
 # --- HTML --------------------------------------------------------------------------------
-_HTML_START = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
-                         re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 _HTML_TAG = re.compile(
     r"</?(?:html|head|body|div|p|span|article|section|main|header|footer|nav|br|a|script|"
     r"style|meta|link|title|h[1-6]|ul|ol|li|table|tr|td|img|figure|figcaption|blockquote|em|"
@@ -309,8 +335,28 @@ def html_to_text(html: str) -> str:
 
 
 _BLOCK_TAGS = (
-    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article", "section",
-    "blockquote", "header", "footer", "figcaption", "pre", "ul", "ol", "table", "title",
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "article",
+    "section",
+    "blockquote",
+    "header",
+    "footer",
+    "figcaption",
+    "pre",
+    "ul",
+    "ol",
+    "table",
+    "title",
 )
 
 

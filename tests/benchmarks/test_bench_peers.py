@@ -18,8 +18,10 @@ from summarize.core.schema import iter_evidence
 from tests.helpers.paths import ROOT
 
 BENCH = ROOT / "benchmarks" / "bench_peers.py"
-TEXT = ("Union leader Marta Quill said on 3 May 2021 that the pay offer of Kestrel Shipping "
-        "was an insult. Quill and Kestrel Shipping have argued about pay for a year.")
+TEXT = (
+    "Union leader Marta Quill said on 3 May 2021 that the pay offer of Kestrel Shipping "
+    "was an insult. Quill and Kestrel Shipping have argued about pay for a year."
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,27 +34,44 @@ def bench() -> ModuleType:
     return module
 
 
-def extraction(cls: str, words: str, attributes: dict[str, str],
-               aligned: bool = True) -> dict[str, object]:
+def extraction(
+    cls: str, words: str, attributes: dict[str, str], aligned: bool = True
+) -> dict[str, object]:
     start = TEXT.find(words)
     assert start >= 0 or not aligned
-    return {"extraction_class": cls, "extraction_text": words, "attributes": attributes,
-            "char_interval": {"start_pos": start, "end_pos": start + len(words)}
-            if aligned else None}
+    return {
+        "extraction_class": cls,
+        "extraction_text": words,
+        "attributes": attributes,
+        "char_interval": {"start_pos": start, "end_pos": start + len(words)} if aligned else None,
+    }
 
 
 def test_extractions_become_a_grounded_summary(bench: ModuleType) -> None:
-    summary, dropped = bench.langextract_to_summary([
-        extraction("party", "Marta Quill", {"kind": "person", "role": "union leader"}),
-        extraction("date", "3 May 2021", {"value": "2021-05-03", "event": "offer rejected"}),
-        extraction("party", "Kestrel Shipping", {"kind": "company"}),
-        extraction("position", "the pay offer of Kestrel Shipping was an insult",
-                   {"party": "Quill", "topic": "pay offer", "stance": "an insult",
-                    "polarity": "oppose"}),
-        extraction("party", "Quill", {"kind": "person"}),
-        extraction("dispute", "have argued about pay for a year",
-                   {"side_a": "Marta Quill", "side_b": "Kestrel Shipping", "issue": "pay"}),
-    ], TEXT)
+    summary, dropped = bench.langextract_to_summary(
+        [
+            extraction("party", "Marta Quill", {"kind": "person", "role": "union leader"}),
+            extraction("date", "3 May 2021", {"value": "2021-05-03", "event": "offer rejected"}),
+            extraction("party", "Kestrel Shipping", {"kind": "company"}),
+            extraction(
+                "position",
+                "the pay offer of Kestrel Shipping was an insult",
+                {
+                    "party": "Quill",
+                    "topic": "pay offer",
+                    "stance": "an insult",
+                    "polarity": "oppose",
+                },
+            ),
+            extraction("party", "Quill", {"kind": "person"}),
+            extraction(
+                "dispute",
+                "have argued about pay for a year",
+                {"side_a": "Marta Quill", "side_b": "Kestrel Shipping", "issue": "pay"},
+            ),
+        ],
+        TEXT,
+    )
     assert dropped == 0
     assert [p.name for p in summary.parties] == ["Marta Quill", "Kestrel Shipping"]
     assert summary.parties[0].kind == "person" and summary.parties[1].kind == "organization"
@@ -68,26 +87,45 @@ def test_extractions_become_a_grounded_summary(bench: ModuleType) -> None:
 
 
 def test_unaligned_items_are_kept_but_count_as_ungrounded(bench: ModuleType) -> None:
-    summary, _ = bench.langextract_to_summary([
-        extraction("party", "Marta Quill", {"kind": "person"}),
-        extraction("position", "Quill wants a better deal",
-                   {"party": "Marta Quill", "topic": "pay", "stance": "wants more",
-                    "polarity": "maybe"}, aligned=False),
-    ], TEXT)
+    summary, _ = bench.langextract_to_summary(
+        [
+            extraction("party", "Marta Quill", {"kind": "person"}),
+            extraction(
+                "position",
+                "Quill wants a better deal",
+                {
+                    "party": "Marta Quill",
+                    "topic": "pay",
+                    "stance": "wants more",
+                    "polarity": "maybe",
+                },
+                aligned=False,
+            ),
+        ],
+        TEXT,
+    )
     assert len(summary.positions) == 1 and summary.positions[0].polarity == "neutral"
     assert grounding_rate(summary, TEXT) == 0.5
 
 
 def test_items_naming_no_party_are_dropped_and_counted(bench: ModuleType) -> None:
-    summary, dropped = bench.langextract_to_summary([
-        extraction("party", "Kestrel Shipping", {"kind": "organization"}),
-        extraction("position", "the pay offer of Kestrel Shipping was an insult",
-                   {"party": "Someone Else", "topic": "pay", "stance": "x",
-                    "polarity": "oppose"}),
-        extraction("dispute", "have argued about pay for a year",
-                   {"side_a": "Kestrel Shipping", "side_b": "Kestrel Shipping", "issue": "pay"}),
-        extraction("date", "3 May 2021", {"value": "May the third"}),
-    ], TEXT)
+    summary, dropped = bench.langextract_to_summary(
+        [
+            extraction("party", "Kestrel Shipping", {"kind": "organization"}),
+            extraction(
+                "position",
+                "the pay offer of Kestrel Shipping was an insult",
+                {"party": "Someone Else", "topic": "pay", "stance": "x", "polarity": "oppose"},
+            ),
+            extraction(
+                "dispute",
+                "have argued about pay for a year",
+                {"side_a": "Kestrel Shipping", "side_b": "Kestrel Shipping", "issue": "pay"},
+            ),
+            extraction("date", "3 May 2021", {"value": "May the third"}),
+        ],
+        TEXT,
+    )
     assert dropped == 2 and not summary.positions and not summary.disputes
     assert summary.dates[0].value is None  # not ISO: no value rather than a wrong one
 

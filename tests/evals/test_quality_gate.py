@@ -23,6 +23,7 @@ BASELINE = ROOT / "evals" / "baselines" / "default.json"
 
 def test_default_pipeline_does_not_regress_against_the_blessed_baseline(tmp_path: Path) -> None:
     baseline = load_baseline(BASELINE)
-    [run_dir] = run_suite([baseline.model], [baseline.prompt], runs_root=tmp_path,
-                          use_cache=False, progress=False)
+    [run_dir] = run_suite(
+        [baseline.model], [baseline.prompt], runs_root=tmp_path, use_cache=False, progress=False
+    )
     assert_no_regression(run_dir, BASELINE, tolerance=0.05)

@@ -265,13 +265,20 @@ class _Handler(BaseHTTPRequestHandler):
             assert behaviour.mode is not None
             if record.mode != behaviour.mode:
                 record.behaviour = "refuse-mismatch"
-                self._send_json(418, {"error": {
-                    "message": f"fault server: expected a {behaviour.mode} request, "
-                               f"got {record.mode}"}})
+                self._send_json(
+                    418,
+                    {
+                        "error": {
+                            "message": f"fault server: expected a {behaviour.mode} request, "
+                            f"got {record.mode}"
+                        }
+                    },
+                )
                 return
             code, message = _REFUSALS[behaviour.mode]
-            self._send_json(code, {"error": {"message": message, "type": "invalid_request_error",
-                                             "code": None}})
+            self._send_json(
+                code, {"error": {"message": message, "type": "invalid_request_error", "code": None}}
+            )
         else:  # pragma: no cover - the factories above are the only producers
             self._send_json(500, {"error": {"message": f"unknown behaviour {behaviour.kind}"}})
 
@@ -301,11 +308,13 @@ def _completion(request: dict[str, Any], content: str, record: RecordedRequest) 
         message = {
             "role": "assistant",
             "content": None,
-            "tool_calls": [{
-                "id": f"call_{int(record.at * 1e6)}",
-                "type": "function",
-                "function": {"name": name, "arguments": content},
-            }],
+            "tool_calls": [
+                {
+                    "id": f"call_{int(record.at * 1e6)}",
+                    "type": "function",
+                    "function": {"name": name, "arguments": content},
+                }
+            ],
         }
         finish = "tool_calls"
     prompt_tokens = max(1, len(json.dumps(request.get("messages", []))) // 4)
@@ -315,10 +324,12 @@ def _completion(request: dict[str, Any], content: str, record: RecordedRequest) 
         "object": "chat.completion",
         "created": int(time.time()),
         "model": request.get("model", "fake"),
-        "choices": [{"index": 0, "message": message, "finish_reason": finish,
-                     "logprobs": None}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
@@ -355,8 +366,10 @@ class FaultServer:
         httpd.state = self._state
         self._httpd = httpd
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-            name="fault-server", daemon=True,
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fault-server",
+            daemon=True,
         )
         self._thread.start()
         return self

@@ -15,9 +15,15 @@ FIELDS = ("parties", "positions", "dates", "disputes")
 def field_score(f1: float) -> dict[str, object]:
     """An ``evals.metrics.FieldScore`` dump with the given F1 (precision = recall = F1)."""
     return {
-        "tp": round(10 * f1), "fp": 10 - round(10 * f1), "fn": 10 - round(10 * f1),
-        "precision": f1, "recall": f1, "f1": f1,
-        "matches": [], "missed": [], "false_positives": [],
+        "tp": round(10 * f1),
+        "fp": 10 - round(10 * f1),
+        "fn": 10 - round(10 * f1),
+        "precision": f1,
+        "recall": f1,
+        "f1": f1,
+        "matches": [],
+        "missed": [],
+        "false_positives": [],
     }
 
 
@@ -26,8 +32,11 @@ def make_scores(f1: float | dict[str, float], grounding: float = 1.0) -> dict[st
     per = f1 if isinstance(f1, dict) else dict.fromkeys(FIELDS, f1)
     out: dict[str, object] = {f: field_score(per[f]) for f in FIELDS}
     out.update(
-        polarity_accuracy=None, polarity_correct=0, polarity_pairs=0,
-        macro_f1=statistics.fmean(per[f] for f in FIELDS), grounding_rate=grounding,
+        polarity_accuracy=None,
+        polarity_correct=0,
+        polarity_pairs=0,
+        macro_f1=statistics.fmean(per[f] for f in FIELDS),
+        grounding_rate=grounding,
     )
     return out
 
@@ -43,20 +52,35 @@ def make_record(
     grounding: float = 1.0,
 ) -> ArticleRecord:
     """A finished record; ``status="error"`` gives a failure without prediction or scores."""
-    call = CallRecord(purpose="extract", model="fake/x", mode="tools", attempt=1,
-                      ok=status == "ok", prompt_tokens=tokens - 200, completion_tokens=200,
-                      latency_s=wall_s)
+    call = CallRecord(
+        purpose="extract",
+        model="fake/x",
+        mode="tools",
+        attempt=1,
+        ok=status == "ok",
+        prompt_tokens=tokens - 200,
+        completion_tokens=200,
+        latency_s=wall_s,
+    )
     if status == "error":
         return ArticleRecord(
-            cache_key=f"k-{article_id}-{repeat}", article_id=article_id, repeat=repeat,
-            status="error", error=ErrorInfo(type="OutputValidationError", message="bad JSON",
-                                            attempts=3),
-            calls=[call], wall_s=wall_s,
+            cache_key=f"k-{article_id}-{repeat}",
+            article_id=article_id,
+            repeat=repeat,
+            status="error",
+            error=ErrorInfo(type="OutputValidationError", message="bad JSON", attempts=3),
+            calls=[call],
+            wall_s=wall_s,
         )
     return ArticleRecord(
-        cache_key=f"k-{article_id}-{repeat}", article_id=article_id, repeat=repeat,
-        status="ok", prediction={"headline": "h", "summary": "s"},
-        scores=make_scores(f1, grounding), calls=[call], wall_s=wall_s,
+        cache_key=f"k-{article_id}-{repeat}",
+        article_id=article_id,
+        repeat=repeat,
+        status="ok",
+        prediction={"headline": "h", "summary": "s"},
+        scores=make_scores(f1, grounding),
+        calls=[call],
+        wall_s=wall_s,
     )
 
 
@@ -77,10 +101,18 @@ def write_run(
     d.mkdir(parents=True, exist_ok=True)
     articles = list(dict.fromkeys(r.article_id for r in records))
     config = RunConfig(
-        run_id=run_id, created="2026-11-20T10:00:00Z", model=model,
-        model_info={"model": model, "sha256": "ab" * 32}, prompt=prompt,
-        prompt_hash="p" * 12, repeats=repeats, suite=suite, suite_hash=suite_hash, gold=gold,
-        articles=articles, versions={"newsbrief": "0.1.0"},
+        run_id=run_id,
+        created="2026-11-20T10:00:00Z",
+        model=model,
+        model_info={"model": model, "sha256": "ab" * 32},
+        prompt=prompt,
+        prompt_hash="p" * 12,
+        repeats=repeats,
+        suite=suite,
+        suite_hash=suite_hash,
+        gold=gold,
+        articles=articles,
+        versions={"newsbrief": "0.1.0"},
     )
     (d / "config.json").write_text(config.model_dump_json(indent=1), encoding="utf-8")
     (d / "records.jsonl").write_text(

@@ -32,11 +32,25 @@ def article_text(i: int) -> str:
 
 def gold_json(i: int, *, with_second: bool = True) -> dict[str, Any]:
     a, b, topic = PEOPLE[i % len(PEOPLE)]
-    parties = [{"name": a, "kind": "person", "role": None, "aliases": [],
-                "evidence": [f"{a} said on Monday"]}]
+    parties = [
+        {
+            "name": a,
+            "kind": "person",
+            "role": None,
+            "aliases": [],
+            "evidence": [f"{a} said on Monday"],
+        }
+    ]
     if with_second:
-        parties.append({"name": b, "kind": "person", "role": None, "aliases": [],
-                        "evidence": [f"Critics including {b} rejected the proposal"]})
+        parties.append(
+            {
+                "name": b,
+                "kind": "person",
+                "role": None,
+                "aliases": [],
+                "evidence": [f"Critics including {b} rejected the proposal"],
+            }
+        )
     return {
         "article": f"a{i:02d}.txt",
         "headline": f"{a} expects approval of {topic}",
@@ -45,22 +59,38 @@ def gold_json(i: int, *, with_second: bool = True) -> dict[str, Any]:
     }
 
 
-def make_suite(root: Path, n: int = 4, *, gold_for: set[int] | None = None,
-               with_second: bool = True, poison: set[int] | None = None) -> tuple[Path, Path]:
+def make_suite(
+    root: Path,
+    n: int = 4,
+    *,
+    gold_for: set[int] | None = None,
+    with_second: bool = True,
+    poison: set[int] | None = None,
+) -> tuple[Path, Path]:
     """``n`` articles (``a00.txt``...) and gold for ``gold_for`` (default: all)."""
     articles, gold = root / "articles", root / "gold"
     articles.mkdir(parents=True, exist_ok=True)
     gold.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        text = article_text(i) + ("POISON marker: the model cannot read this.\n"
-                                  if i in (poison or set()) else "")
+        text = article_text(i) + (
+            "POISON marker: the model cannot read this.\n" if i in (poison or set()) else ""
+        )
         (articles / f"a{i:02d}.txt").write_text(text, encoding="utf-8")
         if gold_for is None or i in gold_for:
-            (gold / f"a{i:02d}.json").write_text(json.dumps(gold_json(i, with_second=with_second)),
-                                                 encoding="utf-8")
+            (gold / f"a{i:02d}.json").write_text(
+                json.dumps(gold_json(i, with_second=with_second)), encoding="utf-8"
+            )
     return articles, gold
 
 
 def comparable(records: list[ArticleRecord]) -> list[tuple[Any, ...]]:
-    return sorted((r.article_id, r.repeat, r.status, json.dumps(r.prediction, sort_keys=True),
-                   json.dumps(r.scores, sort_keys=True)) for r in records)
+    return sorted(
+        (
+            r.article_id,
+            r.repeat,
+            r.status,
+            json.dumps(r.prediction, sort_keys=True),
+            json.dumps(r.scores, sort_keys=True),
+        )
+        for r in records
+    )

@@ -58,11 +58,13 @@ def test_a_missing_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 @pytest.mark.usefixtures("no_model_loads")
 def test_several_inputs_or_a_folder_need_an_output(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for argv in (["summarize", str(SEED), str(SEED)], ["summarize", str(SEED.parent)]):
         assert main(argv) == 2
         assert one_error_line(capsys) == (
-            "error: several inputs or a folder need -o OUT.jsonl (one line per article)")
+            "error: several inputs or a folder need -o OUT.jsonl (one line per article)"
+        )
 
 
 @pytest.mark.usefixtures("no_model_loads")
@@ -70,17 +72,21 @@ def test_an_empty_folder_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixtu
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.json").write_text("{}")
-    for argv in (["summarize", str(empty), "-o", str(tmp_path / "o.jsonl")],
-                 ["summarize", str(empty)]):
+    for argv in (
+        ["summarize", str(empty), "-o", str(tmp_path / "o.jsonl")],
+        ["summarize", str(empty)],
+    ):
         assert main(argv) == 2  # was exit 0
         assert one_error_line(capsys) == (
-            f"error: {empty}: no articles in this folder (*.txt, *.md, *.html)")
+            f"error: {empty}: no articles in this folder (*.txt, *.md, *.html)"
+        )
     assert not (tmp_path / "o.jsonl").exists()
 
 
 @pytest.mark.usefixtures("no_model_loads")
-def test_an_unreadable_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreadable_file_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     locked = tmp_path / "locked.txt"
     locked.write_text("Ann Lee said on Monday that taxes must fall.")
     real_open = Path.open
@@ -98,45 +104,92 @@ def test_an_unreadable_file_is_an_error(tmp_path: Path, monkeypatch: pytest.Monk
 
 @pytest.mark.usefixtures("no_model_loads")
 def test_the_whole_matrix_is_checked_before_a_model_loads(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     runs = tmp_path / "runs"
-    assert main(["eval", "run", "--model", "fake/heuristic", "--prompt", "summary/v7",
-                 "summary/v99", "--runs-root", str(runs), "--no-progress"]) == 2
+    assert (
+        main(
+            [
+                "eval",
+                "run",
+                "--model",
+                "fake/heuristic",
+                "--prompt",
+                "summary/v7",
+                "summary/v99",
+                "--runs-root",
+                str(runs),
+                "--no-progress",
+            ]
+        )
+        == 2
+    )
     line = one_error_line(capsys)
     assert line.startswith("error: no prompt named 'summary/v99'")
     assert not runs.exists()  # the v7 run never started
-    assert main(["eval", "run", "--model", "fake/heuristic", "local/nosuch", "--runs-root",
-                 str(runs)]) == 2
+    assert (
+        main(["eval", "run", "--model", "fake/heuristic", "local/nosuch", "--runs-root", str(runs)])
+        == 2
+    )
     assert one_error_line(capsys).startswith("error: unknown local model 'local/nosuch'")
-    assert main(["eval", "run", "--model", "fake/heuristic", "--judge", "nosuch",
-                 "--runs-root", str(runs)]) == 2
+    assert (
+        main(
+            [
+                "eval",
+                "run",
+                "--model",
+                "fake/heuristic",
+                "--judge",
+                "nosuch",
+                "--runs-root",
+                str(runs),
+            ]
+        )
+        == 2
+    )
     assert one_error_line(capsys).startswith("error: unknown model 'nosuch'")
     assert main(["summarize", str(SEED), "--model", "fake/heuristic", "--prompt", "x/v1"]) == 2
     assert one_error_line(capsys).startswith("error: no prompt named 'x/v1'")
-    assert main(["eval", "run", "--model", "fake/heuristic", "--suite",
-                 str(tmp_path / "nosuch")]) == 2
+    assert (
+        main(["eval", "run", "--model", "fake/heuristic", "--suite", str(tmp_path / "nosuch")]) == 2
+    )
     assert one_error_line(capsys) == f"error: no such suite folder or JSONL file: {tmp_path}/nosuch"
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["summarize", str(SEED), "--concurrency", "0"],
-     "error: Invalid value for '--concurrency': 0 is not in the range x>=1. "
-     "(see newsbrief summarize --help)"),
-    (["summarize", str(SEED), "--published", "July"],
-     "error: Invalid value for '--published': 'July' is not a date like 2024-07-08 "
-     "(see newsbrief summarize --help)"),
-    (["eval", "compare", "a", "--format", "pdf"],
-     "error: Invalid value for '--format': 'pdf' is not one of 'table', 'markdown', 'json', "
-     "'junit'. (see newsbrief eval compare --help)"),
-    (["eval", "run", "--repeats", "two"],
-     "error: Invalid value for '--repeats': 'two' is not a valid integer range. "
-     "(see newsbrief eval run --help)"),
-    (["eval", "run", "--bogus"], "error: No such option: --bogus (see newsbrief eval run --help)"),
-    (["frobnicate"], "error: No such command 'frobnicate'. (see newsbrief --help)"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ["summarize", str(SEED), "--concurrency", "0"],
+            "error: Invalid value for '--concurrency': 0 is not in the range x>=1. "
+            "(see newsbrief summarize --help)",
+        ),
+        (
+            ["summarize", str(SEED), "--published", "July"],
+            "error: Invalid value for '--published': 'July' is not a date like 2024-07-08 "
+            "(see newsbrief summarize --help)",
+        ),
+        (
+            ["eval", "compare", "a", "--format", "pdf"],
+            "error: Invalid value for '--format': 'pdf' is not one of 'table', 'markdown', 'json', "
+            "'junit'. (see newsbrief eval compare --help)",
+        ),
+        (
+            ["eval", "run", "--repeats", "two"],
+            "error: Invalid value for '--repeats': 'two' is not a valid integer range. "
+            "(see newsbrief eval run --help)",
+        ),
+        (
+            ["eval", "run", "--bogus"],
+            "error: No such option: --bogus (see newsbrief eval run --help)",
+        ),
+        (["frobnicate"], "error: No such command 'frobnicate'. (see newsbrief --help)"),
+    ],
+)
 @pytest.mark.usefixtures("no_model_loads")
-def test_a_bad_flag_value_is_one_line(argv: list[str], message: str,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_flag_value_is_one_line(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(argv) == 2
     assert one_error_line(capsys) == message
 
@@ -148,9 +201,14 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_names_are_never_cut(tmp_path: Path) -> None:
     """``newsbrief models`` piped through a narrow COLUMNS keeps every model string whole."""
-    done = subprocess.run([sys.executable, "-m", "newsbrief", "models"], capture_output=True,
-                          text=True, timeout=120, cwd=tmp_path,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "30"})
+    done = subprocess.run(
+        [sys.executable, "-m", "newsbrief", "models"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "30"},
+    )
     assert done.returncode == 0, done.stderr
     assert "local/qwen2.5-coder-1.5b (default)\t" in done.stdout
     assert "local/qwen2.5-coder-0.5b\t" in done.stdout
@@ -164,17 +222,24 @@ def test_names_are_never_cut(tmp_path: Path) -> None:
 
 
 def test_shell_completion_script(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "newsbrief"], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path,
-                          env={**os.environ, "PYTHONPATH": str(ROOT),
-                               "_NEWSBRIEF_COMPLETE": "bash_source"})
+    done = subprocess.run(
+        [sys.executable, "-m", "newsbrief"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "_NEWSBRIEF_COMPLETE": "bash_source"},
+    )
     assert done.returncode == 0 and "_newsbrief_completion" in done.stdout, done.stderr
 
 
 def test_no_python_m_mains_but_newsbrief() -> None:
-    mains = sorted(str(p.relative_to(ROOT)) for top in ("summarize", "evals", "newsbrief")
-                   for p in (ROOT / top).rglob("*.py")
-                   if "__name__ == \"__main__\"" in p.read_text(encoding="utf-8"))
+    mains = sorted(
+        str(p.relative_to(ROOT))
+        for top in ("summarize", "evals", "newsbrief")
+        for p in (ROOT / top).rglob("*.py")
+        if '__name__ == "__main__"' in p.read_text(encoding="utf-8")
+    )
     assert mains == []  # newsbrief/__main__.py is the one entry point, and needs no guard
 
 
@@ -219,38 +284,67 @@ def test_every_readme_command_and_flag_exists() -> None:
             if flag.startswith("-") and flag != "-" and not flag.startswith("--n_"):
                 assert flag in flags, f"{' '.join(path)}: README uses unknown {flag}"
         seen.add(" ".join(path))
-    expected = {"newsbrief summarize", "newsbrief models", "newsbrief prompts",
-                "newsbrief prompts new", "newsbrief gold draft", "newsbrief gold check",
-                *(f"newsbrief eval {c}" for c in ("run", "rescore", "compare", "report", "list",
-                                                  "bless", "injection"))}
+    expected = {
+        "newsbrief summarize",
+        "newsbrief models",
+        "newsbrief prompts",
+        "newsbrief prompts new",
+        "newsbrief gold draft",
+        "newsbrief gold check",
+        *(
+            f"newsbrief eval {c}"
+            for c in ("run", "rescore", "compare", "report", "list", "bless", "injection")
+        ),
+    }
     assert expected <= seen, expected - seen
 
 
 # --- gold, suites, runs -------------------------------------------------------------------------
-def test_gold_check_lists_every_problem(tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_gold_check_lists_every_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = "Ann Lee said on Monday that taxes must fall. Bob Ray disagreed with her plan."
     (tmp_path / "a.txt").write_text(text)
     gold = {
-        "article": "a.txt", "headline": "Lee wants lower taxes", "summary": "Ann Lee ...",
-        "parties": [{"name": "Ann Lee", "kind": "person", "evidence": ["Ann Lee said"],
-                     "required": True},
-                    {"name": "Bob Ray", "kind": "person", "evidence": ["Bob Ray disagreed"]}],
-        "positions": [{"party": "Carl Doe", "topic": "taxes", "stance": "must fall",
-                       "polarity": "support", "evidence": ["taxes must fall"],
-                       "required": True}],
+        "article": "a.txt",
+        "headline": "Lee wants lower taxes",
+        "summary": "Ann Lee ...",
+        "parties": [
+            {"name": "Ann Lee", "kind": "person", "evidence": ["Ann Lee said"], "required": True},
+            {"name": "Bob Ray", "kind": "person", "evidence": ["Bob Ray disagreed"]},
+        ],
+        "positions": [
+            {
+                "party": "Carl Doe",
+                "topic": "taxes",
+                "stance": "must fall",
+                "polarity": "support",
+                "evidence": ["taxes must fall"],
+                "required": True,
+            }
+        ],
         "disputes": [],
-        "dates": [{"text": "on Monday", "event": "said", "evidence": ["said on Tuesday"],
-                   "required": True}],
+        "dates": [
+            {
+                "text": "on Monday",
+                "event": "said",
+                "evidence": ["said on Tuesday"],
+                "required": True,
+            }
+        ],
     }
     (tmp_path / "a.json").write_text(json.dumps(gold))
     assert main(["gold", "check", str(tmp_path)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert any(line.endswith("a.json: dates[0].evidence[0]: quote not found in a.txt: "
-                             "'said on Tuesday'") for line in out), out
-    assert any(line.endswith("a.json: parties[1].required: missing: say true, or false for an "
-                             "item a careful reader could omit (ANNOTATION_GUIDE.md)")
-               for line in out), out
+    assert any(
+        line.endswith("a.json: dates[0].evidence[0]: quote not found in a.txt: 'said on Tuesday'")
+        for line in out
+    ), out
+    assert any(
+        line.endswith(
+            "a.json: parties[1].required: missing: say true, or false for an "
+            "item a careful reader could omit (ANNOTATION_GUIDE.md)"
+        )
+        for line in out
+    ), out
     gold["dates"][0]["evidence"] = ["said on Monday"]
     (tmp_path / "a.json").write_text(json.dumps(gold))
     assert main(["gold", "check", str(tmp_path)]) == 1
@@ -261,17 +355,23 @@ def test_gold_check_lists_every_problem(tmp_path: Path,
 
 
 def test_gold_draft_is_marked_for_review_and_refused_until_reviewed(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     suite = tmp_path / "suite"
     suite.mkdir()
-    (suite / "a.html").write_text("<html><body><article><p>Ann Lee said on Monday that taxes "
-                                  "must fall, and Bob Ray disagreed.</p></article></body></html>")
+    (suite / "a.html").write_text(
+        "<html><body><article><p>Ann Lee said on Monday that taxes "
+        "must fall, and Bob Ray disagreed.</p></article></body></html>"
+    )
     assert main(["gold", "draft", str(suite / "a.html"), "--model", "fake/heuristic"]) == 0
     assert capsys.readouterr().out.strip() == str(suite / "a.json")
     data = json.loads((suite / "a.json").read_text())
     assert data["review"] is True and data["article"] == "a.txt"
-    assert all(item["review"] is True and item["required"] is True
-               for field in ("parties", "positions", "dates", "disputes") for item in data[field])
+    assert all(
+        item["review"] is True and item["required"] is True
+        for field in ("parties", "positions", "dates", "disputes")
+        for item in data[field]
+    )
     assert "Ann Lee" in (suite / "a.txt").read_text()  # the text the quotes come from
     assert main(["gold", "draft", str(suite / "a.html"), "--model", "fake/heuristic"]) == 2
     assert "exists; pass --force" in one_error_line(capsys)
@@ -282,23 +382,48 @@ def test_gold_draft_is_marked_for_review_and_refused_until_reviewed(
         item["review"] = False  # reviewed
     (suite / "a.json").write_text(json.dumps(data))
     assert main(["gold", "check", str(suite)]) == 0
-    assert main(["eval", "run", "--model", "fake/heuristic", "--suite", str(suite), "--json",
-                 *runs]) == 0
+    assert (
+        main(["eval", "run", "--model", "fake/heuristic", "--suite", str(suite), "--json", *runs])
+        == 0
+    )
     [run] = json.loads(capsys.readouterr().out)["runs"]
     assert run["aggregate"]["macro_f1"] is not None and run["gold"] == str(suite)
 
 
 def test_a_jsonl_suite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = "Ann Lee said on Monday that taxes must fall."
-    gold = {"headline": "Lee: lower taxes", "summary": "Ann Lee wants lower taxes.",
-            "parties": [{"name": "Ann Lee", "kind": "person", "evidence": ["Ann Lee said"],
-                         "required": True}]}
+    gold = {
+        "headline": "Lee: lower taxes",
+        "summary": "Ann Lee wants lower taxes.",
+        "parties": [
+            {"name": "Ann Lee", "kind": "person", "evidence": ["Ann Lee said"], "required": True}
+        ],
+    }
     suite = tmp_path / "suite.jsonl"
-    suite.write_text(json.dumps({"id": "one", "text": text, "gold": gold}) + "\n\n"
-                     + json.dumps({"id": "two", "text": text}) + "\n")
+    suite.write_text(
+        json.dumps({"id": "one", "text": text, "gold": gold})
+        + "\n\n"
+        + json.dumps({"id": "two", "text": text})
+        + "\n"
+    )
     assert main(["gold", "check", str(suite)]) == 0
-    assert main(["eval", "run", "--model", "fake/heuristic", "--suite", str(suite), "--json",
-                 "--runs-root", str(tmp_path / "runs"), "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                "run",
+                "--model",
+                "fake/heuristic",
+                "--suite",
+                str(suite),
+                "--json",
+                "--runs-root",
+                str(tmp_path / "runs"),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     [run] = json.loads(capsys.readouterr().out)["runs"]
     assert run["aggregate"]["n_records"] == 2 and run["aggregate"]["macro_f1"] is not None
     assert main(["eval", "rescore", run["path"]]) == 0
@@ -317,13 +442,25 @@ def _suite(tmp_path: Path, n: int = 3) -> Path:
 
 
 def test_eval_list_compare_formats_and_retry_errors(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from evals.runner.suite import RETRIED_FILE
     from evals.store import ErrorInfo, RunStore
 
     runs = tmp_path / "runs"
-    base = ["eval", "run", "--model", "fake/heuristic", "--suite", str(_suite(tmp_path)),
-            "--gold", str(tmp_path / "suite"), "--runs-root", str(runs), "--no-progress"]
+    base = [
+        "eval",
+        "run",
+        "--model",
+        "fake/heuristic",
+        "--suite",
+        str(_suite(tmp_path)),
+        "--gold",
+        str(tmp_path / "suite"),
+        "--runs-root",
+        str(runs),
+        "--no-progress",
+    ]
     assert main([*base, "--prompt", "summary/v7", "summary/v8", "--concurrency", "3"]) == 0
     dirs = [Path(p) for p in capsys.readouterr().out.split()]
     assert main(["eval", "list", "--runs-root", str(runs)]) == 0
@@ -331,24 +468,59 @@ def test_eval_list_compare_formats_and_retry_errors(
     assert listing[0].split("\t") == ["run", "model", "prompt", "suite", "macro F1", "date"]
     assert [line.split("\t")[0] for line in listing[1:]] == [d.name for d in dirs]
 
-    for fmt, marker in (("json", '"exit_code"'), ("junit", "<testsuite"),
-                        ("markdown", "| metric |")):
+    for fmt, marker in (
+        ("json", '"exit_code"'),
+        ("junit", "<testsuite"),
+        ("markdown", "| metric |"),
+    ):
         out = tmp_path / f"cmp.{fmt}"
-        assert main(["eval", "compare", *map(str, dirs), "--format", fmt, "-o", str(out),
-                     "--n-boot", "200"]) == 0
+        assert (
+            main(
+                [
+                    "eval",
+                    "compare",
+                    *map(str, dirs),
+                    "--format",
+                    fmt,
+                    "-o",
+                    str(out),
+                    "--n-boot",
+                    "200",
+                ]
+            )
+            == 0
+        )
         assert marker in out.read_text()
-    assert main(["eval", "compare", *map(str, dirs), "--format", "junit", "--fail-under",
-                 "1.01", "--n-boot", "200"]) == 1
+    assert (
+        main(
+            [
+                "eval",
+                "compare",
+                *map(str, dirs),
+                "--format",
+                "junit",
+                "--fail-under",
+                "1.01",
+                "--n-boot",
+                "200",
+            ]
+        )
+        == 1
+    )
     assert 'failures="1"' in capsys.readouterr().out
 
     store = RunStore.open(dirs[1])
     records = store.records()
-    records[0] = records[0].model_copy(update={
-        "status": "error", "prediction": None, "scores": None,
-        "error": ErrorInfo(type="EndpointError", message="timed out")})
+    records[0] = records[0].model_copy(
+        update={
+            "status": "error",
+            "prediction": None,
+            "scores": None,
+            "error": ErrorInfo(type="EndpointError", message="timed out"),
+        }
+    )
     store.rewrite_records(records)
-    assert main(["eval", "run", "--retry-errors", str(dirs[1]), "--no-progress",
-                 "--no-cache"]) == 0
+    assert main(["eval", "run", "--retry-errors", str(dirs[1]), "--no-progress", "--no-cache"]) == 0
     assert all(r.status == "ok" for r in RunStore.open(dirs[1]).records())
     assert len((dirs[1] / RETRIED_FILE).read_text().splitlines()) == 1
     assert RunStore.open(dirs[1]).aggregate is not None

@@ -78,13 +78,15 @@ def test_one_line_per_article_then_rerun_skips(tmp_path: Path) -> None:
     more = summarize_folder([src], out, model="fake/heuristic", prompt=None, progress=False)
     assert (more.skipped, more.ok) == (3, 1) and len(lines(out)) == 4
 
-    fresh = summarize_folder([src], out, model="fake/heuristic", prompt=None, resume=False,
-                             progress=False)
+    fresh = summarize_folder(
+        [src], out, model="fake/heuristic", prompt=None, resume=False, progress=False
+    )
     assert (fresh.skipped, fresh.ok) == (0, 4) and len(lines(out)) == 4
 
 
-def test_failures_are_lines_and_are_retried(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failures_are_lines_and_are_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     src = folder(tmp_path)
     (src / "a1.txt").write_text(article_text(1) + "POISON\n")
     state = {"poison": True}
@@ -94,8 +96,9 @@ def test_failures_are_lines_and_are_retried(tmp_path: Path,
             return "not json at all"
         return heuristic_answer(kwargs)
 
-    monkeypatch.setitem(registry._PROVIDERS, "flaky",
-                        lambda name, **o: FakeBackend(name, script=[answer] * 200))
+    monkeypatch.setitem(
+        registry._PROVIDERS, "flaky", lambda name, **o: FakeBackend(name, script=[answer] * 200)
+    )
     out = tmp_path / "out.jsonl"
     stats = summarize_folder([src], out, model="flaky/x", prompt=None, progress=False)
     assert (stats.ok, stats.failed) == (2, 1)
@@ -123,13 +126,11 @@ def test_another_model_in_the_same_output_is_refused(tmp_path: Path) -> None:
 def test_damaged_output_is_reported_and_a_kill_artefact_repaired(tmp_path: Path) -> None:
     src = folder(tmp_path, 3)
     out = tmp_path / "out.jsonl"
-    summarize_folder([src / "a0.txt"], out, model="fake/heuristic", prompt=None,
-                     progress=False)
+    summarize_folder([src / "a0.txt"], out, model="fake/heuristic", prompt=None, progress=False)
     with open(out, "a") as f:
         f.write('{"article": "half')  # killed mid-write
     with pytest.warns(PartialLineWarning):
-        stats = summarize_folder([src], out, model="fake/heuristic", prompt=None,
-                                 progress=False)
+        stats = summarize_folder([src], out, model="fake/heuristic", prompt=None, progress=False)
     assert (stats.skipped, stats.ok) == (1, 2)
     assert len(lines(out)) == 3  # every line valid JSON
 
@@ -141,8 +142,9 @@ def test_damaged_output_is_reported_and_a_kill_artefact_repaired(tmp_path: Path)
 def test_concurrency_uses_threads_for_endpoints(tmp_path: Path) -> None:
     src = folder(tmp_path, 6)
     out = tmp_path / "out.jsonl"
-    stats = summarize_folder([src], out, model="fake/heuristic", prompt=None, concurrency=3,
-                             progress=False)
+    stats = summarize_folder(
+        [src], out, model="fake/heuristic", prompt=None, concurrency=3, progress=False
+    )
     assert stats.concurrency == 3 and stats.ok == 6
     assert sorted(Path(r["article"]).name for r in lines(out)) == [f"a{i}.txt" for i in range(6)]
 
@@ -151,8 +153,14 @@ def test_local_models_run_one_at_a_time(tmp_path: Path, monkeypatch: pytest.Monk
     # a stand-in for local/*: no model is loaded in tests
     monkeypatch.setitem(registry._PROVIDERS, "local", lambda name, **o: FakeBackend(name))
     src = folder(tmp_path, 2)
-    stats = summarize_folder([src], tmp_path / "out.jsonl", model="local/tiny", prompt=None,
-                             concurrency=4, progress=False)
+    stats = summarize_folder(
+        [src],
+        tmp_path / "out.jsonl",
+        model="local/tiny",
+        prompt=None,
+        concurrency=4,
+        progress=False,
+    )
     assert stats.concurrency == 1 and stats.ok == 2
     assert stats.notes and "one article at a time" in stats.notes[0]
 
@@ -161,8 +169,11 @@ def test_html_input_is_read_as_article_text(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
     (src / "page.html").write_text(
-        "<html><head><title>t</title></head><body><article><p>" + article_text(0)
-        + "</p></article></body></html>", encoding="utf-8")
+        "<html><head><title>t</title></head><body><article><p>"
+        + article_text(0)
+        + "</p></article></body></html>",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     stats = summarize_folder([src], out, model="fake/heuristic", prompt=None, progress=False)
     assert stats.ok == 1

@@ -29,7 +29,10 @@ def test_cli_summarizes_seed_000_with_the_default_model() -> None:
     text = seed.read_text(encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "newsbrief", "summarize", str(seed), "--json"],
-        capture_output=True, text=True, timeout=900, env={**os.environ, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "NO_COLOR": "1"},
     )
     assert done.returncode == 0, done.stderr
     record = json.loads(done.stdout)  # the full record: text, summary, dropped, masked, ...

@@ -73,7 +73,8 @@ def test_non_english_article_keeps_names_as_written() -> None:
     assert run.summary.parties, "a non-English article still yields parties"
     for party in run.summary.parties:
         assert fold_text(party.name) in fold_text(text) or any(
-            fold_text(a) in fold_text(text) for a in party.aliases), party.name
+            fold_text(a) in fold_text(text) for a in party.aliases
+        ), party.name
 
 
 def test_very_short_text_gives_few_items_and_no_invented_ones(summarizer: Summarizer) -> None:
@@ -97,4 +98,6 @@ def test_injected_parties_never_survive_grounding(summarizer: Summarizer) -> Non
         grounded(run, case.text)
         for party in run.summary.parties:
             assert any(fold_text(n) in fold_text(case.text) for n in party.names()), (
-                case.name, party.name)
+                case.name,
+                party.name,
+            )

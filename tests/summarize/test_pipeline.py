@@ -25,8 +25,13 @@ ARTICLE = (
 
 
 def party(name: str, quote: str, **extra) -> dict:
-    return {"name": name, "kind": extra.pop("kind", "person"), "role": extra.pop("role", ""),
-            "aliases": extra.pop("aliases", []), "quote": quote}
+    return {
+        "name": name,
+        "kind": extra.pop("kind", "person"),
+        "role": extra.pop("role", ""),
+        "aliases": extra.pop("aliases", []),
+        "quote": quote,
+    }
 
 
 def draft(**overrides) -> dict:
@@ -36,21 +41,45 @@ def draft(**overrides) -> dict:
         "event_location": "Riverton",
         "parties": [
             party("President Ana Lopez", "Mayor Ana Lopez said on Monday"),
-            party("Harbour Workers Union", "The Harbour Workers Union criticized the plan",
-                  kind="organization"),
+            party(
+                "Harbour Workers Union",
+                "The Harbour Workers Union criticized the plan",
+                kind="organization",
+            ),
         ],
         "positions": [
-            {"party": "Ana Lopez", "topic": "bridge closure", "stance": "wants it closed",
-             "polarity": "support", "quote": "the city will close the old harbour bridge"},
-            {"party": "Harbour Workers Union", "topic": "bridge closure",
-             "stance": "opposes it", "polarity": "oppose",
-             "quote": "saying the closure would cost its members their jobs"},
+            {
+                "party": "Ana Lopez",
+                "topic": "bridge closure",
+                "stance": "wants it closed",
+                "polarity": "support",
+                "quote": "the city will close the old harbour bridge",
+            },
+            {
+                "party": "Harbour Workers Union",
+                "topic": "bridge closure",
+                "stance": "opposes it",
+                "polarity": "oppose",
+                "quote": "saying the closure would cost its members their jobs",
+            },
         ],
-        "dates": [{"text": "on Monday", "value": None, "event": "closure announced",
-                   "quote": "Mayor Ana Lopez said on Monday"}],
-        "disputes": [{"side_a": ["Harbour Workers Union"], "side_b": ["Lopez"],
-                      "issue": "bridge closure", "description": "The union opposes the closure.",
-                      "quote": "Lopez rejected the criticism"}],
+        "dates": [
+            {
+                "text": "on Monday",
+                "value": None,
+                "event": "closure announced",
+                "quote": "Mayor Ana Lopez said on Monday",
+            }
+        ],
+        "disputes": [
+            {
+                "side_a": ["Harbour Workers Union"],
+                "side_b": ["Lopez"],
+                "issue": "bridge closure",
+                "description": "The union opposes the closure.",
+                "quote": "Lopez rejected the criticism",
+            }
+        ],
     }
     data.update(overrides)
     return data
@@ -64,14 +93,17 @@ def run_with(*script, prompt: str = "summary/v1", text: str = ARTICLE, **kwargs)
 def first_kinds(kwargs: dict) -> dict[str, str]:
     """A cast answer: every name asked gets the first kind its entity label allows."""
     schema = kwargs["response_format"]["json_schema"]["schema"]
-    return {name: (spec.get("enum") or [spec.get("const")])[0]
-            for name, spec in schema["properties"].items()}
+    return {
+        name: (spec.get("enum") or [spec.get("const")])[0]
+        for name, spec in schema["properties"].items()
+    }
 
 
 def by_shape(**answers):
     """A script item that answers whatever a pass asks by the title of the schema it asks
     for (``CastDraft``, ``AttributedLabel``, ``TimelineDraft``, ``OverviewDraft``...); a
     callable answer is called with the request."""
+
     def answer(kwargs: dict):
         value = answers[kwargs["response_format"]["json_schema"]["schema"]["title"]]
         return value(kwargs) if callable(value) else value
@@ -109,11 +141,18 @@ def test_a_paraphrased_quote_is_asked_for_again_once() -> None:
 
 def test_what_cannot_be_grounded_is_dropped_and_reported() -> None:
     bad = draft()
-    bad["parties"].append(party("Zorblax Industries", "Zorblax Industries backed the mayor",
-                                kind="organization"))
-    bad["positions"].append({"party": "Zorblax Industries", "topic": "bridge",
-                             "stance": "backs the mayor", "polarity": "support",
-                             "quote": "Zorblax Industries backed the mayor"})
+    bad["parties"].append(
+        party("Zorblax Industries", "Zorblax Industries backed the mayor", kind="organization")
+    )
+    bad["positions"].append(
+        {
+            "party": "Zorblax Industries",
+            "topic": "bridge",
+            "stance": "backs the mayor",
+            "polarity": "support",
+            "quote": "Zorblax Industries backed the mayor",
+        }
+    )
     _, run = run_with(bad, {"fixes": []})
     assert all(p.name != "Zorblax Industries" for p in run.summary.parties)
     assert {d.field for d in run.dropped} == {"parties", "positions"}
@@ -191,13 +230,17 @@ def test_a_long_article_is_chunked_and_merged_with_offsets_into_the_whole_text()
     for _field, _i, ev in iter_evidence(run.summary):
         assert article[ev.start : ev.end] == ev.quote
     assert any(ev.start > 20_000 for _f, _i, ev in iter_evidence(run.summary)), (
-        "evidence from later chunks is mapped into the whole text")
+        "evidence from later chunks is mapped into the whole text"
+    )
 
 
 def test_a_party_the_article_never_names_is_dropped_even_with_a_real_quote() -> None:
     invented = draft()
-    invented["parties"].append(party("Zorblax Industries", "the city will close the old harbour"
-                                     " bridge", kind="organization"))
+    invented["parties"].append(
+        party(
+            "Zorblax Industries", "the city will close the old harbour bridge", kind="organization"
+        )
+    )
     _, run = run_with(invented)
     assert all(p.name != "Zorblax Industries" for p in run.summary.parties)
     assert any("never names" in d.reason for d in run.dropped)
@@ -205,13 +248,21 @@ def test_a_party_the_article_never_names_is_dropped_even_with_a_real_quote() -> 
 
 def test_quote_less_passes_are_grounded_where_the_article_names_them() -> None:
     answer = by_shape(
-        CastDraft=first_kinds, AttributedLabel=NO_POSITION,
+        CastDraft=first_kinds,
+        AttributedLabel=NO_POSITION,
         TimelineDraft={"dates": [{"text": "on Monday", "value": None, "event": "announcement"}]},
-        OverviewDraft={"headline": "Bridge to close", "summary": "It closes.",
-                       "event_location": None})
+        OverviewDraft={
+            "headline": "Bridge to close",
+            "summary": "It closes.",
+            "event_location": None,
+        },
+    )
     _, run = run_with(*[answer] * 8, prompt="summary/v7")
-    assert [p.name for p in run.summary.parties] == ["Ana Lopez", "Riverton",
-                                                     "Harbour Workers Union"]
+    assert [p.name for p in run.summary.parties] == [
+        "Ana Lopez",
+        "Riverton",
+        "Harbour Workers Union",
+    ]
     assert all(p.evidence for p in run.summary.parties)
     assert "on Monday" in run.summary.dates[0].evidence[0].quote
     assert run.summary.dates[0].value == "2024-03-04"
@@ -220,15 +271,34 @@ def test_quote_less_passes_are_grounded_where_the_article_names_them() -> None:
 def test_passes_that_list_more_than_the_combined_limit_are_cut_not_failed() -> None:
     from summarize.core.draft import MAX_PARTIES
 
-    names = ["Ana Lopez", "John Reyes", "Maria Chen", "Peter Novak", "Sara Olsen", "David Kim",
-             "Laura Weiss", "Omar Haddad", "Elena Rossi", "Tom Becker", "Nina Petrova",
-             "Carlos Mendez", "Julia Braun", "Ahmed Khan"]
+    names = [
+        "Ana Lopez",
+        "John Reyes",
+        "Maria Chen",
+        "Peter Novak",
+        "Sara Olsen",
+        "David Kim",
+        "Laura Weiss",
+        "Omar Haddad",
+        "Elena Rossi",
+        "Tom Becker",
+        "Nina Petrova",
+        "Carlos Mendez",
+        "Julia Braun",
+        "Ahmed Khan",
+    ]
     assert len(names) > MAX_PARTIES
     text = " ".join(f"{n} spoke at the harbour meeting today." for n in names)
-    answer = by_shape(CastDraft=first_kinds, AttributedLabel=NO_POSITION,
-                      TimelineDraft={"dates": []},
-                      OverviewDraft={"headline": "Council meets", "summary": "They spoke.",
-                                     "event_location": None})
+    answer = by_shape(
+        CastDraft=first_kinds,
+        AttributedLabel=NO_POSITION,
+        TimelineDraft={"dates": []},
+        OverviewDraft={
+            "headline": "Council meets",
+            "summary": "They spoke.",
+            "event_location": None,
+        },
+    )
     _, run = run_with(*[answer] * 8, prompt="summary/v7", text=text)
     assert len(run.summary.parties) == MAX_PARTIES
 
@@ -237,11 +307,21 @@ def test_output_cut_by_max_tokens_is_a_typed_error_with_the_raw_output() -> None
     from openai.types.chat import ChatCompletion
 
     def truncated(kwargs):
-        return ChatCompletion.model_validate({
-            "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-            "choices": [{"index": 0, "finish_reason": "length",
-                         "message": {"role": "assistant", "content": '{"headline": "A'}}],
-        })
+        return ChatCompletion.model_validate(
+            {
+                "id": "x",
+                "object": "chat.completion",
+                "created": 0,
+                "model": "m",
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "length",
+                        "message": {"role": "assistant", "content": '{"headline": "A'},
+                    }
+                ],
+            }
+        )
 
     class Truncating(FakeBackend):
         def _complete(self, **kwargs):
@@ -253,14 +333,17 @@ def test_output_cut_by_max_tokens_is_a_typed_error_with_the_raw_output() -> None
 
 
 def test_a_failed_chunk_of_a_long_article_is_reported_and_the_rest_kept() -> None:
-    paragraph = ("Mayor Ana Lopez said on Monday that the city will close the old harbour "
-                 "bridge. The Harbour Workers Union criticized the plan. ")
+    paragraph = (
+        "Mayor Ana Lopez said on Monday that the city will close the old harbour "
+        "bridge. The Harbour Workers Union criticized the plan. "
+    )
     article = "\n\n".join(paragraph * 3 for _ in range(12))
     good = draft()
     script = ["not json", "still not json", "nope"] + [good] * 40
     backend = FakeBackend("test", script=script)
-    run = Summarizer(backend, "summary/v1", max_chunk_chars=1_200).run(article,
-                                                                     published="2024-03-06")
+    run = Summarizer(backend, "summary/v1", max_chunk_chars=1_200).run(
+        article, published="2024-03-06"
+    )
     assert run.chunks > 2
     assert [d.field for d in run.dropped if d.field == "chunks"] == ["chunks"]
     assert run.summary.parties and not any(c.ok for c in run.calls[:3])
@@ -280,9 +363,12 @@ def test_the_cast_pass_asks_a_kind_for_every_name_group_and_keeps_the_parties() 
     schema = shape.model_json_schema()
     assert schema["required"] == ["Ana Lopez", "Riverton"], "the grammar writes every name"
     cast = {"Riverton": "place", "Ana Lopez": "person", "Harbour Workers Union": "organization"}
-    answer = by_shape(CastDraft=cast, AttributedLabel=NO_POSITION, TimelineDraft={"dates": []},
-                      OverviewDraft={"headline": "Bridge", "summary": "It closes.",
-                                     "event_location": None})
+    answer = by_shape(
+        CastDraft=cast,
+        AttributedLabel=NO_POSITION,
+        TimelineDraft={"dates": []},
+        OverviewDraft={"headline": "Bridge", "summary": "It closes.", "event_location": None},
+    )
     backend, run = run_with(*[answer] * 8, prompt="summary/v7")
     asked = backend.requests[0]["messages"][1]["content"]
     # the reading layer's candidates, most mentioned first; names the parser found without
@@ -295,21 +381,31 @@ def test_the_cast_pass_asks_a_kind_for_every_name_group_and_keeps_the_parties() 
     assert "Lopez" in parties["Ana Lopez"].aliases
 
 
-def test_same_year_takes_the_year_the_text_gave_last_and_unplaceable_dates_keep_no_value(
-) -> None:
-    text = ("In July 2022 the Harbour Workers Union struck over pay. In September of the same "
-            "year Mayor Ana Lopez said the bridge would close. Today the union said it objects.")
-    timeline = {"dates": [
-        {"text": "July 2022", "value": "2022-07", "event": "strike"},
-        {"text": "September of the same year", "value": "2023-09", "event": "closure news"},
-        {"text": "Today", "value": None, "event": "objection"}]}
-    answer = by_shape(CastDraft=first_kinds, AttributedLabel=NO_POSITION, TimelineDraft=timeline,
-                      OverviewDraft={"headline": "Bridge", "summary": "It closes.",
-                                     "event_location": None})
+def test_same_year_takes_the_year_the_text_gave_last_and_unplaceable_dates_keep_no_value() -> None:
+    text = (
+        "In July 2022 the Harbour Workers Union struck over pay. In September of the same "
+        "year Mayor Ana Lopez said the bridge would close. Today the union said it objects."
+    )
+    timeline = {
+        "dates": [
+            {"text": "July 2022", "value": "2022-07", "event": "strike"},
+            {"text": "September of the same year", "value": "2023-09", "event": "closure news"},
+            {"text": "Today", "value": None, "event": "objection"},
+        ]
+    }
+    answer = by_shape(
+        CastDraft=first_kinds,
+        AttributedLabel=NO_POSITION,
+        TimelineDraft=timeline,
+        OverviewDraft={"headline": "Bridge", "summary": "It closes.", "event_location": None},
+    )
     _, run = run_with(*[answer] * 8, prompt="summary/v7", text=text)
     # the guide: a relative date an undated article cannot place stays, with value null
     assert [(d.text, d.value) for d in run.summary.dates] == [
-        ("July 2022", "2022-07"), ("September of the same year", "2022-09"), ("Today", None)]
+        ("July 2022", "2022-07"),
+        ("September of the same year", "2022-09"),
+        ("Today", None),
+    ]
 
 
 DISPUTE_TEXT = (
@@ -324,39 +420,63 @@ def test_v7_speakers_come_from_the_parse_and_the_model_labels_only_the_stance() 
 
     reading = read_article(DISPUTE_TEXT)
     speaking = {a.speaker for a in reading.attributions}
-    asked = [c.name for c in reading.candidates
-             if not (c.label == "person" and c.name in speaking)]
-    cast = {name: "organization" if name == "Harbour Workers Union" else "other"
-            for name in asked}
+    asked = [c.name for c in reading.candidates if not (c.label == "person" and c.name in speaking)]
+    cast = {name: "organization" if name == "Harbour Workers Union" else "other" for name in asked}
     labels = [
-        {"topic": "the mayor's handling of safety reports", "stance": "accuses her of "
-         "ignoring them", "polarity": "oppose"},
-        {"topic": "talks with the union", "stance": "wants the union back at the table",
-         "polarity": "support"},
-        {"topic": "the union's campaign", "stance": "the union will not back down",
-         "polarity": "oppose"},
+        {
+            "topic": "the mayor's handling of safety reports",
+            "stance": "accuses her of ignoring them",
+            "polarity": "oppose",
+        },
+        {
+            "topic": "talks with the union",
+            "stance": "wants the union back at the table",
+            "polarity": "support",
+        },
+        {
+            "topic": "the union's campaign",
+            "stance": "the union will not back down",
+            "polarity": "oppose",
+        },
     ]
-    script = [cast, *labels, {"dates": []},
-              {"headline": "Union and mayor clash", "summary": "They clash.",
-               "event_location": None}]
+    script = [
+        cast,
+        *labels,
+        {"dates": []},
+        {"headline": "Union and mayor clash", "summary": "They clash.", "event_location": None},
+    ]
     backend, run = run_with(*script, prompt="summary/v7", text=DISPUTE_TEXT)
     cast_request = backend.requests[0]["messages"][1]["content"]
     assert "Ana Lopez" not in cast_request.split("Names:")[1], "a speaking person is not asked"
-    assert [c.purpose for c in run.calls] == ["cast", "attributed", "attributed", "attributed",
-                                              "timeline", "overview"]
+    assert [c.purpose for c in run.calls] == [
+        "cast",
+        "attributed",
+        "attributed",
+        "attributed",
+        "timeline",
+        "overview",
+    ]
     summary = run.summary
     assert [p.party for p in summary.positions] == [
-        "Harbour Workers Union", "Ana Lopez", "John Reyes"]
+        "Harbour Workers Union",
+        "Ana Lopez",
+        "John Reyes",
+    ]
     for position in summary.positions:  # the attributed sentence is the evidence
-        assert DISPUTE_TEXT[position.evidence[0].start:position.evidence[0].end] == (
-            position.evidence[0].quote)
+        assert DISPUTE_TEXT[position.evidence[0].start : position.evidence[0].end] == (
+            position.evidence[0].quote
+        )
     # Reyes's statement opposes Lopez's too: he joins his own side of the one dispute
     assert [d.sides for d in summary.disputes] == [
-        [["Harbour Workers Union", "John Reyes"], ["Ana Lopez"]]]
-    assert not any({"John Reyes", "Harbour Workers Union"} <= set(side)
-                   for d in summary.disputes for side in d.sides[1:]) and all(
-        "John Reyes" not in d.sides[1] for d in summary.disputes), (
-        "a spokesman never disputes his own side")
+        [["Harbour Workers Union", "John Reyes"], ["Ana Lopez"]]
+    ]
+    assert not any(
+        {"John Reyes", "Harbour Workers Union"} <= set(side)
+        for d in summary.disputes
+        for side in d.sides[1:]
+    ) and all("John Reyes" not in d.sides[1] for d in summary.disputes), (
+        "a spokesman never disputes his own side"
+    )
 
 
 def v7_cast_answer(text: str) -> dict[str, str]:
@@ -365,15 +485,24 @@ def v7_cast_answer(text: str) -> dict[str, str]:
 
     reading = read_article(text)
     speaking = {a.speaker for a in reading.attributions}
-    return {c.name: "organization" if c.label != "person" else "other"
-            for c in reading.candidates if not (c.label == "person" and c.name in speaking)}
+    return {
+        c.name: "organization" if c.label != "person" else "other"
+        for c in reading.candidates
+        if not (c.label == "person" and c.name in speaking)
+    }
 
 
 def test_v7_a_statement_labelled_none_is_no_position() -> None:
     cast = v7_cast_answer(DISPUTE_TEXT)
     none = {"topic": "", "stance": "", "polarity": "none"}
-    script = [cast, none, none, none, {"dates": []},
-              {"headline": "H", "summary": "S.", "event_location": None}]
+    script = [
+        cast,
+        none,
+        none,
+        none,
+        {"dates": []},
+        {"headline": "H", "summary": "S.", "event_location": None},
+    ]
     _, run = run_with(*script, prompt="summary/v7", text=DISPUTE_TEXT)
     assert run.summary.positions == [] and run.summary.disputes == []
 
@@ -383,7 +512,13 @@ def test_v7_a_label_without_a_stance_is_dropped_not_fatal() -> None:
     cast = v7_cast_answer(DISPUTE_TEXT)
     empty = {"topic": "talks", "stance": "", "polarity": "support"}
     good = {"topic": "talks with the union", "stance": "wants talks", "polarity": "support"}
-    script = [cast, empty, good, empty, {"dates": []},
-              {"headline": "H", "summary": "S.", "event_location": None}]
+    script = [
+        cast,
+        empty,
+        good,
+        empty,
+        {"dates": []},
+        {"headline": "H", "summary": "S.", "event_location": None},
+    ]
     _, run = run_with(*script, prompt="summary/v7", text=DISPUTE_TEXT)
     assert [p.party for p in run.summary.positions] == ["Ana Lopez"]

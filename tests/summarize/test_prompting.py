@@ -23,12 +23,22 @@ def test_every_prompt_renders_every_template() -> None:
             template = get_pass(step).template
             if template is None:
                 continue  # code alone does this step
-            messages = prompt.messages(template, article="Body text.", published="2024-01-02",
-                                       parties=["Ana Lopez"], names=["Ana Lopez"],
-                                       date_words=["on Monday"], speaker="Ana Lopez",
-                                       sentence="Ana Lopez said so.", holder="Ana Lopez",
-                                       options=["Ana Lopez", "Ben Ode"], topic="taxes",
-                                       a="Ana Lopez", b="Ben Ode", issue="taxes")
+            messages = prompt.messages(
+                template,
+                article="Body text.",
+                published="2024-01-02",
+                parties=["Ana Lopez"],
+                names=["Ana Lopez"],
+                date_words=["on Monday"],
+                speaker="Ana Lopez",
+                sentence="Ana Lopez said so.",
+                holder="Ana Lopez",
+                options=["Ana Lopez", "Ben Ode"],
+                topic="taxes",
+                a="Ana Lopez",
+                b="Ben Ode",
+                issue="taxes",
+            )
             assert [m["role"] for m in messages] == ["system", "user"]
             assert "Body text." in messages[1]["content"]
             assert "2024-01-02" in messages[1]["content"]
@@ -37,11 +47,21 @@ def test_every_prompt_renders_every_template() -> None:
 @pytest.mark.parametrize("name", [n for n in list_prompts() if n.startswith("digest/")])
 def test_digest_prompt_renders_each_question_with_both_reports(name: str) -> None:
     prompt = load_prompt(name)
-    side = {"article": "a1", "label": "Talks in Rome", "sentence": "They met in Rome.",
-            "when": "on Monday", "value": "2024-05-06"}
+    side = {
+        "article": "a1",
+        "label": "Talks in Rome",
+        "sentence": "They met in Rome.",
+        "when": "on Monday",
+        "value": "2024-05-06",
+    }
     for question in prompt.settings["questions"]:
-        messages = prompt.messages(f"{question}.j2", a=side, b={**side, "article": "a2"},
-                                   party="Ana Lopez", fact="the date of the talks")
+        messages = prompt.messages(
+            f"{question}.j2",
+            a=side,
+            b={**side, "article": "a2"},
+            party="Ana Lopez",
+            fact="the date of the talks",
+        )
         assert [m["role"] for m in messages] == ["system", "user"]
         assert "a1" in messages[1]["content"] and "a2" in messages[1]["content"]
         assert "They met in Rome." in messages[1]["content"]
@@ -57,8 +77,13 @@ def test_article_comes_first_so_passes_share_a_prefix() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    ["{{ 7*7 }}", "{% for x in range(3) %}loop{% endfor %}", "{{ ''.__class__.__mro__ }}",
-     "{% raw %}", "{# comment #}"],
+    [
+        "{{ 7*7 }}",
+        "{% for x in range(3) %}loop{% endfor %}",
+        "{{ ''.__class__.__mro__ }}",
+        "{% raw %}",
+        "{# comment #}",
+    ],
 )
 def test_article_text_is_never_executed(payload: str) -> None:
     article = f"The council met. {payload} The vote passed."
@@ -93,28 +118,47 @@ def _version(root: Path, name: str, **files: str) -> Path:
 
 
 def test_a_version_that_extends_another_holds_only_what_it_changes(tmp_path: Path) -> None:
-    _version(tmp_path, "t/v1", system_j2="sys", article_j2="ART {{ article }}",
-             user_j2='{% include "article.j2" %} one', prompt_json='{"passes": ["extract.v1"]}')
-    child = _version(tmp_path, "t/v2", user_j2='{% include "article.j2" %} two',
-                     prompt_json='{"extends": "t/v1", "passes": ["extract.v1"]}')
+    _version(
+        tmp_path,
+        "t/v1",
+        system_j2="sys",
+        article_j2="ART {{ article }}",
+        user_j2='{% include "article.j2" %} one',
+        prompt_json='{"passes": ["extract.v1"]}',
+    )
+    child = _version(
+        tmp_path,
+        "t/v2",
+        user_j2='{% include "article.j2" %} two',
+        prompt_json='{"extends": "t/v1", "passes": ["extract.v1"]}',
+    )
     _version(tmp_path, "t/v3", prompt_json='{"extends": "t/v2", "description": "three"}')
     v2 = load_prompt("t/v2", root=tmp_path)
     assert v2.path == child.resolve() and v2.extends == ("t/v1",)
     assert sorted(v2.files) == ["article.j2", "prompt.json", "system.j2", "user.j2"]
     assert v2.files["prompt.json"] == child.resolve() / "prompt.json"
-    assert v2.messages(article="Body.") == [{"role": "system", "content": "sys"},
-                                            {"role": "user", "content": "ART Body. two"}]
+    assert v2.messages(article="Body.") == [
+        {"role": "system", "content": "sys"},
+        {"role": "user", "content": "ART Body. two"},
+    ]
     v3 = load_prompt("t/v3", root=tmp_path)  # resolved recursively; settings are its own
-    assert v3.extends == ("t/v2", "t/v1") and v3.settings == {"extends": "t/v2",
-                                                              "description": "three"}
+    assert v3.extends == ("t/v2", "t/v1") and v3.settings == {
+        "extends": "t/v2",
+        "description": "three",
+    }
     assert v3.passes == ["extract.v1"] and v3.render("user.j2", article="B") == "ART B two"
     assert {"t/v1", "t/v2", "t/v3"} <= set(list_prompts(tmp_path))
 
 
 def test_the_content_hash_covers_the_resolved_files_not_their_storage(tmp_path: Path) -> None:
     _version(tmp_path, "t/v1", system_j2="sys", user_j2="{{ article }}")
-    child = _version(tmp_path, "t/v2", system_j2="sys", user_j2="{{ article }}!",
-                     prompt_json='{"extends": "t/v1"}')
+    child = _version(
+        tmp_path,
+        "t/v2",
+        system_j2="sys",
+        user_j2="{{ article }}!",
+        prompt_json='{"extends": "t/v1"}',
+    )
     stored_twice = load_prompt("t/v2", root=tmp_path).content_hash
     (child / "system.j2").unlink()  # the same bytes, now inherited
     assert load_prompt("t/v2", root=tmp_path).content_hash == stored_twice
@@ -146,7 +190,8 @@ def test_a_bundled_version_that_extends_renders_its_parents_templates() -> None:
     for template in ("cast.j2", "attributed.j2", "reground.j2", "system.j2", "article.j2"):
         assert v8.files[template] == v7.files[template]
     assert v8.render("cast.j2", article="A.", names=["A"], published=None) == v7.render(
-        "cast.j2", article="A.", names=["A"], published=None)
+        "cast.j2", article="A.", names=["A"], published=None
+    )
 
 
 def test_no_prompt_quotes_a_seed_article() -> None:

@@ -55,8 +55,7 @@ def test_a_copy_of_an_extending_version_is_whole_and_extends_nothing(user_dir: P
     assert run.prompt == "mine/v1" and [c.purpose for c in run.calls][-1] == "overview"
 
 
-def test_a_pass_named_without_its_version_is_refused_before_a_model_loads(
-        user_dir: Path) -> None:
+def test_a_pass_named_without_its_version_is_refused_before_a_model_loads(user_dir: Path) -> None:
     from summarize.preflight import check_prompts
 
     folder = new_prompt("mine/v1", "summary/v8")
@@ -74,8 +73,10 @@ def test_an_edit_reaches_the_model(user_dir: Path) -> None:
     template.write_text(template.read_text("utf-8") + "\nAnswer like a pirate.\n", "utf-8")
     messages = load_prompt("mine/v1").messages("overview.j2", article="Text.")
     assert "Answer like a pirate." in messages[1]["content"]
-    assert "pirate" not in load_prompt("summary/v7").messages("overview.j2",
-                                                              article="Text.")[1]["content"]
+    assert (
+        "pirate"
+        not in load_prompt("summary/v7").messages("overview.j2", article="Text.")[1]["content"]
+    )
 
 
 @pytest.mark.parametrize("name", ["summary/v7", "mine", "mine/v1/x", "../v1", "mine/.v1", "a b/v1"])
@@ -106,22 +107,27 @@ def test_default_user_folder_is_per_user_data(monkeypatch: pytest.MonkeyPatch) -
     assert user_prompts_dir().parts[-2:] == ("newsbrief", "prompts")
 
 
-def test_cli_prompts_new_and_list_with_prompts_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_prompts_new_and_list_with_prompts_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # main() sets the variable from --prompts-dir; monkeypatch restores it afterwards
     monkeypatch.setenv(PROMPTS_DIR_ENV, str(tmp_path / "elsewhere"))
     folder = tmp_path / "p"
-    assert main(["prompts", "new", "mine/v1", "--from", "summary/v8",
-                 "--prompts-dir", str(folder)]) == 0
+    assert (
+        main(["prompts", "new", "mine/v1", "--from", "summary/v8", "--prompts-dir", str(folder)])
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.strip() == str(folder.resolve() / "mine" / "v1")
     assert main(["prompts", "--prompts-dir", str(folder)]) == 0
     listing = capsys.readouterr().out.splitlines()
-    assert any(line.startswith("mine/v1 (yours)\tmine/v1, copied from summary/v8")
-               for line in listing)
+    assert any(
+        line.startswith("mine/v1 (yours)\tmine/v1, copied from summary/v8") for line in listing
+    )
     assert any(line.startswith("summary/v8 (default)") for line in listing)
-    assert main(["prompts", "new", "bad", "--from", "summary/v8", "--prompts-dir",
-                 str(folder)]) == 2
+    assert (
+        main(["prompts", "new", "bad", "--from", "summary/v8", "--prompts-dir", str(folder)]) == 2
+    )
     settings = json.loads((folder / "mine" / "v1" / "prompt.json").read_text("utf-8"))
     assert settings["passes"] == load_prompt("summary/v8", root=bundled_prompts_dir()).passes
 

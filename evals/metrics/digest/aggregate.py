@@ -37,12 +37,20 @@ from summarize.core.digest import (
 #: The figures of one story, in the order of the table; "P/R/F1 figures" count 0.0 for a story
 #: that failed, the others (tau, merge F1) are left out of a mean where undefined.
 FIGURES: tuple[str, ...] = (
-    "unification_precision", "unification_recall", "unification_f1", "party_f1",
-    "event_f1", "kendall_tau", "position_f1", "merge_f1", "dispute_f1",
-    "discrepancy_precision", "discrepancy_recall", "discrepancy_f1",
+    "unification_precision",
+    "unification_recall",
+    "unification_f1",
+    "party_f1",
+    "event_f1",
+    "kendall_tau",
+    "position_f1",
+    "merge_f1",
+    "dispute_f1",
+    "discrepancy_precision",
+    "discrepancy_recall",
+    "discrepancy_f1",
 )
 _UNDEFINED_WHEN_EMPTY = frozenset({"kendall_tau", "merge_f1"})
-
 
 
 class ItemAlignment(BaseModel):
@@ -88,9 +96,13 @@ class DigestScores(BaseModel):
         """The headline figures by name (:data:`FIGURES`)."""
         u = self.party_unification
         return {
-            "unification_precision": u.precision, "unification_recall": u.recall,
-            "unification_f1": u.f1, "party_f1": self.parties.f1, "event_f1": self.events.f1,
-            "kendall_tau": self.kendall_tau, "position_f1": self.positions.f1,
+            "unification_precision": u.precision,
+            "unification_recall": u.recall,
+            "unification_f1": u.f1,
+            "party_f1": self.parties.f1,
+            "event_f1": self.events.f1,
+            "kendall_tau": self.kendall_tau,
+            "position_f1": self.positions.f1,
             "merge_f1": self.merge.f1 if self.merge is not None else None,
             "dispute_f1": self.disputes.f1,
             "discrepancy_precision": self.discrepancies.precision,
@@ -114,23 +126,41 @@ def item_label(field: str, item: Any) -> str:
     raise ValueError(f"unknown digest field {field!r}")
 
 
-def item_alignment(field: str, score: FieldScore, pred_items: Sequence[Any],
-                   gold_items: Sequence[Any]) -> list[ItemAlignment]:
+def item_alignment(
+    field: str, score: FieldScore, pred_items: Sequence[Any], gold_items: Sequence[Any]
+) -> list[ItemAlignment]:
     """One row per matched pair, missed gold item, unfound optional gold item and extra
     prediction of one field."""
-    rows = [ItemAlignment(field=field, pred=i, gold=j,
-                          pred_label=item_label(field, pred_items[i]),
-                          gold_label=item_label(field, gold_items[j]),
-                          required=required(gold_items[j]), outcome="matched")
-            for i, j in score.matches]
+    rows = [
+        ItemAlignment(
+            field=field,
+            pred=i,
+            gold=j,
+            pred_label=item_label(field, pred_items[i]),
+            gold_label=item_label(field, gold_items[j]),
+            required=required(gold_items[j]),
+            outcome="matched",
+        )
+        for i, j in score.matches
+    ]
     matched_gold = {j for _, j in score.matches}
     for j, g in enumerate(gold_items):
         if j not in matched_gold:
-            rows.append(ItemAlignment(
-                field=field, gold=j, gold_label=item_label(field, g), required=required(g),
-                outcome="missed" if required(g) else "optional (not found)"))
-    rows += [ItemAlignment(field=field, pred=i, pred_label=item_label(field, pred_items[i]),
-                           outcome="extra") for i in score.false_positives]
+            rows.append(
+                ItemAlignment(
+                    field=field,
+                    gold=j,
+                    gold_label=item_label(field, g),
+                    required=required(g),
+                    outcome="missed" if required(g) else "optional (not found)",
+                )
+            )
+    rows += [
+        ItemAlignment(
+            field=field, pred=i, pred_label=item_label(field, pred_items[i]), outcome="extra"
+        )
+        for i in score.false_positives
+    ]
     return rows
 
 
@@ -145,18 +175,28 @@ def score_digest(pred: StoryDigest, gold: StoryDigest) -> DigestScores:
     positions = score_digest_positions(pred, gold, party_map)
     disputes = score_digest_disputes(pred, gold, party_map)
     discrepancies = score_discrepancies(pred, gold)
-    fields = [("parties", parties, pred.parties, gold.parties),
-              ("timeline", events, pred.timeline, gold.timeline),
-              ("positions", positions, pred.positions, gold.positions),
-              ("disputes", disputes, pred.disputes, gold.disputes),
-              ("discrepancies", discrepancies, pred.discrepancies, gold.discrepancies)]
+    fields = [
+        ("parties", parties, pred.parties, gold.parties),
+        ("timeline", events, pred.timeline, gold.timeline),
+        ("positions", positions, pred.positions, gold.positions),
+        ("disputes", disputes, pred.disputes, gold.disputes),
+        ("discrepancies", discrepancies, pred.discrepancies, gold.discrepancies),
+    ]
     return DigestScores(
-        party_unification=unification_score(alignment, gold), mentions=alignment,
-        missed_mentions=missed_mentions(alignment, gold), parties=parties, events=events,
-        kendall_tau=tau, order_pairs=order_n, occasions=merged_occasions(pred, gold),
-        positions=positions, merge=merge_score(pred, gold, positions.matches),
-        disputes=disputes, discrepancies=discrepancies,
-        items=[row for f in fields for row in item_alignment(*f)])
+        party_unification=unification_score(alignment, gold),
+        mentions=alignment,
+        missed_mentions=missed_mentions(alignment, gold),
+        parties=parties,
+        events=events,
+        kendall_tau=tau,
+        order_pairs=order_n,
+        occasions=merged_occasions(pred, gold),
+        positions=positions,
+        merge=merge_score(pred, gold, positions.matches),
+        disputes=disputes,
+        discrepancies=discrepancies,
+        items=[row for f in fields for row in item_alignment(*f)],
+    )
 
 
 def aggregate_digest_scores(scores: Sequence[DigestScores | None]) -> dict[str, float | None]:

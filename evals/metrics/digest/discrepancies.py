@@ -12,9 +12,11 @@ from summarize.core.digest import (
 
 #: Discrepancy kinds that name one disagreement from two sides: words credited to different
 #: speakers (attribution) are also a disagreement on the quoted words (characterisation).
-COMPATIBLE_KINDS: frozenset[frozenset[str]] = frozenset({
-    frozenset({"attribution", "characterisation"}),
-})
+COMPATIBLE_KINDS: frozenset[frozenset[str]] = frozenset(
+    {
+        frozenset({"attribution", "characterisation"}),
+    }
+)
 
 #: A predicted discrepancy must rest on the gold's evidence in at least this many articles.
 DISCREPANCY_MIN_ARTICLES = 2
@@ -31,12 +33,17 @@ def discrepancy_similarity(pred: Discrepancy, gold: Discrepancy) -> float | None
     the same kind and the similarity of ``about``)."""
     if not kinds_compatible(pred.kind, gold.kind):
         return None
-    shared = overlapping_articles([e for v in pred.versions for e in v.evidence],
-                                  [e for v in gold.versions for e in v.evidence])
+    shared = overlapping_articles(
+        [e for v in pred.versions for e in v.evidence],
+        [e for v in gold.versions for e in v.evidence],
+    )
     if len(shared) < DISCREPANCY_MIN_ARTICLES:
         return None
-    return (len(shared) + (0.5 if pred.kind == gold.kind else 0.0)
-            + text_similarity(pred.about, gold.about))
+    return (
+        len(shared)
+        + (0.5 if pred.kind == gold.kind else 0.0)
+        + text_similarity(pred.about, gold.about)
+    )
 
 
 def score_discrepancies(pred: StoryDigest, gold: StoryDigest) -> FieldScore:

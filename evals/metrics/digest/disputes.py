@@ -17,8 +17,9 @@ from summarize.core.digest import (
 )
 
 
-def digest_dispute_similarity(pred: DigestDispute, gold: DigestDispute,
-                              party_map: DigestPartyMap) -> float | None:
+def digest_dispute_similarity(
+    pred: DigestDispute, gold: DigestDispute, party_map: DigestPartyMap
+) -> float | None:
     """Disputes match when they set the same unified parties against each other (the
     per-article side rule, :func:`sides_agreement`) over a similar issue (at least
     :data:`DISPUTE_ISSUE_THRESHOLD`) or on overlapping evidence; the score is the
@@ -33,8 +34,10 @@ def digest_dispute_similarity(pred: DigestDispute, gold: DigestDispute,
     return (1 - DISPUTE_ISSUE_WEIGHT) * agreement + DISPUTE_ISSUE_WEIGHT * issue + share
 
 
-def score_digest_disputes(pred: StoryDigest, gold: StoryDigest,
-                          party_map: DigestPartyMap) -> FieldScore:
+def score_digest_disputes(
+    pred: StoryDigest, gold: StoryDigest, party_map: DigestPartyMap
+) -> FieldScore:
     """Dispute F1: predicted disputes matched one-to-one to gold disputes."""
-    return field_score(pred.disputes, gold.disputes,
-                       lambda p, g: digest_dispute_similarity(p, g, party_map))
+    return field_score(
+        pred.disputes, gold.disputes, lambda p, g: digest_dispute_similarity(p, g, party_map)
+    )

@@ -75,9 +75,15 @@ def event_parties(event: TimelineEvent, gold: StoryDigest) -> frozenset[int]:
     (:func:`name_runs`) that is the same name (:func:`same_name`) as one of the party's
     names, aliases or mentions."""
     runs = name_runs(event.event)
-    return frozenset(j for j, party in enumerate(gold.parties)
-                     if any(same_name(r, n) for r in runs
-                            for n in [*party.names(), *(m.name for m in party.mentions)]))
+    return frozenset(
+        j
+        for j, party in enumerate(gold.parties)
+        if any(
+            same_name(r, n)
+            for r in runs
+            for n in [*party.names(), *(m.name for m in party.mentions)]
+        )
+    )
 
 
 def name_runs(text: str) -> list[str]:
@@ -91,8 +97,12 @@ def name_runs(text: str) -> list[str]:
         word = raw.strip(_PUNCTUATION)
         possessive = word.endswith(("'s", "’s"))
         word = word[:-2] if possessive else word
-        joins = (bool(current) and word in _CONNECTORS and i + 1 < len(words)
-                 and words[i + 1][:1].isupper())
+        joins = (
+            bool(current)
+            and word in _CONNECTORS
+            and i + 1 < len(words)
+            and words[i + 1][:1].isupper()
+        )
         if word[:1].isupper() or joins:
             current.append(word)
         elif current:
@@ -126,10 +136,15 @@ def occasion_pairs(gold: StoryDigest) -> list[tuple[int, int, frozenset[int]]]:
     out = []
     for a, b in itertools.combinations(range(len(timeline)), 2):
         va, vb = timeline[a].value, timeline[b].value
-        if (va is None or vb is None or dates_compatible(va, vb)
-                or not parties[a] or not parties[b]
-                or not (parties[a] <= parties[b] or parties[b] <= parties[a])
-                or text_similarity(timeline[a].event, timeline[b].event) < EVENT_THRESHOLD):
+        if (
+            va is None
+            or vb is None
+            or dates_compatible(va, vb)
+            or not parties[a]
+            or not parties[b]
+            or not (parties[a] <= parties[b] or parties[b] <= parties[a])
+            or text_similarity(timeline[a].event, timeline[b].event) < EVENT_THRESHOLD
+        ):
             continue
         out.append((a, b, min(parties[a], parties[b], key=len)))
     return out
@@ -142,11 +157,23 @@ def merged_occasions(pred: StoryDigest, gold: StoryDigest) -> list[OccasionPair]
     for a, b, parties in occasion_pairs(gold):
         own_a = _own_evidence(gold.timeline[a], gold.timeline[b])
         own_b = _own_evidence(gold.timeline[b], gold.timeline[a])
-        merged = next((k for k, e in enumerate(pred.timeline)
-                       if overlapping_articles(e.evidence, own_a)
-                       and overlapping_articles(e.evidence, own_b)), None)
-        out.append(OccasionPair(gold_a=a, gold_b=b, merged_by=merged,
-                                parties=[gold.parties[j].name for j in sorted(parties)]))
+        merged = next(
+            (
+                k
+                for k, e in enumerate(pred.timeline)
+                if overlapping_articles(e.evidence, own_a)
+                and overlapping_articles(e.evidence, own_b)
+            ),
+            None,
+        )
+        out.append(
+            OccasionPair(
+                gold_a=a,
+                gold_b=b,
+                merged_by=merged,
+                parties=[gold.parties[j].name for j in sorted(parties)],
+            )
+        )
     return out
 
 

@@ -63,15 +63,23 @@ def align_mentions(pred: StoryDigest, gold: StoryDigest) -> list[MentionAlignmen
     out: list[MentionAlignment] = []
     articles = list(dict.fromkeys(m.article for p in pred.parties for m in p.mentions))
     for article in articles:
-        rows = [(i, m.name) for i, p in enumerate(pred.parties) for m in p.mentions
-                if m.article == article]
-        cols = [j for j, g in enumerate(gold.parties)
-                if any(m.article == article for m in g.mentions)]
-        weights = [[mention_similarity(name, article, gold.parties[j]) for j in cols]
-                   for _, name in rows]
+        rows = [
+            (i, m.name)
+            for i, p in enumerate(pred.parties)
+            for m in p.mentions
+            if m.article == article
+        ]
+        cols = [
+            j for j, g in enumerate(gold.parties) if any(m.article == article for m in g.mentions)
+        ]
+        weights = [
+            [mention_similarity(name, article, gold.parties[j]) for j in cols] for _, name in rows
+        ]
         aligned = {r: cols[c] for r, c in optimal_pairs(weights)} if cols else {}
-        out += [MentionAlignment(article=article, name=name, pred_party=i,
-                                 gold_party=aligned.get(r)) for r, (i, name) in enumerate(rows)]
+        out += [
+            MentionAlignment(article=article, name=name, pred_party=i, gold_party=aligned.get(r))
+            for r, (i, name) in enumerate(rows)
+        ]
     return out
 
 
@@ -94,23 +102,26 @@ def unification_score(alignment: Sequence[MentionAlignment], gold: StoryDigest) 
         found.setdefault(m.gold_party, set()).add(m.article)  # type: ignore[arg-type]
     n_gold = 0
     for j, party in enumerate(gold.parties):
-        articles = ({m.article for m in party.mentions} if required(party)
-                    else found.get(j, set()))
+        articles = {m.article for m in party.mentions} if required(party) else found.get(j, set())
         n_gold += math.comb(len(articles), 2)
     return pair_score(tp, n_pred, n_gold)
 
 
-def missed_mentions(alignment: Sequence[MentionAlignment],
-                    gold: StoryDigest) -> list[GoldMention]:
+def missed_mentions(alignment: Sequence[MentionAlignment], gold: StoryDigest) -> list[GoldMention]:
     """Gold mentions of required parties that no predicted mention was aligned to."""
     hit = {(m.article, m.gold_party) for m in alignment if m.gold_party is not None}
-    return [GoldMention(article=m.article, gold_party=j, name=m.name)
-            for j, party in enumerate(gold.parties) if required(party)
-            for m in party.mentions if (m.article, j) not in hit]
+    return [
+        GoldMention(article=m.article, gold_party=j, name=m.name)
+        for j, party in enumerate(gold.parties)
+        if required(party)
+        for m in party.mentions
+        if (m.article, j) not in hit
+    ]
 
 
-def digest_party_similarity(pred: DigestParty, gold: DigestParty,
-                            shared_mentions: int) -> float | None:
+def digest_party_similarity(
+    pred: DigestParty, gold: DigestParty, shared_mentions: int
+) -> float | None:
     """A digest party matches a gold party when a name of one is a name of the other
     (:func:`party_similarity`, the per-article rule) or they share aligned mentions; the
     score counts the shared mentions first (the larger piece of a split party wins)."""
@@ -120,15 +131,18 @@ def digest_party_similarity(pred: DigestParty, gold: DigestParty,
     return shared_mentions + 0.5 * (by_name or 0.0)
 
 
-def score_digest_parties(pred: StoryDigest, gold: StoryDigest,
-                         alignment: Sequence[MentionAlignment]) -> FieldScore:
+def score_digest_parties(
+    pred: StoryDigest, gold: StoryDigest, alignment: Sequence[MentionAlignment]
+) -> FieldScore:
     """Party F1: digest parties matched one-to-one to gold parties."""
-    shared = Counter((m.pred_party, m.gold_party) for m in alignment
-                     if m.gold_party is not None)
+    shared = Counter((m.pred_party, m.gold_party) for m in alignment if m.gold_party is not None)
     index = {id(p): i for i, p in enumerate(pred.parties)}
     gindex = {id(g): j for j, g in enumerate(gold.parties)}
-    return field_score(pred.parties, gold.parties, lambda p, g: digest_party_similarity(
-        p, g, shared[(index[id(p)], gindex[id(g)])]))
+    return field_score(
+        pred.parties,
+        gold.parties,
+        lambda p, g: digest_party_similarity(p, g, shared[(index[id(p)], gindex[id(g)])]),
+    )
 
 
 class DigestPartyMap:
@@ -141,8 +155,13 @@ class DigestPartyMap:
     per-article dispute rule applies unchanged.
     """
 
-    def __init__(self, pred: StoryDigest, gold: StoryDigest, parties: FieldScore,
-                 alignment: Sequence[MentionAlignment]) -> None:
+    def __init__(
+        self,
+        pred: StoryDigest,
+        gold: StoryDigest,
+        parties: FieldScore,
+        alignment: Sequence[MentionAlignment],
+    ) -> None:
         self.pred, self.gold = pred, gold
         self.pred_to_gold: dict[int, int] = dict(parties.matches)
         votes: dict[int, Counter[int]] = {}

@@ -14,8 +14,9 @@ from summarize.core.digest import (
 )
 
 
-def digest_position_similarity(pred: DigestPosition, gold: DigestPosition,
-                               party_map: DigestPartyMap) -> float | None:
+def digest_position_similarity(
+    pred: DigestPosition, gold: DigestPosition, party_map: DigestPartyMap
+) -> float | None:
     """Positions match when their parties are one unified party and their stance is
     similar (:func:`stance_similarity` at least :data:`POSITION_THRESHOLD`) or their evidence
     overlaps; the score adds the two."""
@@ -28,15 +29,18 @@ def digest_position_similarity(pred: DigestPosition, gold: DigestPosition,
     return text + share
 
 
-def score_digest_positions(pred: StoryDigest, gold: StoryDigest,
-                           party_map: DigestPartyMap) -> FieldScore:
+def score_digest_positions(
+    pred: StoryDigest, gold: StoryDigest, party_map: DigestPartyMap
+) -> FieldScore:
     """Position F1: predicted positions matched one-to-one to gold positions."""
-    return field_score(pred.positions, gold.positions,
-                       lambda p, g: digest_position_similarity(p, g, party_map))
+    return field_score(
+        pred.positions, gold.positions, lambda p, g: digest_position_similarity(p, g, party_map)
+    )
 
 
-def merge_score(pred: StoryDigest, gold: StoryDigest,
-                matches: Sequence[tuple[int, int]]) -> PairScore | None:
+def merge_score(
+    pred: StoryDigest, gold: StoryDigest, matches: Sequence[tuple[int, int]]
+) -> PairScore | None:
     """For matched positions, the predicted source articles against gold's, micro over
     (position, article) pairs; None when no position matched."""
     if not matches:

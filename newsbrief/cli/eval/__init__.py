@@ -32,8 +32,17 @@ def eval_group() -> None:
     """Score summaries against gold: run, rescore, compare, report, list, gate."""
 
 
-for _command in (run_command, rescore_command, compare_command, report_command, list_command,
-                 bless_command, check_command, injection_command, reading_command):
+for _command in (
+    run_command,
+    rescore_command,
+    compare_command,
+    report_command,
+    list_command,
+    bless_command,
+    check_command,
+    injection_command,
+    reading_command,
+):
     eval_group.add_command(_command)
 
 

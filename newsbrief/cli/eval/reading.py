@@ -12,17 +12,35 @@ from newsbrief.cli.kit import CONTEXT_SETTINGS, print_listing
 
 
 @click.command("reading", context_settings=CONTEXT_SETTINGS)
-@click.option("--suite", "suites", multiple=True, metavar="DIR",
-              type=click.Path(path_type=Path, exists=True),
-              help="a folder of articles with gold (repeatable; default: the seeds)")
-@click.option("--gold", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              metavar="DIR", help="gold folder for a --suite without gold beside it")
-@click.option("--reading", "reading_name", metavar="R",
-              help="reading version (default: the default prompt's, e.g. reading.v2)")
+@click.option(
+    "--suite",
+    "suites",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(path_type=Path, exists=True),
+    help="a folder of articles with gold (repeatable; default: the seeds)",
+)
+@click.option(
+    "--gold",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    metavar="DIR",
+    help="gold folder for a --suite without gold beside it",
+)
+@click.option(
+    "--reading",
+    "reading_name",
+    metavar="R",
+    help="reading version (default: the default prompt's, e.g. reading.v2)",
+)
 @click.option("--errors", is_flag=True, help="list every miss")
 @click.option("--json", "as_json", is_flag=True, help="print the scores as JSON")
-def reading_command(suites: tuple[Path, ...], gold: Path | None, reading_name: str | None,
-                    errors: bool, as_json: bool) -> int:
+def reading_command(
+    suites: tuple[Path, ...],
+    gold: Path | None,
+    reading_name: str | None,
+    errors: bool,
+    as_json: bool,
+) -> int:
     """Score what the parse hands the model, part by part, against gold (no model runs).
 
     Per article and in total: candidate recall of the required gold parties and candidate
@@ -45,19 +63,23 @@ def reading_command(suites: tuple[Path, ...], gold: Path | None, reading_name: s
         options = reading_options(name)
     except KeyError as exc:
         raise UnknownPromptError(str(exc.args[0])) from None
-    pairs = ([(s, gold or s) for s in suites] if suites else [default_suite()])
+    pairs = [(s, gold or s) for s in suites] if suites else [default_suite()]
     out = []
     console = Console()
     for articles, gold_dir in pairs:
         scores = score_suite(articles, gold_dir, options)
         summed = total(scores)
         if as_json:
-            out.append({"suite": str(articles), "reading": name,
-                        "articles": [s.model_dump() for s in scores],
-                        "total": {**summed.model_dump(), "rates": summed.rates()}})
+            out.append(
+                {
+                    "suite": str(articles),
+                    "reading": name,
+                    "articles": [s.model_dump() for s in scores],
+                    "total": {**summed.model_dump(), "rates": summed.rates()},
+                }
+            )
         else:
-            print_listing(f"{articles} · {name}", COLUMNS, reading_rows(scores, summed),
-                          console)
+            print_listing(f"{articles} · {name}", COLUMNS, reading_rows(scores, summed), console)
             if errors:
                 console.file.write("\n".join(error_lines(summed)) + "\n")
     if as_json:

@@ -46,52 +46,124 @@ class GreedyOptions(click.Command):
 
 
 @click.command("run", cls=GreedyOptions, context_settings=CONTEXT_SETTINGS)
-@click.option("--task", type=click.Choice(["article", "digest"]), metavar="article|digest",
-              help="article: one summary per article, scored against its gold (the default); "
-                   "digest: one story digest per story folder (<story>/gold.json), scored "
-                   "against the story's gold (default suite evals/suites/stories)")
-@click.option("--model", "models", multiple=True, metavar="M...",
-              help="model string(s); one run per model × prompt (default: the default model)")
-@click.option("--prompt", "prompts", multiple=True, metavar="P...",
-              help="prompt version(s), e.g. summary/v6 summary/v7 (default: the default prompt)")
-@click.option("--suite", type=click.Path(path_type=Path), metavar="DIR|FILE.jsonl",
-              help="a folder of <id>.txt articles (gold <id>.json beside them or in --gold), "
-                   "or a JSONL suite (default: the built-in seed suite and its gold); with "
-                   "--task digest, a folder of story folders, or one story folder")
-@click.option("--code-only", is_flag=True,
-              help="--task digest without judgement calls: only what code can merge (names, "
-                   "equal dates, near-identical wording); the baseline for what the model adds")
-@click.option("--digest-prompt", metavar="D",
-              help="digest prompt version for --task digest (default: digest/v1)")
-@click.option("--gold", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
-              help="gold folder (<article stem>.json) for a folder --suite (default: the "
-                   "suite folder when it holds gold; else the run is recorded, not scored)")
-@click.option("--repeats", type=click.IntRange(min=1), metavar="N",
-              help="runs of every article (for sampling variance; default 1)")
-@click.option("--runs-root", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("runs"), show_default=True, metavar="DIR",
-              help="where run directories go")
-@click.option("--resume", type=click.Path(path_type=Path), metavar="RUN",
-              help="continue an interrupted run directory; finished articles are kept")
-@click.option("--retry-errors", type=click.Path(path_type=Path), metavar="RUN",
-              help="compute a run's failed articles again (the failures move to "
-                   "retried.jsonl in the run)")
-@click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True,
-              metavar="N", help="requests in flight for endpoint models (openai/...); a "
-                                "local model stays serial")
-@click.option("--no-cache", is_flag=True,
-              help="call the model even when an earlier run has the same prediction")
-@click.option("--judge", metavar="M", help="also score faithfulness with this LLM judge "
-                                           "(labelled with it; never used for gating)")
-@click.option("--json", "as_json", is_flag=True,
-              help="print the runs (id, path, model, prompt, aggregates) as JSON on stdout")
+@click.option(
+    "--task",
+    type=click.Choice(["article", "digest"]),
+    metavar="article|digest",
+    help="article: one summary per article, scored against its gold (the default); "
+    "digest: one story digest per story folder (<story>/gold.json), scored "
+    "against the story's gold (default suite evals/suites/stories)",
+)
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    metavar="M...",
+    help="model string(s); one run per model × prompt (default: the default model)",
+)
+@click.option(
+    "--prompt",
+    "prompts",
+    multiple=True,
+    metavar="P...",
+    help="prompt version(s), e.g. summary/v6 summary/v7 (default: the default prompt)",
+)
+@click.option(
+    "--suite",
+    type=click.Path(path_type=Path),
+    metavar="DIR|FILE.jsonl",
+    help="a folder of <id>.txt articles (gold <id>.json beside them or in --gold), "
+    "or a JSONL suite (default: the built-in seed suite and its gold); with "
+    "--task digest, a folder of story folders, or one story folder",
+)
+@click.option(
+    "--code-only",
+    is_flag=True,
+    help="--task digest without judgement calls: only what code can merge (names, "
+    "equal dates, near-identical wording); the baseline for what the model adds",
+)
+@click.option(
+    "--digest-prompt",
+    metavar="D",
+    help="digest prompt version for --task digest (default: digest/v1)",
+)
+@click.option(
+    "--gold",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="gold folder (<article stem>.json) for a folder --suite (default: the "
+    "suite folder when it holds gold; else the run is recorded, not scored)",
+)
+@click.option(
+    "--repeats",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="runs of every article (for sampling variance; default 1)",
+)
+@click.option(
+    "--runs-root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("runs"),
+    show_default=True,
+    metavar="DIR",
+    help="where run directories go",
+)
+@click.option(
+    "--resume",
+    type=click.Path(path_type=Path),
+    metavar="RUN",
+    help="continue an interrupted run directory; finished articles are kept",
+)
+@click.option(
+    "--retry-errors",
+    type=click.Path(path_type=Path),
+    metavar="RUN",
+    help="compute a run's failed articles again (the failures move to retried.jsonl in the run)",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="requests in flight for endpoint models (openai/...); a local model stays serial",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="call the model even when an earlier run has the same prediction",
+)
+@click.option(
+    "--judge",
+    metavar="M",
+    help="also score faithfulness with this LLM judge (labelled with it; never used for gating)",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="print the runs (id, path, model, prompt, aggregates) as JSON on stdout",
+)
 @click.option("--no-progress", is_flag=True, help="no progress bar")
 @prompts_dir_option
-def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, ...],
-                suite: Path | None, code_only: bool, digest_prompt: str | None,
-                gold: Path | None, repeats: int | None, runs_root: Path, resume: Path | None,
-                retry_errors: Path | None, concurrency: int, no_cache: bool, judge: str | None,
-                as_json: bool, no_progress: bool) -> int:
+def run_command(
+    task: str | None,
+    models: tuple[str, ...],
+    prompts: tuple[str, ...],
+    suite: Path | None,
+    code_only: bool,
+    digest_prompt: str | None,
+    gold: Path | None,
+    repeats: int | None,
+    runs_root: Path,
+    resume: Path | None,
+    retry_errors: Path | None,
+    concurrency: int,
+    no_cache: bool,
+    judge: str | None,
+    as_json: bool,
+    no_progress: bool,
+) -> int:
     """Run (model, prompt) pairs over a suite and score them; print the run directories.
 
     Every model, prompt, the suite, its gold and every flag are checked before a model
@@ -106,16 +178,29 @@ def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, .
     if task == "article" and digest_resume:
         raise RunStoreError(f"{resume} is a digest run; resume it without --task article")
     if task == "digest" or digest_resume:
-        return _run_digest(models, prompts, digest_prompt, suite, runs_root, resume,
-                           no_cache, as_json, no_progress, code_only,
-                           unsupported={"--gold": gold is not None,
-                                        "--repeats": repeats is not None,
-                                        "--retry-errors": retry_errors is not None,
-                                        "--concurrency": concurrency != 1,
-                                        "--judge": judge is not None})
+        return _run_digest(
+            models,
+            prompts,
+            digest_prompt,
+            suite,
+            runs_root,
+            resume,
+            no_cache,
+            as_json,
+            no_progress,
+            code_only,
+            unsupported={
+                "--gold": gold is not None,
+                "--repeats": repeats is not None,
+                "--retry-errors": retry_errors is not None,
+                "--concurrency": concurrency != 1,
+                "--judge": judge is not None,
+            },
+        )
     if digest_prompt is not None or code_only:
-        raise RunStoreError(f"{'--code-only' if code_only else '--digest-prompt'} goes with "
-                            "--task digest")
+        raise RunStoreError(
+            f"{'--code-only' if code_only else '--digest-prompt'} goes with --task digest"
+        )
     if resume is not None and retry_errors is not None:
         raise RunStoreError("--resume and --retry-errors both name a run; give one")
     existing = resume or retry_errors
@@ -125,10 +210,19 @@ def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, .
     if suite is not None:
         gold = _suite_gold(suite, gold, err, existing is not None)
     dirs = run_suite(
-        list(models), list(prompts) or [None], suite_dir=suite, gold_dir=gold,
-        repeats=repeats, runs_root=runs_root, resume=existing,
-        retry_errors=retry_errors is not None, use_cache=not no_cache, judge=judge,
-        concurrency=concurrency, progress=not no_progress, console=err,
+        list(models),
+        list(prompts) or [None],
+        suite_dir=suite,
+        gold_dir=gold,
+        repeats=repeats,
+        runs_root=runs_root,
+        resume=existing,
+        retry_errors=retry_errors is not None,
+        use_cache=not no_cache,
+        judge=judge,
+        concurrency=concurrency,
+        progress=not no_progress,
+        console=err,
     )
     if as_json:
         sys.stdout.write(json.dumps({"runs": [run_summary(d) for d in dirs]}, indent=2) + "\n")
@@ -139,10 +233,19 @@ def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, .
     return 0
 
 
-def _run_digest(models: tuple[str, ...], prompts: tuple[str, ...], digest_prompt: str | None,
-                suite: Path | None, runs_root: Path, resume: Path | None, no_cache: bool,
-                as_json: bool, no_progress: bool, code_only: bool,
-                unsupported: dict[str, bool]) -> int:
+def _run_digest(
+    models: tuple[str, ...],
+    prompts: tuple[str, ...],
+    digest_prompt: str | None,
+    suite: Path | None,
+    runs_root: Path,
+    resume: Path | None,
+    no_cache: bool,
+    as_json: bool,
+    no_progress: bool,
+    code_only: bool,
+    unsupported: dict[str, bool],
+) -> int:
     """``--task digest``: one digest run per (model, prompt), or the resumed run."""
     from evals.errors import RunStoreError
     from evals.render.digest import digest_table
@@ -153,8 +256,9 @@ def _run_digest(models: tuple[str, ...], prompts: tuple[str, ...], digest_prompt
 
     given = [flag for flag, on in unsupported.items() if on]
     if given:
-        raise RunStoreError(f"{', '.join(given)} {'does' if len(given) == 1 else 'do'} not "
-                            "apply to --task digest")
+        raise RunStoreError(
+            f"{', '.join(given)} {'does' if len(given) == 1 else 'do'} not apply to --task digest"
+        )
     if resume is not None and (len(models) > 1 or len(prompts) > 1):
         raise RunStoreError("--resume continues one run: name at most one model and prompt")
     if resume is None:
@@ -163,13 +267,26 @@ def _run_digest(models: tuple[str, ...], prompts: tuple[str, ...], digest_prompt
         if suite is not None:
             load_stories(suite)
     err = stderr_console()
-    dirs = [run_digest_suite(model, prompt, digest_prompt, suite_dir=suite,
-                             runs_root=runs_root, resume=resume, use_cache=not no_cache,
-                             ask_model=not code_only, progress=not no_progress, console=err)
-            for model in (list(models) or [None]) for prompt in (list(prompts) or [None])]
+    dirs = [
+        run_digest_suite(
+            model,
+            prompt,
+            digest_prompt,
+            suite_dir=suite,
+            runs_root=runs_root,
+            resume=resume,
+            use_cache=not no_cache,
+            ask_model=not code_only,
+            progress=not no_progress,
+            console=err,
+        )
+        for model in (list(models) or [None])
+        for prompt in (list(prompts) or [None])
+    ]
     if as_json:
-        sys.stdout.write(json.dumps({"runs": [digest_run_summary(d) for d in dirs]},
-                                    indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps({"runs": [digest_run_summary(d) for d in dirs]}, indent=2) + "\n"
+        )
         return 0
     for run_dir in dirs:
         print(run_dir)
@@ -199,8 +316,10 @@ def _suite_gold(suite: Path, gold: Path | None, err: Console, resuming: bool) ->
         return gold
     if any(p.with_suffix(".json").is_file() for p in suite.glob("*.txt")):
         return suite  # the documented layout: <id>.txt beside its <id>.json
-    err.print("[yellow]note:[/] no gold in the suite and no --gold: predictions are "
-              "recorded but not scored")
+    err.print(
+        "[yellow]note:[/] no gold in the suite and no --gold: predictions are "
+        "recorded but not scored"
+    )
     return None
 
 

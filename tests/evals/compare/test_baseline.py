@@ -29,8 +29,9 @@ def _varied(n: int, shift: dict[str, float] | None = None) -> list:
     out = []
     for i, a in enumerate(ids(n)):
         wobble = (i % 4) * 0.05
-        out.append(make_record(a, {f: max(0.0, v - wobble - shift.get(f, 0.0))
-                                   for f, v in GOOD.items()}))
+        out.append(
+            make_record(a, {f: max(0.0, v - wobble - shift.get(f, 0.0)) for f, v in GOOD.items()})
+        )
     return out
 
 
@@ -94,8 +95,9 @@ def test_few_articles_use_a_fixed_margin(tmp_path: Path) -> None:
     run = write_run(tmp_path, "small", [make_record(a, 0.8) for a in ids(3)])
     path = bless(run, tmp_path / "small.json")
     assert MIN_CI_ARTICLES > 3
-    slightly = write_run(tmp_path, "slightly", [make_record(a, 0.8 - DEFAULT_MARGIN / 2)
-                                                 for a in ids(3)])
+    slightly = write_run(
+        tmp_path, "slightly", [make_record(a, 0.8 - DEFAULT_MARGIN / 2) for a in ids(3)]
+    )
     assert check_against_baseline(slightly, path) == []
     much = write_run(tmp_path, "much", [make_record(a, 0.6) for a in ids(3)])
     failures = check_against_baseline(much, path)
@@ -126,9 +128,7 @@ def test_no_shared_article_is_a_failure(blessed: tuple[Path, Path]) -> None:
     assert failures and "no article in common" in failures[0]
 
 
-def test_baseline_file_as_compare_reference(
-    blessed: tuple[Path, Path], tmp_path: Path
-) -> None:
+def test_baseline_file_as_compare_reference(blessed: tuple[Path, Path], tmp_path: Path) -> None:
     run, path = blessed
     worse = write_run(tmp_path / "runs", "worse", _varied(12, {"dates": 0.3}))
     comp = compare_runs([run, worse], baseline=path, max_drop=0.1, n_boot=300)
@@ -162,8 +162,7 @@ def test_the_blessed_baseline_is_of_the_current_default_model_and_prompt() -> No
     from summarize.prompting import DEFAULT_PROMPT, load_prompt
     from summarize.providers.registry import DEFAULT_MODEL
 
-    baseline = load_baseline(ROOT / "evals" / "baselines"
-                             / "default.json")
+    baseline = load_baseline(ROOT / "evals" / "baselines" / "default.json")
     assert baseline.model == DEFAULT_MODEL
     assert baseline.prompt == DEFAULT_PROMPT
     assert baseline.prompt_hash == load_prompt(DEFAULT_PROMPT).content_hash
@@ -186,21 +185,28 @@ def test_bless_and_check_from_the_command_line(
     assert main(["eval", "check", str(worse), str(tmp_path / "missing.json")]) == 2
 
 
-def test_runs_over_two_suites_pool_into_one_baseline_with_enough_articles(
-        tmp_path: Path) -> None:
+def test_runs_over_two_suites_pool_into_one_baseline_with_enough_articles(tmp_path: Path) -> None:
     """Five seeds are too few for a bootstrap; the seeds and dev/tune together are not."""
     seeds = write_run(tmp_path / "runs", "seeds", _varied(5)[:5])
-    tune_records = [make_record(f"tune-{i}", {f: v - (i % 4) * 0.05 for f, v in GOOD.items()})
-                    for i in range(6)]
+    tune_records = [
+        make_record(f"tune-{i}", {f: v - (i % 4) * 0.05 for f, v in GOOD.items()}) for i in range(6)
+    ]
     tune = write_run(tmp_path / "runs", "tune", tune_records)
     path = bless([seeds, tune], tmp_path / "pooled.json")
     baseline = load_baseline(path)
     assert len(baseline.articles) == 11 >= MIN_CI_ARTICLES and len(baseline.suites) == 2
     assert check_against_baseline([seeds, tune], path) == []
-    worse = write_run(tmp_path / "runs", "tune-worse",
-                      [make_record(f"tune-{i}", {f: v - (i % 4) * 0.05 - (0.4 if f == "dates"
-                                                                            else 0.0)
-                                                 for f, v in GOOD.items()}) for i in range(6)])
+    worse = write_run(
+        tmp_path / "runs",
+        "tune-worse",
+        [
+            make_record(
+                f"tune-{i}",
+                {f: v - (i % 4) * 0.05 - (0.4 if f == "dates" else 0.0) for f, v in GOOD.items()},
+            )
+            for i in range(6)
+        ],
+    )
     failures = check_against_baseline([seeds, worse], path)
     assert any("dates F1" in f and "bootstrap CI" in f for f in failures)  # not a fixed margin
     with pytest.raises(BaselineError, match="share articles"):
@@ -225,8 +231,9 @@ def test_blessing_over_a_drop_needs_what_was_traded(tmp_path: Path) -> None:
 
 def test_every_trade_in_a_blessed_baseline_is_in_the_version_history() -> None:
     root = ROOT
-    history = "\n".join(p.read_text("utf-8") for p in [root / "README.md",
-                                                       *sorted(root.glob("docs/*.md"))])
+    history = "\n".join(
+        p.read_text("utf-8") for p in [root / "README.md", *sorted(root.glob("docs/*.md"))]
+    )
     for path in sorted((root / "evals" / "baselines").glob("*.json")):
         for note in load_baseline(path).traded:
             assert note.split(": ", 1)[1] in history, f"{path.name}: {note!r} not in the history"

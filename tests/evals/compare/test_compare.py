@@ -102,8 +102,10 @@ def test_identical_runs_have_zero_delta_no_regression_exit_0(tmp_path: Path) -> 
 
 def test_clearly_worse_run_is_flagged_and_fails_both_gates(tmp_path: Path) -> None:
     a = write_run(tmp_path, "good", [make_record(x, 0.8) for x in ids(12)])
-    worse = [make_record(x, {"parties": 0.8, "positions": 0.3, "dates": 0.8, "disputes": 0.8})
-             for x in ids(12)]
+    worse = [
+        make_record(x, {"parties": 0.8, "positions": 0.3, "dates": 0.8, "disputes": 0.8})
+        for x in ids(12)
+    ]
     b = write_run(tmp_path, "bad", worse, model="fake/model-b")
     comp = compare_runs([a, b], n_boot=500)
     pos = comp.row("positions").cells[1]
@@ -127,8 +129,9 @@ def test_max_drop_needs_a_drop_beyond_its_ci(tmp_path: Path) -> None:
     """One bad article out of twelve: a point drop above max_drop, but within noise."""
     a = write_run(tmp_path, "a", [make_record(x, 0.8) for x in ids(12)])
     recs = [make_record(x, 0.8) for x in ids(12)]
-    recs[0] = make_record(ids(12)[0], {"parties": 0.0, "positions": 0.8, "dates": 0.8,
-                                       "disputes": 0.8})
+    recs[0] = make_record(
+        ids(12)[0], {"parties": 0.0, "positions": 0.8, "dates": 0.8, "disputes": 0.8}
+    )
     b = write_run(tmp_path, "b", recs)
     comp = compare_runs([a, b], max_drop=0.05, n_boot=1000)
     cell = comp.row("parties").cells[1]
@@ -197,8 +200,11 @@ def test_failed_article_without_gold_costs_validity_only(tmp_path: Path) -> None
     gold.mkdir()
     for a in ("g1", "g2"):
         (gold / f"{a}.json").write_text("{}", encoding="utf-8")
-    recs = [make_record("g1", 0.9), make_record("g2", status="error"),
-            make_record("nogold", status="error")]
+    recs = [
+        make_record("g1", 0.9),
+        make_record("g2", status="error"),
+        make_record("nogold", status="error"),
+    ]
     recs.append(make_record("nogold2", 0.9))
     recs[-1].scores = None  # an ok article without gold: no F1
     run = write_run(tmp_path, "r", recs, gold=str(gold))
@@ -248,14 +254,28 @@ def test_baseline_run_dir_is_the_reference(tmp_path: Path) -> None:
 
 def test_render_and_markdown_show_labels_deltas_and_failures(tmp_path: Path) -> None:
     a = write_run(tmp_path, "run-a", [make_record(x, 0.8) for x in ids(12)])
-    b = write_run(tmp_path, "run-b", [make_record(x, 0.4) for x in ids(12)],
-                  model="fake/model-b", prompt="summary/v2")
+    b = write_run(
+        tmp_path,
+        "run-b",
+        [make_record(x, 0.4) for x in ids(12)],
+        model="fake/model-b",
+        prompt="summary/v2",
+    )
     comp = compare_runs([a, b], fail_under=0.5, max_drop=0.1, n_boot=300)
     console = Console(record=True, width=160, color_system=None)
     render_comparison(comp, console)
     text = console.export_text()
-    for needle in ("run-a", "run-b", "fake/model-b", "summary/v2", "macro F1", "Δ -0.400",
-                   "regression", "FAIL:", "gate failed"):
+    for needle in (
+        "run-a",
+        "run-b",
+        "fake/model-b",
+        "summary/v2",
+        "macro F1",
+        "Δ -0.400",
+        "regression",
+        "FAIL:",
+        "gate failed",
+    ):
         assert needle in text
     md = comparison_markdown(comp)
     assert md.count("\n| ") >= 10  # header + one row per metric

@@ -52,19 +52,42 @@ def gold_summary() -> ArticleSummary:
         summary="Viktor Orban met Xi Jinping in Beijing; the US voiced concern.",
         parties=[
             Party(name="Viktor Orban", kind="person", evidence=[ev("Viktor Orbán met Chinese")]),
-            Party(name="Xi Jinping", kind="person", aliases=["Xi"],
-                  evidence=[ev("President Xi Jinping in Beijing")]),
-            Party(name="United States", kind="state", aliases=["US"],
-                  evidence=[ev("The US State Department said")]),
+            Party(
+                name="Xi Jinping",
+                kind="person",
+                aliases=["Xi"],
+                evidence=[ev("President Xi Jinping in Beijing")],
+            ),
+            Party(
+                name="United States",
+                kind="state",
+                aliases=["US"],
+                evidence=[ev("The US State Department said")],
+            ),
         ],
-        positions=[Position(party="Xi Jinping", topic="ceasefire in Ukraine",
-                            stance="supports an early ceasefire", polarity="support",
-                            evidence=[ev("China supports an early ceasefire in Ukraine")])],
+        positions=[
+            Position(
+                party="Xi Jinping",
+                topic="ceasefire in Ukraine",
+                stance="supports an early ceasefire",
+                polarity="support",
+                evidence=[ev("China supports an early ceasefire in Ukraine")],
+            )
+        ],
         dates=[
-            DateRef(value="2024-07-08", text="on Monday", event="Orban met Xi",
-                    evidence=[ev("in Beijing on Monday.")]),
-            OptionalDate(value="2024-07-08", text="July 8, 2024", event="dateline",
-                         evidence=[ev("BUDAPEST, July 8, 2024")], required=False),
+            DateRef(
+                value="2024-07-08",
+                text="on Monday",
+                event="Orban met Xi",
+                evidence=[ev("in Beijing on Monday.")],
+            ),
+            OptionalDate(
+                value="2024-07-08",
+                text="July 8, 2024",
+                event="dateline",
+                evidence=[ev("BUDAPEST, July 8, 2024")],
+                required=False,
+            ),
         ],
     )
 
@@ -77,8 +100,14 @@ def bad_prediction() -> ArticleSummary:
             Party(name="Orbn", kind="person", evidence=[ev("Viktor Orbán met Chinese")]),
             Party(name="Belarus", kind="state", evidence=[ev("The US State Department said")]),
         ],
-        dates=[DateRef(value="2024-07", text="on Monday", event="meeting",
-                       evidence=[ev("in Beijing on Monday.")])],
+        dates=[
+            DateRef(
+                value="2024-07",
+                text="on Monday",
+                event="meeting",
+                evidence=[ev("in Beijing on Monday.")],
+            )
+        ],
     )
 
 
@@ -133,8 +162,11 @@ def test_field_metric_reason_names_missed_and_invented_items() -> None:
     assert metric.reason is not None
     assert "Missed: Xi Jinping; United States." in metric.reason
     assert "Invented: Belarus." in metric.reason
-    assert metric.score_breakdown == {"precision": 0.5, "recall": pytest.approx(1 / 3),
-                                      "f1": pytest.approx(score)}
+    assert metric.score_breakdown == {
+        "precision": 0.5,
+        "recall": pytest.approx(1 / 3),
+        "f1": pytest.approx(score),
+    }
     dates = FieldF1Metric("dates")
     assert dates.measure(case) == 0.0  # "2024-07" is less precise than the gold day
     assert dates.reason is not None and "'2024-07' (meeting)" in dates.reason
@@ -187,7 +219,13 @@ def test_grounding_metric_needs_no_gold() -> None:
 
 def test_metric_names_and_unknown_field() -> None:
     assert [m.__name__ for m in default_metrics()] == [
-        "Parties F1", "Positions F1", "Dates F1", "Disputes F1", "Macro F1", "Grounding"]
+        "Parties F1",
+        "Positions F1",
+        "Dates F1",
+        "Disputes F1",
+        "Macro F1",
+        "Grounding",
+    ]
     with pytest.raises(ValueError, match="unknown field"):
         FieldF1Metric("headline")
 
@@ -202,14 +240,16 @@ def test_strict_mode_requires_a_perfect_score() -> None:
 def test_importing_the_metrics_turns_deepeval_offline_by_itself() -> None:
     """In a process whose environment has none of the settings (the conftest sets them for
     the tests, so checking os.environ here would prove nothing), the import sets them."""
-    names = ("DEEPEVAL_TELEMETRY_OPT_OUT", "DEEPEVAL_DISABLE_DOTENV",
-             "DEEPEVAL_NO_INSPECT_PROMPT")
-    code = ("import os, evals.metrics.deepeval_metrics; "
-            f"print(','.join(os.environ.get(n, '') for n in {names!r}))")
+    names = ("DEEPEVAL_TELEMETRY_OPT_OUT", "DEEPEVAL_DISABLE_DOTENV", "DEEPEVAL_NO_INSPECT_PROMPT")
+    code = (
+        "import os, evals.metrics.deepeval_metrics; "
+        f"print(','.join(os.environ.get(n, '') for n in {names!r}))"
+    )
     env = {k: v for k, v in os.environ.items() if k not in names}
     env["PYTHONPATH"] = str(ROOT)
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
     assert done.stdout.strip().splitlines()[-1] == "1,1,1"
 
 
@@ -229,15 +269,28 @@ class ScriptedBackend:
         self.values = list(values)
         self.requests: list[dict[str, Any]] = []
 
-    def generate(self, messages: list[dict[str, str]], response_model: type[BaseModel], *,
-                 purpose: str, max_retries: int,
-                 max_tokens: int | None = None) -> StructuredResult:
-        self.requests.append({"messages": messages, "response_model": response_model,
-                              "purpose": purpose, "max_retries": max_retries,
-                              "max_tokens": max_tokens})
+    def generate(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        *,
+        purpose: str,
+        max_retries: int,
+        max_tokens: int | None = None,
+    ) -> StructuredResult:
+        self.requests.append(
+            {
+                "messages": messages,
+                "response_model": response_model,
+                "purpose": purpose,
+                "max_retries": max_retries,
+                "max_tokens": max_tokens,
+            }
+        )
         value = response_model.model_validate(self.values.pop(0))
-        call = CallRecord(purpose=purpose, model=self.model_id, mode="scripted", attempt=1,
-                          ok=True, latency_s=0.0)
+        call = CallRecord(
+            purpose=purpose, model=self.model_id, mode="scripted", attempt=1, ok=True, latency_s=0.0
+        )
         return StructuredResult(value=value, calls=[call], raw_output=value.model_dump_json())
 
     def describe(self) -> dict[str, Any]:

@@ -50,10 +50,19 @@ def test_a_perfect_prediction_scores_one_everywhere() -> None:
 
 def test_a_split_party_lowers_unification_recall_not_precision() -> None:
     whole, piece = dict(ORBAN), dict(ORBAN)
-    whole.update(mentions=ORBAN["mentions"][:2], articles=["a1", "a2"],
-                 evidence=ORBAN["evidence"][:2], aliases=["Viktor Orban"])
-    piece.update(name="Orban", aliases=[], mentions=ORBAN["mentions"][2:], articles=["a3"],
-                 evidence=ORBAN["evidence"][2:])
+    whole.update(
+        mentions=ORBAN["mentions"][:2],
+        articles=["a1", "a2"],
+        evidence=ORBAN["evidence"][:2],
+        aliases=["Viktor Orban"],
+    )
+    piece.update(
+        name="Orban",
+        aliases=[],
+        mentions=ORBAN["mentions"][2:],
+        articles=["a3"],
+        evidence=ORBAN["evidence"][2:],
+    )
     scores = score_digest(prediction(parties=[whole, piece, XI, EU, HUNGARY]), gold())
     unif = scores.party_unification
     # gold pairs: Orban a1-a2, a1-a3, a2-a3; Xi a1-a2; EU a1-a2 (Hungary has one mention)
@@ -63,16 +72,19 @@ def test_a_split_party_lowers_unification_recall_not_precision() -> None:
     # five digest parties for four gold ones: the piece is the extra one
     assert scores.parties.precision == pytest.approx(0.8) and scores.parties.recall == 1.0
     assert [(i.field, i.pred_label) for i in scores.items if i.outcome == "extra"] == [
-        ("parties", "Orban")]
+        ("parties", "Orban")
+    ]
     # the positions of the whole still belong to the unified party
     assert scores.positions.f1 == 1.0 and scores.disputes.f1 == 1.0
 
 
 def test_a_wrongly_merged_party_lowers_unification_precision_not_recall() -> None:
     xi_and_hungary = dict(XI)
-    xi_and_hungary.update(mentions=[*XI["mentions"], {"article": "a3", "name": "Hungary"}],
-                          articles=["a1", "a2", "a3"],
-                          evidence=[*XI["evidence"], q("a3", "officials in Hungary said")])
+    xi_and_hungary.update(
+        mentions=[*XI["mentions"], {"article": "a3", "name": "Hungary"}],
+        articles=["a1", "a2", "a3"],
+        evidence=[*XI["evidence"], q("a3", "officials in Hungary said")],
+    )
     scores = score_digest(prediction(parties=[ORBAN, xi_and_hungary, EU]), gold())
     unif = scores.party_unification
     # predicted pairs: Orban 3 (true), Xi a1-a2 (true), Xi-Hungary twice (false), EU (true)
@@ -84,8 +96,9 @@ def test_a_wrongly_merged_party_lowers_unification_precision_not_recall() -> Non
 
 def test_a_gold_mention_never_predicted_is_missed() -> None:
     no_a3 = dict(ORBAN)
-    no_a3.update(mentions=ORBAN["mentions"][:2], articles=["a1", "a2"],
-                 evidence=ORBAN["evidence"][:2])
+    no_a3.update(
+        mentions=ORBAN["mentions"][:2], articles=["a1", "a2"], evidence=ORBAN["evidence"][:2]
+    )
     scores = score_digest(prediction(parties=[no_a3, XI, EU, HUNGARY]), gold())
     assert scores.party_unification.recall == pytest.approx(3 / 5)
     assert scores.party_unification.precision == 1.0
@@ -102,12 +115,12 @@ def test_a_mention_aligns_only_to_a_party_that_gold_has_in_that_article() -> Non
 def test_missing_optional_items_costs_nothing() -> None:
     optional_criticism = {**CRITICISM, "required": False}
     g = gold(timeline=[FIRST_MEETING, MEETING, optional_criticism])
-    scores = score_digest(prediction(parties=[ORBAN, XI, EU],
-                                     timeline=[FIRST_MEETING, MEETING]), g)
+    scores = score_digest(prediction(parties=[ORBAN, XI, EU], timeline=[FIRST_MEETING, MEETING]), g)
     assert scores.party_unification.f1 == 1.0
     assert scores.parties.f1 == 1.0 and scores.events.f1 == 1.0
-    assert [i.outcome for i in scores.items if i.gold_label and "EU criticises" in i.gold_label
-            ] == ["optional (not found)"]
+    assert [
+        i.outcome for i in scores.items if i.gold_label and "EU criticises" in i.gold_label
+    ] == ["optional (not found)"]
 
 
 def test_reversed_order_gives_tau_minus_one() -> None:
@@ -122,9 +135,12 @@ def test_one_swap_of_three_events_gives_tau_one_third() -> None:
 
 
 def test_two_occasions_merged_are_counted() -> None:
-    merged = {**MEETING, "articles": ["a1", "a2", "a3"],
-              "dates": [*MEETING["dates"], *FIRST_MEETING["dates"]],
-              "evidence": [*MEETING["evidence"], *FIRST_MEETING["evidence"]]}
+    merged = {
+        **MEETING,
+        "articles": ["a1", "a2", "a3"],
+        "dates": [*MEETING["dates"], *FIRST_MEETING["dates"]],
+        "evidence": [*MEETING["evidence"], *FIRST_MEETING["evidence"]],
+    }
     scores = score_digest(prediction(timeline=[merged, CRITICISM]), gold())
     assert [(o.gold_a, o.gold_b, o.merged_by) for o in scores.occasions] == [(0, 1, 0)]
     assert scores.occasions_merged == 1
@@ -137,16 +153,20 @@ def test_occasions_need_the_same_parties_on_dates_that_cannot_be_one() -> None:
     g = gold()
     assert event_parties(g.timeline[0], g) == event_parties(g.timeline[1], g) == {0, 1}
     assert event_parties(g.timeline[2], g) == {2}
-    same_month = {**FIRST_MEETING, "value": "2024-07",
-                  "dates": [{"article": "a1", "text": "in July", "value": "2024-07"}]}
+    same_month = {
+        **FIRST_MEETING,
+        "value": "2024-07",
+        "dates": [{"article": "a1", "text": "in July", "value": "2024-07"}],
+    }
     scores = score_digest(prediction(), gold(timeline=[same_month, MEETING, CRITICISM]))
     assert scores.occasions == []
 
 
 def test_occasions_are_the_same_parties_doing_the_same_thing() -> None:
     other_deed = {**FIRST_MEETING, "event": "Orban and Xi sign a trade deal"}
-    assert score_digest(prediction(), gold(timeline=[other_deed, MEETING, CRITICISM])
-                        ).occasions == []
+    assert (
+        score_digest(prediction(), gold(timeline=[other_deed, MEETING, CRITICISM])).occasions == []
+    )
     with_more = {**FIRST_MEETING, "event": "Orban and Xi meet in Beijing, the EU says"}
     g = gold(timeline=[with_more, MEETING, CRITICISM])
     assert event_parties(g.timeline[0], g) == {0, 1, 2}
@@ -156,19 +176,29 @@ def test_occasions_are_the_same_parties_doing_the_same_thing() -> None:
 
 def test_name_runs_are_capitalised_words_joined_by_name_particles() -> None:
     assert name_runs("Kerry and Lavrov discuss Syria by phone (Saturday call)") == [
-        "Kerry", "Lavrov", "Syria", "Saturday"]
+        "Kerry",
+        "Lavrov",
+        "Syria",
+        "Saturday",
+    ]
     assert name_runs("Obama's Prague speech") == ["Obama", "Prague"]
     assert name_runs("the Syrian Observatory for Human Rights said, in Homs") == [
-        "Syrian Observatory for Human Rights", "Homs"]
+        "Syrian Observatory for Human Rights",
+        "Homs",
+    ]
 
 
 def test_an_event_needs_compatible_dates_and_similar_text_or_evidence() -> None:
     reworded = {**MEETING, "event": "Hungarian leader's trip"}  # same evidence, other words
-    assert score_digest(prediction(timeline=[FIRST_MEETING, reworded, CRITICISM]),
-                        gold()).events.f1 == 1.0
+    assert (
+        score_digest(prediction(timeline=[FIRST_MEETING, reworded, CRITICISM]), gold()).events.f1
+        == 1.0
+    )
     undated = {**MEETING, "value": None}
-    assert score_digest(prediction(timeline=[FIRST_MEETING, undated, CRITICISM]),
-                        gold()).events.f1 == 1.0
+    assert (
+        score_digest(prediction(timeline=[FIRST_MEETING, undated, CRITICISM]), gold()).events.f1
+        == 1.0
+    )
     wrong_day = {**MEETING, "value": "2024-07-10"}
     scores = score_digest(prediction(timeline=[FIRST_MEETING, wrong_day, CRITICISM]), gold())
     assert scores.events.tp == 2
@@ -208,8 +238,11 @@ def test_disputes_match_on_unified_sides_in_any_order() -> None:
 def test_a_dispute_needs_a_similar_issue_or_overlapping_evidence() -> None:
     reworded = {**DISPUTE, "issue": "Hungarian diplomacy"}  # no word shared, same evidence
     assert score_digest(prediction(disputes=[reworded]), gold()).disputes.f1 == 1.0
-    elsewhere = {**reworded, "articles": ["a1"],
-                 "evidence": [q("a1", "Orban said the war in Ukraine must end soon")]}
+    elsewhere = {
+        **reworded,
+        "articles": ["a1"],
+        "evidence": [q("a1", "Orban said the war in Ukraine must end soon")],
+    }
     assert score_digest(prediction(disputes=[elsewhere]), gold()).disputes.f1 == 0.0
 
 
@@ -217,13 +250,23 @@ def test_a_discrepancy_needs_a_compatible_kind_and_gold_evidence_in_two_articles
     dated = {**DELEGATION, "kind": "date"}
     scores = score_digest(prediction(discrepancies=[dated]), gold())
     assert (scores.discrepancies.precision, scores.discrepancies.recall) == (0.0, 0.0)
-    one_article = {**DELEGATION, "versions": [
-        DELEGATION["versions"][0],
-        {"article": "a3", "claim": "Monday", "evidence": [q("a3", "officials in Hungary")]}]}
+    one_article = {
+        **DELEGATION,
+        "versions": [
+            DELEGATION["versions"][0],
+            {"article": "a3", "claim": "Monday", "evidence": [q("a3", "officials in Hungary")]},
+        ],
+    }
     assert score_digest(prediction(discrepancies=[one_article]), gold()).discrepancies.tp == 0
-    extra = {**DELEGATION, "about": "who criticised", "kind": "attribution", "versions": [
-        {"article": "a1", "claim": "the EU", "evidence": [q("a1", "The EU criticised")]},
-        {"article": "a2", "claim": "officials", "evidence": [q("a2", "Officials of the EU")]}]}
+    extra = {
+        **DELEGATION,
+        "about": "who criticised",
+        "kind": "attribution",
+        "versions": [
+            {"article": "a1", "claim": "the EU", "evidence": [q("a1", "The EU criticised")]},
+            {"article": "a2", "claim": "officials", "evidence": [q("a2", "Officials of the EU")]},
+        ],
+    }
     scores = score_digest(prediction(discrepancies=[DELEGATION, extra]), gold())
     assert scores.discrepancies.precision == 0.5 and scores.discrepancies.recall == 1.0
 

@@ -78,17 +78,35 @@ class GDispute(Dispute):
     required: bool = True
 
 
-def party(name: str, kind: PartyKind = "person", aliases: tuple[str, ...] = (),
-          required: bool | None = None) -> Party:
-    fields: dict[str, Any] = {"name": name, "kind": kind, "aliases": list(aliases),
-                              "evidence": [ev()]}
+def party(
+    name: str,
+    kind: PartyKind = "person",
+    aliases: tuple[str, ...] = (),
+    required: bool | None = None,
+) -> Party:
+    fields: dict[str, Any] = {
+        "name": name,
+        "kind": kind,
+        "aliases": list(aliases),
+        "evidence": [ev()],
+    }
     return Party(**fields) if required is None else GParty(**fields, required=required)
 
 
-def position(party_name: str, topic: str, stance: str, polarity: Polarity = "support",
-             required: bool | None = None) -> Position:
-    fields: dict[str, Any] = {"party": party_name, "topic": topic, "stance": stance,
-                              "polarity": polarity, "evidence": [ev()]}
+def position(
+    party_name: str,
+    topic: str,
+    stance: str,
+    polarity: Polarity = "support",
+    required: bool | None = None,
+) -> Position:
+    fields: dict[str, Any] = {
+        "party": party_name,
+        "topic": topic,
+        "stance": stance,
+        "polarity": polarity,
+        "evidence": [ev()],
+    }
     return Position(**fields) if required is None else GPosition(**fields, required=required)
 
 
@@ -98,18 +116,27 @@ def date(value: str | None, text: str, event: str, required: bool | None = None)
 
 
 def dispute(sides: list[list[str]], issue: str, required: bool | None = None) -> Dispute:
-    fields: dict[str, Any] = {"sides": sides, "issue": issue,
-                              "description": f"{sides[0][0]} disagrees over {issue}",
-                              "evidence": [ev()]}
+    fields: dict[str, Any] = {
+        "sides": sides,
+        "issue": issue,
+        "description": f"{sides[0][0]} disagrees over {issue}",
+        "evidence": [ev()],
+    }
     return Dispute(**fields) if required is None else GDispute(**fields, required=required)
 
 
-def summary(parties: list[Party] | None = None, positions: list[Position] | None = None,
-            dates: list[DateRef] | None = None,
-            disputes: list[Dispute] | None = None) -> ArticleSummary:
+def summary(
+    parties: list[Party] | None = None,
+    positions: list[Position] | None = None,
+    dates: list[DateRef] | None = None,
+    disputes: list[Dispute] | None = None,
+) -> ArticleSummary:
     return ArticleSummary(
-        headline="Orban meets Xi in Beijing", summary="Orban met Xi.",
-        parties=parties or [], positions=positions or [], dates=dates or [],
+        headline="Orban meets Xi in Beijing",
+        summary="Orban met Xi.",
+        parties=parties or [],
+        positions=positions or [],
+        dates=dates or [],
         disputes=disputes or [],
     )
 
@@ -119,23 +146,35 @@ def parties_score(pred: list[Party], gold: list[Party]) -> FieldScore:
 
 
 # --- names ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("pred_name", [
-    "Orbn", "Orban", "Orbán", "Viktor Orban", "Viktor Orbn", "Mr. Orbán",
-    "Prime Minister Viktor Orbán", "VIKTOR ORBAN",
-])
+@pytest.mark.parametrize(
+    "pred_name",
+    [
+        "Orbn",
+        "Orban",
+        "Orbán",
+        "Viktor Orban",
+        "Viktor Orbn",
+        "Mr. Orbán",
+        "Prime Minister Viktor Orbán",
+        "VIKTOR ORBAN",
+    ],
+)
 def test_orban_spellings_match_the_gold_party(pred_name: str) -> None:
     score = parties_score([party(pred_name)], [party("Viktor Orbán")])
     assert (score.tp, score.fp, score.fn, score.f1) == (1, 0, 0, 1.0)
 
 
-@pytest.mark.parametrize(("pred_name", "gold_name"), [
-    ("Xi Mingze", "Xi Jinping"),            # same family name first, different person
-    ("Belarus", "Russia"),
-    ("EU", "European Commission"),          # an acronym of something else
-    ("EU", "European Union"),               # acronym without an alias: no guessing
-    ("the Chinese premier", "the Hungarian premier"),  # descriptors that fold to "premier"
-    ("Anna Orban", "Viktor Orban"),
-])
+@pytest.mark.parametrize(
+    ("pred_name", "gold_name"),
+    [
+        ("Xi Mingze", "Xi Jinping"),  # same family name first, different person
+        ("Belarus", "Russia"),
+        ("EU", "European Commission"),  # an acronym of something else
+        ("EU", "European Union"),  # acronym without an alias: no guessing
+        ("the Chinese premier", "the Hungarian premier"),  # descriptors that fold to "premier"
+        ("Anna Orban", "Viktor Orban"),
+    ],
+)
 def test_near_misses_do_not_match(pred_name: str, gold_name: str) -> None:
     score = parties_score([party(pred_name)], [party(gold_name)])
     assert (score.tp, score.fp, score.fn) == (0, 1, 1)
@@ -143,8 +182,12 @@ def test_near_misses_do_not_match(pred_name: str, gold_name: str) -> None:
 
 
 def test_descriptors_and_titles_follow_the_shared_name_rule() -> None:
-    assert parties_score([party("the Chinese government", "state")],
-                         [party("the Hungarian government", "state")]).tp == 0
+    assert (
+        parties_score(
+            [party("the Chinese government", "state")], [party("the Hungarian government", "state")]
+        ).tp
+        == 0
+    )
     assert parties_score([party("US President")], [party("Chinese President")]).tp == 0
     assert parties_score([party("the US", "state")], [party("US", "state")]).tp == 1
     assert parties_score([party("President Xi Jinping")], [party("Xi Jinping")]).tp == 1
@@ -153,8 +196,11 @@ def test_descriptors_and_titles_follow_the_shared_name_rule() -> None:
 @pytest.mark.parametrize("where", ["gold", "pred"])
 def test_acronym_matches_its_expansion_only_through_an_alias(where: str) -> None:
     with_alias = party("European Union", "organization", aliases=("EU",))
-    pred, gold = (party("EU", "organization"), with_alias) if where == "gold" else (
-        with_alias, party("EU", "organization"))
+    pred, gold = (
+        (party("EU", "organization"), with_alias)
+        if where == "gold"
+        else (with_alias, party("EU", "organization"))
+    )
     assert parties_score([pred], [gold]).tp == 1
 
 
@@ -210,8 +256,10 @@ def test_optimal_pairs_agrees_with_brute_force() -> None:
     rng = random.Random(7)
     for _ in range(200):
         n, m = rng.randint(0, 5), rng.randint(0, 5)
-        weights = [[round(rng.random(), 3) if rng.random() < 0.45 else None for _ in range(m)]
-                   for _ in range(n)]
+        weights = [
+            [round(rng.random(), 3) if rng.random() < 0.45 else None for _ in range(m)]
+            for _ in range(n)
+        ]
         pairs = optimal_pairs(weights)
         assert len({i for i, _ in pairs}) == len(pairs) == len({j for _, j in pairs})
         assert all(weights[i][j] is not None for i, j in pairs)
@@ -285,8 +333,9 @@ GOLD_PARTIES = [
 ]
 
 
-def positions_score(pred_parties: list[Party], pred: list[Position],
-                    gold: list[Position]) -> FieldScore:
+def positions_score(
+    pred_parties: list[Party], pred: list[Position], gold: list[Position]
+) -> FieldScore:
     return score_positions(summary(pred_parties, pred), summary(GOLD_PARTIES, gold))
 
 
@@ -299,8 +348,13 @@ def test_position_matches_on_party_and_paraphrased_topic() -> None:
 
 
 def test_position_matches_on_stance_when_topic_is_named_differently() -> None:
-    gold = [position("Viktor Orban", "ceasefire in Ukraine",
-                     "calls for Russia and Ukraine to resume direct talks")]
+    gold = [
+        position(
+            "Viktor Orban",
+            "ceasefire in Ukraine",
+            "calls for Russia and Ukraine to resume direct talks",
+        )
+    ]
     pred = [position("Orbán", "peace talks", "wants Russia and Ukraine to resume direct talks")]
     assert text_similarity("peace talks", "ceasefire in Ukraine") == 0.0
     assert positions_score([party("Orbán")], pred, gold).tp == 1
@@ -313,32 +367,38 @@ def test_position_of_another_party_does_not_match() -> None:
     assert (score.tp, score.fp, score.fn) == (0, 1, 1)
 
 
-@pytest.mark.parametrize(("pred_topic", "gold_topic"), [
-    ("ceasefire in Ukraine", "EU sanctions on Russia"),
-    # near misses from the seed gold: they share "Ukraine" and look alike letter by letter
-    ("cessation of hostilities in Ukraine", "Ukraine's accession to the EU"),
-    ("ceasefire in Ukraine", "Ukraine's accession to the EU"),
-    ("Western military aid to Ukraine", "ceasefire in Ukraine"),
-    ("sanctions against Russia", "bilateral relations with Russia"),
-])
+@pytest.mark.parametrize(
+    ("pred_topic", "gold_topic"),
+    [
+        ("ceasefire in Ukraine", "EU sanctions on Russia"),
+        # near misses from the seed gold: they share "Ukraine" and look alike letter by letter
+        ("cessation of hostilities in Ukraine", "Ukraine's accession to the EU"),
+        ("ceasefire in Ukraine", "Ukraine's accession to the EU"),
+        ("Western military aid to Ukraine", "ceasefire in Ukraine"),
+        ("sanctions against Russia", "bilateral relations with Russia"),
+    ],
+)
 def test_position_on_another_topic_does_not_match(pred_topic: str, gold_topic: str) -> None:
     gold = [position("Viktor Orban", gold_topic, "rejects it outright", "oppose")]
     pred = [position("Viktor Orban", pred_topic, "spoke about it", "oppose")]
     assert positions_score([party("Viktor Orban")], pred, gold).tp == 0
 
 
-@pytest.mark.parametrize(("a", "b", "expected"), [
-    ("Ceasefire in Ukraine", "ukraine: ceasefire", 1.0),      # order, case, punctuation
-    ("sanctions", "new sanctions on Russia", 0.5),          # inflection-free subset
-    ("negotiations with Moscow", "negotiate with Moscow", 1.0),  # inflection
-    ("Hungarian ties to China", "Hungary's ties with Chinese firms", 6 / 7),
-    ("defence spending", "defense spending", 1.0),          # spelling variant
-    ("war", "Warsaw", 0.0),                                 # a 3-letter prefix is no stem
-    ("ceasefire in Ukraine", "peace in Ukraine", 0.5),
-    ("tariffs", "Taiwan", 0.0),                             # alike in letters only
-    ("the", "the", 1.0),                                    # no content words: folded text
-    ("the", "a", 0.0),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("Ceasefire in Ukraine", "ukraine: ceasefire", 1.0),  # order, case, punctuation
+        ("sanctions", "new sanctions on Russia", 0.5),  # inflection-free subset
+        ("negotiations with Moscow", "negotiate with Moscow", 1.0),  # inflection
+        ("Hungarian ties to China", "Hungary's ties with Chinese firms", 6 / 7),
+        ("defence spending", "defense spending", 1.0),  # spelling variant
+        ("war", "Warsaw", 0.0),  # a 3-letter prefix is no stem
+        ("ceasefire in Ukraine", "peace in Ukraine", 0.5),
+        ("tariffs", "Taiwan", 0.0),  # alike in letters only
+        ("the", "the", 1.0),  # no content words: folded text
+        ("the", "a", 0.0),
+    ],
+)
 def test_text_similarity_is_soft_word_overlap(a: str, b: str, expected: float) -> None:
     assert text_similarity(a, b) == pytest.approx(expected)
 
@@ -362,16 +422,23 @@ def test_position_follows_the_one_to_one_party_matching() -> None:
 
 
 def test_two_positions_cannot_both_match_one_gold_and_polarity_is_separate() -> None:
-    gold = summary(GOLD_PARTIES, [
-        position("Xi Jinping", "ceasefire in Ukraine", "supports an early ceasefire"),
-        position("United States", "Orban's visit to Beijing", "concerned by the meeting",
-                 "oppose"),
-    ])
-    pred = summary([party("Xi Jinping"), party("US", "state")], [
-        position("Xi Jinping", "ceasefire in Ukraine", "supports an early ceasefire"),
-        position("Xi Jinping", "ceasefire in Ukraine", "wants an early ceasefire"),
-        position("US", "Orban visit to Beijing", "concerned by the meeting", "support"),
-    ])
+    gold = summary(
+        GOLD_PARTIES,
+        [
+            position("Xi Jinping", "ceasefire in Ukraine", "supports an early ceasefire"),
+            position(
+                "United States", "Orban's visit to Beijing", "concerned by the meeting", "oppose"
+            ),
+        ],
+    )
+    pred = summary(
+        [party("Xi Jinping"), party("US", "state")],
+        [
+            position("Xi Jinping", "ceasefire in Ukraine", "supports an early ceasefire"),
+            position("Xi Jinping", "ceasefire in Ukraine", "wants an early ceasefire"),
+            position("US", "Orban visit to Beijing", "concerned by the meeting", "support"),
+        ],
+    )
     scores = score_article(pred, gold, ARTICLE)
     assert (scores.positions.tp, scores.positions.fp, scores.positions.fn) == (2, 1, 0)
     assert (scores.polarity_correct, scores.polarity_pairs) == (1, 2)
@@ -384,69 +451,92 @@ def test_polarity_accuracy_is_none_without_matched_positions() -> None:
 
 
 # --- dates ----------------------------------------------------------------------------------
-@pytest.mark.parametrize(("pred_value", "gold_value", "matches"), [
-    ("2024-07-08", "2024-07-08", True),
-    ("2024-07", "2024-07", True),
-    ("2024-07-08", "2024-07", True),     # more precise than the gold: accepted
-    ("2024-03-01", "2024", True),
-    ("2024-07", "2024-07-08", False),    # less precise than the gold: rejected
-    ("2024-07-09", "2024-07-08", False),
-    ("2024-08", "2024-07", False),
-    ("2023", "2024", False),
-    (None, "2024-07-08", False),
-])
-def test_date_value_at_gold_precision(pred_value: str | None, gold_value: str,
-                                      matches: bool) -> None:
+@pytest.mark.parametrize(
+    ("pred_value", "gold_value", "matches"),
+    [
+        ("2024-07-08", "2024-07-08", True),
+        ("2024-07", "2024-07", True),
+        ("2024-07-08", "2024-07", True),  # more precise than the gold: accepted
+        ("2024-03-01", "2024", True),
+        ("2024-07", "2024-07-08", False),  # less precise than the gold: rejected
+        ("2024-07-09", "2024-07-08", False),
+        ("2024-08", "2024-07", False),
+        ("2023", "2024", False),
+        (None, "2024-07-08", False),
+    ],
+)
+def test_date_value_at_gold_precision(
+    pred_value: str | None, gold_value: str, matches: bool
+) -> None:
     pred = date(pred_value, "on Monday", "Orban met Xi")
     gold = date(gold_value, "on Monday", "Orban met Xi")
     assert (date_similarity(pred, gold) is not None) is matches
 
 
-@pytest.mark.parametrize(("gold_text", "pred_text", "pred_value", "matches"), [
-    ("on Monday", "Monday", None, True),
-    ("on Monday", "on Monday", "2024-07-08", True),  # resolved where gold could not: same date
-    ("earlier this week", "this week", None, True),
-    ("on Monday", "last week", None, False),
-    ("last week", "last month", None, False),
-    ("next Tuesday", "last Tuesday", None, False),
-])
-def test_unresolved_gold_date_matches_by_text(gold_text: str, pred_text: str,
-                                              pred_value: str | None, matches: bool) -> None:
+@pytest.mark.parametrize(
+    ("gold_text", "pred_text", "pred_value", "matches"),
+    [
+        ("on Monday", "Monday", None, True),
+        ("on Monday", "on Monday", "2024-07-08", True),  # resolved where gold could not: same date
+        ("earlier this week", "this week", None, True),
+        ("on Monday", "last week", None, False),
+        ("last week", "last month", None, False),
+        ("next Tuesday", "last Tuesday", None, False),
+    ],
+)
+def test_unresolved_gold_date_matches_by_text(
+    gold_text: str, pred_text: str, pred_value: str | None, matches: bool
+) -> None:
     gold = date(None, gold_text, "Orban met Xi")
     pred = date(pred_value, pred_text, "Orban met Xi")
     assert (text_similarity(pred_text, gold_text) >= DATE_TEXT_THRESHOLD) is matches
     assert (date_similarity(pred, gold) is not None) is matches
 
 
-@pytest.mark.parametrize(("required", "pred_text", "matches"), [
-    (False, "Monday", True),    # only outside knowledge resolves it: null is the right answer
-    (False, "last week", False),
-    (True, "Monday", False),    # the article gave the anchor: null is a failure to resolve
-])
-def test_null_prediction_against_a_gold_value(required: bool, pred_text: str,
-                                              matches: bool) -> None:
+@pytest.mark.parametrize(
+    ("required", "pred_text", "matches"),
+    [
+        (False, "Monday", True),  # only outside knowledge resolves it: null is the right answer
+        (False, "last week", False),
+        (True, "Monday", False),  # the article gave the anchor: null is a failure to resolve
+    ],
+)
+def test_null_prediction_against_a_gold_value(
+    required: bool, pred_text: str, matches: bool
+) -> None:
     gold = date("2024-07-08", "Monday", "Orban met Xi", required=required)
     pred = date(None, pred_text, "Orban met Xi")
     assert (date_similarity(pred, gold) is not None) is matches
 
 
 def test_event_breaks_ties_between_dates_with_the_same_value() -> None:
-    gold = summary(dates=[date("2024-07-08", "on Monday", "Orban met Xi Jinping"),
-                          date("2024-07-08", "on Monday", "press conference in Beijing")])
-    pred = summary(dates=[date("2024-07-08", "Monday", "a press conference was held"),
-                          date("2024-07-08", "Monday", "meeting of Orban and Xi")])
+    gold = summary(
+        dates=[
+            date("2024-07-08", "on Monday", "Orban met Xi Jinping"),
+            date("2024-07-08", "on Monday", "press conference in Beijing"),
+        ]
+    )
+    pred = summary(
+        dates=[
+            date("2024-07-08", "Monday", "a press conference was held"),
+            date("2024-07-08", "Monday", "meeting of Orban and Xi"),
+        ]
+    )
     assert score_dates(pred, gold).matches == [(0, 1), (1, 0)]
 
 
 # --- disputes -------------------------------------------------------------------------------
-def disputes_score(pred_parties: list[Party], pred: list[Dispute],
-                   gold: list[Dispute]) -> FieldScore:
-    return score_disputes(summary(pred_parties, disputes=pred),
-                          summary(GOLD_PARTIES, disputes=gold))
+def disputes_score(
+    pred_parties: list[Party], pred: list[Dispute], gold: list[Dispute]
+) -> FieldScore:
+    return score_disputes(
+        summary(pred_parties, disputes=pred), summary(GOLD_PARTIES, disputes=gold)
+    )
 
 
-GOLD_DISPUTE = dispute([["United States"], ["Viktor Orban", "Xi Jinping"]],
-                       "Orban's visit to Beijing")
+GOLD_DISPUTE = dispute(
+    [["United States"], ["Viktor Orban", "Xi Jinping"]], "Orban's visit to Beijing"
+)
 
 
 def test_dispute_matches_with_sides_in_any_order_and_partial_sides() -> None:
@@ -476,18 +566,21 @@ def test_dispute_between_the_same_parties_on_another_issue_does_not_match() -> N
 
 
 def test_dispute_with_three_gold_sides_matches_two_of_them() -> None:
-    gold = [dispute([["United States"], ["Viktor Orban"], ["European Union"]],
-                    "peace mission")]
+    gold = [dispute([["United States"], ["Viktor Orban"], ["European Union"]], "peace mission")]
     pred = [dispute([["EU"], ["Orban"]], "Orban's peace mission")]
     pred_parties = [party("EU", "organization"), party("Orban")]
     assert disputes_score(pred_parties, pred, gold).tp == 1
 
 
 def test_dispute_issue_picks_between_disputes_of_the_same_parties() -> None:
-    gold = [dispute([["United States"], ["Xi Jinping"]], "trade tariffs"),
-            dispute([["United States"], ["Xi Jinping"]], "status of Taiwan")]
-    pred = [dispute([["Xi Jinping"], ["US"]], "Taiwan"),
-            dispute([["US"], ["Xi Jinping"]], "tariffs on trade")]
+    gold = [
+        dispute([["United States"], ["Xi Jinping"]], "trade tariffs"),
+        dispute([["United States"], ["Xi Jinping"]], "status of Taiwan"),
+    ]
+    pred = [
+        dispute([["Xi Jinping"], ["US"]], "Taiwan"),
+        dispute([["US"], ["Xi Jinping"]], "tariffs on trade"),
+    ]
     score = disputes_score([party("US", "state"), party("Xi Jinping")], pred, gold)
     assert score.matches == [(0, 1), (1, 0)]
 
@@ -511,10 +604,14 @@ def test_grounding_rate_without_evidence_is_one() -> None:
 def full_gold() -> ArticleSummary:
     return summary(
         GOLD_PARTIES,
-        [position("Xi Jinping", "ceasefire in Ukraine", "supports an early ceasefire"),
-         position("United States", "Orban's visit", "concerned by the meeting", "oppose")],
-        [date("2024-07-08", "on Monday", "Orban met Xi"),
-         date(None, "last week", "EU criticized the visit", required=False)],
+        [
+            position("Xi Jinping", "ceasefire in Ukraine", "supports an early ceasefire"),
+            position("United States", "Orban's visit", "concerned by the meeting", "oppose"),
+        ],
+        [
+            date("2024-07-08", "on Monday", "Orban met Xi"),
+            date(None, "last week", "EU criticized the visit", required=False),
+        ],
         [GOLD_DISPUTE],
     )
 
@@ -581,7 +678,6 @@ def test_describe_item_labels_every_field() -> None:
     assert describe_item("parties", gold.parties[0]) == "Viktor Orban"
     assert "ceasefire in Ukraine" in describe_item("positions", gold.positions[0])
     assert "2024-07-08" in describe_item("dates", gold.dates[0])
-    assert "United States vs Viktor Orban+Xi Jinping" in describe_item("disputes",
-                                                                     gold.disputes[0])
+    assert "United States vs Viktor Orban+Xi Jinping" in describe_item("disputes", gold.disputes[0])
     with pytest.raises(ValueError):
         describe_item("headline", gold)

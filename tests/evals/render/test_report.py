@@ -59,32 +59,60 @@ def _prediction(case: Any) -> dict[str, Any]:
     d["dates"] = d["dates"][1:-1]
     quote = " ".join(case.text.split()[:5])
     start = case.text.find(quote)
-    d["parties"].append({
-        "name": FP_NAME, "kind": "organization", "role": None, "aliases": [],
-        "evidence": [{"quote": quote, "start": start, "end": start + len(quote)}],
-    })
+    d["parties"].append(
+        {
+            "name": FP_NAME,
+            "kind": "organization",
+            "role": None,
+            "aliases": [],
+            "evidence": [{"quote": quote, "start": start, "end": start + len(quote)}],
+        }
+    )
     return d
 
 
 def _record(case: Any, *, error: bool = False) -> ArticleRecord:
-    call = CallRecord(purpose="extract", model="fake/x", mode="tools", attempt=1, ok=not error,
-                      prompt_tokens=600, completion_tokens=250, latency_s=12.0)
+    call = CallRecord(
+        purpose="extract",
+        model="fake/x",
+        mode="tools",
+        attempt=1,
+        ok=not error,
+        prompt_tokens=600,
+        completion_tokens=250,
+        latency_s=12.0,
+    )
     if error:
         return ArticleRecord(
-            cache_key="k", article_id=case.article_id, status="error", calls=[call],
+            cache_key="k",
+            article_id=case.article_id,
+            status="error",
+            calls=[call],
             wall_s=12.0,
-            error=ErrorInfo(type="OutputValidationError", attempts=2,
-                            message="bad output <img src=x onerror=alert(2)>",
-                            raw_output='{"headline": "</pre><script>alert(3)</script>"}'),
+            error=ErrorInfo(
+                type="OutputValidationError",
+                attempts=2,
+                message="bad output <img src=x onerror=alert(2)>",
+                raw_output='{"headline": "</pre><script>alert(3)</script>"}',
+            ),
         )
     summary = ArticleSummary.model_validate(_prediction(case), context={"text": case.text})
     scores = score_article(summary, case.gold, case.text)
     return ArticleRecord(
-        cache_key="k", article_id=case.article_id, status="ok",
-        prediction=summary.model_dump(mode="json"), scores=scores.model_dump(), calls=[call],
+        cache_key="k",
+        article_id=case.article_id,
+        status="ok",
+        prediction=summary.model_dump(mode="json"),
+        scores=scores.model_dump(),
+        calls=[call],
         wall_s=12.0,
-        dropped=[{"field": "parties", "item": {"name": "<b>Ghost</b> party", "quote": "nowhere"},
-                  "reason": "no quote found"}],
+        dropped=[
+            {
+                "field": "parties",
+                "item": {"name": "<b>Ghost</b> party", "quote": "nowhere"},
+                "reason": "no quote found",
+            }
+        ],
     )
 
 
@@ -93,10 +121,21 @@ def report(suite: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -
     articles, gold = suite
     cases = {c.article_id: c for c in load_suite(articles, gold)}
     root = tmp_path_factory.mktemp("runs")
-    a = write_run(root, "run-a", [_record(cases[A1]), _record(cases[A2])],
-                  suite=str(articles), model="fake/model-a")
-    b = write_run(root, "run-b", [_record(cases[A1]), _record(cases[A2], error=True)],
-                  suite=str(articles), model="fake/model-b", prompt="summary/v2")
+    a = write_run(
+        root,
+        "run-a",
+        [_record(cases[A1]), _record(cases[A2])],
+        suite=str(articles),
+        model="fake/model-a",
+    )
+    b = write_run(
+        root,
+        "run-b",
+        [_record(cases[A1]), _record(cases[A2], error=True)],
+        suite=str(articles),
+        model="fake/model-b",
+        prompt="summary/v2",
+    )
     out = write_report([a, b], root / "out" / "report.html", gold_dir=gold)
     assert out == root / "out" / "report.html"
     return out.read_text(encoding="utf-8")
@@ -165,24 +204,32 @@ def test_report_without_suite_still_renders(tmp_path: Path) -> None:
 
 def test_highlight_splits_text_at_evidence_boundaries() -> None:
     text = "Alpha beta gamma delta epsilon zeta eta theta."
-    gold = {"parties": [{"name": "A", "evidence": [{"quote": "Alpha beta gamma", "start": 0,
-                                                   "end": 16}]}]}
-    pred = {"parties": [
-        {"name": "B", "evidence": [{"quote": "gamma delta epsilon", "start": 11, "end": 30}]},
-        {"name": "C", "evidence": [{"quote": "not in the text", "start": 0, "end": 15}]},
-    ]}
+    gold = {
+        "parties": [
+            {"name": "A", "evidence": [{"quote": "Alpha beta gamma", "start": 0, "end": 16}]}
+        ]
+    }
+    pred = {
+        "parties": [
+            {"name": "B", "evidence": [{"quote": "gamma delta epsilon", "start": 11, "end": 30}]},
+            {"name": "C", "evidence": [{"quote": "not in the text", "start": 0, "end": 15}]},
+        ]
+    }
     segments, ungrounded = highlight(text, gold, pred)
     assert "".join(s.text for s in segments) == text
     assert [(s.text, s.css) for s in segments[:4]] == [
-        ("Alpha beta ", "hl-gold"), ("gamma", "hl-both"), (" delta epsilon", "hl-pred"),
+        ("Alpha beta ", "hl-gold"),
+        ("gamma", "hl-both"),
+        (" delta epsilon", "hl-pred"),
         (" zeta eta theta.", ""),
     ]
     assert ungrounded == ["parties: “not in the text” at 0:15"]
 
 
 def test_bar_chart_geometry() -> None:
-    chart = bar_chart(["a", "b"], [("r1", "#000"), ("r2", "#111")], [[1.0, 0.5], [0.25, None]],
-                      y_max=1.0)
+    chart = bar_chart(
+        ["a", "b"], [("r1", "#000"), ("r2", "#111")], [[1.0, 0.5], [0.25, None]], y_max=1.0
+    )
     assert len(chart.bars) == 3
     full, half = chart.bars[0], chart.bars[1]
     assert full.h == pytest.approx(chart.plot_h) and half.h == pytest.approx(chart.plot_h / 2)

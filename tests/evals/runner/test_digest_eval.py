@@ -32,8 +32,20 @@ def suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _args(suite: Path, runs: Path, *extra: str) -> list[str]:
-    return ["eval", "run", "--task", "digest", "--model", "fake/heuristic", "--suite",
-            str(suite), "--runs-root", str(runs), "--no-progress", *extra]
+    return [
+        "eval",
+        "run",
+        "--task",
+        "digest",
+        "--model",
+        "fake/heuristic",
+        "--suite",
+        str(suite),
+        "--runs-root",
+        str(runs),
+        "--no-progress",
+        *extra,
+    ]
 
 
 def _only_run(runs: Path) -> Path:
@@ -43,7 +55,8 @@ def _only_run(runs: Path) -> Path:
 
 
 def test_a_digest_run_writes_a_run_dir_scores_each_story_and_prints_the_table(
-        suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     runs = tmp_path / "runs"
     assert main(_args(suite, runs)) == 0
     run_dir = _only_run(runs)
@@ -77,20 +90,26 @@ def test_a_digest_run_writes_a_run_dir_scores_each_story_and_prints_the_table(
 
 
 def test_json_output_has_each_story_and_the_means(
-        suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(_args(suite, tmp_path / "runs", "--json")) == 0
     data = json.loads(capsys.readouterr().out)
     [run] = data["runs"]
     assert run["task"] == "digest" and run["finished"] and run["model"] == "fake/heuristic"
     assert [s["story"] for s in run["stories"]] == sorted(STORIES)
-    assert set(run["stories"][0]["figures"]) >= {"unification_f1", "party_f1", "kendall_tau",
-                                                 "merge_f1", "discrepancy_f1"}
+    assert set(run["stories"][0]["figures"]) >= {
+        "unification_f1",
+        "party_f1",
+        "kendall_tau",
+        "merge_f1",
+        "discrepancy_f1",
+    }
     assert run["aggregate"]["means"]["party_f1"] == run["stories"][0]["figures"]["party_f1"]
 
 
 def test_an_interrupted_run_resumes_without_redoing_finished_stories(
-        suite: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    suite: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     runs = tmp_path / "runs"
     real_run = Digester.run
     digested: list[list[str]] = []
@@ -135,14 +154,22 @@ def test_an_interrupted_run_resumes_without_redoing_finished_stories(
     assert "the suite differs" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--judge", "fake/heuristic"], "error: --judge does not apply to --task digest"),
-    (["--digest-prompt", "digest/v9"], "error: no prompt named 'digest/v9'"),
-    (["--prompt", "summary/v99"], "error: no prompt named 'summary/v99'"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--judge", "fake/heuristic"], "error: --judge does not apply to --task digest"),
+        (["--digest-prompt", "digest/v9"], "error: no prompt named 'digest/v9'"),
+        (["--prompt", "summary/v99"], "error: no prompt named 'summary/v99'"),
+    ],
+)
 def test_bad_flags_are_refused_before_a_model_loads(
-        suite: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str], extra: list[str], message: str) -> None:
+    suite: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str,
+) -> None:
     import summarize.pipeline
 
     def refuse(*args: object, **kwargs: object) -> None:
@@ -156,18 +183,33 @@ def test_bad_flags_are_refused_before_a_model_loads(
 
 
 def test_a_suite_without_stories_and_a_digest_prompt_without_the_task_are_errors(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert main(_args(empty, tmp_path / "runs")) == 2
     assert "no stories here" in capsys.readouterr().err
-    assert main(["eval", "run", "--digest-prompt", "digest/v1", "--model", "fake/heuristic",
-                 "--runs-root", str(tmp_path / "runs")]) == 2
+    assert (
+        main(
+            [
+                "eval",
+                "run",
+                "--digest-prompt",
+                "digest/v1",
+                "--model",
+                "fake/heuristic",
+                "--runs-root",
+                str(tmp_path / "runs"),
+            ]
+        )
+        == 2
+    )
     assert "--digest-prompt goes with --task digest" in capsys.readouterr().err
 
 
 def test_a_broken_gold_is_named_before_a_model_loads(
-        suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     gold = suite / "orban_again" / "gold.json"
     gold.write_text(gold.read_text("utf-8").replace("must end soon", "must stop"), "utf-8")
     assert main(_args(suite, tmp_path / "runs")) == 2
@@ -177,7 +219,8 @@ def test_a_broken_gold_is_named_before_a_model_loads(
 
 
 def test_code_only_digest_asks_the_model_nothing_and_is_labelled(
-        suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     runs = tmp_path / "runs"
     assert main(_args(suite, runs, "--code-only")) == 0
     run_dir = _only_run(runs)

@@ -35,9 +35,24 @@ def _env(delay: float) -> dict[str, str]:
 
 
 def _cmd(articles: Path, gold: Path, runs: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "newsbrief", "eval", "run", "--model", "fake/heuristic",
-            "--suite", str(articles), "--gold", str(gold), "--runs-root", str(runs),
-            "--no-cache", "--no-progress", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "newsbrief",
+        "eval",
+        "run",
+        "--model",
+        "fake/heuristic",
+        "--suite",
+        str(articles),
+        "--gold",
+        str(gold),
+        "--runs-root",
+        str(runs),
+        "--no-cache",
+        "--no-progress",
+        *extra,
+    ]
 
 
 def _run_dir(runs: Path) -> Path | None:
@@ -55,11 +70,18 @@ def _complete_lines(run_dir: Path | None) -> int:
 Finished = subprocess.CompletedProcess[str]
 
 
-def _start_and_kill(tmp_path: Path, articles: Path, gold: Path, runs: Path,
-                    sig: signal.Signals, after: int = 3) -> tuple[Path, Finished]:
+def _start_and_kill(
+    tmp_path: Path, articles: Path, gold: Path, runs: Path, sig: signal.Signals, after: int = 3
+) -> tuple[Path, Finished]:
     """Start a slow run, send ``sig`` once ``after`` records are on disk, wait for the exit."""
-    proc = subprocess.Popen(_cmd(articles, gold, runs), cwd=tmp_path, env=_env(0.3),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        _cmd(articles, gold, runs),
+        cwd=tmp_path,
+        env=_env(0.3),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     try:
         while _complete_lines(_run_dir(runs)) < after:
@@ -79,9 +101,23 @@ def _start_and_kill(tmp_path: Path, articles: Path, gold: Path, runs: Path,
 
 def _resume(tmp_path: Path, run_dir: Path) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
-        [sys.executable, "-m", "newsbrief", "eval", "run", "--resume", str(run_dir),
-         "--no-cache", "--no-progress"],
-        cwd=tmp_path, env=_env(0), capture_output=True, text=True, timeout=180, check=False,
+        [
+            sys.executable,
+            "-m",
+            "newsbrief",
+            "eval",
+            "run",
+            "--resume",
+            str(run_dir),
+            "--no-cache",
+            "--no-progress",
+        ],
+        cwd=tmp_path,
+        env=_env(0),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return done
@@ -101,8 +137,15 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     root = tmp_path_factory.mktemp("suite")
     articles, gold = make_suite(root, N_ARTICLES)
     runs = root / "runs"
-    done = subprocess.run(_cmd(articles, gold, runs), cwd=root, env=_env(0),
-                          capture_output=True, text=True, timeout=180, check=False)
+    done = subprocess.run(
+        _cmd(articles, gold, runs),
+        cwd=root,
+        env=_env(0),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     reference = Path(done.stdout.strip().splitlines()[-1])
     _check_lines(reference)
@@ -119,11 +162,11 @@ def _same_as_reference(run_dir: Path, reference: Path) -> None:
     assert agg.model_dump(exclude=ignore) == ref.model_dump(exclude=ignore)
 
 
-def test_sigint_stops_gracefully_and_resumes(tmp_path: Path,
-                                             suite: tuple[Path, Path, Path]) -> None:
+def test_sigint_stops_gracefully_and_resumes(
+    tmp_path: Path, suite: tuple[Path, Path, Path]
+) -> None:
     articles, gold, reference = suite
-    run_dir, killed = _start_and_kill(tmp_path, articles, gold, tmp_path / "runs",
-                                      signal.SIGINT)
+    run_dir, killed = _start_and_kill(tmp_path, articles, gold, tmp_path / "runs", signal.SIGINT)
     assert killed.returncode == 130, killed.stderr
     assert f"--resume {run_dir}" in killed.stderr.replace("\n", "")
     assert "Traceback" not in killed.stderr
@@ -136,11 +179,11 @@ def test_sigint_stops_gracefully_and_resumes(tmp_path: Path,
     _same_as_reference(run_dir, reference)
 
 
-def test_sigkill_loses_at_most_the_article_in_flight(tmp_path: Path,
-                                                     suite: tuple[Path, Path, Path]) -> None:
+def test_sigkill_loses_at_most_the_article_in_flight(
+    tmp_path: Path, suite: tuple[Path, Path, Path]
+) -> None:
     articles, gold, reference = suite
-    run_dir, killed = _start_and_kill(tmp_path, articles, gold, tmp_path / "runs",
-                                      signal.SIGKILL)
+    run_dir, killed = _start_and_kill(tmp_path, articles, gold, tmp_path / "runs", signal.SIGKILL)
     assert killed.returncode == -signal.SIGKILL
     kept = (run_dir / "records.jsonl").read_bytes()
     kept = kept[: kept.rfind(b"\n") + 1]

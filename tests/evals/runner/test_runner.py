@@ -51,8 +51,11 @@ def broken_model(monkeypatch: pytest.MonkeyPatch) -> str:
             return "Sorry, I can only answer in prose."
         return heuristic_answer(kwargs)
 
-    monkeypatch.setitem(registry._PROVIDERS, "broken",
-                        lambda name, **o: FakeBackend(f"broken-{name}", script=[answer] * 500))
+    monkeypatch.setitem(
+        registry._PROVIDERS,
+        "broken",
+        lambda name, **o: FakeBackend(f"broken-{name}", script=[answer] * 500),
+    )
     return "broken/x"
 
 
@@ -60,8 +63,14 @@ def broken_model(monkeypatch: pytest.MonkeyPatch) -> str:
 def test_run_records_every_article_with_scores_and_provenance(tmp_path: Path) -> None:
     articles, gold = make_suite(tmp_path, 4, gold_for={0, 1, 2})
     before = calls_of(fake())
-    [run_dir] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                          runs_root=tmp_path / "runs", progress=False)
+    [run_dir] = run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=tmp_path / "runs",
+        progress=False,
+    )
     assert calls_of(fake()) > before
     store = RunStore.open(run_dir)
     records = store.records()
@@ -91,41 +100,76 @@ def test_run_records_every_article_with_scores_and_provenance(tmp_path: Path) ->
 
 def test_one_run_per_model_and_prompt_pair(tmp_path: Path) -> None:
     articles, gold = make_suite(tmp_path, 2)
-    dirs = run_suite(["fake/heuristic", "fake/other"], ["summary/v1", "summary/v7"],
-                     suite_dir=articles, gold_dir=gold, runs_root=tmp_path / "runs",
-                     progress=False)
+    dirs = run_suite(
+        ["fake/heuristic", "fake/other"],
+        ["summary/v1", "summary/v7"],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=tmp_path / "runs",
+        progress=False,
+    )
     assert len(dirs) == 4 and len(set(dirs)) == 4
     pairs = [(RunStore.open(d).config.model, RunStore.open(d).config.prompt) for d in dirs]
-    assert pairs == [("fake/heuristic", "summary/v1"), ("fake/heuristic", "summary/v7"),
-                     ("fake/other", "summary/v1"), ("fake/other", "summary/v7")]
+    assert pairs == [
+        ("fake/heuristic", "summary/v1"),
+        ("fake/heuristic", "summary/v7"),
+        ("fake/other", "summary/v1"),
+        ("fake/other", "summary/v7"),
+    ]
 
 
 def test_identical_rerun_is_served_from_the_cache(tmp_path: Path) -> None:
     articles, gold = make_suite(tmp_path, 4)
     runs = tmp_path / "runs"
-    [first] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                        runs_root=runs, progress=False)
+    [first] = run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=runs,
+        progress=False,
+    )
     before = calls_of(fake())
-    [second] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                         runs_root=runs, progress=False)
+    [second] = run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=runs,
+        progress=False,
+    )
     assert calls_of(fake()) == before  # zero model calls
     assert second != first
     cached = records_of(second)
     assert all(r.cached for r in cached)
     assert comparable(cached) == comparable(records_of(first))
     assert RunStore.open(second).aggregate == RunStore.open(first).aggregate.model_copy(
-        update={"run_id": RunStore.open(second).config.run_id})
+        update={"run_id": RunStore.open(second).config.run_id}
+    )
 
     # a changed article is a cache miss for that article only; --no-cache calls everything
     (articles / "a01.txt").write_text(article_text(1) + "One more sentence here.\n")
     before = calls_of(fake())
-    [third] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                        runs_root=runs, progress=False)
+    [third] = run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=runs,
+        progress=False,
+    )
     assert [r.cached for r in records_of(third)] == [True, False, True, True]
     assert calls_of(fake()) > before
     before = calls_of(fake())
-    [fourth] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                         runs_root=runs, progress=False, use_cache=False)
+    [fourth] = run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=runs,
+        progress=False,
+        use_cache=False,
+    )
     assert not any(r.cached for r in records_of(fourth))
     assert calls_of(fake()) - before >= 4
 
@@ -133,15 +177,38 @@ def test_identical_rerun_is_served_from_the_cache(tmp_path: Path) -> None:
 def test_cache_is_per_repeat_and_per_prompt(tmp_path: Path) -> None:
     articles, gold = make_suite(tmp_path, 2)
     runs = tmp_path / "runs"
-    [one] = run_suite(["fake/heuristic"], ["summary/v1"], suite_dir=articles, gold_dir=gold,
-                      runs_root=runs, progress=False)
-    [two] = run_suite(["fake/heuristic"], ["summary/v1"], suite_dir=articles, gold_dir=gold,
-                      runs_root=runs, repeats=2, progress=False)
+    [one] = run_suite(
+        ["fake/heuristic"],
+        ["summary/v1"],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=runs,
+        progress=False,
+    )
+    [two] = run_suite(
+        ["fake/heuristic"],
+        ["summary/v1"],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=runs,
+        repeats=2,
+        progress=False,
+    )
     records = records_of(two)
     assert sorted((r.article_id, r.repeat, r.cached) for r in records) == [
-        ("a00", 0, True), ("a00", 1, False), ("a01", 0, True), ("a01", 1, False)]
-    [three] = run_suite(["fake/heuristic"], ["summary/v7"], suite_dir=articles, gold_dir=gold,
-                        runs_root=runs, progress=False)
+        ("a00", 0, True),
+        ("a00", 1, False),
+        ("a01", 0, True),
+        ("a01", 1, False),
+    ]
+    [three] = run_suite(
+        ["fake/heuristic"],
+        ["summary/v7"],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=runs,
+        progress=False,
+    )
     assert not any(r.cached for r in records_of(three))
     assert one != two != three
 
@@ -149,8 +216,15 @@ def test_cache_is_per_repeat_and_per_prompt(tmp_path: Path) -> None:
 def test_failure_is_recorded_and_the_suite_goes_on(tmp_path: Path, broken_model: str) -> None:
     articles, gold = make_suite(tmp_path, 4, poison={2})
     runs = tmp_path / "runs"
-    [run_dir] = run_suite([broken_model], [None], suite_dir=articles, gold_dir=gold,
-                          runs_root=runs, progress=False, params={"max_retries": 1})
+    [run_dir] = run_suite(
+        [broken_model],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=runs,
+        progress=False,
+        params={"max_retries": 1},
+    )
     records = records_of(run_dir)
     assert [r.status for r in records] == ["ok", "ok", "error", "ok"]
     failed = records[2]
@@ -169,14 +243,22 @@ def test_failure_is_recorded_and_the_suite_goes_on(tmp_path: Path, broken_model:
     backend = registry.resolve_backend(broken_model)
     assert isinstance(backend, FakeBackend)
     before = len(backend.requests)
-    [again] = run_suite([broken_model], [None], suite_dir=articles, gold_dir=gold,
-                        runs_root=runs, progress=False, params={"max_retries": 1})
+    [again] = run_suite(
+        [broken_model],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=runs,
+        progress=False,
+        params={"max_retries": 1},
+    )
     assert len(backend.requests) - before == len(failed.calls)  # a02's tries, once more
     assert [r.cached for r in records_of(again)] == [True, True, False, True]
 
 
-def test_unexpected_exception_is_recorded_with_its_origin(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_exception_is_recorded_with_its_origin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from summarize.pipeline import Summarizer
 
     articles, gold = make_suite(tmp_path, 2)
@@ -188,21 +270,34 @@ def test_unexpected_exception_is_recorded_with_its_origin(tmp_path: Path,
         return real_run(self, text, **kw)
 
     monkeypatch.setattr(Summarizer, "run", flaky)
-    [run_dir] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                          runs_root=tmp_path / "runs", progress=False)
+    [run_dir] = run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=tmp_path / "runs",
+        progress=False,
+    )
     failed = records_of(run_dir)[1]
     assert failed.status == "error" and failed.error is not None
     assert failed.error.type == "ZeroDivisionError"
     assert "unexpected, at test_runner.py:" in failed.error.message
 
 
-def test_rescore_changes_scores_without_model_calls(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rescore_changes_scores_without_model_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from summarize.pipeline import Summarizer
 
     articles, gold = make_suite(tmp_path, 3)
-    [run_dir] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                          runs_root=tmp_path / "runs", progress=False)
+    [run_dir] = run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=tmp_path / "runs",
+        progress=False,
+    )
     store = RunStore.open(run_dir)
     old_records, old_agg = store.records(), store.aggregate
     assert old_agg is not None
@@ -234,8 +329,14 @@ def test_rescore_changes_scores_without_model_calls(tmp_path: Path,
 
 def test_rescore_refuses_when_an_article_changed(tmp_path: Path) -> None:
     articles, gold = make_suite(tmp_path, 2)
-    [run_dir] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                          runs_root=tmp_path / "runs", progress=False)
+    [run_dir] = run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=tmp_path / "runs",
+        progress=False,
+    )
     (articles / "a00.txt").write_text(article_text(0) + "Edited.\n")
     with pytest.raises(RunMismatchError, match="a00"):
         rescore(run_dir)
@@ -253,8 +354,15 @@ def _simulate_kill(run_dir: Path, keep: int, *, partial: bool = False) -> None:
 
 def test_resume_skips_finished_articles(tmp_path: Path) -> None:
     articles, gold = make_suite(tmp_path, 5)
-    [full] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                       runs_root=tmp_path / "runs", progress=False, use_cache=False)
+    [full] = run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=tmp_path / "runs",
+        progress=False,
+        use_cache=False,
+    )
     killed = tmp_path / "runs" / "killed"
     shutil.copytree(full, killed)
     _simulate_kill(killed, 2, partial=True)
@@ -281,8 +389,14 @@ def test_resume_skips_finished_articles(tmp_path: Path) -> None:
 
 def test_resume_refuses_another_configuration(tmp_path: Path) -> None:
     articles, gold = make_suite(tmp_path, 2)
-    [run_dir] = run_suite(["fake/heuristic"], ["summary/v1"], suite_dir=articles,
-                          gold_dir=gold, runs_root=tmp_path / "runs", progress=False)
+    [run_dir] = run_suite(
+        ["fake/heuristic"],
+        ["summary/v1"],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=tmp_path / "runs",
+        progress=False,
+    )
     with pytest.raises(RunMismatchError, match="model"):
         run_suite(["fake/other"], [], resume=run_dir, progress=False)
     with pytest.raises(RunMismatchError, match="prompt"):
@@ -298,8 +412,9 @@ def test_resume_refuses_another_configuration(tmp_path: Path) -> None:
         run_suite([], [], resume=run_dir, progress=False)
 
 
-def test_first_ctrl_c_finishes_the_article_in_flight(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_first_ctrl_c_finishes_the_article_in_flight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from summarize.pipeline import Summarizer
 
     articles, gold = make_suite(tmp_path, 5)
@@ -314,8 +429,14 @@ def test_first_ctrl_c_finishes_the_article_in_flight(tmp_path: Path,
 
     monkeypatch.setattr(Summarizer, "run", interrupting)
     with pytest.raises(RunInterrupted) as info:
-        run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                  runs_root=tmp_path / "runs", progress=False)
+        run_suite(
+            ["fake/heuristic"],
+            [None],
+            suite_dir=articles,
+            gold_dir=gold,
+            runs_root=tmp_path / "runs",
+            progress=False,
+        )
     run_dir = info.value.run_dir
     assert (info.value.done, info.value.total) == (2, 5)
     assert "--resume" in info.value.resume_command
@@ -325,8 +446,9 @@ def test_first_ctrl_c_finishes_the_article_in_flight(tmp_path: Path,
 
 
 def test_compute_aggregate_counts_failures_only_for_articles_with_gold() -> None:
-    ok = ArticleRecord(cache_key="k", article_id="a", status="ok", prediction={}, wall_s=2.0,
-                       scores=None)
+    ok = ArticleRecord(
+        cache_key="k", article_id="a", status="ok", prediction={}, wall_s=2.0, scores=None
+    )
     err = ArticleRecord(cache_key="k", article_id="b", status="error", wall_s=9.0)
     agg = compute_aggregate("r", [ok, err], gold_ids=set())
     assert (agg.n_records, agg.n_ok, agg.validity_rate, agg.median_wall_s) == (2, 1, 0.5, 2.0)
@@ -335,14 +457,26 @@ def test_compute_aggregate_counts_failures_only_for_articles_with_gold() -> None
 
 
 # --- the CLI -------------------------------------------------------------------------------------
-def test_cli_run_rescore_compare_and_errors(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_run_rescore_compare_and_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from newsbrief.cli import main
 
     articles, gold = make_suite(tmp_path, 3)
     runs = tmp_path / "runs"
-    argv = ["eval", "run", "--model", "fake/heuristic", "--suite", str(articles), "--gold",
-            str(gold), "--runs-root", str(runs), "--no-progress"]
+    argv = [
+        "eval",
+        "run",
+        "--model",
+        "fake/heuristic",
+        "--suite",
+        str(articles),
+        "--gold",
+        str(gold),
+        "--runs-root",
+        str(runs),
+        "--no-progress",
+    ]
     assert main(argv) == 0
     out = capsys.readouterr()
     [run_a] = [Path(line) for line in out.out.splitlines() if line.strip()]
@@ -366,11 +500,21 @@ def test_cli_run_rescore_compare_and_errors(tmp_path: Path,
     capsys.readouterr()
 
     # user errors: one line on stderr, exit 2, no traceback
-    for bad in (["eval", "run", "--resume", str(tmp_path / "nope")],
-                ["eval", "run", "--model", "nosuch/model", "--suite", str(articles),
-                 "--runs-root", str(runs)],
-                ["eval", "rescore", str(tmp_path)],
-                ["eval", "run", "--resume", str(run_a), "--prompt", "summary/v7"]):
+    for bad in (
+        ["eval", "run", "--resume", str(tmp_path / "nope")],
+        [
+            "eval",
+            "run",
+            "--model",
+            "nosuch/model",
+            "--suite",
+            str(articles),
+            "--runs-root",
+            str(runs),
+        ],
+        ["eval", "rescore", str(tmp_path)],
+        ["eval", "run", "--resume", str(run_a), "--prompt", "summary/v7"],
+    ):
         assert main(bad) == 2, bad
         err = capsys.readouterr().err
         assert err.splitlines()[-1].startswith("error:") and "Traceback" not in err, err
@@ -380,14 +524,25 @@ def test_cli_run_rescore_compare_and_errors(tmp_path: Path,
     assert "line 1" in capsys.readouterr().err
 
 
-def test_judge_scores_are_labelled_and_aggregated(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_judge_scores_are_labelled_and_aggregated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     articles, gold = make_suite(tmp_path, 2)
     verdict = {"reason": "Every claim is in the article.", "score": 8}
-    monkeypatch.setitem(registry._PROVIDERS, "judge",
-                        lambda name, **o: FakeBackend(f"judge-{name}", script=[verdict] * 50))
-    [run_dir] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                          runs_root=tmp_path / "runs", judge="judge/x", progress=False)
+    monkeypatch.setitem(
+        registry._PROVIDERS,
+        "judge",
+        lambda name, **o: FakeBackend(f"judge-{name}", script=[verdict] * 50),
+    )
+    [run_dir] = run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=tmp_path / "runs",
+        judge="judge/x",
+        progress=False,
+    )
     store = RunStore.open(run_dir)
     assert store.config.judge == "judge/x"
     for record in store.records():
@@ -415,8 +570,14 @@ def test_a_run_copied_from_elsewhere_finds_the_builtin_suite(tmp_path: Path) -> 
 
 def test_rescore_of_an_unfinished_run_writes_no_aggregate(tmp_path: Path) -> None:
     articles, gold = make_suite(tmp_path, 3)
-    [run_dir] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
-                          runs_root=tmp_path / "runs", progress=False)
+    [run_dir] = run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=tmp_path / "runs",
+        progress=False,
+    )
     _simulate_kill(run_dir, 2)
     with pytest.warns(UserWarning, match="unfinished"):
         agg = rescore(run_dir)
@@ -425,16 +586,26 @@ def test_rescore_of_an_unfinished_run_writes_no_aggregate(tmp_path: Path) -> Non
     assert RunStore.open(run_dir).missing_keys() == {("a02", 0)}
 
 
-def test_a_suite_with_gold_beside_its_articles_is_scored_without_gold_flag(
-        tmp_path: Path) -> None:
+def test_a_suite_with_gold_beside_its_articles_is_scored_without_gold_flag(tmp_path: Path) -> None:
     """The documented layout (evals/suites/dev/tune): <id>.txt next to <id>.json."""
     from newsbrief.cli import main as cli_main
 
     articles, gold = make_suite(tmp_path, 2)
     for g in gold.glob("*.json"):
         shutil.copy(g, articles / g.name)
-    code = cli_main(["eval", "run", "--model", "fake/heuristic", "--suite", str(articles),
-                     "--runs-root", str(tmp_path / "runs"), "--no-progress"])
+    code = cli_main(
+        [
+            "eval",
+            "run",
+            "--model",
+            "fake/heuristic",
+            "--suite",
+            str(articles),
+            "--runs-root",
+            str(tmp_path / "runs"),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     [run_dir] = [d for d in (tmp_path / "runs").iterdir() if (d / "config.json").is_file()]
     assert all(r.scores is not None for r in records_of(run_dir))

@@ -32,23 +32,45 @@ from summarize.core.jsonl import JsonlLog
 
 def make_config(run_id: str = "run-1") -> RunConfig:
     return RunConfig(
-        run_id=run_id, created="2026-11-01T00:00:00+00:00", model="fake/heuristic",
-        model_info={"model": "fake/heuristic", "provider": "fake"}, prompt="summary/v1",
-        prompt_hash="p" * 64, params={"max_retries": 2}, suite="/suite", articles=["a", "b"],
+        run_id=run_id,
+        created="2026-11-01T00:00:00+00:00",
+        model="fake/heuristic",
+        model_info={"model": "fake/heuristic", "provider": "fake"},
+        prompt="summary/v1",
+        prompt_hash="p" * 64,
+        params={"max_retries": 2},
+        suite="/suite",
+        articles=["a", "b"],
     )
 
 
-def make_record(article_id: str = "a", repeat: int = 0, *, status: str = "ok",
-                key: str = "k" * 64) -> ArticleRecord:
+def make_record(
+    article_id: str = "a", repeat: int = 0, *, status: str = "ok", key: str = "k" * 64
+) -> ArticleRecord:
     ok = status == "ok"
     return ArticleRecord(
-        cache_key=key, article_id=article_id, repeat=repeat, status=status,  # type: ignore[arg-type]
+        cache_key=key,
+        article_id=article_id,
+        repeat=repeat,
+        status=status,  # type: ignore[arg-type]
         prediction={"headline": "Ünïcode headline", "summary": "s"} if ok else None,
-        error=None if ok else ErrorInfo(type="OutputValidationError", message="bad",
-                                        attempts=3, raw_output="{not json"),
-        calls=[CallRecord(purpose="extract", model="fake/heuristic", mode="json_schema",
-                          attempt=1, ok=ok, prompt_tokens=10, completion_tokens=5,
-                          latency_s=0.1)],
+        error=None
+        if ok
+        else ErrorInfo(
+            type="OutputValidationError", message="bad", attempts=3, raw_output="{not json"
+        ),
+        calls=[
+            CallRecord(
+                purpose="extract",
+                model="fake/heuristic",
+                mode="json_schema",
+                attempt=1,
+                ok=ok,
+                prompt_tokens=10,
+                completion_tokens=5,
+                latency_s=0.1,
+            )
+        ],
         wall_s=0.5,
     )
 
@@ -68,8 +90,9 @@ def test_round_trip(tmp_path: Path) -> None:
     assert again.done_keys() == {("a", 0), ("b", 0), ("a", 1)}
     # one JSON object per line, nothing else
     lines = (store.path / RECORDS_FILE).read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 3 and all(json.loads(line)["format_version"] == FORMAT_VERSION
-                                   for line in lines)
+    assert len(lines) == 3 and all(
+        json.loads(line)["format_version"] == FORMAT_VERSION for line in lines
+    )
 
 
 def test_aggregate_absent_until_written(tmp_path: Path) -> None:
@@ -159,8 +182,9 @@ def test_a_complete_json_line_without_newline_is_still_a_partial_write(tmp_path:
         assert store.records() == []
 
 
-def test_append_is_one_write_of_the_whole_line(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_append_is_one_write_of_the_whole_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import summarize.core.jsonl as store_mod
 
     writes: list[bytes] = []
@@ -195,7 +219,9 @@ def test_jsonl_log_blank_lines_are_not_records(tmp_path: Path) -> None:
     path = tmp_path / "x.jsonl"
     path.write_text('{"a": 1}\n\n{"a": 2}\n')
     assert [(line.number, line.value) for line in JsonlLog(path).read()] == [
-        (1, {"a": 1}), (3, {"a": 2})]
+        (1, {"a": 1}),
+        (3, {"a": 2}),
+    ]
 
 
 # --- cache ---------------------------------------------------------------------------------

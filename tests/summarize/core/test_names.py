@@ -54,8 +54,11 @@ def test_fold_name_keeps_a_lone_title() -> None:
     ("name", "title", "bare"),
     [
         ("Hungarian Prime Minister Viktor Orban", "Hungarian Prime Minister", "Viktor Orban"),
-        ("European Commission President Ursula von der Leyen", "European Commission President",
-         "Ursula von der Leyen"),
+        (
+            "European Commission President Ursula von der Leyen",
+            "European Commission President",
+            "Ursula von der Leyen",
+        ),
         ("European Union", "", "European Union"),
         ("Chinese state broadcaster CCTV", "", "Chinese state broadcaster CCTV"),
         ("Hungarian Foreign Minister", "", "Hungarian Foreign Minister"),

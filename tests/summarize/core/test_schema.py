@@ -23,13 +23,32 @@ def summary(**overrides) -> dict:
         "summary": "The mayor will close a bridge. Repairs follow.",
         "published": "2024-03-04",
         "event_location": None,
-        "parties": [{"name": "Ana Lopez", "kind": "person", "role": "Mayor",
-                     "aliases": ["Lopez"], "evidence": [ev("Mayor Ana Lopez said")]}],
-        "positions": [{"party": "Lopez", "topic": "bridge closure", "stance": "wants it closed",
-                       "polarity": "support",
-                       "evidence": [ev("will close the old harbour bridge")]}],
-        "dates": [{"value": "2024-03-04", "text": "on Monday", "event": "announcement",
-                   "evidence": [ev("said on Monday that")]}],
+        "parties": [
+            {
+                "name": "Ana Lopez",
+                "kind": "person",
+                "role": "Mayor",
+                "aliases": ["Lopez"],
+                "evidence": [ev("Mayor Ana Lopez said")],
+            }
+        ],
+        "positions": [
+            {
+                "party": "Lopez",
+                "topic": "bridge closure",
+                "stance": "wants it closed",
+                "polarity": "support",
+                "evidence": [ev("will close the old harbour bridge")],
+            }
+        ],
+        "dates": [
+            {
+                "value": "2024-03-04",
+                "text": "on Monday",
+                "event": "announcement",
+                "evidence": [ev("said on Monday that")],
+            }
+        ],
         "disputes": [],
     }
     data.update(overrides)
@@ -39,8 +58,16 @@ def summary(**overrides) -> dict:
 def test_valid_summary_round_trips_with_exact_field_names() -> None:
     parsed = ArticleSummary.model_validate(summary(), context={"text": TEXT})
     dumped = parsed.model_dump(mode="json")
-    assert list(dumped) == ["headline", "summary", "published", "event_location", "parties",
-                            "positions", "dates", "disputes"]
+    assert list(dumped) == [
+        "headline",
+        "summary",
+        "published",
+        "event_location",
+        "parties",
+        "positions",
+        "dates",
+        "disputes",
+    ]
     assert list(dumped["parties"][0]) == ["name", "kind", "role", "aliases", "evidence"]
     assert list(dumped["positions"][0]) == ["party", "topic", "stance", "polarity", "evidence"]
     assert list(dumped["dates"][0]) == ["value", "text", "event", "evidence"]
@@ -78,17 +105,40 @@ def test_partial_iso_precisions_are_allowed() -> None:
 
 
 def test_dispute_needs_two_sides_of_known_parties() -> None:
-    one_side = summary(disputes=[{"sides": [["Ana Lopez"]], "issue": "bridge",
-                                  "description": "x", "evidence": [ev("Mayor Ana Lopez said")]}])
+    one_side = summary(
+        disputes=[
+            {
+                "sides": [["Ana Lopez"]],
+                "issue": "bridge",
+                "description": "x",
+                "evidence": [ev("Mayor Ana Lopez said")],
+            }
+        ]
+    )
     with pytest.raises(ValidationError, match="at least 2"):
         ArticleSummary.model_validate(one_side)
-    unknown = summary(disputes=[{"sides": [["Ana Lopez"], ["Harbour Union"]], "issue": "bridge",
-                                 "description": "x", "evidence": [ev("Mayor Ana Lopez said")]}])
+    unknown = summary(
+        disputes=[
+            {
+                "sides": [["Ana Lopez"], ["Harbour Union"]],
+                "issue": "bridge",
+                "description": "x",
+                "evidence": [ev("Mayor Ana Lopez said")],
+            }
+        ]
+    )
     with pytest.raises(ValidationError, match="Harbour Union"):
         ArticleSummary.model_validate(unknown)
-    same_party_twice = summary(disputes=[{"sides": [["Ana Lopez"], ["Lopez"]], "issue": "b",
-                                          "description": "x",
-                                          "evidence": [ev("Mayor Ana Lopez said")]}])
+    same_party_twice = summary(
+        disputes=[
+            {
+                "sides": [["Ana Lopez"], ["Lopez"]],
+                "issue": "b",
+                "description": "x",
+                "evidence": [ev("Mayor Ana Lopez said")],
+            }
+        ]
+    )
     with pytest.raises(ValidationError, match="two sides"):
         ArticleSummary.model_validate(same_party_twice)
 

@@ -42,7 +42,8 @@ The Taxpayers' Alliance criticised the vote, saying the subsidy wasted public mo
 
 def test_fast_model_digests_two_reports_of_one_vote(tmp_path: Path) -> None:
     run = Digester(FAST_MODEL, cache=tmp_path).run(
-        [StoryArticle(id="first", text=FIRST), StoryArticle(id="second", text=SECOND)])
+        [StoryArticle(id="first", text=FIRST), StoryArticle(id="second", text=SECOND)]
+    )
     digest, texts = run.digest, run.texts
     StoryDigest.model_validate(digest.model_dump(), context={"texts": texts})
     mayor = [p for p in digest.parties if "solheim" in " ".join(p.names()).casefold()]
@@ -52,5 +53,6 @@ def test_fast_model_digests_two_reports_of_one_vote(tmp_path: Path) -> None:
     assert len(run.calls) <= items + 24  # one question per item at most, plus the capped checks
     assert all(c.purpose.startswith("digest-") for c in run.calls)
     again = Digester(FAST_MODEL, cache=tmp_path).run(
-        [StoryArticle(id="first", text=FIRST), StoryArticle(id="second", text=SECOND)])
+        [StoryArticle(id="first", text=FIRST), StoryArticle(id="second", text=SECOND)]
+    )
     assert again.cached == ["first", "second"] and again.digest.parties == digest.parties

@@ -66,7 +66,7 @@ def test_repeated_folded_occurrences_follow_the_hint() -> None:
 def test_straight_quotes_for_curly_ones() -> None:
     text = seed("003")  # "We’ve been working hard ..." uses a curly apostrophe
     text = text + "\nHe said \u201cpeace is possible\u201d and \u2018soon\u2019."
-    span = verbatim(align_quote('He said "peace is possible" and \'soon\'', text), text)
+    span = verbatim(align_quote("He said \"peace is possible\" and 'soon'", text), text)
     assert span.quote == "He said \u201cpeace is possible\u201d and \u2018soon\u2019"
     assert not span.exact
 
@@ -75,7 +75,7 @@ def test_curly_quotes_for_straight_ones() -> None:
     text = seed("000")
     quote = "the trip \u201ccertainly doesn\u2019t seem to be productive"
     span = verbatim(align_quote(quote, text), text)
-    assert span.quote == 'the trip "certainly doesn\'t seem to be productive'
+    assert span.quote == "the trip \"certainly doesn't seem to be productive"
 
 
 def test_whitespace_and_newlines_collapse() -> None:
@@ -90,8 +90,9 @@ def test_whitespace_and_newlines_collapse() -> None:
 
 def test_case_differences() -> None:
     text = seed("002")
-    span = verbatim(align_quote("hungarian prime minister viktor orban RECENTLY visited", text),
-                    text)
+    span = verbatim(
+        align_quote("hungarian prime minister viktor orban RECENTLY visited", text), text
+    )
     assert span.quote == "Hungarian Prime Minister Viktor Orban recently visited"
     assert span.start == 0
 
@@ -130,8 +131,10 @@ def test_punctuation_dropped_by_the_model() -> None:
 
 def test_small_typos_align_fuzzily() -> None:
     text = seed("001")
-    quote = ("Chinese President Xi Jinping calls on world powers to help Russia and Ukraine "
-             "resume direct dialogue")
+    quote = (
+        "Chinese President Xi Jinping calls on world powers to help Russia and Ukraine "
+        "resume direct dialogue"
+    )
     span = verbatim(align_quote(quote, text), text)
     assert "for help Russia" in span.quote and not span.exact and 90 <= span.score < 100
 
@@ -140,8 +143,10 @@ def test_quote_that_left_out_words_aligns_by_words() -> None:
     text = seed("001")
     quote = "Hungary, under Orbán's leadership, has forged substantial political ties with China"
     span = verbatim(align_quote(quote, text), text)
-    assert span.quote == ("Hungary, under Orbn’s leadership, has forged substantial political "
-                          "and economic ties with China")
+    assert span.quote == (
+        "Hungary, under Orbn’s leadership, has forged substantial political "
+        "and economic ties with China"
+    )
 
 
 def test_ellipsis_grounds_the_longest_part() -> None:
@@ -197,21 +202,31 @@ def test_quote_wholly_inside_boilerplate_is_not_evidence() -> None:
 
 
 # --- non-ASCII text -----------------------------------------------------------------------------
-GERMAN = ("Die Straße in München ist schön, sagte der Bürgermeister über die Größe der Stadt. "
-          "Außenminister Szijjártó traf sich am Montag mit dem Oberbürgermeister.")
-HUNGARIAN = ("Orbán Viktor szerint a béke a legfontosabb, mondta hétfőn Pekingben. "
-             "Az ő üzenete egyértelmű volt: tűzszünet kell Ukrajnában.")
+GERMAN = (
+    "Die Straße in München ist schön, sagte der Bürgermeister über die Größe der Stadt. "
+    "Außenminister Szijjártó traf sich am Montag mit dem Oberbürgermeister."
+)
+HUNGARIAN = (
+    "Orbán Viktor szerint a béke a legfontosabb, mondta hétfőn Pekingben. "
+    "Az ő üzenete egyértelmű volt: tűzszünet kell Ukrajnában."
+)
 
 
 @pytest.mark.parametrize(
     ("text", "quote", "expected"),
     [
         (GERMAN, "die strasse in munchen ist schon", "Die Straße in München ist schön"),
-        (GERMAN, "Die Strasse in Muenchen ist schoen, sagte der Buergermeister",
-         "Die Straße in München ist schön, sagte der Bürgermeister"),
+        (
+            GERMAN,
+            "Die Strasse in Muenchen ist schoen, sagte der Buergermeister",
+            "Die Straße in München ist schön, sagte der Bürgermeister",
+        ),
         (GERMAN, "AUSSENMINISTER SZIJJARTO TRAF SICH", "Außenminister Szijjártó traf sich"),
-        (HUNGARIAN, "Orban Viktor szerint a beke a legfontosabb",
-         "Orbán Viktor szerint a béke a legfontosabb"),
+        (
+            HUNGARIAN,
+            "Orban Viktor szerint a beke a legfontosabb",
+            "Orbán Viktor szerint a béke a legfontosabb",
+        ),
         (HUNGARIAN, "Az o uzenete egyertelmu volt", "Az ő üzenete egyértelmű volt"),
         (HUNGARIAN, "tuzszunet kell Ukrajnaban", "tűzszünet kell Ukrajnában"),
     ],
@@ -248,11 +263,13 @@ def _perturb(piece: str, rng: random.Random) -> str:
             w = w.lower()
         elif roll < 0.5:
             w = w.swapcase()
-        w = (w.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
-             if rng.random() < 0.5 else w.replace("'", "\u2019"))
+        w = (
+            w.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+            if rng.random() < 0.5
+            else w.replace("'", "\u2019")
+        )
         if rng.random() < 0.3:
-            w = "".join(c for c in unicodedata.normalize("NFKD", w)
-                        if not unicodedata.combining(c))
+            w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
         out.append(w)
     glue = [rng.choice([" ", "  ", "\n", " \n\t "]) for _ in out]
     return "".join(w + g for w, g in zip(out, glue, strict=True)).strip()
@@ -305,8 +322,10 @@ def test_long_text_is_fast_enough() -> None:
     quote = "Hungary, under Orbán's leadership, has forged substantial political ties with China"
     started = time.perf_counter()
     span = verbatim(align_quote(quote, text, hint=len(text) // 2), text)
-    for q in ("Putin and Xi signed a trade agreement worth billions of dollars",
-              "Xi Orban Beijing Monday negotiations Ukraine"):
+    for q in (
+        "Putin and Xi signed a trade agreement worth billions of dollars",
+        "Xi Orban Beijing Monday negotiations Ukraine",
+    ):
         assert align_quote(q, text) is None
     elapsed = time.perf_counter() - started
     assert span.start >= len(text) // 2

@@ -24,9 +24,28 @@ from summarize.grounding.chunking import (
 )
 
 _WORDS = [
-    "council", "minister", "said", "Monday", "budget", "plan", "vote", "union", "workers",
-    "city", "harbour", "bridge", "repairs", "closure", "agency", "report", "talks",
-    "government", "spokesman", "mayor", "federation", "club",
+    "council",
+    "minister",
+    "said",
+    "Monday",
+    "budget",
+    "plan",
+    "vote",
+    "union",
+    "workers",
+    "city",
+    "harbour",
+    "bridge",
+    "repairs",
+    "closure",
+    "agency",
+    "report",
+    "talks",
+    "government",
+    "spokesman",
+    "mayor",
+    "federation",
+    "club",
 ]
 
 
@@ -190,8 +209,11 @@ def ev(chunk: Chunk, quote: str) -> dict[str, int | str]:
 
 
 def part(chunk: Chunk, **fields: Any) -> tuple[Chunk, ArticleSummary]:
-    data = {"headline": f"headline of chunk {chunk.index}",
-            "summary": f"summary of chunk {chunk.index}", **fields}
+    data = {
+        "headline": f"headline of chunk {chunk.index}",
+        "summary": f"summary of chunk {chunk.index}",
+        **fields,
+    }
     return chunk, ArticleSummary.model_validate(data, context={"text": chunk.text})
 
 
@@ -200,53 +222,110 @@ def parts() -> list[tuple[Chunk, ArticleSummary]]:
         CHUNK_0,
         event_location="Beijing",
         parties=[
-            {"name": "Orban", "kind": "person", "role": None, "aliases": ["Orbán"],
-             "evidence": [ev(CHUNK_0, "Orban told Xi that Europe needs")]},
-            {"name": "Xi Jinping", "kind": "person", "role": "President of China",
-             "evidence": [ev(CHUNK_0, "Chinese President Xi Jinping")]},
+            {
+                "name": "Orban",
+                "kind": "person",
+                "role": None,
+                "aliases": ["Orbán"],
+                "evidence": [ev(CHUNK_0, "Orban told Xi that Europe needs")],
+            },
+            {
+                "name": "Xi Jinping",
+                "kind": "person",
+                "role": "President of China",
+                "evidence": [ev(CHUNK_0, "Chinese President Xi Jinping")],
+            },
         ],
         positions=[
-            {"party": "Orban", "topic": "Ceasefire in Ukraine", "stance": "wants a ceasefire",
-             "polarity": "support",
-             "evidence": [ev(CHUNK_0, "Europe needs a ceasefire in Ukraine before winter")]},
+            {
+                "party": "Orban",
+                "topic": "Ceasefire in Ukraine",
+                "stance": "wants a ceasefire",
+                "polarity": "support",
+                "evidence": [ev(CHUNK_0, "Europe needs a ceasefire in Ukraine before winter")],
+            },
         ],
-        dates=[{"value": "2024-07-08", "text": "on Monday", "event": "Orban arrives",
-                "evidence": [ev(CHUNK_0, "arrived in Beijing on Monday")]}],
+        dates=[
+            {
+                "value": "2024-07-08",
+                "text": "on Monday",
+                "event": "Orban arrives",
+                "evidence": [ev(CHUNK_0, "arrived in Beijing on Monday")],
+            }
+        ],
     )
     second = part(
         CHUNK_1,
         event_location="Budapest",
         published="2024-07-09",
         parties=[
-            {"name": "Viktor Orbán", "kind": "person", "role": "Prime Minister of Hungary",
-             "aliases": ["the Hungarian premier", "Orban"],
-             "evidence": [ev(CHUNK_1, "Orban told Xi that Europe needs"),
-                          ev(CHUNK_1, "Orbán said on Tuesday that he would continue")]},
-            {"name": "Xi", "kind": "person", "role": "",
-             "evidence": [ev(CHUNK_1, "Orban told Xi that Europe needs")]},
-            {"name": "European Union", "kind": "organization", "role": None,
-             "aliases": ["the bloc"],
-             "evidence": [ev(CHUNK_1, "The European Union criticized the visit")]},
+            {
+                "name": "Viktor Orbán",
+                "kind": "person",
+                "role": "Prime Minister of Hungary",
+                "aliases": ["the Hungarian premier", "Orban"],
+                "evidence": [
+                    ev(CHUNK_1, "Orban told Xi that Europe needs"),
+                    ev(CHUNK_1, "Orbán said on Tuesday that he would continue"),
+                ],
+            },
+            {
+                "name": "Xi",
+                "kind": "person",
+                "role": "",
+                "evidence": [ev(CHUNK_1, "Orban told Xi that Europe needs")],
+            },
+            {
+                "name": "European Union",
+                "kind": "organization",
+                "role": None,
+                "aliases": ["the bloc"],
+                "evidence": [ev(CHUNK_1, "The European Union criticized the visit")],
+            },
         ],
         positions=[
-            {"party": "Viktor Orbán", "topic": "ceasefire in  Ukraine!", "stance": "same",
-             "polarity": "support",
-             "evidence": [ev(CHUNK_1, "Europe needs a ceasefire in Ukraine before winter")]},
-            {"party": "Orbán", "topic": "peace mission", "stance": "will continue it",
-             "polarity": "support",
-             "evidence": [ev(CHUNK_1, "he would continue his peace mission")]},
+            {
+                "party": "Viktor Orbán",
+                "topic": "ceasefire in  Ukraine!",
+                "stance": "same",
+                "polarity": "support",
+                "evidence": [ev(CHUNK_1, "Europe needs a ceasefire in Ukraine before winter")],
+            },
+            {
+                "party": "Orbán",
+                "topic": "peace mission",
+                "stance": "will continue it",
+                "polarity": "support",
+                "evidence": [ev(CHUNK_1, "he would continue his peace mission")],
+            },
         ],
-        dates=[{"value": "2024-07-08", "text": "On Monday", "event": "arrival",
-                "evidence": [ev(CHUNK_1, "Orban told Xi that Europe")]},
-               {"value": "2024-07-09", "text": "on Tuesday", "event": "statement",
-                "evidence": [ev(CHUNK_1, "Orbán said on Tuesday")]}],
+        dates=[
+            {
+                "value": "2024-07-08",
+                "text": "On Monday",
+                "event": "arrival",
+                "evidence": [ev(CHUNK_1, "Orban told Xi that Europe")],
+            },
+            {
+                "value": "2024-07-09",
+                "text": "on Tuesday",
+                "event": "statement",
+                "evidence": [ev(CHUNK_1, "Orbán said on Tuesday")],
+            },
+        ],
         disputes=[
-            {"sides": [["European Union"], ["Orban"]], "issue": "Orban's visit",
-             "description": "The EU criticized the visit.",
-             "evidence": [ev(CHUNK_1, "The European Union criticized the visit")]},
-            {"sides": [["Viktor Orbán"], ["the bloc"]], "issue": "orban's  visit",
-             "description": "duplicate, sides swapped",
-             "evidence": [ev(CHUNK_1, "Orban had no mandate to negotiate")]},
+            {
+                "sides": [["European Union"], ["Orban"]],
+                "issue": "Orban's visit",
+                "description": "The EU criticized the visit.",
+                "evidence": [ev(CHUNK_1, "The European Union criticized the visit")],
+            },
+            {
+                "sides": [["Viktor Orbán"], ["the bloc"]],
+                "issue": "orban's  visit",
+                "description": "duplicate, sides swapped",
+                "evidence": [ev(CHUNK_1, "Orban had no mandate to negotiate")],
+            },
         ],
     )
     return [first, second]
@@ -284,11 +363,15 @@ def test_merge_dedups_orban_across_chunks() -> None:
 def test_merge_repoints_and_dedups_positions_dates_disputes() -> None:
     merged = merge_summaries(parts(), ARTICLE)
     assert [(p.party, p.topic) for p in merged.positions] == [
-        ("Viktor Orbán", "Ceasefire in Ukraine"), ("Viktor Orbán", "peace mission")]
+        ("Viktor Orbán", "Ceasefire in Ukraine"),
+        ("Viktor Orbán", "peace mission"),
+    ]
     assert merged.positions[0].stance == "wants a ceasefire", "the first wording wins"
     assert len(merged.positions[0].evidence) == 1, "same offsets from both chunks"
     assert [(d.value, d.text) for d in merged.dates] == [
-        ("2024-07-08", "on Monday"), ("2024-07-09", "on Tuesday")]
+        ("2024-07-08", "on Monday"),
+        ("2024-07-09", "on Tuesday"),
+    ]
     assert len(merged.dates[0].evidence) == 2
     assert len(merged.disputes) == 1
     assert merged.disputes[0].sides == [["European Union"], ["Viktor Orbán"]]
@@ -315,21 +398,29 @@ def test_merge_refuses_offsets_from_another_text() -> None:
 def test_split_then_merge_on_a_long_article() -> None:
     """End to end without a model: a naive per-chunk extractor, then the merge."""
     body = synthetic_article(6000, seed=5)
-    article = ("Hungarian Prime Minister Viktor Orbán met the press in Budapest.\n\n" + body
-               + "\n\nOrban said the talks would go on next week.")
+    article = (
+        "Hungarian Prime Minister Viktor Orbán met the press in Budapest.\n\n"
+        + body
+        + "\n\nOrban said the talks would go on next week."
+    )
     chunks = split_into_chunks(article, max_chars=3000, overlap_chars=300)
     found: list[tuple[Chunk, ArticleSummary]] = []
     for chunk in chunks:
         summary_parties = []
-        for name, quote in (("Viktor Orbán", "Prime Minister Viktor Orbán met"),
-                            ("Orban", "Orban said the talks"),
-                            ("Mr. Smith", "Mr. Smith")):
+        for name, quote in (
+            ("Viktor Orbán", "Prime Minister Viktor Orbán met"),
+            ("Orban", "Orban said the talks"),
+            ("Mr. Smith", "Mr. Smith"),
+        ):
             if quote in chunk.text and len(quote.split()) >= 3:
-                summary_parties.append({"name": name, "kind": "person",
-                                        "evidence": [ev(chunk, quote)]})
+                summary_parties.append(
+                    {"name": name, "kind": "person", "evidence": [ev(chunk, quote)]}
+                )
         found.append(part(chunk, parties=summary_parties))
     merged = merge_summaries(found, article)
     assert [p.name for p in merged.parties] == ["Viktor Orbán"]
     assert [e.quote for e in merged.parties[0].evidence] == [
-        "Prime Minister Viktor Orbán met", "Orban said the talks"]
+        "Prime Minister Viktor Orbán met",
+        "Orban said the talks",
+    ]
     assert merged.parties[0].evidence[1].start == article.index("Orban said the talks")

@@ -13,16 +13,23 @@ from summarize.prompting import load_prompt
 from summarize.providers.fake import FakeBackend
 from summarize.reading import read_article
 
-ARTICLE = ("The union rejected the mayor's plan to close the bridge, saying jobs were at "
-           "stake. The mayor said the bridge was unsafe.")
+ARTICLE = (
+    "The union rejected the mayor's plan to close the bridge, saying jobs were at "
+    "stake. The mayor said the bridge was unsafe."
+)
 GOOD = {"topic": "the plan to close the bridge", "stance": "Rejects it.", "polarity": "oppose"}
 
 
 def context(backend) -> PassContext:
-    return PassContext(backend=backend, prompt=load_prompt("summary/v8"), ledger=Ledger(),
-                       reading=read_article(ARTICLE), variables={"article": ARTICLE,
-                                                                 "published": None},
-                       max_retries=0, max_tokens=200)
+    return PassContext(
+        backend=backend,
+        prompt=load_prompt("summary/v8"),
+        ledger=Ledger(),
+        reading=read_article(ARTICLE),
+        variables={"article": ARTICLE, "published": None},
+        max_retries=0,
+        max_tokens=200,
+    )
 
 
 def test_answers_come_back_in_order_and_a_bad_one_costs_only_itself() -> None:
@@ -34,10 +41,13 @@ def test_answers_come_back_in_order_and_a_bad_one_costs_only_itself() -> None:
     assert [a.polarity if a else None for a in answers] == ["oppose", None, "none"]
     assert [c.ok for c in ctx.ledger.calls] == [True, False, True]  # the failure is paid for
     # each request carried its own speaker and sentence after the one shared article
-    prompts = [next(m["content"] for m in r["messages"] if m["role"] == "user")
-               for r in backend.requests]
-    assert [f"reported from {s}." in p for p, s in zip(
-        prompts, ("union", "mayor", "council"), strict=True)] == [True, True, True]
+    prompts = [
+        next(m["content"] for m in r["messages"] if m["role"] == "user") for r in backend.requests
+    ]
+    assert [
+        f"reported from {s}." in p
+        for p, s in zip(prompts, ("union", "mayor", "council"), strict=True)
+    ] == [True, True, True]
     assert len({p.split(">>>")[0] for p in prompts}) == 1  # one article prefix for all
 
 
@@ -55,8 +65,9 @@ class OneByOne:
         self.asked += 1
         if "reported from mayor." in messages[-1]["content"]:
             raise OutputValidationError("bad answer")
-        record = CallRecord(purpose=purpose, model=self.model_id, mode="x", attempt=1, ok=True,
-                            latency_s=0.0)
+        record = CallRecord(
+            purpose=purpose, model=self.model_id, mode="x", attempt=1, ok=True, latency_s=0.0
+        )
         return StructuredResult(value=response_model(**GOOD), calls=[record])
 
     def describe(self):
@@ -86,19 +97,25 @@ def test_the_embedded_batch_answers_every_request_and_keeps_the_prefix_cached() 
 
     backend = resolve_backend(FAST_MODEL, parallel=True)
     ctx = context(backend)
-    sentences = ["The union rejected the mayor's plan to close the bridge.",
-                 "The mayor said the bridge was unsafe.",
-                 "The council will vote on the plan next week."]
-    questions = [{"speaker": s, "sentence": t} for s, t in zip(
-        ("the union", "the mayor", "the council"), sentences, strict=True)]
-    answers = ctx.ask_many("attributed.j2", AttributedLabel, questions, purpose="attributed",
-                           max_tokens=96)
+    sentences = [
+        "The union rejected the mayor's plan to close the bridge.",
+        "The mayor said the bridge was unsafe.",
+        "The council will vote on the plan next week.",
+    ]
+    questions = [
+        {"speaker": s, "sentence": t}
+        for s, t in zip(("the union", "the mayor", "the council"), sentences, strict=True)
+    ]
+    answers = ctx.ask_many(
+        "attributed.j2", AttributedLabel, questions, purpose="attributed", max_tokens=96
+    )
     assert all(isinstance(a, AttributedLabel) for a in answers)
     calls = ctx.ledger.calls
     assert [c.mode for c in calls] == ["json_schema (batched)"] * 3
     assert all(c.cached_tokens > 0 for c in calls[1:])  # the shared prefix computed once
     # sequence 0 still holds the article and instructions: an ordinary call reuses them
-    after = ctx.ask("attributed.j2", AttributedLabel, purpose="attributed", max_tokens=96,
-                    **questions[0])
+    after = ctx.ask(
+        "attributed.j2", AttributedLabel, purpose="attributed", max_tokens=96, **questions[0]
+    )
     assert isinstance(after, AttributedLabel)
     assert ctx.ledger.calls[-1].cached_tokens >= calls[1].cached_tokens

@@ -29,10 +29,11 @@ def test_a_released_version_behaves_as_it_was_released(name: str) -> None:
         f"{list(prompt.extends) or 'nothing'}) or the code of its passes "
         f"({', '.join(modules) or 'none'}) changed. A released version never changes: undo "
         f"the change and make a new version instead: a changed pass is a new module under "
-        f"a new name (e.g. summarize/passes/cast_v2.py, registered as \"cast.v2\"), named by "
-        f"a new prompt version (e.g. summary/v9 with \"extends\": \"{name}\" and its own "
+        f'a new name (e.g. summarize/passes/cast_v2.py, registered as "cast.v2"), named by '
+        f'a new prompt version (e.g. summary/v9 with "extends": "{name}" and its own '
         f"prompt.json); record the new version's hash in prompts/RELEASED.json when you "
-        f"release it.")
+        f"release it."
+    )
 
 
 def test_the_default_and_the_baseline_of_the_peer_bench_are_released() -> None:
@@ -65,7 +66,8 @@ def test_a_pass_module_counts_with_the_package_modules_it_imports(tmp_path: Path
     (package / "_deeper.py").write_text("Y = 2\n")
     (package / "cast_v9.py").write_text(
         "import json\nfrom mypasses.registry import X\n"
-        "def run(ctx):\n    from ._shared import Y\n    return {}\n")
+        "def run(ctx):\n    from ._shared import Y\n    return {}\n"
+    )
     modules = pass_modules("mypasses.cast_v9", "mypasses", package)
     assert modules == ("mypasses._deeper", "mypasses._shared", "mypasses.cast_v9")
 

@@ -73,8 +73,15 @@ DRAFT = {
     "headline": "Bridge to close",
     "summary": "The mayor will close the bridge.",
     "event_location": None,
-    "parties": [{"name": "Ana Lopez", "kind": "person", "role": "mayor", "aliases": [],
-                 "quote": "Mayor Ana Lopez said on Monday"}],
+    "parties": [
+        {
+            "name": "Ana Lopez",
+            "kind": "person",
+            "role": "mayor",
+            "aliases": [],
+            "quote": "Mayor Ana Lopez said on Monday",
+        }
+    ],
     "positions": [],
     "dates": [],
     "disputes": [],
@@ -202,8 +209,13 @@ def test_a_hang_past_the_timeout_is_an_endpoint_error_in_bounded_time(server) ->
 
 
 def test_max_total_s_stops_retrying_a_hanging_endpoint_early(server) -> None:
-    policy = RetryPolicy(max_attempts=5, initial_wait_s=0.01, max_wait_s=0.05,
-                         request_timeout_s=0.5, max_total_s=0.75)
+    policy = RetryPolicy(
+        max_attempts=5,
+        initial_wait_s=0.01,
+        max_wait_s=0.05,
+        request_timeout_s=0.5,
+        max_total_s=0.75,
+    )
     server.enqueue(*[hang(5)] * 5)
     started = time.monotonic()
     with pytest.raises(EndpointError, match="timeout") as info:
@@ -216,8 +228,9 @@ def test_max_total_s_stops_retrying_a_hanging_endpoint_early(server) -> None:
 
 
 def test_a_hang_then_ok_recovers(server) -> None:
-    policy = RetryPolicy(max_attempts=3, initial_wait_s=0.01, max_wait_s=0.05,
-                         request_timeout_s=0.5, max_total_s=10)
+    policy = RetryPolicy(
+        max_attempts=3, initial_wait_s=0.01, max_wait_s=0.05, request_timeout_s=0.5, max_total_s=10
+    )
     server.enqueue(hang(3), ok(GOOD))
     result = generate(backend_for(server.base_url, policy))
     assert result.value.model_dump() == GOOD
@@ -311,8 +324,10 @@ def test_refused_tools_fall_back_to_json_schema_and_the_choice_is_remembered(ser
     second_request = server.requests[1].body or {}
     assert second_request["response_format"]["type"] == "json_schema"
     assert "tools" not in second_request
-    assert [(c.mode, c.ok) for c in first.calls] == [("tool_call", False),
-                                                     ("json_schema_mode", True)]
+    assert [(c.mode, c.ok) for c in first.calls] == [
+        ("tool_call", False),
+        ("json_schema_mode", True),
+    ]
     assert backend.describe()["mode"] == "json_schema_mode"
 
     second = generate(backend)
@@ -402,8 +417,9 @@ def test_the_fault_server_as_an_openai_model_from_the_environment(
 def test_failures_print_nothing_to_stderr_in_an_app_without_logging_config(server) -> None:
     """instructor logs each failure it hands back at ERROR; with no logging configured Python
     would print those lines to stderr, next to the CLI's own one-line error."""
-    server.enqueue(status(500), status(500), status(500),
-                   invalid_schema({"x": 1}), invalid_schema({"x": 2}))
+    server.enqueue(
+        status(500), status(500), status(500), invalid_schema({"x": 1}), invalid_schema({"x": 2})
+    )
     script = textwrap.dedent(f"""
         from pydantic import BaseModel
         from summarize.errors import SummarizeError
@@ -425,7 +441,11 @@ def test_failures_print_nothing_to_stderr_in_an_app_without_logging_config(serve
                 print(type(exc).__name__)
     """)
     proc = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "NO_COLOR": "1"},
     )
     assert proc.stdout.split() == ["EndpointError", "OutputValidationError"], proc.stderr
@@ -440,8 +460,9 @@ def test_the_fault_server_stops_promptly_even_while_a_request_hangs() -> None:
         url = server.base_url + "/chat/completions"
 
         def poke() -> None:
-            req = urllib.request.Request(url, data=b"{}", method="POST",
-                                         headers={"Content-Type": "application/json"})
+            req = urllib.request.Request(
+                url, data=b"{}", method="POST", headers={"Content-Type": "application/json"}
+            )
             with contextlib.suppress(OSError):  # the server closes without answering
                 urllib.request.urlopen(req, timeout=MAX_SLEEP_S + 1).read()
 

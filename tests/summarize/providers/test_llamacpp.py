@@ -28,19 +28,30 @@ class RecordingLlama:
 
     def create_chat_completion(self, **kwargs: Any) -> dict[str, Any]:
         self.requests.append(kwargs)
-        return ChatCompletion.model_validate({
-            "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": json.dumps(self.answer)}}],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-        }).model_dump()
+        return ChatCompletion.model_validate(
+            {
+                "id": "x",
+                "object": "chat.completion",
+                "created": 0,
+                "model": "m",
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": json.dumps(self.answer)},
+                    }
+                ],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+            }
+        ).model_dump()
 
 
 def test_json_schema_mode_reaches_llama_as_a_schema_grammar(tmp_path) -> None:
     llama = RecordingLlama({"headline": "h", "summary": "s"})
     backend = LlamaCppBackend("local/test", tmp_path / "m.gguf", llama=llama)
-    result = backend.generate([{"role": "user", "content": "x"}], SummaryDraft,
-                              purpose="extract", max_retries=0)
+    result = backend.generate(
+        [{"role": "user", "content": "x"}], SummaryDraft, purpose="extract", max_retries=0
+    )
     assert result.value.headline == "h"
     response_format = llama.requests[0]["response_format"]
     assert response_format["type"] == "json_object"
@@ -79,7 +90,9 @@ def test_real_model_output_is_forced_by_the_grammar() -> None:
     # Control: the same request with the json_schema form llama.cpp ignores is unconstrained.
     schema = Secret.model_json_schema()
     raw = backend.llama.create_chat_completion_openai_v1(
-        messages=messages, max_tokens=20, temperature=0.0,
+        messages=messages,
+        max_tokens=20,
+        temperature=0.0,
         response_format={"type": "json_schema", "json_schema": {"name": "S", "schema": schema}},
     )
     assert "zq-4417-xv" not in (raw.choices[0].message.content or "")
@@ -99,8 +112,9 @@ def test_grammar_checked_last_decodes_the_same_tokens() -> None:
     for grammar_last in (False, True):
         backend = resolve_backend(FAST_MODEL, grammar_last=grammar_last)
         for shape in (AttributedLabel, OverviewDraft, Secret):
-            result = backend.generate(messages, shape, purpose="test", max_retries=0,
-                                      max_tokens=400)  # room for the longest overview
+            result = backend.generate(
+                messages, shape, purpose="test", max_retries=0, max_tokens=400
+            )  # room for the longest overview
             outputs[grammar_last, shape.__name__] = result.calls[-1].raw_output
     for shape in ("AttributedLabel", "OverviewDraft", "Secret"):
         assert outputs[True, shape] == outputs[False, shape]

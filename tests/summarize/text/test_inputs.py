@@ -132,8 +132,10 @@ def test_latin1_german() -> None:
 
 
 def test_cp1250_hungarian() -> None:
-    text = ("Orbán Viktor és Szijjártó Péter találkozott a kínai elnökkel Pekingben hétfőn. "
-            "Az ő véleménye szerint a béke fontos.")
+    text = (
+        "Orbán Viktor és Szijjártó Péter találkozott a kínai elnökkel Pekingben hétfőn. "
+        "Az ő véleménye szerint a béke fontos."
+    )
     assert load_text(text.encode("cp1250")) == text
 
 
@@ -230,8 +232,10 @@ def test_html_page_becomes_article_text() -> None:
 
 
 def test_html_bytes_are_decoded_then_extracted() -> None:
-    html = _page("<p>Orbán told Xi in Beijing on Monday that peace in Ukraine was the goal "
-                 "of his peace mission, which European leaders had criticised.</p>")
+    html = _page(
+        "<p>Orbán told Xi in Beijing on Monday that peace in Ukraine was the goal "
+        "of his peace mission, which European leaders had criticised.</p>"
+    )
     assert "Orbán told Xi" in load_text(html.encode("utf-8"))
 
 
@@ -343,8 +347,12 @@ def test_read_path_file(tmp_path: Path) -> None:
 
 def test_read_path_html_file(tmp_path: Path) -> None:
     file = tmp_path / "a.html"
-    file.write_text(_page("<p>Orban told Xi in Beijing on Monday that he came on a peace "
-                          "mission and that China was a key power for peace.</p>"))
+    file.write_text(
+        _page(
+            "<p>Orban told Xi in Beijing on Monday that he came on a peace "
+            "mission and that China was a key power for peace.</p>"
+        )
+    )
     assert "Orban told Xi in Beijing" in read_path(file)
 
 
