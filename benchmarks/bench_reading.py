@@ -37,25 +37,39 @@ def _row(score: ReadingScore) -> str:
     r = score.rates()
     forms = " ".join(
         f"{form}:{c.get('right', 0)}/{c.get('wrong', 0)}/{c.get('none', 0)}"
-        for form, c in sorted(score.attribution.items()))
-    return (f"{score.article[:36]:36} cand R {_fmt(r['candidate_recall'])} "
-            f"({score.parties_found}/{score.parties_required}) P {_fmt(r['candidate_precision'])} "
-            f"({score.candidates_named}/{score.candidates})  attr {_fmt(r['attribution'])} "
-            f"[{forms}]  dates {_fmt(r['date_words'])} ({score.dates_found}/"
-            f"{score.dates_required})  disputes {score.disputes_candidates}/"
-            f"{score.disputes_required}")
+        for form, c in sorted(score.attribution.items())
+    )
+    return (
+        f"{score.article[:36]:36} cand R {_fmt(r['candidate_recall'])} "
+        f"({score.parties_found}/{score.parties_required}) P {_fmt(r['candidate_precision'])} "
+        f"({score.candidates_named}/{score.candidates})  attr {_fmt(r['attribution'])} "
+        f"[{forms}]  dates {_fmt(r['date_words'])} ({score.dates_found}/"
+        f"{score.dates_required})  disputes {score.disputes_candidates}/"
+        f"{score.disputes_required}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--suite", nargs="+", default=list(SUITES))
     parser.add_argument("--errors", action="store_true", help="list every miss")
-    parser.add_argument("--reading", default="reading.v1", choices=sorted(READINGS),
-                        help="the reading version (default reading.v1)")
-    parser.add_argument("--lever", action="append", default=[],
-                        help="switch one lever on over --reading (repeatable; 'all' for all)")
-    parser.add_argument("--levers-table", action="store_true",
-                        help="the totals with no lever, each lever alone, and all of them")
+    parser.add_argument(
+        "--reading",
+        default="reading.v1",
+        choices=sorted(READINGS),
+        help="the reading version (default reading.v1)",
+    )
+    parser.add_argument(
+        "--lever",
+        action="append",
+        default=[],
+        help="switch one lever on over --reading (repeatable; 'all' for all)",
+    )
+    parser.add_argument(
+        "--levers-table",
+        action="store_true",
+        help="the totals with no lever, each lever alone, and all of them",
+    )
     args = parser.parse_args()
     if args.levers_table:
         levers_table(args.suite)
@@ -64,8 +78,10 @@ def main() -> None:
     if args.lever:
         names = list(ReadingOptions.model_fields) if "all" in args.lever else args.lever
         options = options.model_copy(update={name: True for name in names})
-    print(f"reading: {args.reading}; levers on: "
-          f"{[k for k, v in options.model_dump().items() if v] or 'none'}")
+    print(
+        f"reading: {args.reading}; levers on: "
+        f"{[k for k, v in options.model_dump().items() if v] or 'none'}"
+    )
     for name in args.suite:
         articles, gold = SUITES.get(name, (Path(name), None))
         scores = score_suite(articles, gold, options)
@@ -87,13 +103,17 @@ def levers_table(suites: list[str]) -> None:
     configs.append(("all (reading.v2)", READINGS["reading.v2"]))
     for name in suites:
         articles, gold = SUITES.get(name, (Path(name), None))
-        print(f"== {name}: lever | candidate recall | precision | attribution | date words | "
-              f"dispute pairs")
+        print(
+            f"== {name}: lever | candidate recall | precision | attribution | date words | "
+            f"dispute pairs"
+        )
         for label, options in configs:
             r = total(score_suite(articles, gold, options)).rates()
-            print(f"{label:22} | {_fmt(r['candidate_recall'])} | "
-                  f"{_fmt(r['candidate_precision'])} | {_fmt(r['attribution'])} | "
-                  f"{_fmt(r['date_words'])} | {_fmt(r['dispute_pairs_candidates'])}")
+            print(
+                f"{label:22} | {_fmt(r['candidate_recall'])} | "
+                f"{_fmt(r['candidate_precision'])} | {_fmt(r['attribution'])} | "
+                f"{_fmt(r['date_words'])} | {_fmt(r['dispute_pairs_candidates'])}"
+            )
         print()
 
 

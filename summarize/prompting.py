@@ -32,15 +32,20 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from summarize.errors import ConfigurationError, UnknownPromptError
+from summarize.core.errors import ConfigurationError, UnknownPromptError
 from summarize.resources import resource_dir
 
 DEFAULT_PROMPT = "summary/v8"
 #: The passes of a summary version whose ``prompt.json`` lists none.
 DEFAULT_PASSES = ("extract.v1",)
 _EMPTY_VARIABLES: dict[str, Any] = {
-    "published": None, "parties": [], "names": [], "date_words": [], "sentence": "",
-    "items": [], "speaker": "",
+    "published": None,
+    "parties": [],
+    "names": [],
+    "date_words": [],
+    "sentence": "",
+    "items": [],
+    "speaker": "",
 }
 #: The environment variable naming the user's prompt folder (``--prompts-dir`` sets it).
 PROMPTS_DIR_ENV = "NEWSBRIEF_PROMPTS_DIR"
@@ -81,8 +86,14 @@ def list_prompts(root: Path | None = None) -> list[str]:
     """Every prompt name (``task/version``: a folder with a ``system.j2`` or a
     ``prompt.json``) in ``root``, or in all of :func:`prompt_roots` when no root is given."""
     roots = [root] if root is not None else prompt_roots()
-    return sorted({str(p.parent.relative_to(base).as_posix())
-                   for base in roots for marker in _MARKERS for p in base.glob(f"*/*/{marker}")})
+    return sorted(
+        {
+            str(p.parent.relative_to(base).as_posix())
+            for base in roots
+            for marker in _MARKERS
+            for p in base.glob(f"*/*/{marker}")
+        }
+    )
 
 
 @dataclass
@@ -196,13 +207,15 @@ def load_prompt(name: str | None = None, *, root: Path | None = None) -> PromptT
     while (parent := chain[-1][2].get("extends")) is not None:
         child = chain[-1][0]
         if not isinstance(parent, str):
-            raise UnknownPromptError(f"prompt {child!r}: \"extends\" names one version, "
-                                     f"e.g. \"summary/v7\", not {parent!r}")
+            raise UnknownPromptError(
+                f'prompt {child!r}: "extends" names one version, e.g. "summary/v7", not {parent!r}'
+            )
         located = _find(parent, parent_roots)
         if located is None:
             known = ", ".join(n for r in parent_roots for n in list_prompts(r)) or "none"
-            raise UnknownPromptError(f"prompt {child!r} extends {parent!r}, which does not "
-                                     f"exist (known: {known})")
+            raise UnknownPromptError(
+                f"prompt {child!r} extends {parent!r}, which does not exist (known: {known})"
+            )
         if any(located[0] == seen for _, seen, _ in chain):
             cycle = " -> ".join([*(n for n, _, _ in chain), parent])
             raise UnknownPromptError(f"prompt {name!r} extends itself: {cycle}")
@@ -216,16 +229,23 @@ def load_prompt(name: str | None = None, *, root: Path | None = None) -> PromptT
     else:
         files.pop(SETTINGS_FILE, None)  # settings are never inherited
     if "system.j2" not in files:
-        raise UnknownPromptError(f"prompt {name!r} has no system.j2 (in {folder} or a "
-                                 f"version it extends)")
+        raise UnknownPromptError(
+            f"prompt {name!r} has no system.j2 (in {folder} or a version it extends)"
+        )
     env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader([str(own) for _, own, _ in chain]),
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
     )
-    return PromptTemplate(name=name, path=folder, settings=settings, files=files,
-                          extends=tuple(n for n, _, _ in chain[1:]), _env=env)
+    return PromptTemplate(
+        name=name,
+        path=folder,
+        settings=settings,
+        files=files,
+        extends=tuple(n for n, _, _ in chain[1:]),
+        _env=env,
+    )
 
 
 def _settings(name: str, folder: Path) -> dict[str, Any]:
@@ -257,7 +277,8 @@ def new_prompt(name: str, source: str, *, root: Path | None = None) -> Path:
     if len(parts) != 2 or not all(_NAME_PART.fullmatch(part) for part in parts):
         raise ConfigurationError(
             f"a prompt name is <task>/<version>, e.g. mine/v1 (letters, digits, . _ -), "
-            f"not {name!r}")
+            f"not {name!r}"
+        )
     if find_prompt_dir(name) is not None or (root is not None and find_prompt_dir(name, root=root)):
         raise ConfigurationError(f"a prompt named {name!r} exists already; pick a new version")
     original = load_prompt(source)
@@ -268,14 +289,21 @@ def new_prompt(name: str, source: str, *, root: Path | None = None) -> Path:
     target.mkdir()
     for relative, file in sorted(original.files.items()):
         parts = Path(relative).parts
-        if relative == SETTINGS_FILE or "__pycache__" in parts or relative.endswith(".pyc") or \
-                any(part.startswith(".") for part in parts):
+        if (
+            relative == SETTINGS_FILE
+            or "__pycache__" in parts
+            or relative.endswith(".pyc")
+            or any(part.startswith(".") for part in parts)
+        ):
             continue
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(file, target / relative)
     settings = {key: value for key, value in original.settings.items() if key != "extends"}
-    settings = {**settings, "based_on": original.name,
-                "description": f"{name}, copied from {original.name}: "
-                               f"{original.settings.get('description', '')}".rstrip(": ")}
+    settings = {
+        **settings,
+        "based_on": original.name,
+        "description": f"{name}, copied from {original.name}: "
+        f"{original.settings.get('description', '')}".rstrip(": "),
+    }
     (target / SETTINGS_FILE).write_text(json.dumps(settings, indent=2) + "\n", "utf-8")
     return target

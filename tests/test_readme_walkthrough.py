@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
 
 
 def readme_block(heading: str) -> str:
@@ -34,8 +34,14 @@ def newsbrief_on_path(tmp_path: Path) -> dict[str, str]:
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m newsbrief "$@"\n')
     shim.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if k != "NEWSBRIEF_PROMPTS_DIR"}
-    return {**env, "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}", "PYTHONPATH": str(ROOT),
-            "HOME": str(tmp_path / "home"), "NO_COLOR": "1", "COLUMNS": "200"}
+    return {
+        **env,
+        "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}",
+        "PYTHONPATH": str(ROOT),
+        "HOME": str(tmp_path / "home"),
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+    }
 
 
 def test_write_a_prompt_and_evaluate_it(tmp_path: Path) -> None:
@@ -44,9 +50,14 @@ def test_write_a_prompt_and_evaluate_it(tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
     (tmp_path / "home").mkdir()
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=work,
-                          env=newsbrief_on_path(tmp_path), capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block],
+        cwd=work,
+        env=newsbrief_on_path(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
     mine = tmp_path / "home" / "newsbrief-prompts" / "mine" / "v1"
@@ -69,8 +80,14 @@ def _run_block(heading: str, tmp_path: Path) -> tuple[subprocess.CompletedProces
     work.mkdir()
     (tmp_path / "home").mkdir()
     env = {**newsbrief_on_path(tmp_path), "SEEDS": str(ROOT / "seeds")}
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=work, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done, work
 

@@ -55,11 +55,13 @@ class Baseline(BaseModel):
     weights_hash: str | None = None
     prompt: str
     prompt_hash: str = ""
+    behaviour_hash: str = ""
     suite: str = ""
     suite_hash: str = ""
     suites: list[str] = Field(default_factory=list, description="every suite pooled in it")
     traded: list[str] = Field(
-        default_factory=list, description="what was given up when blessed over a drop")
+        default_factory=list, description="what was given up when blessed over a drop"
+    )
     repeats: int = 1
     git_commit: str | None = None
     summary: dict[str, float | None] = Field(
@@ -71,8 +73,13 @@ class Baseline(BaseModel):
 
 
 # --- writing and reading -----------------------------------------------------------------
-def bless(run_dirs: Path | Sequence[Path], out_path: Path, *, name: str | None = None,
-          traded: str | None = None) -> Path:
+def bless(
+    run_dirs: Path | Sequence[Path],
+    out_path: Path,
+    *,
+    name: str | None = None,
+    traded: str | None = None,
+) -> Path:
     """Freeze the per-article scores of ``run_dirs`` (one run, or runs of one model and
     prompt over several suites, pooled) as the baseline ``out_path``; return it.
 
@@ -86,8 +93,10 @@ def bless(run_dirs: Path | Sequence[Path], out_path: Path, *, name: str | None =
         raise BaselineError("bless needs at least one run")
     runs = [load_run(d) for d in dirs]
     if len({(r.config.model, r.config.prompt, r.config.prompt_hash) for r in runs}) > 1:
-        raise BaselineError("the runs of one baseline must share model and prompt: "
-                            + ", ".join(f"{r.config.model} {r.config.prompt}" for r in runs))
+        raise BaselineError(
+            "the runs of one baseline must share model and prompt: "
+            + ", ".join(f"{r.config.model} {r.config.prompt}" for r in runs)
+        )
     table = _pooled([table_from_run(r) for r in runs])
     if not any(table.values.get(f) for f in FIELD_METRICS):
         raise BaselineError(
@@ -99,13 +108,18 @@ def bless(run_dirs: Path | Sequence[Path], out_path: Path, *, name: str | None =
     if out_path.is_file():
         old = load_baseline(out_path)
         notes = list(old.traded)
-        drops = [f for f in check_against_baseline(table, out_path)
-                 if "worse beyond" in f or "dropped more" in f]
+        drops = [
+            f
+            for f in check_against_baseline(table, out_path)
+            if "worse beyond" in f or "dropped more" in f
+        ]
         if drops and not (traded and traded.strip()):
             raise BaselineError(
                 f"{out_path}: the run is worse than the baseline it would replace:\n  "
-                + "\n  ".join(drops) + "\nbless over a drop only with --traded "
-                "'<what was given up, and for what>' (a line the version history repeats)")
+                + "\n  ".join(drops)
+                + "\nbless over a drop only with --traded "
+                "'<what was given up, and for what>' (a line the version history repeats)"
+            )
         if drops and traded:
             notes.append(f"{runs[0].config.prompt}: {traded.strip()}")
     articles: dict[str, dict[str, list[float]]] = {}
@@ -130,6 +144,7 @@ def bless(run_dirs: Path | Sequence[Path], out_path: Path, *, name: str | None =
         weights_hash=table.info.weights_hash,
         prompt=first.prompt,
         prompt_hash=first.prompt_hash,
+        behaviour_hash=first.behaviour_hash,
         suite=" + ".join(r.config.suite for r in runs),
         suite_hash=" + ".join(r.config.suite_hash for r in runs),
         suites=[r.config.suite for r in runs],
@@ -175,9 +190,7 @@ def load_baseline(path: Path) -> Baseline:
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}: not JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != BASELINE_FORMAT:
-        raise BaselineError(
-            f"{path}: not a newsbrief baseline (no \"format\": {BASELINE_FORMAT!r})"
-        )
+        raise BaselineError(f'{path}: not a newsbrief baseline (no "format": {BASELINE_FORMAT!r})')
     if data.get("format_version") != BASELINE_VERSION:
         raise BaselineError(
             f"{path}: baseline format version {data.get('format_version')!r}; this reader "
@@ -203,6 +216,7 @@ def table_from_baseline(baseline: Baseline, path: Path | None = None) -> RunTabl
         model=baseline.model,
         prompt=baseline.prompt,
         prompt_hash=baseline.prompt_hash,
+        behaviour_hash=baseline.behaviour_hash,
         weights_hash=baseline.weights_hash,
         created=baseline.blessed,
         repeats=baseline.repeats,
@@ -260,16 +274,19 @@ def _table_from_scores(scores: Mapping[str, Any]) -> RunTable:
             for key, v in _scores_values(rep).items():
                 if v is not None:
                     values[key].setdefault(str(article), []).append(v)
-    info = RunInfo(run_id="(scores)", path="", model="?", prompt="?",
-                   n_articles=len(scores))
+    info = RunInfo(run_id="(scores)", path="", model="?", prompt="?", n_articles=len(scores))
     return RunTable(info=info, values=values, articles=[str(a) for a in scores])
 
 
 def _to_table(run: RunOrScores) -> RunTable:
     if isinstance(run, RunTable):
         return run
-    if isinstance(run, Sequence) and run and all(isinstance(r, (str, Path)) for r in run) and (
-            not isinstance(run, str)):
+    if (
+        isinstance(run, Sequence)
+        and run
+        and all(isinstance(r, (str, Path)) for r in run)
+        and (not isinstance(run, str))
+    ):
         return _pooled([table_from_run(load_run(Path(r))) for r in run])
     if isinstance(run, LoadedRun):
         return table_from_run(run)
@@ -286,8 +303,9 @@ def _to_table(run: RunOrScores) -> RunTable:
 
 
 def _dummy_config() -> RunConfig:
-    return RunConfig(run_id="(records)", created="", model="?", prompt="?", prompt_hash="",
-                     suite="")
+    return RunConfig(
+        run_id="(records)", created="", model="?", prompt="?", prompt_hash="", suite=""
+    )
 
 
 def check_against_baseline(
@@ -332,8 +350,10 @@ def check_against_baseline(
                 )
             continue
         delta, lo, hi = paired_bootstrap(
-            [theirs[a] for a in paired], [mine[a] for a in paired],
-            n_boot=n_boot, seed=seed + index,
+            [theirs[a] for a in paired],
+            [mine[a] for a in paired],
+            n_boot=n_boot,
+            seed=seed + index,
         )
         run_mean = statistics.fmean(statistics.fmean(mine[a]) for a in paired)
         base_mean = statistics.fmean(statistics.fmean(theirs[a]) for a in paired)
@@ -349,7 +369,8 @@ def check_against_baseline(
             if -delta > limit + 1e-12:
                 why = (
                     f"fewer than {min_articles} articles, fixed margin"
-                    if tolerance == "ci" else "fixed margin"
+                    if tolerance == "ci"
+                    else "fixed margin"
                 )
                 failures.append(f"{where}: dropped more than {limit:g} ({why})")
     return failures
@@ -388,4 +409,3 @@ __all__ = [
     "load_baseline",
     "table_from_baseline",
 ]
-

@@ -33,9 +33,14 @@ Verdict = Literal["right", "wrong", "none"]
 
 _RELAY = re.compile(
     r"\b(?:quot\w*|cit\w*)\b[^.]{0,80}?\bas (?:saying|telling|stating)\b|\baccording to\b"
-    r"|\breadout\b|\b(?:said|says|reported|wrote)\b[^.\"“]{0,60}:\s*[\"“]", re.IGNORECASE)
-_RELATIVE = re.compile(r"[,–—-]\s*(?:who|which)\s+(?:\w+\s+){0,2}?(?:said|says|told|called|"
-                       r"described|wrote|insisted|argued|warned)\b", re.IGNORECASE)
+    r"|\breadout\b|\b(?:said|says|reported|wrote)\b[^.\"“]{0,60}:\s*[\"“]",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(
+    r"[,–—-]\s*(?:who|which)\s+(?:\w+\s+){0,2}?(?:said|says|told|called|"
+    r"described|wrote|insisted|argued|warned)\b",
+    re.IGNORECASE,
+)
 
 
 class CandidateView(BaseModel):
@@ -104,20 +109,31 @@ class ReadingScore(BaseModel):
     def add(self, other: ReadingScore) -> ReadingScore:
         """The sum of two scores (errors of both, each prefixed with its article)."""
         merged = self.model_copy(deep=True)
-        for name in ("parties_required", "parties_found", "candidates", "candidates_named",
-                     "offered", "dates_required", "dates_found", "disputes_required",
-                     "disputes_candidates", "disputes_proposed"):
+        for name in (
+            "parties_required",
+            "parties_found",
+            "candidates",
+            "candidates_named",
+            "offered",
+            "dates_required",
+            "dates_found",
+            "disputes_required",
+            "disputes_candidates",
+            "disputes_proposed",
+        ):
             setattr(merged, name, getattr(self, name) + getattr(other, name))
         for form, counts in other.attribution.items():
             mine = merged.attribution.setdefault(form, {})
             for verdict, n in counts.items():
                 mine[verdict] = mine.get(verdict, 0) + n
-        merged.errors += [ReadingError(part=e.part, detail=f"{other.article}: {e.detail}")
-                          for e in other.errors]
+        merged.errors += [
+            ReadingError(part=e.part, detail=f"{other.article}: {e.detail}") for e in other.errors
+        ]
         return merged
 
     def rates(self) -> dict[str, float | None]:
         """The headline figures: recall, precision, attribution, date words, dispute pairs."""
+
         def ratio(a: int, b: int) -> float | None:
             return a / b if b else None
 
@@ -125,8 +141,9 @@ class ReadingScore(BaseModel):
             "candidate_recall": ratio(self.parties_found, self.parties_required),
             "candidate_precision": ratio(self.candidates_named, self.candidates),
             "attribution": ratio(self.attribution_right, self.attribution_total),
-            "attribution_offered": ratio(self.attribution_right + self.offered,
-                                         self.attribution_total),
+            "attribution_offered": ratio(
+                self.attribution_right + self.offered, self.attribution_total
+            ),
             "date_words": ratio(self.dates_found, self.dates_required),
             "dispute_pairs_candidates": ratio(self.disputes_candidates, self.disputes_required),
             "dispute_pairs_proposed": ratio(self.disputes_proposed, self.disputes_required),
@@ -142,8 +159,13 @@ def statement_form(sentence: str) -> Form:
     return "plain"
 
 
-def score_reading(article: str, text: str, view: ReadingView, gold: GoldSummary,
-                  sentences: Sequence[tuple[int, int]]) -> ReadingScore:
+def score_reading(
+    article: str,
+    text: str,
+    view: ReadingView,
+    gold: GoldSummary,
+    sentences: Sequence[tuple[int, int]],
+) -> ReadingScore:
     """Score one reading against one article's gold (a ``GoldSummary``)."""
     score = ReadingScore(article=article)
     parties = list(gold.parties)
@@ -162,22 +184,26 @@ def score_reading(article: str, text: str, view: ReadingView, gold: GoldSummary,
         if candidate_for(party.name) is not None:
             score.parties_found += 1
         else:
-            score.errors.append(ReadingError(part="candidates",
-                                             detail=f"no candidate for {party.name!r}"))
+            score.errors.append(
+                ReadingError(part="candidates", detail=f"no candidate for {party.name!r}")
+            )
     for c in view.candidates:
         score.candidates += 1
         if any(names_party(c.names, p.name) for p in parties):
             score.candidates_named += 1
         else:
-            score.errors.append(ReadingError(
-                part="precision", detail=f"candidate {c.name!r} ({c.label}) is no gold party"))
+            score.errors.append(
+                ReadingError(
+                    part="precision", detail=f"candidate {c.name!r} ({c.label}) is no gold party"
+                )
+            )
 
     for position in gold.positions:
         if not position.required or not position.evidence:
             continue
         ev = position.evidence[0]
         sentence = _sentence_of(text, sentences, ev.start, ev.end)
-        form = statement_form(text[sentence[0]:sentence[1]])
+        form = statement_form(text[sentence[0] : sentence[1]])
         over = [s for s in view.statements if s.start < ev.end and ev.start < s.end]
         if not over:
             verdict: Verdict = "none"
@@ -191,9 +217,14 @@ def score_reading(article: str, text: str, view: ReadingView, gold: GoldSummary,
         counts[verdict] = counts.get(verdict, 0) + 1
         if verdict != "right":
             said = ", ".join(sorted({s.speaker or "-" for s in over})) or "nobody"
-            score.errors.append(ReadingError(
-                part="attribution",
-                detail=f"[{form}] {position.party!r} said {ev.quote[:70]!r}: parse gives {said}"))
+            score.errors.append(
+                ReadingError(
+                    part="attribution",
+                    detail=(
+                        f"[{form}] {position.party!r} said {ev.quote[:70]!r}: parse gives {said}"
+                    ),
+                )
+            )
 
     for date in gold.dates:
         if not date.required:
@@ -203,8 +234,9 @@ def score_reading(article: str, text: str, view: ReadingView, gold: GoldSummary,
         if any(a < e and s < b for s, e in spans for a, b, _ in view.date_spans):
             score.dates_found += 1
         else:
-            score.errors.append(ReadingError(part="dates",
-                                             detail=f"date words {date.text!r} not found"))
+            score.errors.append(
+                ReadingError(part="dates", detail=f"date words {date.text!r} not found")
+            )
 
     for dispute in gold.disputes:
         if not dispute.required:
@@ -215,24 +247,29 @@ def score_reading(article: str, text: str, view: ReadingView, gold: GoldSummary,
         if sum(1 for side in sides if side) >= 2:
             score.disputes_candidates += 1
         else:
-            score.errors.append(ReadingError(part="disputes",
-                                             detail=f"sides of {label} not all candidates"))
+            score.errors.append(
+                ReadingError(part="disputes", detail=f"sides of {label} not all candidates")
+            )
         if view.dispute_pairs is not None:
             hit = any(
                 any(names_party([a], x) for x in s1) and any(names_party([b], y) for y in s2)
                 for a, b in view.dispute_pairs
-                for i, s1 in enumerate(dispute.sides) for j, s2 in enumerate(dispute.sides)
-                if i != j)
+                for i, s1 in enumerate(dispute.sides)
+                for j, s2 in enumerate(dispute.sides)
+                if i != j
+            )
             if hit:
                 score.disputes_proposed += 1
             else:
-                score.errors.append(ReadingError(part="disputes",
-                                                 detail=f"pair {label} not proposed"))
+                score.errors.append(
+                    ReadingError(part="disputes", detail=f"pair {label} not proposed")
+                )
     return score
 
 
-def _sentence_of(text: str, sentences: Sequence[tuple[int, int]], start: int,
-                 end: int) -> tuple[int, int]:
+def _sentence_of(
+    text: str, sentences: Sequence[tuple[int, int]], start: int, end: int
+) -> tuple[int, int]:
     for a, b in sentences:
         if a <= start < b:
             return a, max(b, end)
@@ -255,5 +292,12 @@ def _spans_of_words(text: str, words: str, evidence: Sequence[object]) -> list[t
     return spans
 
 
-__all__ = ["CandidateView", "ReadingError", "ReadingScore", "ReadingView", "StatementView",
-           "score_reading", "statement_form"]
+__all__ = [
+    "CandidateView",
+    "ReadingError",
+    "ReadingScore",
+    "ReadingView",
+    "StatementView",
+    "score_reading",
+    "statement_form",
+]

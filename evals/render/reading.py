@@ -10,24 +10,41 @@ def _ratio(a: int, b: int) -> str:
 
 
 def _forms(score: ReadingScore) -> str:
-    return "  ".join(f"{form} {c.get('right', 0)}/{c.get('wrong', 0)}/{c.get('none', 0)}"
-                     for form, c in sorted(score.attribution.items()))
+    return "  ".join(
+        f"{form} {c.get('right', 0)}/{c.get('wrong', 0)}/{c.get('none', 0)}"
+        for form, c in sorted(score.attribution.items())
+    )
 
 
-COLUMNS = ("article", "cand. recall", "cand. precision", "attribution",
-           "right/wrong/none by form", "offered", "date words", "dispute pairs")
+COLUMNS = (
+    "article",
+    "cand. recall",
+    "cand. precision",
+    "attribution",
+    "right/wrong/none by form",
+    "offered",
+    "date words",
+    "dispute pairs",
+)
 
 
 def reading_rows(scores: list[ReadingScore], total: ReadingScore) -> list[list[str]]:
     """One row per article and the total: candidate recall and precision, attribution
     (right/wrong/none per form; "offered": the gold holder among the model's options),
     date words, dispute pairs among the candidates."""
-    return [[score.article, _ratio(score.parties_found, score.parties_required),
-             _ratio(score.candidates_named, score.candidates),
-             _ratio(score.attribution_right, score.attribution_total), _forms(score),
-             str(score.offered), _ratio(score.dates_found, score.dates_required),
-             _ratio(score.disputes_candidates, score.disputes_required)]
-            for score in [*scores, total]]
+    return [
+        [
+            score.article,
+            _ratio(score.parties_found, score.parties_required),
+            _ratio(score.candidates_named, score.candidates),
+            _ratio(score.attribution_right, score.attribution_total),
+            _forms(score),
+            str(score.offered),
+            _ratio(score.dates_found, score.dates_required),
+            _ratio(score.disputes_candidates, score.disputes_required),
+        ]
+        for score in [*scores, total]
+    ]
 
 
 def error_lines(total: ReadingScore) -> list[str]:

@@ -16,34 +16,42 @@ from evals.metrics.reading import (
     StatementView,
     score_reading,
 )
-from summarize import dates as date_rules
 from summarize.reading import ReadingOptions, read_article
+from summarize.text import dates as date_rules
 
 
-def view_of(text: str, options: ReadingOptions | None = None
-            ) -> tuple[ReadingView, list[tuple[int, int]]]:
+def view_of(
+    text: str, options: ReadingOptions | None = None
+) -> tuple[ReadingView, list[tuple[int, int]]]:
     """The reading of ``text`` (with ``options``, reading.v1 by default) in the metrics'
     terms, and its sentences."""
     reading = read_article(text, options)
     lines = date_rules.publication_spans(text)
     dates = reading.date_mentions or [
-        (a, b, w) for a, b, w in date_rules.find_date_mentions(text)
-        if not any(a < e and s < b for s, e in lines)]
+        (a, b, w)
+        for a, b, w in date_rules.find_date_mentions(text)
+        if not any(a < e and s < b for s, e in lines)
+    ]
     view = ReadingView(
-        candidates=[CandidateView(name=c.name, forms=c.forms, label=c.label)
-                    for c in reading.candidates],
-        statements=[StatementView(start=s.start, end=s.end, speaker=s.holder,
-                                  options=s.options) for s in reading.statements]
-        if reading.statements else
-        [StatementView(start=a.start, end=a.end, speaker=a.speaker)
-         for a in reading.attributions],
+        candidates=[
+            CandidateView(name=c.name, forms=c.forms, label=c.label) for c in reading.candidates
+        ],
+        statements=[
+            StatementView(start=s.start, end=s.end, speaker=s.holder, options=s.options)
+            for s in reading.statements
+        ]
+        if reading.statements
+        else [
+            StatementView(start=a.start, end=a.end, speaker=a.speaker) for a in reading.attributions
+        ],
         date_spans=dates,
     )
     return view, list(reading.sentences)
 
 
-def score_suite(articles: Path, gold: Path | None = None,
-                options: ReadingOptions | None = None) -> list[ReadingScore]:
+def score_suite(
+    articles: Path, gold: Path | None = None, options: ReadingOptions | None = None
+) -> list[ReadingScore]:
     """One score per article of the suite that has gold, in the suite's order."""
     scores = []
     for case in load_suite(articles, gold if gold is not None else articles):

@@ -21,8 +21,12 @@ MAX_POSITIONS = 8
 MAX_DATES = 8
 MAX_DISPUTES = 4
 QUOTE_CHARS = 110
-DRAFT_LIMITS = {"parties": MAX_PARTIES, "positions": MAX_POSITIONS, "dates": MAX_DATES,
-                "disputes": MAX_DISPUTES}
+DRAFT_LIMITS = {
+    "parties": MAX_PARTIES,
+    "positions": MAX_POSITIONS,
+    "dates": MAX_DATES,
+    "disputes": MAX_DISPUTES,
+}
 
 
 def _clip(limit: int):

@@ -31,7 +31,7 @@ class DroppedItem(BaseModel):
 class MaskedSpan(BaseModel):
     """A span of the article hidden from the model because it addresses a model or program.
 
-    ``layer`` names the defence layer that found it (:data:`summarize.guard.LAYERS`) and
+    ``layer`` names the defence layer that found it (:data:`summarize.defence.guard.LAYERS`) and
     ``reason`` says what it saw, so a false alarm can be traced to its rule.
     """
 
@@ -66,6 +66,10 @@ class SummaryRun(BaseModel):
     summary: ArticleSummary
     model: str
     prompt: str
+    prompt_hash: str = Field(default="", description="content hash of the prompt's files")
+    behaviour_hash: str = Field(
+        default="", description="the prompt's files and its passes' code (behaviour identity)"
+    )
     calls: list[CallRecord] = Field(default_factory=list)
     raw_outputs: list[str] = Field(default_factory=list)
     dropped: list[DroppedItem] = Field(default_factory=list)
@@ -98,8 +102,10 @@ class DigestRun(BaseModel):
     summaries: dict[str, SummaryRun]
     cached: list[str] = Field(default_factory=list)
     failed: dict[str, str] = Field(
-        default_factory=dict, description="articles that could not be summarized, by id: "
-        "the error; the digest is made of the others")
+        default_factory=dict,
+        description="articles that could not be summarized, by id: "
+        "the error; the digest is made of the others",
+    )
     model: str
     prompt: str
     digest_prompt: str

@@ -14,5 +14,11 @@ from summarize.core.result import DigestRun
 from summarize.digest.pipeline import DEFAULT_DIGEST_PROMPT, Digester, digest_articles
 from summarize.digest.sources import StoryArticle
 
-__all__ = ["DEFAULT_DIGEST_PROMPT", "DigestRun", "Digester", "StoryArticle", "StoryDigest",
-           "digest_articles"]
+__all__ = [
+    "DEFAULT_DIGEST_PROMPT",
+    "DigestRun",
+    "Digester",
+    "StoryArticle",
+    "StoryDigest",
+    "digest_articles",
+]

@@ -1,7 +1,7 @@
 """The digest of a story: per-article summaries (cached), then unification across them.
 
 Per-article summaries come from the ordinary pipeline (:class:`summarize.pipeline.Summarizer`),
-served from :class:`summarize.cache.SummaryCache` when the same model, prompt, code and text
+served from :class:`summarize.digest.cache.SummaryCache` when the same model, prompt, code and text
 were summarized before. The digest step then works on those summaries: code unifies parties,
 dates and offsets; the model is asked only the yes/no questions of :mod:`.judge`.
 """
@@ -12,10 +12,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from summarize.cache import SummaryCache, summary_key
 from summarize.core.backend import StructuredBackend
 from summarize.core.digest import DigestArticle, StoryDigest
+from summarize.core.errors import SummarizeError
+from summarize.core.ledger import Ledger
 from summarize.core.result import DigestRun, SummaryRun
+from summarize.digest.cache import SummaryCache, summary_key
 from summarize.digest.discrepancies import find_discrepancies
 from summarize.digest.disputes import merge_disputes
 from summarize.digest.judge import Judge
@@ -23,10 +25,9 @@ from summarize.digest.parties import unify_parties
 from summarize.digest.positions import merge_positions
 from summarize.digest.sources import ArticleInput, StoryArticle, story_articles
 from summarize.digest.timeline import build_timeline
-from summarize.errors import SummarizeError
-from summarize.ledger import Ledger
 from summarize.pipeline import Summarizer
 from summarize.prompting import load_prompt
+from summarize.text.inputs import load_text
 
 DEFAULT_DIGEST_PROMPT = "digest/v1"
 
@@ -39,16 +40,36 @@ FailureHook = Callable[[str, Exception], None]
 class Digester:
     """A configured digest: one summarizer (model and summary prompt) and one digest prompt.
 
-    ``cache`` is a :class:`SummaryCache`, a folder for one, True for the per-user cache
-    (``$NEWSBRIEF_CACHE_DIR``), or False for none. ``ask_model=False`` digests by code alone
-    (no judgement calls: only near-identical items merge, no discrepancy beyond dates), the
-    baseline that shows what the model's judgements add.
+    Args:
+        model: The model of the per-article summaries and of the digest's questions, as for
+            :class:`~summarize.pipeline.Summarizer` (ignored when ``summarizer`` is given).
+        prompt: The prompt version of the per-article summaries (default ``summary/v8``).
+        digest_prompt: The prompt version of the digest's yes/no questions (default
+            ``digest/v1``).
+        cache: Where per-article summary runs are kept between digests: a
+            :class:`~summarize.digest.cache.SummaryCache`, a folder for one, True for the
+            per-user cache (``$NEWSBRIEF_CACHE_DIR``), or False for none.
+        summarizer: A :class:`~summarize.pipeline.Summarizer` already built (its model
+            loaded), used instead of ``model`` and ``prompt``.
+        ask_model: False digests by code alone (no judgement calls: only near-identical
+            items merge, no discrepancy beyond dates), the baseline that shows what the
+            model's judgements add.
+
+    Raises:
+        UnknownModelError: ``model`` names no known model.
+        UnknownPromptError: ``prompt`` or ``digest_prompt`` names no version.
     """
 
-    def __init__(self, model: str | StructuredBackend | None = None, prompt: str | None = None,
-                 *, digest_prompt: str | None = None,
-                 cache: SummaryCache | Path | bool = True,
-                 summarizer: Summarizer | None = None, ask_model: bool = True) -> None:
+    def __init__(
+        self,
+        model: str | StructuredBackend | None = None,
+        prompt: str | None = None,
+        *,
+        digest_prompt: str | None = None,
+        cache: SummaryCache | Path | bool = True,
+        summarizer: Summarizer | None = None,
+        ask_model: bool = True,
+    ) -> None:
         self.summarizer = summarizer or Summarizer(model, prompt)
         self.ask_model = ask_model
         self.digest_prompt = load_prompt(digest_prompt or DEFAULT_DIGEST_PROMPT)
@@ -59,12 +80,16 @@ class Digester:
 
     def summarize(self, article: StoryArticle) -> tuple[SummaryRun, bool]:
         """The article's summary run, and whether it came from the cache."""
-        from summarize.inputs import load_text
-
         text = load_text(article.text, max_chars=self.summarizer.max_chars)
         published = str(article.published) if article.published else None
-        key = summary_key(self.summarizer.backend.describe(), self.summarizer.prompt_hash,
-                          self.summarizer.params, text, published)
+        key = summary_key(
+            self.summarizer.backend.describe(),
+            self.summarizer.prompt_hash,
+            self.summarizer.params,
+            text,
+            published,
+            behaviour_hash=self.summarizer.behaviour_hash,
+        )
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return hit, True
         run = self.summarizer.run(text, published=article.published)
@@ -72,15 +97,37 @@ class Digester:
             self.cache.put(key, run)
         return run, False
 
-    def run(self, articles: Sequence[ArticleInput], *,
-            on_article: ArticleHook | None = None,
-            on_failure: FailureHook | None = None) -> DigestRun:
-        """Summarize (or fetch) every article, then digest them.
+    def run(
+        self,
+        articles: Sequence[ArticleInput],
+        *,
+        on_article: ArticleHook | None = None,
+        on_failure: FailureHook | None = None,
+    ) -> DigestRun:
+        """Summarize (or fetch from the cache) every article, then digest them.
 
         An article that cannot be summarized (its model answer fails validation, its text
         is unusable) is reported in ``DigestRun.failed`` and through ``on_failure``, and the
         digest is made of the others; only when no article can be summarized is the first
-        error raised (a :class:`~summarize.errors.SummarizeError`).
+        error raised.
+
+        Args:
+            articles: Texts (``str``), files or folders (``Path``), or
+                :class:`~summarize.digest.sources.StoryArticle`, in story order.
+            on_article: Called after each article's summary with its id, its run and
+                whether it came from the cache (for progress).
+            on_failure: Called with an article's id and its error when it cannot be
+                summarized.
+
+        Returns:
+            The :class:`~summarize.core.result.DigestRun`: the
+            :class:`~summarize.core.digest.StoryDigest`, every article's summary run (its
+            ``text`` is what evidence offsets point into), the ids served from the cache,
+            the articles that failed, and the digest step's own calls and seconds.
+
+        Raises:
+            SummarizeError: No article could be summarized (the first error, as one of its
+                typed subclasses).
         """
         sources = story_articles(articles)
         started = time.perf_counter()
@@ -106,47 +153,83 @@ class Digester:
         ledger = Ledger()
         kept = [a for a in sources if a.id in runs]
         digest = self.digest(kept, runs, ledger)
-        return DigestRun(digest=digest, summaries=runs, cached=cached,
-                         failed={a: f"{type(e).__name__}: {e}" for a, e in failed.items()},
-                         model=self.summarizer.backend.model_id,
-                         prompt=self.summarizer.prompt_name,
-                         digest_prompt=self.digest_prompt.name, calls=ledger.calls,
-                         summaries_s=summaries_s,
-                         digest_s=time.perf_counter() - started - summaries_s)
+        return DigestRun(
+            digest=digest,
+            summaries=runs,
+            cached=cached,
+            failed={a: f"{type(e).__name__}: {e}" for a, e in failed.items()},
+            model=self.summarizer.backend.model_id,
+            prompt=self.summarizer.prompt_name,
+            digest_prompt=self.digest_prompt.name,
+            calls=ledger.calls,
+            summaries_s=summaries_s,
+            digest_s=time.perf_counter() - started - summaries_s,
+        )
 
-    def digest(self, sources: Sequence[StoryArticle], runs: dict[str, SummaryRun],
-               ledger: Ledger) -> StoryDigest:
+    def digest(
+        self, sources: Sequence[StoryArticle], runs: dict[str, SummaryRun], ledger: Ledger
+    ) -> StoryDigest:
         """The digest of summaries already made (``runs`` by article id, in story order)."""
-        judge = (Judge(self.summarizer.backend, self.digest_prompt, ledger) if self.ask_model
-                 else None)
+        judge = (
+            Judge(self.summarizer.backend, self.digest_prompt, ledger) if self.ask_model else None
+        )
         texts = {article: run.text for article, run in runs.items()}
         summaries = {article: run.summary for article, run in runs.items()}
         index = unify_parties(summaries)
         positions = merge_positions(index, texts, judge)
         timeline, date_conflicts = build_timeline(summaries, texts, judge)
         disputes = merge_disputes(index)
-        discrepancies = [*date_conflicts,
-                         *find_discrepancies(timeline, positions, texts, judge)]
-        articles = [DigestArticle(id=a.id, title=runs[a.id].summary.headline,
-                                  published=runs[a.id].summary.published, source=a.source)
-                    for a in sources]
+        discrepancies = [*date_conflicts, *find_discrepancies(timeline, positions, texts, judge)]
+        articles = [
+            DigestArticle(
+                id=a.id,
+                title=runs[a.id].summary.headline,
+                published=runs[a.id].summary.published,
+                source=a.source,
+            )
+            for a in sources
+        ]
         return StoryDigest.model_validate(
-            {"articles": articles, "parties": index.parties, "positions": positions,
-             "timeline": timeline, "disputes": disputes, "discrepancies": discrepancies},
-            context={"texts": texts})
+            {
+                "articles": articles,
+                "parties": index.parties,
+                "positions": positions,
+                "timeline": timeline,
+                "disputes": disputes,
+                "discrepancies": discrepancies,
+            },
+            context={"texts": texts},
+        )
 
 
-def digest_articles(articles: Sequence[ArticleInput], *,
-                    model: str | StructuredBackend | None = None, prompt: str | None = None,
-                    digest_prompt: str | None = None,
-                    cache: SummaryCache | Path | bool = True) -> StoryDigest:
+def digest_articles(
+    articles: Sequence[ArticleInput],
+    *,
+    model: str | StructuredBackend | None = None,
+    prompt: str | None = None,
+    digest_prompt: str | None = None,
+    cache: SummaryCache | Path | bool = True,
+) -> StoryDigest:
     """One grounded view of a story told by several articles.
 
-    ``articles`` are texts (``str``), files or folders (``Path``), or
-    :class:`~summarize.digest.sources.StoryArticle`; every evidence span of the digest cites
-    an article id (a file's stem, or ``a1``, ``a2``... for texts). ``model`` and ``prompt``
-    are those of :func:`summarize.summarize_article` (the per-article summaries, served from
-    the summary cache when unchanged); ``digest_prompt`` the judgement questions
-    (``digest/v1``). Raises :class:`summarize.errors.SummarizeError`.
+    Each article is summarized (or served from the summary cache when unchanged); then
+    parties are unified across sources, and positions, a timeline, disputes and the places
+    where the sources disagree are merged, every item with its evidence in the articles.
+
+    Args:
+        articles: Texts (``str``), files or folders (``Path``), or
+            :class:`~summarize.digest.sources.StoryArticle`; every evidence span of the
+            digest cites an article id (a file's stem, or ``a1``, ``a2``... for texts).
+        model: The model, as for :func:`summarize.summarize_article`.
+        prompt: The prompt version of the per-article summaries (default ``summary/v8``).
+        digest_prompt: The prompt version of the judgement questions (default
+            ``digest/v1``).
+        cache: The summary cache, as for :class:`Digester`.
+
+    Returns:
+        The :class:`~summarize.core.digest.StoryDigest`.
+
+    Raises:
+        SummarizeError: Any failure, as one of its typed subclasses.
     """
     return Digester(model, prompt, digest_prompt=digest_prompt, cache=cache).run(articles).digest

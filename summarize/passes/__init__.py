@@ -15,6 +15,8 @@
 
 :mod:`summarize.passes.registry` holds what they share (the context a pass reads, the
 registry and its lookup); importing this package registers every pass.
+:func:`~summarize.passes.identity.behaviour_hash` is a version's identity: its resolved
+files and the code of the passes it names.
 """
 
 from summarize.passes import (
@@ -31,11 +33,28 @@ from summarize.passes import (
     timeline_v1,
     timeline_words_v1,
 )
+from summarize.passes.identity import behaviour_hash
 from summarize.passes.registry import PASSES, Pass, PassContext, checklists, get_pass
 from summarize.prompting import DEFAULT_PASSES
 
 __all__ = [
-    "DEFAULT_PASSES", "PASSES", "Pass", "PassContext", "attributed_v1", "cast_v1", "cast_v2",
-    "checklists", "dates_v2", "disputes_v2", "extract_v1", "get_pass", "holder_v1",
-    "overview_v1", "overview_v2", "stance_v1", "timeline_v1", "timeline_words_v1",
+    "DEFAULT_PASSES",
+    "PASSES",
+    "Pass",
+    "PassContext",
+    "attributed_v1",
+    "behaviour_hash",
+    "cast_v1",
+    "cast_v2",
+    "checklists",
+    "dates_v2",
+    "disputes_v2",
+    "extract_v1",
+    "get_pass",
+    "holder_v1",
+    "overview_v1",
+    "overview_v2",
+    "stance_v1",
+    "timeline_v1",
+    "timeline_words_v1",
 ]

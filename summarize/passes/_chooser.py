@@ -48,7 +48,7 @@ def words(text: str, span: tuple[int, int] | None, limit: int) -> str:
     """The article's words in ``span``, on one line, cut at a word to ``limit`` characters."""
     if span is None:
         return ""
-    phrase = one_line(text[span[0]:span[1]]).strip(" ,;:-–—\"'“”‘’")
+    phrase = one_line(text[span[0] : span[1]]).strip(" ,;:-–—\"'“”‘’")
     if len(phrase) > limit:
         phrase = phrase[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
     return tidy(phrase)
@@ -69,15 +69,14 @@ def evidence(text: str, statement: Statement) -> str:
             continue
         quote = text[start:end]
         if len(quote) > QUOTE_CHARS - 1:
-            quote = quote[:QUOTE_CHARS - 1].rsplit(" ", 1)[0]
+            quote = quote[: QUOTE_CHARS - 1].rsplit(" ", 1)[0]
         quote = quote.strip(" ,;:\"'“”‘’")
         if len(quote.split()) >= 3:
             return quote
-    return text[statement.start:statement.end][:QUOTE_CHARS - 1]
+    return text[statement.start : statement.end][: QUOTE_CHARS - 1]
 
 
-def party_of(name: str | None, reading: Reading,
-             parties: dict[str, dict[str, Any]]) -> str | None:
+def party_of(name: str | None, reading: Reading, parties: dict[str, dict[str, Any]]) -> str | None:
     """The kept party a reading-layer candidate became, if the cast kept it."""
     if name is None:
         return None
@@ -95,8 +94,19 @@ def party_of(name: str | None, reading: Reading,
 
 
 def sentence_of(text: str, statement: Statement) -> str:
-    return one_line(text[statement.start:statement.end])
+    return one_line(text[statement.start : statement.end])
 
 
-__all__ = ["ANSWER_TOKENS", "LETTERS", "LetterAnswer", "PolarityAnswer", "YesNoAnswer",
-           "evidence", "one_line", "party_of", "sentence_of", "tidy", "words"]
+__all__ = [
+    "ANSWER_TOKENS",
+    "LETTERS",
+    "LetterAnswer",
+    "PolarityAnswer",
+    "YesNoAnswer",
+    "evidence",
+    "one_line",
+    "party_of",
+    "sentence_of",
+    "tidy",
+    "words",
+]

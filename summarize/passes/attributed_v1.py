@@ -48,26 +48,41 @@ def run(ctx: PassContext) -> dict[str, Any]:
             break
         speaker = _party_name(attribution.speaker, reading, parties)
         if speaker is not None:
-            asked.append((attribution, speaker, ctx.article[attribution.start:attribution.end]))
-    labels = ctx.ask_many(TEMPLATE, AttributedLabel,
-                          [{"speaker": speaker, "sentence": sentence}
-                           for _, speaker, sentence in asked],
-                          purpose="attributed", max_tokens=STATEMENT_MAX_TOKENS)
+            asked.append((attribution, speaker, ctx.article[attribution.start : attribution.end]))
+    labels = ctx.ask_many(
+        TEMPLATE,
+        AttributedLabel,
+        [{"speaker": speaker, "sentence": sentence} for _, speaker, sentence in asked],
+        purpose="attributed",
+        max_tokens=STATEMENT_MAX_TOKENS,
+    )
     positions: list[dict[str, Any]] = []
     statements: list[tuple[str, str | None, Any, str, str]] = []
     for (attribution, speaker, sentence), label in zip(asked, labels, strict=True):
-        if label is None or label.polarity == "none" or not label.topic.strip() or (
-                not label.stance.strip()):
+        if (
+            label is None
+            or label.polarity == "none"
+            or not label.topic.strip()
+            or (not label.stance.strip())
+        ):
             continue  # failed, no position, or one the summary could not state
         target = _party_name(attribution.target, reading, parties) if attribution.target else None
         statements.append((speaker, target, label, sentence, attribution.cue))
-        positions.append({"party": speaker, "topic": label.topic, "stance": label.stance,
-                          "polarity": label.polarity, "quote": sentence})
+        positions.append(
+            {
+                "party": speaker,
+                "topic": label.topic,
+                "stance": label.stance,
+                "polarity": label.polarity,
+                "quote": sentence,
+            }
+        )
     return {"positions": positions, "disputes": _disputes(statements, reading)}
 
 
-def _party_name(name: str | None, reading: Reading,
-                parties: dict[str, dict[str, Any]]) -> str | None:
+def _party_name(
+    name: str | None, reading: Reading, parties: dict[str, dict[str, Any]]
+) -> str | None:
     """The kept party a reading-layer candidate became, if the cast kept it."""
     if name is None:
         return None
@@ -82,8 +97,9 @@ def _party_name(name: str | None, reading: Reading,
     return None
 
 
-def _disputes(statements: list[tuple[str, str | None, Any, str, str]],
-              reading: Reading) -> list[dict[str, Any]]:
+def _disputes(
+    statements: list[tuple[str, str | None, Any, str, str]], reading: Reading
+) -> list[dict[str, Any]]:
     """Disputes from labelled statements, in code.
 
     A statement aimed at a named party makes one when the model read it as opposing, or
@@ -111,18 +127,31 @@ def _disputes(statements: list[tuple[str, str | None, Any, str, str]],
         if len(disputes) >= MAX_DISPUTES:
             return
         pairs.add(pair)
-        disputes.append({"side_a": [a], "side_b": [b], "issue": issue,
-                         "description": f"{a}: {stance}", "quote": quote})
+        disputes.append(
+            {
+                "side_a": [a],
+                "side_b": [b],
+                "issue": issue,
+                "description": f"{a}: {stance}",
+                "quote": quote,
+            }
+        )
 
     for speaker, target, label, quote, cue in statements:
         if target and (label.polarity in ("oppose", "mixed") or cue in AGAINST_VERBS):
             add(speaker, target, label.topic, label.stance, quote)
     for i, (a, _, la, quote, _) in enumerate(statements):
-        for b, _, lb, _, _ in statements[i + 1:]:
+        for b, _, lb, _, _ in statements[i + 1 :]:
             if {la.polarity, lb.polarity} == {"support", "oppose"} and (
-                    _content_words(la.topic) & _content_words(lb.topic)):
-                add(a, b, f"{la.topic}; {lb.topic}" if fuzz.ratio(la.topic, lb.topic) < 90
-                    else la.topic, la.stance, quote)
+                _content_words(la.topic) & _content_words(lb.topic)
+            ):
+                add(
+                    a,
+                    b,
+                    f"{la.topic}; {lb.topic}" if fuzz.ratio(la.topic, lb.topic) < 90 else la.topic,
+                    la.stance,
+                    quote,
+                )
     return disputes
 
 
@@ -134,5 +163,6 @@ def _content_words(text: str) -> set[str]:
     return {w for w in words if w not in STOP_WORDS}
 
 
-PASS = register(Pass("attributed.v1", template=TEMPLATE, shape=AttributedLabel, run=run,
-                         needs_parties=True))
+PASS = register(
+    Pass("attributed.v1", template=TEMPLATE, shape=AttributedLabel, run=run, needs_parties=True)
+)

@@ -48,8 +48,10 @@ def cast_shape(names: list[str], choices: list[tuple[str, ...]] | None = None) -
     place can be a state, a place or nothing; never a person).
     """
     fields: dict[str, object] = {
-        f"name_{i}": (Literal[tuple(choices[i])] if choices else CastKind,  # type: ignore[misc]
-                      Field(alias=name))
+        f"name_{i}": (
+            Literal[tuple(choices[i])] if choices else CastKind,  # type: ignore[misc]
+            Field(alias=name),
+        )
         for i, name in enumerate(names)
     }
     return create_model("CastDraft", __base__=CastDraft, **fields)  # type: ignore[call-overload]
@@ -66,10 +68,14 @@ def run(ctx: PassContext) -> dict[str, Any]:
     asked = [c for c in candidates if not (c.label == "person" and c.name in known)]
     kinds: dict[str, str] = {}
     if asked:
-        shape = cast_shape([c.name for c in asked],
-                           [CAST_CHOICES[c.label] for c in asked])
-        value = ctx.ask(TEMPLATE, shape, purpose="cast", names=[c.name for c in asked],
-                        max_tokens=12 * len(asked) + 16)
+        shape = cast_shape([c.name for c in asked], [CAST_CHOICES[c.label] for c in asked])
+        value = ctx.ask(
+            TEMPLATE,
+            shape,
+            purpose="cast",
+            names=[c.name for c in asked],
+            max_tokens=12 * len(asked) + 16,
+        )
         kinds = value.model_dump(by_alias=True)
     parties = []
     for c in candidates:
@@ -81,8 +87,13 @@ def run(ctx: PassContext) -> dict[str, Any]:
 
 def _party(candidate: Candidate, kind: str) -> dict[str, Any]:
     title, bare = split_title(candidate.name)
-    return {"name": bare, "kind": kind, "role": candidate.role or title,
-            "aliases": [f for f in candidate.forms if f != bare], "quote": ""}
+    return {
+        "name": bare,
+        "kind": kind,
+        "role": candidate.role or title,
+        "aliases": [f for f in candidate.forms if f != bare],
+        "quote": "",
+    }
 
 
 PASS = register(Pass("cast.v1", template=TEMPLATE, shape=CastDraft, run=run))

@@ -35,20 +35,23 @@ def run(ctx: PassContext) -> dict[str, Any]:
     for c in candidates:
         if c.name in acting and c.label in _SURE_LABELS:
             settled[c.name] = _SURE_LABELS[c.label]
-            ctx.ledger.choose("cast", c.name, list(CAST_CHOICES[c.label]), settled[c.name],
-                              by="code")
+            ctx.ledger.choose(
+                "cast", c.name, list(CAST_CHOICES[c.label]), settled[c.name], by="code"
+            )
     asked = [c for c in candidates if c.name not in settled][:MAX_ASKED]
     kinds: dict[str, str] = {}
     if asked:
         shown = [one_line(c.name) for c in asked]
         shape = cast_shape(shown, [CAST_CHOICES[c.label] for c in asked])
-        value = ctx.ask(TEMPLATE, shape, purpose="cast", names=shown,
-                        max_tokens=12 * len(asked) + 16)
+        value = ctx.ask(
+            TEMPLATE, shape, purpose="cast", names=shown, max_tokens=12 * len(asked) + 16
+        )
         answer = value.model_dump(by_alias=True)
         for c, name in zip(asked, shown, strict=True):
             kinds[c.name] = answer.get(name)
-            ctx.ledger.choose("cast", c.name, list(CAST_CHOICES[c.label]), kinds[c.name],
-                              by="model")
+            ctx.ledger.choose(
+                "cast", c.name, list(CAST_CHOICES[c.label]), kinds[c.name], by="model"
+            )
     parties = []
     for c in candidates:
         kind = settled.get(c.name) or kinds.get(c.name)
@@ -59,9 +62,13 @@ def run(ctx: PassContext) -> dict[str, Any]:
 
 def _party(candidate: Candidate, kind: str) -> dict[str, Any]:
     title, bare = split_title(one_line(candidate.name))
-    return {"name": bare, "kind": kind, "role": one_line(candidate.role or title),
-            "aliases": [one_line(f) for f in candidate.forms if one_line(f) != bare],
-            "quote": ""}
+    return {
+        "name": bare,
+        "kind": kind,
+        "role": one_line(candidate.role or title),
+        "aliases": [one_line(f) for f in candidate.forms if one_line(f) != bare],
+        "quote": "",
+    }
 
 
 PASS = register(Pass("cast.v2", template=TEMPLATE, shape=CastDraft, run=run))

@@ -37,8 +37,13 @@ def run(ctx: PassContext) -> dict[str, Any]:
         if event is None or key in seen:
             continue  # the same words twice: one date (a caption repeats the lead's day)
         seen.add(key)
-        dates.append({"text": words, "event": tidy(one_line(event))[:80],
-                      "quote": _quote(text, sentence, start, end)})
+        dates.append(
+            {
+                "text": words,
+                "event": tidy(one_line(event))[:80],
+                "quote": _quote(text, sentence, start, end),
+            }
+        )
     return {"dates": dates}
 
 
@@ -52,7 +57,7 @@ def _quote(text: str, sentence: tuple[int, int], start: int, end: int) -> str:
         cut = text.rfind(" ", end, b)
         b = cut if cut > end else b
     quote = text[a:b].strip(" ,;:\"'“”‘’")
-    return quote[:QUOTE_CHARS - 1].rsplit(" ", 1)[0] if len(quote) >= QUOTE_CHARS else quote
+    return quote[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] if len(quote) >= QUOTE_CHARS else quote
 
 
 PASS = register(Pass("dates.v2", template=None, shape=None, run=run))

@@ -24,12 +24,14 @@ TEMPLATE = "disputes.j2"
 MAX_DISPUTES = 3
 MAX_ASKED = 5
 #: Verbs that set their subject against their object whatever the stance's wording.
-AGAINST_CUES = frozenset("""
+AGAINST_CUES = frozenset(
+    """
 accuse criticise criticize condemn blame reject oppose slam attack sue dismiss challenge
 protest object decry denounce question veto block sanction fault rebuke lambast berate
 dispute contest threaten disagree strike boycott fight resist fine investigate probe warn
 deny refuse
-""".split())
+""".split()
+)
 
 
 def run(ctx: PassContext) -> dict[str, Any]:
@@ -45,9 +47,15 @@ def run(ctx: PassContext) -> dict[str, Any]:
         pair = frozenset((a, b))
         known = proposals.get(pair)
         if known is None or known["strength"] < strength:
-            proposals[pair] = {"a": a, "b": b, "strength": strength, "order": stance["index"],
-                               "issue": stance["topic"], "stance": stance["stance"],
-                               "quote": stance["quote"]}
+            proposals[pair] = {
+                "a": a,
+                "b": b,
+                "strength": strength,
+                "order": stance["index"],
+                "issue": stance["topic"],
+                "stance": stance["stance"],
+                "quote": stance["quote"],
+            }
 
     for st in stances:
         statement = reading.statements[st["index"]]
@@ -59,24 +67,39 @@ def run(ctx: PassContext) -> dict[str, Any]:
             for other in _named_in(st["topic"], parties) or _named_in(st["stance"], parties):
                 propose(st["party"], other, 2, st)
     for i, x in enumerate(stances):
-        for y in stances[i + 1:]:
+        for y in stances[i + 1 :]:
             if {x["polarity"], y["polarity"]} == {"support", "oppose"} and (
-                    _content(x["topic"]) & _content(y["topic"])):
+                _content(x["topic"]) & _content(y["topic"])
+            ):
                 propose(x["party"], y["party"], 1, x)
     ranked = sorted(proposals.values(), key=lambda p: (-p["strength"], p["order"]))[:MAX_ASKED]
-    answers = ctx.ask_many(TEMPLATE, YesNoAnswer,
-                           [{"a": p["a"], "b": p["b"], "issue": p["issue"]} for p in ranked],
-                           purpose="dispute", max_tokens=ANSWER_TOKENS)
+    answers = ctx.ask_many(
+        TEMPLATE,
+        YesNoAnswer,
+        [{"a": p["a"], "b": p["b"], "issue": p["issue"]} for p in ranked],
+        purpose="dispute",
+        max_tokens=ANSWER_TOKENS,
+    )
     disputes = []
     for proposal, answer in zip(ranked, answers, strict=True):
         chosen = answer.answer if answer is not None else None
-        ctx.ledger.choose("dispute", f"{proposal['a']} vs {proposal['b']}: {proposal['issue']}",
-                          ["yes", "no"], chosen, by="model")
+        ctx.ledger.choose(
+            "dispute",
+            f"{proposal['a']} vs {proposal['b']}: {proposal['issue']}",
+            ["yes", "no"],
+            chosen,
+            by="model",
+        )
         if chosen == "yes" and len(disputes) < MAX_DISPUTES:
-            disputes.append({"side_a": [proposal["a"]], "side_b": [proposal["b"]],
-                             "issue": proposal["issue"],
-                             "description": f"{proposal['a']}: {proposal['stance']}"[:180],
-                             "quote": proposal["quote"]})
+            disputes.append(
+                {
+                    "side_a": [proposal["a"]],
+                    "side_b": [proposal["b"]],
+                    "issue": proposal["issue"],
+                    "description": f"{proposal['a']}: {proposal['stance']}"[:180],
+                    "quote": proposal["quote"],
+                }
+            )
     return {"disputes": disputes}
 
 
@@ -107,5 +130,6 @@ def _content(text: str) -> set[str]:
     return {w.rstrip("s") for w in fold_text(text).split() if len(w) > 2} - STOP_WORDS
 
 
-PASS = register(Pass("disputes.v2", template=TEMPLATE, shape=YesNoAnswer, run=run,
-                     needs_parties=True))
+PASS = register(
+    Pass("disputes.v2", template=TEMPLATE, shape=YesNoAnswer, run=run, needs_parties=True)
+)

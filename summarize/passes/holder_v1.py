@@ -33,25 +33,34 @@ def run(ctx: PassContext) -> dict[str, Any]:
             holders[i] = s.holder
         elif len(s.options) == 1:
             holders[i] = s.options[0]
-            ctx.ledger.choose("holder", sentence_of(ctx.article, s), s.options, s.options[0],
-                              by="code")
+            ctx.ledger.choose(
+                "holder", sentence_of(ctx.article, s), s.options, s.options[0], by="code"
+            )
         elif len(s.options) >= 2 and len(asked) < MAX_ASKED:
             asked.append(i)
         else:
             holders[i] = None
     answers = ctx.ask_many(
-        TEMPLATE, LetterAnswer,
-        [{"sentence": sentence_of(ctx.article, statements[i]),
-          "options": [one_line(o) for o in statements[i].options[:len(LETTERS)]]}
-         for i in asked],
-        purpose="holder", max_tokens=ANSWER_TOKENS)
+        TEMPLATE,
+        LetterAnswer,
+        [
+            {
+                "sentence": sentence_of(ctx.article, statements[i]),
+                "options": [one_line(o) for o in statements[i].options[: len(LETTERS)]],
+            }
+            for i in asked
+        ],
+        purpose="holder",
+        max_tokens=ANSWER_TOKENS,
+    )
     for i, answer in zip(asked, answers, strict=True):
-        options = statements[i].options[:len(LETTERS)]
+        options = statements[i].options[: len(LETTERS)]
         index = LETTERS.index(answer.answer) if answer is not None else None
         chosen = options[index] if index is not None and index < len(options) else None
         holders[i] = chosen
-        ctx.ledger.choose("holder", sentence_of(ctx.article, statements[i]), options, chosen,
-                          by="model")
+        ctx.ledger.choose(
+            "holder", sentence_of(ctx.article, statements[i]), options, chosen, by="model"
+        )
     return {HOLDERS: holders}
 
 

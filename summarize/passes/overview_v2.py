@@ -14,10 +14,10 @@ import re
 from typing import Any
 
 from summarize.core.schema import MAX_HEADLINE_WORDS
-from summarize.dates import dateline_span, publication_spans
-from summarize.inputs import junk_spans
+from summarize.defence import untrusted_spans
 from summarize.passes._chooser import one_line
 from summarize.passes.registry import Pass, PassContext, register
+from summarize.text.dates import dateline_span, publication_spans
 
 _SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,40}$")
 _SUMMARY_CHARS = 700
@@ -26,7 +26,7 @@ _MIN_LEAD_WORDS = 8
 
 def run(ctx: PassContext) -> dict[str, Any]:
     text = ctx.article
-    junk = junk_spans(text)
+    junk = untrusted_spans(text)
     published = publication_spans(text)
     body = []
     for a, b in ctx.reading.sentences:
@@ -38,18 +38,24 @@ def run(ctx: PassContext) -> dict[str, Any]:
         if a < b and not any(x <= a < y for x, y in junk):
             body.append((a, b))
     title = _title_line(text, body)
-    lead = [(a, b) for a, b in body if len(text[a:b].split()) >= _MIN_LEAD_WORDS
-            and (title is None or a >= title[1])]
+    lead = [
+        (a, b)
+        for a, b in body
+        if len(text[a:b].split()) >= _MIN_LEAD_WORDS and (title is None or a >= title[1])
+    ]
     dateline = dateline_span(text)
     sentences = [_after(text, a, b, dateline) for a, b in lead[:2]]
     summary = one_line(" ".join(sentences))[:_SUMMARY_CHARS]
     if title is not None:
-        headline = _SITE_SUFFIX.sub("", one_line(text[title[0]:title[1]]))
+        headline = _SITE_SUFFIX.sub("", one_line(text[title[0] : title[1]]))
     else:
         headline = _cut(sentences[0]) if sentences else ""
-    place = one_line(text[dateline[0]:dateline[1]]) if dateline else None
-    return {"headline": headline[:200] or summary[:200], "summary": summary or headline,
-            "event_location": place[:60] if place else None}
+    place = one_line(text[dateline[0] : dateline[1]]) if dateline else None
+    return {
+        "headline": headline[:200] or summary[:200],
+        "summary": summary or headline,
+        "event_location": place[:60] if place else None,
+    }
 
 
 #: Words of a headline cut from the lead (a clause boundary is looked for before it).
@@ -65,7 +71,14 @@ def _cut(sentence: str) -> str:
     head = words[:_HEADLINE_WORDS]
     for i in range(len(head) - 1, 7, -1):
         if head[i].endswith(",") or head[i + 1 if i + 1 < len(head) else i].lower() in (
-                "during", "while", "as", "after", "before", "amid", "because"):
+            "during",
+            "while",
+            "as",
+            "after",
+            "before",
+            "amid",
+            "because",
+        ):
             return " ".join(head[: i + 1]).rstrip(",")
     return " ".join(words[:MAX_HEADLINE_WORDS])
 
@@ -77,8 +90,12 @@ def _title_line(text: str, body: list[tuple[int, int]]) -> tuple[int, int] | Non
     a, b = body[0]
     line_end = text.find("\n", a)
     line = text[a:b]
-    if (line_end == -1 or line_end >= b) and not line.rstrip().endswith((".", '"', "”")) and (
-            3 <= len(line.split()) <= 25) and text[b:b + 1] in ("\n", ""):
+    if (
+        (line_end == -1 or line_end >= b)
+        and not line.rstrip().endswith((".", '"', "”"))
+        and (3 <= len(line.split()) <= 25)
+        and text[b : b + 1] in ("\n", "")
+    ):
         return a, b
     return None
 
@@ -86,7 +103,7 @@ def _title_line(text: str, body: list[tuple[int, int]]) -> tuple[int, int] | Non
 def _after(text: str, a: int, b: int, dateline: tuple[int, int] | None) -> str:
     """A sentence without the dateline before it ("Bejing, China - ")."""
     if dateline is not None and a <= dateline[0] < b:
-        rest = _DATELINE_TAIL.sub("", text[dateline[1]:b], count=1)
+        rest = _DATELINE_TAIL.sub("", text[dateline[1] : b], count=1)
         return rest
     return text[a:b]
 

@@ -26,10 +26,11 @@ from functools import partial
 from typing import Any
 
 from summarize.core.backend import BatchingBackend, StructuredBackend, generate_each
+from summarize.core.errors import OutputValidationError, UnknownPromptError
+from summarize.core.ledger import Ledger
 from summarize.core.reading import Reading
-from summarize.errors import OutputValidationError, UnknownPromptError
-from summarize.ledger import Ledger
 from summarize.prompting import PromptTemplate
+from summarize.reading.checklists import date_words
 
 #: A registered pass name: the step and its version ("timeline_words.v1").
 PASS_NAME = re.compile(r"(?P<step>[a-z][a-z0-9_]*)\.v(?P<version>[1-9][0-9]*)")
@@ -56,25 +57,50 @@ class PassContext:
     def party_names(self) -> list[str]:
         return [p["name"] for p in self.combined.get("parties", [])]
 
-    def ask(self, template: str, shape: type, *, purpose: str, max_tokens: int | None = None,
-            **variables: Any) -> Any:
+    def ask(
+        self,
+        template: str,
+        shape: type,
+        *,
+        purpose: str,
+        max_tokens: int | None = None,
+        **variables: Any,
+    ) -> Any:
         """One model call, recorded in the ledger; the validated answer."""
         result = self.backend.generate(
-            self.prompt.messages(template, **{**self.variables, **variables}), shape,
-            purpose=purpose, max_retries=self.max_retries,
-            max_tokens=max_tokens or self.max_tokens)
+            self.prompt.messages(template, **{**self.variables, **variables}),
+            shape,
+            purpose=purpose,
+            max_retries=self.max_retries,
+            max_tokens=max_tokens or self.max_tokens,
+        )
         self.ledger.record(result)
         return result.value
 
-    def ask_many(self, template: str, shape: type, questions: list[dict[str, Any]], *,
-                 purpose: str, max_tokens: int | None = None) -> list[Any]:
+    def ask_many(
+        self,
+        template: str,
+        shape: type,
+        questions: list[dict[str, Any]],
+        *,
+        purpose: str,
+        max_tokens: int | None = None,
+    ) -> list[Any]:
         """One call per question, decoded together where the backend can (the questions
         share the article's prompt prefix); each answer, or None where it failed (recorded)."""
         requests = [self.prompt.messages(template, **{**self.variables, **q}) for q in questions]
-        many = (self.backend.generate_many if isinstance(self.backend, BatchingBackend)
-                else partial(generate_each, self.backend))
-        results = many(requests, shape, purpose=purpose, max_retries=self.max_retries,
-                       max_tokens=max_tokens or self.max_tokens)
+        many = (
+            self.backend.generate_many
+            if isinstance(self.backend, BatchingBackend)
+            else partial(generate_each, self.backend)
+        )
+        results = many(
+            requests,
+            shape,
+            purpose=purpose,
+            max_retries=self.max_retries,
+            max_tokens=max_tokens or self.max_tokens,
+        )
         answers = []
         for result in results:
             if isinstance(result, OutputValidationError):
@@ -118,8 +144,9 @@ def register(spec: Pass) -> Pass:
     if not PASS_NAME.fullmatch(spec.name):
         raise ValueError(f"a pass name is <step>.v<N>, e.g. cast.v2, not {spec.name!r}")
     if spec.name in PASSES:
-        raise ValueError(f"the pass {spec.name!r} is registered already: a changed pass is a "
-                         f"new version")
+        raise ValueError(
+            f"the pass {spec.name!r} is registered already: a changed pass is a new version"
+        )
     PASSES[spec.name] = spec
     return spec
 
@@ -133,16 +160,14 @@ def get_pass(name: str, *, prompt: str | None = None) -> Pass:
         return spec
     where = f"prompt {prompt!r} names" if prompt else "no"
     versions = sorted(n for n in PASSES if n.rsplit(".", 1)[0] == name)
-    hint = (f"; pass names carry their version: did you mean {versions[-1]!r}?" if versions
-            else "")
-    raise UnknownPromptError(f"{where} unknown pass {name!r}{hint} (known: "
-                             f"{', '.join(sorted(PASSES))})")
+    hint = f"; pass names carry their version: did you mean {versions[-1]!r}?" if versions else ""
+    raise UnknownPromptError(
+        f"{where} unknown pass {name!r}{hint} (known: {', '.join(sorted(PASSES))})"
+    )
 
 
 def checklists(article: str) -> dict[str, Any]:
     """Template variables every pass may use: what code found for the model to choose from."""
-    from summarize.checklists import date_words
-
     return {"date_words": date_words(article)}
 
 

@@ -53,27 +53,50 @@ def run(ctx: PassContext) -> dict[str, Any]:
         seen.add(key)
         asked.append((i, party, topic, stance))
     answers = ctx.ask_many(
-        TEMPLATE, PolarityAnswer,
-        [{"holder": party, "sentence": sentence_of(ctx.article, ctx.reading.statements[i]),
-          "topic": topic} for i, party, topic, _ in asked],
-        purpose="stance", max_tokens=ANSWER_TOKENS)
+        TEMPLATE,
+        PolarityAnswer,
+        [
+            {
+                "holder": party,
+                "sentence": sentence_of(ctx.article, ctx.reading.statements[i]),
+                "topic": topic,
+            }
+            for i, party, topic, _ in asked
+        ],
+        purpose="stance",
+        max_tokens=ANSWER_TOKENS,
+    )
     positions: list[dict[str, Any]] = []
     stances: list[dict[str, Any]] = []
     for (i, party, topic, stance), answer in zip(asked, answers, strict=True):
         statement = ctx.reading.statements[i]
         polarity = answer.polarity if answer is not None else None
-        ctx.ledger.choose("stance", f"{party}: {stance}",
-                          ["support", "oppose", "neutral", "mixed", "none"], polarity,
-                          by="model")
+        ctx.ledger.choose(
+            "stance",
+            f"{party}: {stance}",
+            ["support", "oppose", "neutral", "mixed", "none"],
+            polarity,
+            by="model",
+        )
         if polarity is None or polarity == "none":
             continue
         quote = evidence(ctx.article, statement)
-        positions.append({"party": party, "topic": topic, "stance": stance,
-                          "polarity": polarity, "quote": quote})
-        stances.append({"index": i, "party": party, "topic": topic, "stance": stance,
-                        "polarity": polarity, "quote": quote})
+        positions.append(
+            {"party": party, "topic": topic, "stance": stance, "polarity": polarity, "quote": quote}
+        )
+        stances.append(
+            {
+                "index": i,
+                "party": party,
+                "topic": topic,
+                "stance": stance,
+                "polarity": polarity,
+                "quote": quote,
+            }
+        )
     return {"positions": positions, STANCES: stances}
 
 
-PASS = register(Pass("stance.v1", template=TEMPLATE, shape=PolarityAnswer, run=run,
-                     needs_parties=True))
+PASS = register(
+    Pass("stance.v1", template=TEMPLATE, shape=PolarityAnswer, run=run, needs_parties=True)
+)

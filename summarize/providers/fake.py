@@ -50,8 +50,9 @@ class FakeBackend(InstructorBackend):
 
     mode_chain = (instructor.Mode.JSON_SCHEMA,)
 
-    def __init__(self, name: str = "heuristic", *, script: Iterable[ScriptItem] | None = None,
-                 **options: Any) -> None:
+    def __init__(
+        self, name: str = "heuristic", *, script: Iterable[ScriptItem] | None = None, **options: Any
+    ) -> None:
         super().__init__(f"fake/{name}", **options)
         self.script = list(script) if script is not None else None
         self.requests: list[dict[str, Any]] = []
@@ -138,36 +139,57 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
         return _choice(kwargs)
     text = _article_from(kwargs)
     sentences = [s.strip() for s in _SENTENCE.findall(text) if len(s.split()) >= 5]
-    names = Counter(
-        m for m in _NAME.findall(text) if m.split()[0] not in _STOP_NAMES
-    )
+    names = Counter(m for m in _NAME.findall(text) if m.split()[0] not in _STOP_NAMES)
     parties = []
     for name, _count in names.most_common(4):
         sentence = next((s for s in sentences if name in s), None)
         if sentence:
-            parties.append({"name": name, "kind": "person", "role": "", "aliases": [],
-                            "quote": _window(sentence, name)})
+            parties.append(
+                {
+                    "name": name,
+                    "kind": "person",
+                    "role": "",
+                    "aliases": [],
+                    "quote": _window(sentence, name),
+                }
+            )
     positions = []
     for party in parties:
-        sentence = next(
-            (s for s in sentences if party["name"] in s and _SAYS.search(s)), None
-        )
+        sentence = next((s for s in sentences if party["name"] in s and _SAYS.search(s)), None)
         if sentence:
-            positions.append({"party": party["name"], "topic": "the events reported",
-                              "stance": sentence[:160], "polarity": "neutral",
-                              "quote": _window(sentence, party["name"])})
+            positions.append(
+                {
+                    "party": party["name"],
+                    "topic": "the events reported",
+                    "stance": sentence[:160],
+                    "polarity": "neutral",
+                    "quote": _window(sentence, party["name"]),
+                }
+            )
     dates = []
     for match in _DATE.finditer(text):
         sentence = next((s for s in sentences if match.group(0) in s), None)
         if sentence and len(dates) < 4:
-            dates.append({"text": match.group(0), "value": None, "event": "event reported",
-                          "quote": _window(sentence, match.group(0))})
+            dates.append(
+                {
+                    "text": match.group(0),
+                    "value": None,
+                    "event": "event reported",
+                    "quote": _window(sentence, match.group(0)),
+                }
+            )
     disputes = []
     conflict = next((s for s in sentences if _CONFLICT.search(s)), None)
     if conflict and len(parties) >= 2:
-        disputes.append({"side_a": [parties[0]["name"]], "side_b": [parties[1]["name"]],
-                         "issue": "the events reported", "description": conflict[:160],
-                         "quote": _window(conflict, conflict.split()[0])})
+        disputes.append(
+            {
+                "side_a": [parties[0]["name"]],
+                "side_b": [parties[1]["name"]],
+                "issue": "the events reported",
+                "description": conflict[:160],
+                "quote": _window(conflict, conflict.split()[0]),
+            }
+        )
     lead = sentences[0] if sentences else text.strip()[:200] or "Empty article."
     if _schema_title(kwargs) == "CastDraft":
         return _cast(kwargs, text)
@@ -192,8 +214,9 @@ def _verdict(kwargs: dict[str, Any]) -> dict[str, Any]:
     a conflict never (the fake cannot tell a real one from a paraphrase)."""
     if _schema_title(kwargs) == "ConflictVerdict":
         return {"conflict": False}
-    user = next((m["content"] for m in reversed(kwargs.get("messages", []))
-                 if m.get("role") == "user"), "")
+    user = next(
+        (m["content"] for m in reversed(kwargs.get("messages", [])) if m.get("role") == "user"), ""
+    )
     sentences = _QUOTED_SENTENCE.findall(user)
     if len(sentences) < 2:
         return {"same": False}
@@ -229,8 +252,7 @@ def _cast(kwargs: dict[str, Any], text: str) -> dict[str, str]:
     schema = (response_format.get("json_schema") or {}).get("schema") or {}
     answer = {}
     for name, spec in schema.get("properties", {}).items():
-        allowed = spec.get("enum") or ([spec["const"]] if "const" in spec else ["person",
-                                                                                  "other"])
+        allowed = spec.get("enum") or ([spec["const"]] if "const" in spec else ["person", "other"])
         keep = len(name.split()) >= 2 or text.count(name) >= 2
         answer[name] = allowed[0] if keep or "other" not in allowed else "other"
     return answer
@@ -240,8 +262,11 @@ def _attributed_label(kwargs: dict[str, Any]) -> dict[str, Any]:
     """A statement's label: a conflict word makes it oppose, anything else is neutral."""
     match = _ONE_SENTENCE.search(_user_message(kwargs))
     sentence = match.group(1) if match else ""
-    return {"topic": "the events reported", "stance": " ".join(sentence.split()[:12]),
-            "polarity": "oppose" if _CONFLICT.search(sentence) else "neutral"}
+    return {
+        "topic": "the events reported",
+        "stance": " ".join(sentence.split()[:12]),
+        "polarity": "oppose" if _CONFLICT.search(sentence) else "neutral",
+    }
 
 
 def create_backend(name: str, **options: Any) -> FakeBackend:

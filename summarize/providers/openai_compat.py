@@ -20,7 +20,7 @@ from typing import Any
 import instructor
 import openai
 
-from summarize.errors import ConfigurationError
+from summarize.core.errors import ConfigurationError
 from summarize.providers.base import FaultKind, InstructorBackend, RetryPolicy
 
 # Words in an error body that mean "this server does not do that structured-output form".
@@ -112,18 +112,27 @@ class OpenAICompatBackend(InstructorBackend):
             if type(cause).__name__ == "ConnectError":
                 return "transient", f"could not reach {where} ({type(cause).__name__})", None
             # Reached, but the connection broke mid-answer (a dropped socket, a reset).
-            return "transient", (
-                f"the connection to {where} broke before the answer was complete "
-                f"({type(cause).__name__})"
-            ), None
-        if isinstance(exc, MalformedResponseError | json.JSONDecodeError
-                      | openai.APIResponseValidationError):
+            return (
+                "transient",
+                (
+                    f"the connection to {where} broke before the answer was complete "
+                    f"({type(cause).__name__})"
+                ),
+                None,
+            )
+        if isinstance(
+            exc, MalformedResponseError | json.JSONDecodeError | openai.APIResponseValidationError
+        ):
             excerpt = getattr(exc, "excerpt", "") or getattr(exc, "doc", "") or ""
             excerpt = " ".join(self._redact(str(excerpt)).split())[:120]
-            return "transient", (
-                f"{where} answered HTTP 200 with a body that is not a chat completion"
-                + (f": {excerpt}" if excerpt else "")
-            ), None
+            return (
+                "transient",
+                (
+                    f"{where} answered HTTP 200 with a body that is not a chat completion"
+                    + (f": {excerpt}" if excerpt else "")
+                ),
+                None,
+            )
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
             body = self._redact(_body_text(exc))

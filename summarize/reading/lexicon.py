@@ -16,7 +16,7 @@ from typing import Any
 
 @lru_cache(maxsize=1)
 def _nouns() -> frozenset[str]:
-    from summarize.reading import nlp
+    from summarize.text import nlp
 
     table = nlp.english().get_pipe("lemmatizer").lookups.get_table("lemma_index")
     return frozenset(table["noun"])
@@ -24,7 +24,7 @@ def _nouns() -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _tagged_common(frame: str, index: int) -> bool:
-    from summarize.reading import nlp
+    from summarize.text import nlp
 
     token = nlp.english()(frame)[index]
     return token.pos_ in ("NOUN", "ADJ", "VERB") and token.tag_ not in ("NNP", "NNPS")
@@ -32,7 +32,7 @@ def _tagged_common(frame: str, index: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> frozenset[str]:
-    from summarize.reading import nlp
+    from summarize.text import nlp
 
     table = nlp.english().get_pipe("lemmatizer").lookups.get_table("lemma_index")
     return frozenset(w for pos in table.values() for w in pos)
@@ -43,7 +43,7 @@ def is_english_word(word: str) -> bool:
     of nouns, verbs, adjectives and adverbs, or is a function word."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    from summarize.reading import nlp
+    from summarize.text import nlp
 
     lower = word.lower()
     if lower in STOP_WORDS or lower in _lexicon():

@@ -3,8 +3,9 @@
 A prompt version that reads with ``reading.v1`` must get the same reading for as long as it
 is used, or its recorded runs stop being comparable with new ones. So a change to the
 reading layer is a lever here, off in every released version and on in a new one (as
-spacy-llm registers ``spacy.NER.v3`` beside ``v2``); ``tests/test_reading_versions.py``
-pins what each released version reads on the fixture articles. Each lever can be switched
+spacy-llm registers ``spacy.NER.v3`` beside ``v2``);
+``tests/summarize/reading/test_reading_versions.py`` pins what each released version reads
+on the fixture articles. Each lever can be switched
 on alone, which is how its effect is measured (``benchmarks/bench_reading.py --lever``).
 """
 

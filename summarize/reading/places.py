@@ -21,28 +21,52 @@ from summarize.reading.lexicon import is_english_word
 
 #: Prepositions whose object is where something happens, not who takes part ("talks in
 #: Geneva", "a blast at Homs"); "to", "from" and "with" are left out: "aid to Ukraine".
-LOCATIVE_PREPS = frozenset({"in", "at", "near", "across", "throughout", "inside", "outside",
-                            "around", "within", "into", "onto", "via"})
+LOCATIVE_PREPS = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "across",
+        "throughout",
+        "inside",
+        "outside",
+        "around",
+        "within",
+        "into",
+        "onto",
+        "via",
+    }
+)
 #: Verbs after which "on X" names the medium of a statement ("wrote on X").
-_MEDIUM_VERBS = frozenset("""
+_MEDIUM_VERBS = frozenset(
+    """
 say write post tweet publish share announce tell state add comment report broadcast air
 appear speak declare reply respond
-""".split())
+""".split()
+)
 #: Nouns for those who speak or act for a place ("officials in X", "authorities in X").
-_GOVERNMENT = frozenset("""
+_GOVERNMENT = frozenset(
+    """
 official government administration authority leader minister diplomat lawmaker politician
 legislator embassy regime spokesman spokeswoman spokesperson
-""".split())
+""".split()
+)
 #: Nouns of a medium ("his Instagram page", "her X account").
 _MEDIUM_NOUNS = frozenset("page account feed channel post profile site website blog".split())
 #: Conventional short names that the country data leaves out.
-_SHORT_NAMES = {"britain": "United Kingdom", "america": "United States",
-                "holland": "Netherlands"}
+_SHORT_NAMES = {"britain": "United Kingdom", "america": "United States", "holland": "Netherlands"}
 #: Country abbreviations English news prints ("US", "U.S.", "UK"); ISO codes in general
 #: are not names in prose.
-_CODES = {"US": "United States", "USA": "United States", "UK": "United Kingdom",
-          "UAE": "United Arab Emirates", "DRC": "Democratic Republic of the Congo", "PRC": "China",
-          "DPRK": "North Korea", "ROK": "South Korea"}
+_CODES = {
+    "US": "United States",
+    "USA": "United States",
+    "UK": "United Kingdom",
+    "UAE": "United Arab Emirates",
+    "DRC": "Democratic Republic of the Congo",
+    "PRC": "China",
+    "DPRK": "North Korea",
+    "ROK": "South Korea",
+}
 _ABBREVIATED = re.compile(r"\s+(?:D\.?\s?C\.?|City)$")
 
 
@@ -109,8 +133,11 @@ def usage(doc: Any, start: int, end: int) -> str:
     if span is None:
         return "other"
     root = span.root
-    while root.dep_ in ("compound", "nmod", "amod") and root.head is not root and (
-            root.head.pos_ in ("NOUN", "PROPN")):
+    while (
+        root.dep_ in ("compound", "nmod", "amod")
+        and root.head is not root
+        and (root.head.pos_ in ("NOUN", "PROPN"))
+    ):
         if root.head.lower_ in _MEDIUM_NOUNS:
             root = root.head
             break
@@ -134,14 +161,18 @@ def usage(doc: Any, start: int, end: int) -> str:
             return "acts"  # "officials in the United States": its government
         if prep in LOCATIVE_PREPS:
             return "place"
-    if root.dep_ in ("appos", "npadvmod") and head.dep_ == "pobj" and (
-            head.head.lower_ in LOCATIVE_PREPS):
+    if (
+        root.dep_ in ("appos", "npadvmod")
+        and head.dep_ == "pobj"
+        and (head.head.lower_ in LOCATIVE_PREPS)
+    ):
         return "place"  # "in Amman, Jordan"
     return "other"
 
 
-def settle_places(doc: Any, candidates: list[Candidate], *, places: bool,
-                  media: bool) -> list[Candidate]:
+def settle_places(
+    doc: Any, candidates: list[Candidate], *, places: bool, media: bool
+) -> list[Candidate]:
     """Candidates with places and media settled.
 
     With ``places``: a country is a state whatever the recogniser said (and no party when
@@ -160,25 +191,36 @@ def settle_places(doc: Any, candidates: list[Candidate], *, places: bool,
         if not places:
             kept.append(candidate)
             continue
-        country = (next((gaz.state(n) for n in candidate.names if gaz.state(n)), None)
-                   if candidate.label in ("state", "organization", "unknown") else None)
+        country = (
+            next((gaz.state(n) for n in candidate.names if gaz.state(n)), None)
+            if candidate.label in ("state", "organization", "unknown")
+            else None
+        )
         if country is not None:
             if uses and all(u == "place" for u in uses):
                 continue  # "embassies in Kenya": a country only ever where things happen
             kept.append(candidate.model_copy(update={"label": "state"}))
             continue
-        capital = next((gaz.capital_of(n) for n in candidate.names if gaz.capital_of(n)),
-                       None)
+        capital = next((gaz.capital_of(n) for n in candidate.names if gaz.capital_of(n)), None)
         acts = "acts" in uses
         if capital is not None and acts and candidate.label in ("state", "unknown"):
-            kept.append(candidate.model_copy(update={
-                "name": capital, "label": "state",
-                "forms": list(dict.fromkeys([candidate.name, *candidate.forms]))}))
+            kept.append(
+                candidate.model_copy(
+                    update={
+                        "name": capital,
+                        "label": "state",
+                        "forms": list(dict.fromkeys([candidate.name, *candidate.forms])),
+                    }
+                )
+            )
             continue
         if candidate.label == "state" and not acts:
             continue  # a city or region the story happens in
-        if candidate.label == "state" and len(candidate.name.split()) == 1 and (
-                is_english_word(candidate.name)):
+        if (
+            candidate.label == "state"
+            and len(candidate.name.split()) == 1
+            and (is_english_word(candidate.name))
+        ):
             continue  # "Concerns": a common word the recogniser took for a place
         kept.append(candidate)
     return _merge_same_state(kept) if places else kept
@@ -197,8 +239,11 @@ def _merge_same_state(candidates: list[Candidate]) -> list[Candidate]:
             if state:
                 by_state[state] = candidate
             continue
-        home.forms = list(dict.fromkeys([*home.forms, *(
-            n for n in candidate.names if fold_text(n) != fold_text(home.name))]))
+        home.forms = list(
+            dict.fromkeys(
+                [*home.forms, *(n for n in candidate.names if fold_text(n) != fold_text(home.name))]
+            )
+        )
         home.mentions = sorted({*home.mentions, *candidate.mentions})
         home.affiliations = list(dict.fromkeys([*home.affiliations, *candidate.affiliations]))
     return out

@@ -44,7 +44,8 @@ from summarize.reading.attribution import (
 )
 
 #: Verbs that report a stance, a decision or an act on something without speech.
-STANCE_VERBS = frozenset("""
+STANCE_VERBS = frozenset(
+    """
 plan intend seek want aim hope wish try approve adopt pass ratify reject refuse decline vote
 back support oppose endorse favour favor welcome condemn denounce criticise criticize agree
 decide pledge promise vow threaten demand urge call ask press push order impose lift ban
@@ -52,32 +53,41 @@ halt suspend fine sue strike boycott veto block resist challenge dismiss accept 
 recognise recognize deem consider regard insist refuse accuse blame deny defend praise
 applaud hail protest object appeal investigate probe announce launch propose recommend
 allow permit prohibit revoke cancel withdraw rule sentence convict overturn uphold
-""".split())
+""".split()
+)
 #: Verbs of telling beyond the first reading's list ("the union informed the company that").
 SPEECH_MORE = frozenset("inform notify brief assure reassure remind concede acknowledge".split())
 #: Kinds of organisation a description names ("the airline", "the carmaker"), beyond the
 #: first reading's list: ordinary English nouns for bodies that act.
-ORG_KINDS = ORG_NOUNS | frozenset("""
+ORG_KINDS = ORG_NOUNS | frozenset(
+    """
 airline carrier automaker carmaker manufacturer maker retailer insurer lender operator
 exchange watchdog consortium utility producer supplier publisher club team league school
 university hospital charity campaign organiser organizer network institute foundation
-""".split())
+""".split()
+)
 #: Nouns that report a statement or stance ("claims by X", "X's decision to", "a statement").
-STATEMENT_NOUNS = frozenset("""
+STATEMENT_NOUNS = frozenset(
+    """
 statement claim allegation accusation decision proposal plan call demand warning pledge
 promise criticism complaint vote readout announcement position view stance objection
 refusal request appeal threat
-""".split())
+""".split()
+)
 #: Heads that make a phrase speak for the state it names ("officials in the US").
-GOVERNMENT_NOUNS = frozenset("""
+GOVERNMENT_NOUNS = frozenset(
+    """
 official government administration authority authorities ministry diplomat spokesman
 spokeswoman spokesperson leadership cabinet embassy
-""".split())
+""".split()
+)
 #: Verbs whose passive's subject holds the view and whose "by" phrase is its cause.
-PSYCH_VERBS = frozenset("""
+PSYCH_VERBS = frozenset(
+    """
 concern worry alarm surprise disappoint please anger frustrate shock trouble dismay encourage
 satisfy upset outrage delight
-""".split())
+""".split()
+)
 _RELATIVE = {"who", "which", "that"}
 _PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "i", "we", "you"}
 #: Sentences before a pronoun searched for the candidates that fit it.
@@ -88,19 +98,27 @@ _MAX_CONTENT_WORDS = 30
 _MAX_TOPIC_WORDS = 10
 
 
-def find_statements(doc: Any, candidates: list[Candidate], owner: dict[int, str],
-                    skip: list[tuple[int, int]],
-                    sentence_spans: list[tuple[int, int]]) -> list[Statement]:
+def find_statements(
+    doc: Any,
+    candidates: list[Candidate],
+    owner: dict[int, str],
+    skip: list[tuple[int, int]],
+    sentence_spans: list[tuple[int, int]],
+) -> list[Statement]:
     """Every clause of the article that reports a position, in text order.
 
     ``sentence_spans`` are the reading's sentences (never across a line break), so a
     quotation mark that closes the paragraph before does not open this one.
     """
     by_name = {c.name: c for c in candidates}
-    sentences = [s for s in (doc.char_span(a, b, alignment_mode="contract")
-                             for a, b in sentence_spans) if s is not None]
-    subjects = [(t.idx, owner[t.i]) for t in doc if t.i in owner and t.dep_ in (
-        "nsubj", "nsubjpass")]
+    sentences = [
+        s
+        for s in (doc.char_span(a, b, alignment_mode="contract") for a, b in sentence_spans)
+        if s is not None
+    ]
+    subjects = [
+        (t.idx, owner[t.i]) for t in doc if t.i in owner and t.dep_ in ("nsubj", "nsubjpass")
+    ]
     found: list[Statement] = []
     for index, sent in enumerate(sentences):
         if any(a <= sent.start_char < b for a, b in skip) or len(sent) < 4:
@@ -115,12 +133,28 @@ def find_statements(doc: Any, candidates: list[Candidate], owner: dict[int, str]
             if kind is None:
                 continue
             inside = _inside_quotes(token, sent)
-            statement = _statement(token, kind, sent, candidates, owner, by_name, quoted,
-                                   window_start, inside, subjects)
+            statement = _statement(
+                token,
+                kind,
+                sent,
+                candidates,
+                owner,
+                by_name,
+                quoted,
+                window_start,
+                inside,
+                subjects,
+            )
             if statement is None:
                 continue
-            if any(s.holder == statement.holder and (s.cue == statement.cue or (
-                    s.content and s.content[0] <= token.idx < s.content[1])) for s in mine):
+            if any(
+                s.holder == statement.holder
+                and (
+                    s.cue == statement.cue
+                    or (s.content and s.content[0] <= token.idx < s.content[1])
+                )
+                for s in mine
+            ):
                 continue  # the same holder's cue inside their own words ("refused to condemn")
             mine.append(statement)
             for other in _co_holders(token, kind, statement, owner, candidates):
@@ -129,8 +163,13 @@ def find_statements(doc: Any, candidates: list[Candidate], owner: dict[int, str]
     return _continuations(doc, found, skip, sentences)
 
 
-def _co_holders(cue: Any, kind: StatementKind, statement: Statement, owner: dict[int, str],
-                candidates: list[Candidate]) -> list[str]:
+def _co_holders(
+    cue: Any,
+    kind: StatementKind,
+    statement: Statement,
+    owner: dict[int, str],
+    candidates: list[Candidate],
+) -> list[str]:
     """Others who hold the same statement through a coordinated subject: "Kloet and Rolet
     said", "hailed as fair by officials in the US and EU", "he and Rice recommended"."""
     if statement.holder is None:
@@ -153,8 +192,11 @@ def _cue_kind(token: Any) -> StatementKind | None:
     lemma = token.lemma_.lower()
     if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
         return "according"
-    if token.pos_ in ("VERB", "AUX") and lemma in ("quote", "cite") and any(
-            c.dep_ in ("dobj", "nsubjpass") for c in token.children):
+    if (
+        token.pos_ in ("VERB", "AUX")
+        and lemma in ("quote", "cite")
+        and any(c.dep_ in ("dobj", "nsubjpass") for c in token.children)
+    ):
         return "relay"
     if token.pos_ == "VERB" and (lemma in SPEECH_VERBS or lemma in SPEECH_MORE):
         return "speech"
@@ -165,10 +207,18 @@ def _cue_kind(token: Any) -> StatementKind | None:
     return None
 
 
-def _statement(cue: Any, kind: StatementKind, sent: Any, candidates: list[Candidate],
-               owner: dict[int, str], by_name: dict[str, Candidate],
-               quoted: list[tuple[int, int]], window_start: int,
-               inside: bool, subjects: list[tuple[int, str]]) -> Statement | None:
+def _statement(
+    cue: Any,
+    kind: StatementKind,
+    sent: Any,
+    candidates: list[Candidate],
+    owner: dict[int, str],
+    by_name: dict[str, Candidate],
+    quoted: list[tuple[int, int]],
+    window_start: int,
+    inside: bool,
+    subjects: list[tuple[int, str]],
+) -> Statement | None:
     """The statement a cue makes, or None when nobody can be credited with it."""
     relayed_by: str | None = None
     holder_token = _holder_token(cue, kind)
@@ -180,8 +230,9 @@ def _statement(cue: Any, kind: StatementKind, sent: Any, candidates: list[Candid
         if holder_token.pos_ == "PRON" or _named(holder_token, owner, candidates) is None:
             return None
         kind = "relay"
-    holder, options = _holder(holder_token, candidates, owner, by_name, quoted, window_start,
-                              subjects)
+    holder, options = _holder(
+        holder_token, candidates, owner, by_name, quoted, window_start, subjects
+    )
     if holder is None and not options:
         return None
     if kind == "relay" and cue.lemma_.lower() in ("quote", "cite"):
@@ -189,16 +240,27 @@ def _statement(cue: Any, kind: StatementKind, sent: Any, candidates: list[Candid
         if subject is not None:
             relayed_by = _named(subject, owner, candidates)
     target = _target(cue, candidates, owner, by_name) if cue.pos_ == "VERB" else None
-    if target is not None and (target == holder or (
-            holder in by_name and target in by_name
-            and by_name[holder].allied_with(by_name[target]))):
+    if target is not None and (
+        target == holder
+        or (
+            holder in by_name and target in by_name and by_name[holder].allied_with(by_name[target])
+        )
+    ):
         target = None
     content = _content(cue, kind, holder_token, sent, quoted)
     return Statement(
-        start=sent.start_char, end=sent.end_char, cue=cue.lemma_.lower(), kind=kind,
-        holder=holder, options=options, content=content,
-        topic=_topic(cue.doc, content) if content else None, target=target,
-        negated=any(c.dep_ == "neg" for c in cue.children), relayed_by=relayed_by)
+        start=sent.start_char,
+        end=sent.end_char,
+        cue=cue.lemma_.lower(),
+        kind=kind,
+        holder=holder,
+        options=options,
+        content=content,
+        topic=_topic(cue.doc, content) if content else None,
+        target=target,
+        negated=any(c.dep_ == "neg" for c in cue.children),
+        relayed_by=relayed_by,
+    )
 
 
 # --- who holds it ------------------------------------------------------------------------------
@@ -225,8 +287,11 @@ def _holder_token(cue: Any, kind: StatementKind) -> Any | None:
         return cue.head  # "Orban - who said ..." : the relative clause's antecedent
     if subject is None and cue.dep_ in ("acl", "advcl") and cue.head.pos_ in ("NOUN", "PROPN"):
         head = cue.head
-        if head.pos_ == "NOUN" and head.dep_ == "dobj" and head.lemma_.lower() not in (
-                PERSON_NOUNS | ORG_NOUNS):
+        if (
+            head.pos_ == "NOUN"
+            and head.dep_ == "dobj"
+            and head.lemma_.lower() not in (PERSON_NOUNS | ORG_NOUNS)
+        ):
             return _subject(head.head)  # "China released a paper calling for ..."
         return head  # "with spokesman John Kirby saying ..."
     if subject is not None and subject.lemma_.lower() in STATEMENT_NOUNS:
@@ -243,8 +308,11 @@ def _nominal_holder(noun: Any) -> Any | None:
             return child
         if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.pos_ in ("PROPN", "NOUN") and (
-                    pobj.lemma_.lower() not in STATEMENT_NOUNS):
+            if (
+                pobj is not None
+                and pobj.pos_ in ("PROPN", "NOUN")
+                and (pobj.lemma_.lower() not in STATEMENT_NOUNS)
+            ):
                 return pobj
     for child in noun.children:
         if child.dep_ in ("compound", "amod", "nmod") and child.pos_ == "PROPN":
@@ -260,24 +328,39 @@ def _named(token: Any, owner: dict[int, str], candidates: list[Candidate]) -> st
     if token.pos_ != "PROPN":
         # a capitalised name the tagger read as a noun ("Torres opined"): by its words
         if token.text[:1].isupper() and token.pos_ == "NOUN":
-            return next((c.name for c in candidates
-                         if any(fold_text(token.text) == fold_text(n) for n in c.names)), None)
+            return next(
+                (
+                    c.name
+                    for c in candidates
+                    if any(fold_text(token.text) == fold_text(n) for n in c.names)
+                ),
+                None,
+            )
         return None
-    phrase = " ".join(t.text for t in token.subtree if t.pos_ == "PROPN" and t.i <= token.i
-                      and t.i >= token.left_edge.i)
-    return next((c.name for c in candidates if any(same_name(phrase, n) for n in c.names)),
-                None)
+    phrase = " ".join(
+        t.text
+        for t in token.subtree
+        if t.pos_ == "PROPN" and t.i <= token.i and t.i >= token.left_edge.i
+    )
+    return next((c.name for c in candidates if any(same_name(phrase, n) for n in c.names)), None)
 
 
-def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
-            by_name: dict[str, Candidate], quoted: list[tuple[int, int]],
-            window_start: int, subjects: list[tuple[int, str]]) -> tuple[str | None, list[str]]:
+def _holder(
+    token: Any,
+    candidates: list[Candidate],
+    owner: dict[int, str],
+    by_name: dict[str, Candidate],
+    quoted: list[tuple[int, int]],
+    window_start: int,
+    subjects: list[tuple[int, str]],
+) -> tuple[str | None, list[str]]:
     """(holder, options) for a holder token: the candidate it names when sure; else the
     candidates that fit a pronoun or description, most recent first, as options."""
     named = _named(token, owner, candidates)
     lemma = token.lemma_.lower()
-    if named is not None and (token.pos_ == "PROPN" or token.i in owner
-                              or token.text[:1].isupper()):
+    if named is not None and (
+        token.pos_ == "PROPN" or token.i in owner or token.text[:1].isupper()
+    ):
         return named, []
     if token.pos_ in ("NOUN", "PROPN"):
         state = _government_of(token, owner, by_name)
@@ -288,23 +371,39 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
             if group is not None:
                 return group, []  # "campaigners against the bill": a group of its own
         if lemma in ("group", "coalition", "alliance") and token.tag_ == "NN":
-            members = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"),
-                           None)
-            plural = next((c for c in members.children if c.dep_ == "pobj"), None) if (
-                members is not None) else None
+            members = next(
+                (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None
+            )
+            plural = (
+                next((c for c in members.children if c.dep_ == "pobj"), None)
+                if (members is not None)
+                else None
+            )
             if plural is not None and plural.tag_ == "NNS" and plural.i not in owner:
                 group = _speaking_group(plural, candidates, owner, by_name, named_inside=True)
                 if group is not None:
                     return group, []  # "a group of retired generals and senior diplomats"
         if lemma in ("spokesman", "spokeswoman", "spokesperson", "representative"):
-            body = next((owner[t.i] for c in token.children if c.dep_ == "prep"
-                         and c.lower_ in ("for", "of") for t in c.subtree if t.i in owner), None)
+            body = next(
+                (
+                    owner[t.i]
+                    for c in token.children
+                    if c.dep_ == "prep" and c.lower_ in ("for", "of")
+                    for t in c.subtree
+                    if t.i in owner
+                ),
+                None,
+            )
             if body is not None:
                 return body, []  # "a spokesperson for the association": its words
-        if lemma in PERSON_NOUNS and token.tag_ == "NN" and any(
-                c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children):
-            person = _speaking_group(token, candidates, owner, by_name, named_inside=True,
-                                     label="person")
+        if (
+            lemma in PERSON_NOUNS
+            and token.tag_ == "NN"
+            and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
+        ):
+            person = _speaking_group(
+                token, candidates, owner, by_name, named_inside=True, label="person"
+            )
             if person is not None:
                 return person, []  # "a senior U.S. defense official said": unnamed
         inside = _owners_in(token, owner)
@@ -318,8 +417,9 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
             if choices:
                 return None, choices[:4]
             if lemma in ORG_KINDS and token.tag_ == "NN":
-                body = _speaking_group(token, candidates, owner, by_name, named_inside=True,
-                                       label="organization")
+                body = _speaking_group(
+                    token, candidates, owner, by_name, named_inside=True, label="organization"
+                )
                 if body is not None:
                     return body, []  # "the city council": a body the article never names
         if inside:
@@ -334,14 +434,25 @@ def _holder(token: Any, candidates: list[Candidate], owner: dict[int, str],
             return (fitting[0] if fitting else None), []
         # the last fitting candidate that was a clause's subject, when nobody who fits has
         # been named since: "Orban wrote ... 'I came to meet President Xi,' he said"
-        last = next(((at, name) for at, name in reversed(subjects) if window_start <= at
-                     < token.idx and name in fitting
-                     and not any(a <= at < b for a, b in quoted)), None)
+        last = next(
+            (
+                (at, name)
+                for at, name in reversed(subjects)
+                if window_start <= at < token.idx
+                and name in fitting
+                and not any(a <= at < b for a, b in quoted)
+            ),
+            None,
+        )
         if last is not None and not any(
-                window_start <= start and end <= token.idx and start > last[0]
-                and not any(a <= start < b for a, b in quoted)
-                for c in candidates if c.name in fitting and c.name != last[1]
-                for start, end in c.mentions):
+            window_start <= start
+            and end <= token.idx
+            and start > last[0]
+            and not any(a <= start < b for a, b in quoted)
+            for c in candidates
+            if c.name in fitting and c.name != last[1]
+            for start, end in c.mentions
+        ):
             return last[1], []
         return None, fitting[:4]
     return None, []
@@ -363,8 +474,7 @@ def _reporting_subject(pronoun: Any, owner: dict[int, str]) -> str | None:
     return None
 
 
-def _government_of(token: Any, owner: dict[int, str],
-                   by_name: dict[str, Candidate]) -> str | None:
+def _government_of(token: Any, owner: dict[int, str], by_name: dict[str, Candidate]) -> str | None:
     """The state a government phrase speaks for: "officials in the US", "the Chinese
     government", "Hungary's foreign ministry"."""
     if token.lemma_.lower() not in GOVERNMENT_NOUNS:
@@ -382,38 +492,52 @@ def _owners_in(token: Any, owner: dict[int, str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _fitting(token: Any, candidates: list[Candidate], window_start: int,
-             quoted: list[tuple[int, int]]) -> list[str]:
+def _fitting(
+    token: Any, candidates: list[Candidate], window_start: int, quoted: list[tuple[int, int]]
+) -> list[str]:
     """Candidates a pronoun or a description can refer to, most recently named first:
     people for "he"/"she"/"the minister", others for "it"/"the company" (a description
     also fits a candidate whose name or role holds its noun, even named later: "the main
     rebel coalition ... the coalition known as the High Negotiations Committee")."""
     word, lemma, before = token.lower_, token.lemma_.lower(), token.idx
     if word in ("he", "she", "him", "her", "i"):
+
         def fits(c: Candidate) -> bool:  # a name the recogniser missed may be a person's
             return c.label == "person" or (c.label == "unknown" and len(c.name.split()) >= 2)
     elif word in ("it",):
+
         def fits(c: Candidate) -> bool:
             return c.label in ("organization", "state")
     elif word in ("they", "them", "we"):
+
         def fits(c: Candidate) -> bool:
             return c.label in ("group", "organization", "state")
     elif lemma in PERSON_NOUNS:
+
         def fits(c: Candidate) -> bool:
             return c.label == "person" and lemma in fold_text(c.role).split()
     elif lemma in ORG_KINDS - ORG_NOUNS:
+
         def fits(c: Candidate) -> bool:  # "the airline": any organisation named before
             return c.label in ("organization", "unknown") or (
-                lemma in fold_text(" ".join([c.name, c.role])).split())
+                lemma in fold_text(" ".join([c.name, c.role])).split()
+            )
     else:
+
         def fits(c: Candidate) -> bool:
             return c.label != "person" and lemma in fold_text(" ".join([c.name, c.role])).split()
+
     ranked: list[tuple[int, str]] = []
     for c in candidates:
         if not fits(c):
             continue
-        ends = [end for start, end in c.mentions if window_start <= start and end <= before
-                and not any(a <= start < b for a, b in quoted)]
+        ends = [
+            end
+            for start, end in c.mentions
+            if window_start <= start
+            and end <= before
+            and not any(a <= start < b for a, b in quoted)
+        ]
         if ends:
             ranked.append((max(ends), c.name))
         elif token.pos_ != "PRON" and c.mentions:
@@ -422,8 +546,9 @@ def _fitting(token: Any, candidates: list[Candidate], window_start: int,
 
 
 # --- what it says ------------------------------------------------------------------------------
-def _content(cue: Any, kind: StatementKind, holder: Any, sent: Any,
-             quoted: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _content(
+    cue: Any, kind: StatementKind, holder: Any, sent: Any, quoted: list[tuple[int, int]]
+) -> tuple[int, int] | None:
     """The words that carry the position: the complement of a verb of speech, the quotation
     it introduces, or the predicate of a stance verb (the cue with its objects)."""
     doc = cue.doc
@@ -431,8 +556,9 @@ def _content(cue: Any, kind: StatementKind, holder: Any, sent: Any,
         tokens = [t for t in sent if not (t.i >= cue.i and t.i <= cue.right_edge.i)]
         return _span(doc, tokens, sent)
     if kind == "relay" and cue.lemma_.lower() in ("quote", "cite"):
-        saying = next((t for t in cue.subtree if t.lemma_.lower() in SPEECH_VERBS
-                       and t.i > cue.i), None)
+        saying = next(
+            (t for t in cue.subtree if t.lemma_.lower() in SPEECH_VERBS and t.i > cue.i), None
+        )
         if saying is not None:
             cue = saying  # "X quoted Y as saying <content>"
     if kind in ("speech", "relay") and cue.pos_ == "VERB":
@@ -450,9 +576,12 @@ def _content(cue: Any, kind: StatementKind, holder: Any, sent: Any,
     if kind == "nominal":
         tokens = [t for t in cue.subtree if not (holder.left_edge.i <= t.i <= holder.right_edge.i)]
         return _span(doc, tokens, sent)
-    skip = {t.i for c in cue.children if c.dep_ in ("nsubj", "nsubjpass", "agent", "punct",
-                                                      "cc", "conj", "mark", "advcl")
-            for t in c.subtree}
+    skip = {
+        t.i
+        for c in cue.children
+        if c.dep_ in ("nsubj", "nsubjpass", "agent", "punct", "cc", "conj", "mark", "advcl")
+        for t in c.subtree
+    }
     tokens = [t for t in cue.subtree if t.i not in skip]
     return _span(doc, tokens, sent)
 
@@ -466,13 +595,21 @@ def _topic(doc: Any, content: tuple[int, int]) -> tuple[int, int] | None:
     root = span.root
     for deps in (("dobj", "pobj", "attr"), ("nsubj", "nsubjpass")):
         for token in [root, *root.subtree]:
-            if token.dep_ in deps and token.pos_ in ("NOUN", "PROPN") and (
-                    span.start <= token.i < span.end):
+            if (
+                token.dep_ in deps
+                and token.pos_ in ("NOUN", "PROPN")
+                and (span.start <= token.i < span.end)
+            ):
                 words = [t for t in token.subtree if span.start <= t.i < span.end]
                 if len(words) <= _MAX_TOPIC_WORDS:
                     return _span(doc, words, span)
-                return _span(doc, [t for t in token.subtree if t.i <= token.i
-                                   and span.start <= t.i][-_MAX_TOPIC_WORDS:], span)
+                return _span(
+                    doc,
+                    [t for t in token.subtree if t.i <= token.i and span.start <= t.i][
+                        -_MAX_TOPIC_WORDS:
+                    ],
+                    span,
+                )
     return None
 
 
@@ -483,8 +620,10 @@ def _span(doc: Any, tokens: list[Any], within: Any) -> tuple[int, int] | None:
     if not tokens:
         return None
     first, last = tokens[0].i, tokens[-1].i
-    while first <= last and (doc[first].is_punct or (doc[first].lower_ in (
-            "that", "and", "but", "to", "whether", "if") and first < last)):
+    while first <= last and (
+        doc[first].is_punct
+        or (doc[first].lower_ in ("that", "and", "but", "to", "whether", "if") and first < last)
+    ):
         first += 1
     while last >= first and doc[last].is_punct:
         last -= 1
@@ -516,34 +655,49 @@ def _relays_folded(statements: list[Statement]) -> list[Statement]:
     return statements
 
 
-def _continuations(doc: Any, found: list[Statement], skip: list[tuple[int, int]],
-                   sentences: list[Any]) -> list[Statement]:
+def _continuations(
+    doc: Any, found: list[Statement], skip: list[tuple[int, int]], sentences: list[Any]
+) -> list[Statement]:
     """A quoted sentence without a verb of its own belongs to the one speaker of its
     paragraph (as in the first reading)."""
     text = doc.text
     extra: list[Statement] = []
     for sent in sentences:
         start = sent.start_char
-        if any(s.start < sent.end_char and start < s.end for s in found) or len(sent) < 5 or (
-                any(a <= start < b for a, b in skip)):
+        if (
+            any(s.start < sent.end_char and start < s.end for s in found)
+            or len(sent) < 5
+            or (any(a <= start < b for a, b in skip))
+        ):
             continue
-        if text[start] not in "\"“«„":
+        if text[start] not in '"“«„':
             continue
-        paragraph = (text.rfind("\n", 0, start) + 1,
-                     len(text) if text.find("\n", sent.end_char) < 0
-                     else text.find("\n", sent.end_char))
-        holders = {s.holder for s in found if paragraph[0] <= s.start < paragraph[1]
-                   and s.holder and s.kind != "according"}
+        paragraph = (
+            text.rfind("\n", 0, start) + 1,
+            len(text) if text.find("\n", sent.end_char) < 0 else text.find("\n", sent.end_char),
+        )
+        holders = {
+            s.holder
+            for s in found
+            if paragraph[0] <= s.start < paragraph[1] and s.holder and s.kind != "according"
+        }
         if len(holders) == 1:
             content = _span(doc, list(sent), sent)
-            extra.append(Statement(start=start, end=sent.end_char, cue="quote", kind="speech",
-                                   holder=next(iter(holders)), content=content,
-                                   topic=_topic(doc, content) if content else None))
+            extra.append(
+                Statement(
+                    start=start,
+                    end=sent.end_char,
+                    cue="quote",
+                    kind="speech",
+                    holder=next(iter(holders)),
+                    content=content,
+                    topic=_topic(doc, content) if content else None,
+                )
+            )
     return sorted(found + extra, key=lambda s: (s.start, s.end))
 
 
-def as_attributions(statements: list[Statement],
-                    candidates: list[Candidate]) -> list[Attribution]:
+def as_attributions(statements: list[Statement], candidates: list[Candidate]) -> list[Attribution]:
     """The first reading's view of the statements (one per sentence with a sure holder), for
     the code that reads attributions (who speaks, who is allied); counts ``speaks``."""
     by_name = {c.name: c for c in candidates}
@@ -554,9 +708,19 @@ def as_attributions(statements: list[Statement],
             continue
         seen.add(s.start)
         mode = {"according": "according", "relay": "quoted"}.get(
-            s.kind, "targeted" if s.target else "speech")
-        out.append(Attribution(start=s.start, end=s.end, speaker=s.holder, target=s.target,
-                               cue=s.cue, mode=mode, resolved=False))
+            s.kind, "targeted" if s.target else "speech"
+        )
+        out.append(
+            Attribution(
+                start=s.start,
+                end=s.end,
+                speaker=s.holder,
+                target=s.target,
+                cue=s.cue,
+                mode=mode,
+                resolved=False,
+            )
+        )
         by_name[s.holder].speaks += 1
     return out
 
