@@ -63,24 +63,21 @@ _HEADLINE_WORDS = 24
 
 
 def _cut(sentence: str) -> str:
-    """The lead as a headline: whole when short, else cut at the last clause boundary (a
-    comma, "that", "during", "as") within the first words."""
+    """The lead as a headline: whole when short, else cut at the last clause boundary
+    within its first words (before "during", "while", "as"..., or after a comma)."""
     words = sentence.split()
     if len(words) <= _HEADLINE_WORDS:
         return " ".join(words).rstrip(".")
     head = words[:_HEADLINE_WORDS]
     for i in range(len(head) - 1, 7, -1):
-        if head[i].endswith(",") or head[i + 1 if i + 1 < len(head) else i].lower() in (
-            "during",
-            "while",
-            "as",
-            "after",
-            "before",
-            "amid",
-            "because",
-        ):
+        if head[i].lower() in _BOUNDARIES:
+            return " ".join(head[:i]).rstrip(",")
+        if head[i].endswith(","):
             return " ".join(head[: i + 1]).rstrip(",")
     return " ".join(words[:MAX_HEADLINE_WORDS])
+
+
+_BOUNDARIES = frozenset({"during", "while", "as", "after", "before", "amid", "because", "when"})
 
 
 def _title_line(text: str, body: list[tuple[int, int]]) -> tuple[int, int] | None:
