@@ -582,7 +582,10 @@ def _content(
         if c.dep_ in ("nsubj", "nsubjpass", "agent", "punct", "cc", "conj", "mark", "advcl")
         for t in c.subtree
     }
-    tokens = [t for t in cue.subtree if t.i not in skip]
+    # the predicate starts at the verb group ("refused to ...", "has approved"), never
+    # before it: a dateline or an opening phrase attached to the verb is not the stance
+    first = min([cue.i, *(c.i for c in cue.children if c.dep_ in ("aux", "auxpass", "neg"))])
+    tokens = [t for t in cue.subtree if t.i not in skip and t.i >= first]
     return _span(doc, tokens, sent)
 
 

@@ -747,19 +747,25 @@ _DATELINE_PLACE = re.compile(
 
 def dateline_span(text: str) -> tuple[int, int] | None:
     """Where the dateline's place stands ("Bejing, China - Chinese President ..." ->
-    "Bejing, China"), or None. A dateline opens the first paragraph of the body, after any
-    publication date, and ends with a dash; it gives the event's location, never a party
-    or a speaker."""
+    "Bejing, China"), or None. A dateline opens the first paragraph of the body (after any
+    publication date, and after a title line of its own) and ends with a dash; it gives
+    the event's location, never a party or a speaker."""
     start = 0
     spans = publication_spans(text)
     if spans:
         start = max(b for _, b in spans)
     head = text[start : start + PUBLICATION_DATE_WINDOW]
-    offset = len(head) - len(head.lstrip())
-    m = _DATELINE_PLACE.match(head, offset)
-    if m is None or "\n" in m.group(0) or not head[m.end() : m.end() + 1].isupper():
-        return None  # "Haddad – who said ...": a dash inside a sentence, not a dateline
-    place = m.group("place")
-    if not (spans or "," in place or place.isupper() or "(" in m.group(0)):
-        return None  # a dateline is "CITY -", "City, Country -" or "City (Agency) -"
-    return start + m.start("place"), start + m.end("place")
+    # the first two paragraphs: a title line may stand above the body
+    starts = [len(head) - len(head.lstrip())]
+    cut = head.find("\n\n", starts[0])
+    if cut >= 0:
+        starts.append(cut + len(head[cut:]) - len(head[cut:].lstrip()))
+    for offset in starts:
+        m = _DATELINE_PLACE.match(head, offset)
+        if m is None or "\n" in m.group(0) or not head[m.end() : m.end() + 1].isupper():
+            continue  # "Haddad – who said ...": a dash inside a sentence, not a dateline
+        place = m.group("place")
+        if not (spans or "," in place or place.isupper() or "(" in m.group(0)):
+            continue  # a dateline is "CITY -", "City, Country -" or "City (Agency) -"
+        return start + m.start("place"), start + m.end("place")
+    return None
