@@ -51,7 +51,7 @@ def run_v9(text: str, **fixed: Any) -> tuple[Any, list[dict[str, Any]]]:
 
 
 def test_overview_and_dates_come_from_the_article_without_a_call() -> None:
-    run, log = run_v9(STORY)
+    run, _ = run_v9(STORY)
     summary = run.summary
     assert summary.headline == "Harbour deal splits Riverton"  # the title line
     assert summary.summary.startswith("The Riverton Dockers' Union on Monday rejected")
