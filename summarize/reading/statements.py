@@ -589,30 +589,68 @@ def _content(
     return _span(doc, tokens, sent)
 
 
+#: Verbs that link a subject to what is said of it ("the trip does not seem productive"):
+#: the subject is what the statement is about.
+_LINKING = frozenset("be seem appear look become remain prove stay sound feel".split())
+
+
 def _topic(doc: Any, content: tuple[int, int]) -> tuple[int, int] | None:
-    """What a content span is about: the object (else the subject) of its main verb, as a
-    noun phrase with its modifiers, at most ten words."""
+    """What a content span is about, as a noun phrase of it (ten words at most).
+
+    The subject of a linking verb ("his trip to Beijing was a peace mission", "the trip
+    does not seem productive"), unless it is a name or a pronoun, where what is said of it
+    is the topic ("China was a key power in creating the conditions for peace"); otherwise
+    the object of the innermost verb of the clause ("should help Russia and Ukraine
+    re-start direct negotiations" is about direct negotiations), else of its main verb,
+    else its subject.
+    """
     span = doc.char_span(*content, alignment_mode="expand")
     if span is None:
         return None
     root = span.root
-    for deps in (("dobj", "pobj", "attr"), ("nsubj", "nsubjpass")):
-        for token in [root, *root.subtree]:
-            if (
-                token.dep_ in deps
-                and token.pos_ in ("NOUN", "PROPN")
-                and (span.start <= token.i < span.end)
-            ):
-                words = [t for t in token.subtree if span.start <= t.i < span.end]
-                if len(words) <= _MAX_TOPIC_WORDS:
-                    return _span(doc, words, span)
-                return _span(
-                    doc,
-                    [t for t in token.subtree if t.i <= token.i and span.start <= t.i][
-                        -_MAX_TOPIC_WORDS:
-                    ],
-                    span,
-                )
+
+    def inside(t: Any) -> bool:
+        return span.start <= t.i < span.end
+
+    def phrase(token: Any) -> tuple[int, int] | None:
+        words = [t for t in token.subtree if inside(t)]
+        if len(words) > _MAX_TOPIC_WORDS:
+            words = [t for t in words if t.i <= token.i][-_MAX_TOPIC_WORDS:]
+        return _span(doc, words, span)
+
+    def nominal(t: Any | None) -> bool:
+        return t is not None and inside(t) and t.pos_ in ("NOUN", "PROPN")
+
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if root.lemma_.lower() in _LINKING:
+        if nominal(subject) and subject.pos_ == "NOUN":  # type: ignore[union-attr]
+            return phrase(subject)
+        attr = next((c for c in root.children if c.dep_ in ("attr", "acomp")), None)
+        if nominal(attr):
+            return phrase(attr)
+    verb = root
+    for _ in range(3):  # the innermost verb of "should help X re-start Y"
+        inner = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX") and inside(c)
+            ),
+            None,
+        )
+        if inner is None:
+            break
+        verb = inner
+    for head in (verb, root):
+        obj = next((c for c in head.children if c.dep_ in ("dobj", "attr")), None)
+        if nominal(obj):
+            return phrase(obj)
+        for prep in (c for c in head.children if c.dep_ in ("prep", "agent")):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if nominal(pobj):
+                return phrase(pobj)
+    if nominal(subject):
+        return phrase(subject)
     return None
 
 
