@@ -91,6 +91,31 @@ class StructuredBackend(Protocol):
         ...
 
 
+class OptionScores(BaseModel):
+    """How likely each option is as the answer: the log-probability of its first token
+    right after the question, with the call it took."""
+
+    scores: list[float]
+    calls: list[CallRecord]
+
+
+@runtime_checkable
+class ScoringBackend(StructuredBackend, Protocol):
+    """A backend that can say how likely each of a few one-word answers is.
+
+    A small model asked to *generate* a one-word answer picks the option it saw first far
+    more often than the text warrants; comparing the options' log-probabilities, against
+    those it gives when the question has no content ("contextual calibration"), removes
+    that preference. Backends that cannot (an endpoint without logprobs) raise
+    :class:`~summarize.errors.StructuredOutputUnsupportedError`, and the caller asks for a
+    grammar-constrained answer instead.
+    """
+
+    def score_options(
+        self, messages: list[dict[str, str]], options: list[str], *, purpose: str
+    ) -> OptionScores: ...
+
+
 @runtime_checkable
 class BatchingBackend(StructuredBackend, Protocol):
     """A backend that can answer several requests of one shape at once.

@@ -7,7 +7,10 @@ the output stays a handful of tokens and nothing the model writes reaches the su
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
+
+from pydantic import create_model
 
 from summarize.core.draft import QUOTE_CHARS, DraftShape
 from summarize.core.names import split_title
@@ -35,6 +38,20 @@ class PolarityAnswer(DraftShape):
     """Whether a sentence holds a position of its holder, and which way."""
 
     polarity: Literal["support", "oppose", "neutral", "mixed", "none"]
+
+
+#: The one-word answers of a stance question, in the order the template names them.
+POLARITIES = ["support", "oppose", "neutral", "mixed", "none"]
+
+
+def letters_shape(options: list[str]) -> type[DraftShape]:
+    """A letter among the first ``len(options)`` (the grammar's fallback for a choice)."""
+    return create_model("LetterAnswer", __base__=DraftShape, answer=(Literal[tuple(options)], ...))  # type: ignore[valid-type]
+
+
+def fixed_shape(model: type[DraftShape]) -> Callable[[list[str]], type[DraftShape]]:
+    """The same answer shape whatever the options (they are the shape's Literal)."""
+    return lambda options: model
 
 
 def one_line(text: str) -> str:

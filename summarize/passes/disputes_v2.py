@@ -15,7 +15,7 @@ from typing import Any
 
 from summarize.core.names import fold_text, same_name
 from summarize.core.reading import Reading
-from summarize.passes._chooser import ANSWER_TOKENS, YesNoAnswer, party_of
+from summarize.passes._chooser import YesNoAnswer, fixed_shape, party_of
 from summarize.passes.registry import Pass, PassContext, register
 from summarize.passes.stance_v1 import STANCES
 
@@ -73,16 +73,17 @@ def run(ctx: PassContext) -> dict[str, Any]:
             ):
                 propose(x["party"], y["party"], 1, x)
     ranked = sorted(proposals.values(), key=lambda p: (-p["strength"], p["order"]))[:MAX_ASKED]
-    answers = ctx.ask_many(
+    answers = ctx.choose(
         TEMPLATE,
-        YesNoAnswer,
         [{"a": p["a"], "b": p["b"], "issue": p["issue"]} for p in ranked],
+        [["yes", "no"]] * len(ranked),
         purpose="dispute",
-        max_tokens=ANSWER_TOKENS,
+        shape=fixed_shape(YesNoAnswer),
+        content_free=lambda _: {"a": "N/A", "b": "N/A", "issue": "N/A"},
     )
     disputes = []
     for proposal, answer in zip(ranked, answers, strict=True):
-        chosen = answer.answer if answer is not None else None
+        chosen = answer
         ctx.ledger.choose(
             "dispute",
             f"{proposal['a']} vs {proposal['b']}: {proposal['issue']}",

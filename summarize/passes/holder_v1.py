@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from summarize.passes._chooser import ANSWER_TOKENS, LETTERS, LetterAnswer, one_line, sentence_of
+from summarize.passes._chooser import LETTERS, LetterAnswer, letters_shape, one_line, sentence_of
 from summarize.passes.registry import Pass, PassContext, register
 
 TEMPLATE = "holder.j2"
@@ -40,26 +40,24 @@ def run(ctx: PassContext) -> dict[str, Any]:
             asked.append(i)
         else:
             holders[i] = None
-    answers = ctx.ask_many(
+    shown = [[one_line(o) for o in statements[i].options[: len(LETTERS)]] for i in asked]
+    chosen = ctx.choose(
         TEMPLATE,
-        LetterAnswer,
         [
-            {
-                "sentence": sentence_of(ctx.article, statements[i]),
-                "options": [one_line(o) for o in statements[i].options[: len(LETTERS)]],
-            }
-            for i in asked
+            {"sentence": sentence_of(ctx.article, statements[i]), "options": names}
+            for i, names in zip(asked, shown, strict=True)
         ],
+        [list(LETTERS[: len(names)]) for names in shown],
         purpose="holder",
-        max_tokens=ANSWER_TOKENS,
+        shape=letters_shape,
+        content_free=lambda letters: {"sentence": "N/A", "options": ["N/A"] * len(letters)},
     )
-    for i, answer in zip(asked, answers, strict=True):
+    for i, letter in zip(asked, chosen, strict=True):
         options = statements[i].options[: len(LETTERS)]
-        index = LETTERS.index(answer.answer) if answer is not None else None
-        chosen = options[index] if index is not None and index < len(options) else None
-        holders[i] = chosen
+        holder = options[LETTERS.index(letter)] if letter is not None else None
+        holders[i] = holder
         ctx.ledger.choose(
-            "holder", sentence_of(ctx.article, statements[i]), options, chosen, by="model"
+            "holder", sentence_of(ctx.article, statements[i]), options, holder, by="model"
         )
     return {HOLDERS: holders}
 

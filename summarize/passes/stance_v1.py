@@ -14,9 +14,10 @@ from typing import Any
 
 from summarize.core.names import fold_text
 from summarize.passes._chooser import (
-    ANSWER_TOKENS,
+    POLARITIES,
     PolarityAnswer,
     evidence,
+    fixed_shape,
     party_of,
     sentence_of,
     words,
@@ -52,9 +53,8 @@ def run(ctx: PassContext) -> dict[str, Any]:
             continue
         seen.add(key)
         asked.append((i, party, topic, stance))
-    answers = ctx.ask_many(
+    answers = ctx.choose(
         TEMPLATE,
-        PolarityAnswer,
         [
             {
                 "holder": party,
@@ -63,18 +63,20 @@ def run(ctx: PassContext) -> dict[str, Any]:
             }
             for i, party, topic, _ in asked
         ],
+        [POLARITIES] * len(asked),
         purpose="stance",
-        max_tokens=ANSWER_TOKENS,
+        shape=fixed_shape(PolarityAnswer),
+        content_free=lambda _: {"holder": "N/A", "sentence": "N/A", "topic": "N/A"},
     )
     positions: list[dict[str, Any]] = []
     stances: list[dict[str, Any]] = []
     for (i, party, topic, stance), answer in zip(asked, answers, strict=True):
         statement = ctx.reading.statements[i]
-        polarity = answer.polarity if answer is not None else None
+        polarity = answer
         ctx.ledger.choose(
             "stance",
             f"{party}: {stance}",
-            ["support", "oppose", "neutral", "mixed", "none"],
+            POLARITIES,
             polarity,
             by="model",
         )

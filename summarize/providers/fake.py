@@ -27,6 +27,8 @@ import instructor
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
+from summarize.core.backend import CallRecord, OptionScores
+from summarize.core.errors import StructuredOutputUnsupportedError
 from summarize.providers.base import InstructorBackend
 
 ScriptItem = str | dict | BaseModel | Exception | Callable[[dict[str, Any]], Any]
@@ -51,11 +53,51 @@ class FakeBackend(InstructorBackend):
     mode_chain = (instructor.Mode.JSON_SCHEMA,)
 
     def __init__(
-        self, name: str = "heuristic", *, script: Iterable[ScriptItem] | None = None, **options: Any
+        self,
+        name: str = "heuristic",
+        *,
+        script: Iterable[ScriptItem] | None = None,
+        scoring: bool = False,
+        **options: Any,
     ) -> None:
         super().__init__(f"fake/{name}", **options)
         self.script = list(script) if script is not None else None
+        self.scoring = scoring
         self.requests: list[dict[str, Any]] = []
+
+    def score_options(
+        self, messages: list[dict[str, str]], options: list[str], *, purpose: str
+    ) -> OptionScores:
+        """Scores like a model with a first-option bias: the option the heuristic would
+        answer gets the most, the first option always a little more than the rest, so a
+        calibrated choice differs from a greedy one. Off unless built with ``scoring``."""
+        if not self.scoring:
+            raise StructuredOutputUnsupportedError(
+                f"{self.model_id} gives no log-probabilities", attempts=0
+            )
+        self.requests.append({"messages": messages, "options": options})
+        user = next((m["content"] for m in messages if m["role"] == "user"), "")
+        question = user.split(">>>")[-1]
+        content_free = "N/A" in question
+        favoured = _favoured(question, options)
+        scores = [
+            (0.0 if content_free else (2.0 if option == favoured else 0.0))
+            + (1.0 if i == 0 else 0.0)
+            - 3.0
+            for i, option in enumerate(options)
+        ]
+        record = CallRecord(
+            purpose=purpose,
+            model=self.model_id,
+            mode="logprobs",
+            attempt=1,
+            ok=True,
+            prompt_tokens=len(user.split()),
+            completion_tokens=0,
+            latency_s=0.0,
+            raw_output=options[scores.index(max(scores))],
+        )
+        return OptionScores(scores=scores, calls=[record])
 
     def _complete(self, **kwargs: Any) -> Any:
         self.requests.append(kwargs)
@@ -229,6 +271,16 @@ _ONE_SENTENCE = re.compile(r'^Sentence: "(.+)"$', re.M)
 
 def _user_message(kwargs: dict[str, Any]) -> str:
     return next((m["content"] for m in kwargs.get("messages", []) if m["role"] == "user"), "")
+
+
+def _favoured(question: str, options: list[str]) -> str:
+    """The option the heuristic would answer to a one-word question."""
+    conflict = bool(_CONFLICT.search(question))
+    if "yes" in options:
+        return "yes" if conflict else "no"
+    if "oppose" in options:
+        return "oppose" if conflict else "support"
+    return options[0]
 
 
 def _choice(kwargs: dict[str, Any]) -> dict[str, Any]:

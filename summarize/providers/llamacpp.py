@@ -17,17 +17,19 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import instructor
 from pydantic import BaseModel, ValidationError
 
-from summarize.core.backend import CallRecord, StructuredResult
+from summarize.core.backend import CallRecord, OptionScores, StructuredResult
 from summarize.core.errors import (
     BackendUnavailableError,
     ModelFileError,
     OutputValidationError,
+    StructuredOutputUnsupportedError,
     UnknownModelError,
 )
 from summarize.providers.base import FaultKind, InstructorBackend
@@ -290,6 +292,62 @@ class LlamaCppBackend(InstructorBackend):
 
     def _request_options(self) -> dict[str, Any]:
         return {"seed": self.seed} if self.seed is not None else {}
+
+    def score_options(
+        self, messages: list[dict[str, str]], options: list[str], *, purpose: str
+    ) -> OptionScores:
+        """The log-probability of each option's first token as the answer to ``messages``.
+
+        The prompt is evaluated once, reusing the KV cache of the article prefix that the
+        passes share; no token is generated. Options must start with different tokens.
+        """
+        import numpy as np
+
+        from summarize.providers.llamacpp_batch import _logits
+
+        llama = self.llama
+        started = time.perf_counter()
+        firsts = [self._first_token(option) for option in options]
+        if len(set(firsts)) != len(firsts):
+            raise StructuredOutputUnsupportedError(
+                f"options {options} do not start with different tokens", attempts=0
+            )
+        tokens = self._prompt_tokens(messages)
+        if len(tokens) >= self.n_ctx:
+            raise OutputValidationError(
+                f"the prompt ({len(tokens)} tokens) does not fit the context window",
+                raw_output=None,
+            )
+        cached = llama.longest_token_prefix(llama._input_ids[: llama.n_tokens], tokens)
+        cached = min(cached, len(tokens) - 1)  # at least one token to read logits after
+        llama._ctx.kv_cache_seq_rm(-1, cached, -1)
+        llama.n_tokens = cached
+        llama.eval(tokens[cached:])
+        last = (len(tokens) - cached - 1) % llama.n_batch  # the row of the last chunk
+        logits = _logits(llama.ctx, last, llama.n_vocab()).astype(np.float64)
+        top = logits.max()
+        log_z = top + np.log(np.exp(logits - top).sum())
+        scores = [float(logits[t] - log_z) for t in firsts]
+        elapsed = time.perf_counter() - started
+        record = CallRecord(
+            purpose=purpose,
+            model=self.model_id,
+            mode="logprobs",
+            attempt=1,
+            ok=True,
+            prompt_tokens=len(tokens),
+            cached_tokens=cached,
+            completion_tokens=0,
+            latency_s=elapsed,
+            prefill_s=elapsed,
+            decode_s=0.0,
+            raw_output=options[int(np.argmax(scores))],
+        )
+        return OptionScores(scores=scores, calls=[record])
+
+    def _first_token(self, option: str) -> int:
+        """The token an answer written as ``option`` starts with."""
+        return self.llama.tokenize(option.encode("utf-8"), add_bos=False, special=False)[0]
 
     def _classify(self, exc: Exception) -> tuple[FaultKind, str, float | None]:
         if isinstance(exc, ValueError) and "context window" in str(exc):

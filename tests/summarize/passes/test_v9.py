@@ -134,3 +134,65 @@ def test_the_cast_settles_speakers_by_code_and_asks_only_the_rest() -> None:
     ]
     assert settled and all(by[name] == "code" for name in settled)
     assert all(by[c.name] == "model" for c in reading.candidates if c.name not in holders)
+
+
+class _Scorer(FakeBackend):
+    """Gives the first option more on a content-free question than on a real one."""
+
+    def score_options(
+        self, messages: list[dict[str, str]], options: list[str], *, purpose: str
+    ) -> Any:
+        from summarize.core.backend import CallRecord, OptionScores
+
+        free = "N/A" in messages[-1]["content"].split(">>>")[-1]
+        scores = [2.0, 0.0] if free else [1.0, 0.5]
+        call = CallRecord(
+            purpose=purpose, model=self.model_id, mode="logprobs", attempt=1, ok=True, latency_s=0.0
+        )
+        return OptionScores(scores=scores, calls=[call])
+
+
+def _context(backend: Any) -> PassContext:
+    return PassContext(
+        backend=backend,
+        prompt=load_prompt(V9),
+        ledger=Ledger(),
+        reading=read_article(STORY, READINGS["reading.v2"]),
+        variables={"article": STORY, "published": None},
+        max_retries=0,
+        max_tokens=64,
+    )
+
+
+def test_a_choice_by_log_probabilities_is_read_against_the_content_free_question() -> None:
+    """Greedy, the first option (1.0 > 0.5); against the content-free scores (2.0, 0.0),
+    the second: the preference the question's content adds, not the first-option habit."""
+    from summarize.passes._chooser import YesNoAnswer, fixed_shape
+
+    ctx = _context(_Scorer("scorer"))
+    chosen = ctx.choose(
+        "disputes.j2",
+        [{"a": "Ana Lopez", "b": "Maria Ruiz", "issue": "the quay"}],
+        [["yes", "no"]],
+        purpose="dispute",
+        shape=fixed_shape(YesNoAnswer),
+        content_free=lambda _: {"a": "N/A", "b": "N/A", "issue": "N/A"},
+    )
+    assert chosen == ["no"]
+    assert [c.purpose for c in ctx.ledger.calls] == ["dispute (content-free)", "dispute"]
+
+
+def test_without_log_probabilities_the_model_writes_the_option_under_a_grammar() -> None:
+    from summarize.passes._chooser import YesNoAnswer, fixed_shape
+
+    log: list[dict[str, Any]] = []
+    ctx = _context(FakeBackend("plain", script=[_answers(log, YesNoAnswer={"answer": "yes"})]))
+    chosen = ctx.choose(
+        "disputes.j2",
+        [{"a": "Ana Lopez", "b": "Maria Ruiz", "issue": "x"}],
+        [["yes", "no"]],
+        purpose="dispute",
+        shape=fixed_shape(YesNoAnswer),
+        content_free=lambda _: {"a": "N/A", "b": "N/A", "issue": "N/A"},
+    )
+    assert chosen == ["yes"] and [q["title"] for q in log] == ["YesNoAnswer"]
