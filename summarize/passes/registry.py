@@ -125,6 +125,7 @@ class PassContext:
         purpose: str,
         shape: Callable[[list[str]], type],
         content_free: Callable[[list[str]], dict[str, Any]],
+        abstain: str | None = None,
     ) -> list[str | None]:
         """The option the model prefers for each question (``options[i]`` for the i-th), or
         None where it failed.
@@ -136,6 +137,11 @@ class PassContext:
         (summary/v9's first run on dev/tune: "support" for 159 of 160 statements).
         Elsewhere the model writes the option under a grammar (``shape(options)``: a
         model whose one field is a Literal of them).
+
+        ``abstain`` names an option that says "none of these" ("none": the sentence holds no
+        position): a content-free question always favours it, so reading it against that
+        would rule it out; it is chosen when it leads the scores as they are, and the
+        calibrated choice is made among the other options.
         """
         if not questions:
             return []
@@ -170,8 +176,14 @@ class PassContext:
                 chosen.append(None)
                 continue
             self.ledger.calls += result.calls
+            if abstain in opts and result.scores[opts.index(abstain)] == max(result.scores):
+                chosen.append(abstain)
+                continue
             base = baselines[tuple(opts)]
-            calibrated = [s - b for s, b in zip(result.scores, base, strict=True)]
+            calibrated = [
+                s - b if o != abstain else float("-inf")
+                for o, s, b in zip(opts, result.scores, base, strict=True)
+            ]
             chosen.append(opts[calibrated.index(max(calibrated))])
         return chosen
 

@@ -67,6 +67,7 @@ def run(ctx: PassContext) -> dict[str, Any]:
         purpose="stance",
         shape=fixed_shape(PolarityAnswer),
         content_free=lambda _: {"holder": "N/A", "sentence": "N/A", "topic": "N/A"},
+        abstain="none",
     )
     positions: list[dict[str, Any]] = []
     stances: list[dict[str, Any]] = []
