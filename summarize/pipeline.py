@@ -44,7 +44,7 @@ from summarize.prompting import PromptTemplate, load_prompt
 from summarize.providers.registry import resolve_backend
 from summarize.reading import read_article, reading_options
 from summarize.text import dates as date_rules
-from summarize.text.inputs import DEFAULT_MAX_CHARS, load_text
+from summarize.text.inputs import DEFAULT_MAX_CHARS, load_article
 from summarize.text.sentences import sentence_spans
 
 # Tokens of instructions around the article in the longest prompt template (measured: v1's
@@ -147,8 +147,9 @@ class Summarizer:
             text: The article: plain text, or an HTML page (its main text is extracted;
                 evidence offsets then point into that text, ``SummaryRun.text``).
             published: The publication date (a date or ``YYYY-MM-DD``), which anchors
-                relative dates ("on Monday"); without it a date line or dateline in the text
-                is used.
+                relative dates ("on Monday"); without it, an HTML page's own date (its
+                ``<meta>``, JSON-LD or ``<time>``), else a date line or dateline in the
+                text, is used.
 
         Returns:
             The :class:`~summarize.core.result.SummaryRun`: the grounded summary, the text
@@ -163,8 +164,13 @@ class Summarizer:
             BackendError: The model or endpoint failed (``calls`` holds what was spent).
         """
         started = time.perf_counter()
-        article = load_text(text, max_chars=self.max_chars)
-        published_date = _parse_published(published) or date_rules.find_publication_date(article)
+        loaded = load_article(text, max_chars=self.max_chars)
+        article = loaded.text
+        published_date = (
+            _parse_published(published)
+            or loaded.published
+            or date_rules.find_publication_date(article)
+        )
         ledger = Ledger()
         chunks = split_into_chunks(
             article,
@@ -384,7 +390,8 @@ def summarize_article(
     Args:
         text: The article: plain text, or an HTML page (its main text is summarized).
         published: The publication date (a date or ``YYYY-MM-DD``), which anchors relative
-            dates ("on Monday"); without it a date line or dateline in the text is used.
+            dates ("on Monday"); without it, an HTML page's own date (its ``<meta>``,
+            JSON-LD or ``<time>``), else a date line or dateline in the text, is used.
         model: A model string (``local/qwen2.5-coder-1.5b`` by default, ``openai/<name>``
             for an OpenAI-compatible endpoint) or a backend object.
         prompt: A prompt version such as ``summary/v1`` (default ``summary/v8``).

@@ -27,7 +27,7 @@ from summarize.digest.sources import ArticleInput, StoryArticle, story_articles
 from summarize.digest.timeline import build_timeline
 from summarize.pipeline import Summarizer
 from summarize.prompting import load_prompt
-from summarize.text.inputs import load_text
+from summarize.text.inputs import load_article
 
 DEFAULT_DIGEST_PROMPT = "digest/v1"
 
@@ -80,8 +80,10 @@ class Digester:
 
     def summarize(self, article: StoryArticle) -> tuple[SummaryRun, bool]:
         """The article's summary run, and whether it came from the cache."""
-        text = load_text(article.text, max_chars=self.summarizer.max_chars)
-        published = str(article.published) if article.published else None
+        loaded = load_article(article.text, max_chars=self.summarizer.max_chars)
+        text = loaded.text
+        given = article.published or loaded.published  # an HTML page's own date
+        published = str(given) if given else None
         key = summary_key(
             self.summarizer.backend.describe(),
             self.summarizer.prompt_hash,
@@ -92,7 +94,7 @@ class Digester:
         )
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return hit, True
-        run = self.summarizer.run(text, published=article.published)
+        run = self.summarizer.run(text, published=given)
         if self.cache is not None:
             self.cache.put(key, run)
         return run, False
