@@ -147,7 +147,9 @@ def test_dependencies_are_declared_where_they_belong() -> None:
     pin = extras["llama"]["llama-cpp-python"]
     assert extras["dev"]["llama-cpp-python[server]"] == pin  # the tests' llama.cpp server
     assert "newsbrief[eval,docs]" in extras["dev"]
-    assert {"mkdocs", "mkdocs-material", "mkdocstrings[python]"} <= set(extras["docs"])
+    assert {"mkdocs", "mkdocs-material", "mkdocstrings[python]", "griffe-pydantic"} <= set(
+        extras["docs"]
+    )
 
 
 def test_lxml_is_imported_directly_and_trafilatura_imports() -> None:

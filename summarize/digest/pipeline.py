@@ -54,21 +54,23 @@ class Digester:
 
     Args:
         model: The model of the per-article summaries and of the digest's questions, as for
-            :class:`~summarize.pipeline.Summarizer` (ignored when ``summarizer`` is given).
+            [Summarizer][summarize.pipeline.Summarizer] (ignored when ``summarizer`` is
+            given).
         prompt: The prompt version of the per-article summaries (default ``summary/v8``).
         digest_prompt: The prompt version of the digest's yes/no questions (default
             ``digest/v1``).
         cache: Where per-article summary runs are kept between digests: a
-            :class:`~summarize.digest.cache.SummaryCache`, a folder for one, True for the
+            ``summarize.digest.cache.SummaryCache``, a folder for one, True for the
             per-user cache (``$NEWSBRIEF_CACHE_DIR``), or False for none.
-        summarizer: A :class:`~summarize.pipeline.Summarizer` already built (its model
+        summarizer: A [Summarizer][summarize.pipeline.Summarizer] already built (its model
             loaded), used instead of ``model`` and ``prompt``.
         ask_model: True asks the model the digest prompt's yes/no questions (two events
             that may be one, two stances that may be one, two versions of a fact that may
             disagree); False (the default) digests by code alone: only near-identical items
             merge, and no discrepancy is found beyond dates. With the embedded 1.5B the
-            questions bought almost nothing (:data:`ASK_MODEL_MEASURED`); ask them of a
-            stronger endpoint model.
+            questions bought almost nothing
+            ([ASK_MODEL_MEASURED][summarize.digest.pipeline.ASK_MODEL_MEASURED]); ask them
+            of a stronger endpoint model.
 
     Raises:
         UnknownModelError: ``model`` names no known model.
@@ -130,15 +132,15 @@ class Digester:
 
         Args:
             articles: Texts (``str``), files or folders (``Path``), or
-                :class:`~summarize.digest.sources.StoryArticle`, in story order.
+                [StoryArticle][summarize.digest.sources.StoryArticle], in story order.
             on_article: Called after each article's summary with its id, its run and
                 whether it came from the cache (for progress).
             on_failure: Called with an article's id and its error when it cannot be
                 summarized.
 
         Returns:
-            The :class:`~summarize.core.result.DigestRun`: the
-            :class:`~summarize.core.digest.StoryDigest`, every article's summary run (its
+            The [DigestRun][summarize.core.result.DigestRun]: the
+            [StoryDigest][summarize.core.digest.StoryDigest], every article's summary run (its
             ``text`` is what evidence offsets point into), the ids served from the cache,
             the articles that failed, and the digest step's own calls and seconds.
 
@@ -236,18 +238,18 @@ def digest_articles(
 
     Args:
         articles: Texts (``str``), files or folders (``Path``), or
-            :class:`~summarize.digest.sources.StoryArticle`; every evidence span of the
+            [StoryArticle][summarize.digest.sources.StoryArticle]; every evidence span of the
             digest cites an article id (a file's stem, or ``a1``, ``a2``... for texts).
-        model: The model, as for :func:`summarize.summarize_article`.
+        model: The model, as for [summarize_article][summarize.pipeline.summarize_article].
         prompt: The prompt version of the per-article summaries (default ``summary/v8``).
         digest_prompt: The prompt version of the judgement questions (default
             ``digest/v1``).
-        cache: The summary cache, as for :class:`Digester`.
+        cache: The summary cache, as for [Digester][summarize.digest.pipeline.Digester].
         ask_model: Ask the model the digest prompt's yes/no questions, as for
-            :class:`Digester` (default False: code alone).
+            [Digester][summarize.digest.pipeline.Digester] (default False: code alone).
 
     Returns:
-        The :class:`~summarize.core.digest.StoryDigest`.
+        The [StoryDigest][summarize.core.digest.StoryDigest].
 
     Raises:
         SummarizeError: Any failure, as one of its typed subclasses.
