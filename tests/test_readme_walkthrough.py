@@ -1,8 +1,11 @@
-"""The README's "Write a prompt and evaluate it" block runs as written, on the fake backend.
+"""The README's walkthroughs run as written, on the fake backend: the bash blocks under "Write
+a prompt and evaluate it", "Your own articles and gold", "In CI" and "Digest a story", and
+every Python example.
 
-The block is taken from the README itself, so the documentation cannot drift from what
-works: it is run by bash (``set -euo pipefail``) in an empty folder, with ``HOME`` there and
-``newsbrief`` meaning this checkout's CLI.
+The blocks are taken from the README itself, so the documentation cannot drift from what
+works: each bash block is run by bash (``set -euo pipefail``) in an empty folder, with
+``HOME`` there and ``newsbrief`` meaning this checkout's CLI; each Python block in a fresh
+interpreter beside ``seeds/``, with ``$NEWSBRIEF_MODEL`` set to the fake backend.
 """
 
 from __future__ import annotations
