@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         for a in story.gold.articles
     ]
     cache = args.cache or Path(tempfile.mkdtemp(prefix="bench-digest-"))
-    digester = Digester(summarizer=Summarizer(args.model), cache=cache)
+    # the bench measures what the digest's questions cost: they are asked (not the default)
+    digester = Digester(summarizer=Summarizer(args.model), cache=cache, ask_model=True)
 
     print(f"story {story.name}: {len(articles)} articles, model {args.model}, cache {cache}")
     per_article: dict[str, tuple[float, bool]] = {}

@@ -29,11 +29,13 @@ by what each system does with the model:
 
 Why LangExtract runs in its own venv: ``pip install --dry-run langextract`` in the project's
 venv would downgrade tenacity 9.2.1 -> 9.1.4 (google-genai pins ``tenacity<9.2``), below
-the project's ``tenacity>=9.2``. So it lives in ``/work/venv-langextract`` (``python -m venv
-/work/venv-langextract && /work/venv-langextract/bin/pip install 'langextract[openai]==1.7.1'``)
-and this same file runs there as a worker (``--langextract-worker``: articles in on stdin,
-raw extractions out as JSON lines). That is why this module imports only the standard
-library at the top: the worker's venv has neither ``summarize`` nor ``evals``.
+the project's ``tenacity>=9.2``. So it lives in a venv of its own, by default
+``.venv-langextract`` in the repository (``python3 -m venv .venv-langextract &&
+.venv-langextract/bin/pip install 'langextract[openai]==1.7.1'``; elsewhere: set
+``$LANGEXTRACT_VENV`` or pass ``--langextract-python``), and this same file runs there as a
+worker (``--langextract-worker``: articles in on stdin, raw extractions out as JSON lines).
+That is why this module imports only the standard library at the top: the worker's venv
+has neither ``summarize`` nor ``evals``.
 
 LangExtract's extractions become an ``ArticleSummary`` in :func:`langextract_to_summary`:
 an aligned extraction's ``char_interval`` is its evidence, widened to the project's 3-word
@@ -82,7 +84,11 @@ SUITES = {
     "seeds": (ROOT / "seeds", ROOT / "evals" / "gold"),
     "dev/test": (ROOT / "evals/suites/dev/test", ROOT / "evals/suites/dev/test"),
 }
-LANGEXTRACT_PYTHON = Path("/work/venv-langextract/bin/python")
+#: LangExtract's own venv (see the module docstring): $LANGEXTRACT_VENV, else
+#: .venv-langextract in the repository.
+LANGEXTRACT_PYTHON = (
+    Path(os.environ.get("LANGEXTRACT_VENV") or ROOT / ".venv-langextract") / "bin" / "python"
+)
 FIELDS = ("parties", "positions", "dates", "disputes")
 PLACEHOLDER = "(not produced by this system)"
 
@@ -434,7 +440,7 @@ def _resolve_side(names: str, canonical: Any) -> list[str]:
     return out
 
 
-# --- the LangExtract worker (runs in /work/venv-langextract) -----------------------------------
+# --- the LangExtract worker (runs in LangExtract's own venv) ----------------------------------
 def langextract_worker() -> None:
     """Read ``{"base_url", "char_buffer", "articles": [{"id", "text"}]}`` on stdin; write one
     JSON line per article: extractions, seconds, calls and tokens (from each response's
@@ -834,7 +840,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--langextract-python",
         type=Path,
         default=LANGEXTRACT_PYTHON,
-        help="the python of the venv LangExtract is installed in",
+        help="the python of the venv LangExtract is installed in (default: "
+        "$LANGEXTRACT_VENV/bin/python, else .venv-langextract/bin/python in the repository)",
     )
     parser.add_argument(
         "--lx-char-buffer",

@@ -161,7 +161,7 @@ def summarize_folder(
     """
     from summarize.pipeline import Summarizer
     from summarize.providers.registry import default_model
-    from summarize.text.inputs import read_path
+    from summarize.text.inputs import read_article
 
     console = console or Console(stderr=True)
     started_all = time.perf_counter()
@@ -196,7 +196,8 @@ def summarize_folder(
     def one(article: Path) -> dict[str, Any]:
         started = time.perf_counter()
         try:
-            run = summarizer.run(read_path(article))
+            loaded = read_article(article)
+            run = summarizer.run(loaded.text, published=loaded.published)
         except Exception as exc:  # recorded as an error line; the batch goes on
             return _line(article, model_id, prompt_name, started, exc=exc, hashes=hashes)
         return _line(article, model_id, prompt_name, started, run=run, hashes=hashes)

@@ -44,7 +44,7 @@ from summarize.prompting import PromptTemplate, load_prompt
 from summarize.providers.registry import resolve_backend
 from summarize.reading import read_article, reading_options
 from summarize.text import dates as date_rules
-from summarize.text.inputs import DEFAULT_MAX_CHARS, load_text
+from summarize.text.inputs import DEFAULT_MAX_CHARS, load_article
 from summarize.text.sentences import sentence_spans
 
 # Tokens of instructions around the article in the longest prompt template (measured: v1's
@@ -58,22 +58,23 @@ CHUNK_OVERLAP_CHARS = 600
 class Summarizer:
     """A configured pipeline: one backend and one prompt version, reused across articles.
 
-    Build it once and call :meth:`run` per article; the backend (and the embedded model in
-    it) is loaded once. ``params`` are recorded by eval runs, so everything that changes the
-    output belongs there.
+    Build it once and call [run][summarize.pipeline.Summarizer.run] per article; the backend
+    (and the embedded model in it) is loaded once. ``params`` are recorded by eval runs, so
+    everything that changes the output belongs there.
 
     Args:
         model: A model string (``local/qwen2.5-coder-1.5b``, the default when None;
             ``openai/<name>`` for an OpenAI-compatible endpoint; ``fake/heuristic`` for
             tests; see ``newsbrief models``) or a backend object that implements
-            :class:`summarize.core.backend.StructuredBackend`.
+            ``summarize.core.backend.StructuredBackend``.
         prompt: A prompt version such as ``summary/v8`` (the default when None), found in
             your prompt folder first, then among the bundled versions.
         max_retries: Re-asks after an answer that does not validate, per model call.
         reground: Ask once more for the quotes that could not be found in the text.
         max_tokens: The output token limit of one model call.
         max_chars: The longest article text accepted (longer input is an
-            :class:`~summarize.core.errors.InputTooLargeError`, before any model call).
+            [InputTooLargeError][summarize.core.errors.InputTooLargeError], before any
+            model call).
         max_chunk_chars: Article characters per chunk; None fits the chunks to the model's
             window.
         backend_options: Keyword arguments for the backend a model string names.
@@ -147,11 +148,12 @@ class Summarizer:
             text: The article: plain text, or an HTML page (its main text is extracted;
                 evidence offsets then point into that text, ``SummaryRun.text``).
             published: The publication date (a date or ``YYYY-MM-DD``), which anchors
-                relative dates ("on Monday"); without it a date line or dateline in the text
-                is used.
+                relative dates ("on Monday"); without it, an HTML page's own date (its
+                ``<meta>``, JSON-LD or ``<time>``), else a date line or dateline in the
+                text, is used.
 
         Returns:
-            The :class:`~summarize.core.result.SummaryRun`: the grounded summary, the text
+            The [SummaryRun][summarize.core.result.SummaryRun]: the grounded summary, the text
             its evidence offsets point into, every model call with its tokens, the items
             dropped as ungrounded, the spans masked as addressed to a model, and the
             prompt's content and behaviour hashes.
@@ -163,8 +165,13 @@ class Summarizer:
             BackendError: The model or endpoint failed (``calls`` holds what was spent).
         """
         started = time.perf_counter()
-        article = load_text(text, max_chars=self.max_chars)
-        published_date = _parse_published(published) or date_rules.find_publication_date(article)
+        loaded = load_article(text, max_chars=self.max_chars)
+        article = loaded.text
+        published_date = (
+            _parse_published(published)
+            or loaded.published
+            or date_rules.find_publication_date(article)
+        )
         ledger = Ledger()
         chunks = split_into_chunks(
             article,
@@ -379,24 +386,25 @@ def summarize_article(
 
     Every party, position, date and dispute carries evidence: verbatim quotes with character
     offsets into the text. For the cost and provenance of the answer, or to summarize many
-    articles with one loaded model, use :class:`Summarizer` instead.
+    articles with one loaded model, use [Summarizer][summarize.pipeline.Summarizer] instead.
 
     Args:
         text: The article: plain text, or an HTML page (its main text is summarized).
         published: The publication date (a date or ``YYYY-MM-DD``), which anchors relative
-            dates ("on Monday"); without it a date line or dateline in the text is used.
+            dates ("on Monday"); without it, an HTML page's own date (its ``<meta>``,
+            JSON-LD or ``<time>``), else a date line or dateline in the text, is used.
         model: A model string (``local/qwen2.5-coder-1.5b`` by default, ``openai/<name>``
             for an OpenAI-compatible endpoint) or a backend object.
         prompt: A prompt version such as ``summary/v1`` (default ``summary/v8``).
 
     Returns:
-        The :class:`~summarize.core.schema.ArticleSummary`.
+        The [ArticleSummary][summarize.core.schema.ArticleSummary].
 
     Raises:
         SummarizeError: Any failure, as one of its typed subclasses (an
-            :class:`~summarize.core.errors.InputError` before any model call, a
-            :class:`~summarize.core.errors.ConfigurationError`, a
-            :class:`~summarize.core.errors.BackendError`).
+            [InputError][summarize.core.errors.InputError] before any model call, a
+            [ConfigurationError][summarize.core.errors.ConfigurationError], a
+            [BackendError][summarize.core.errors.BackendError]).
     """
     return Summarizer(model, prompt).run(text, published=published).summary
 

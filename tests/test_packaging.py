@@ -8,6 +8,7 @@ the source tree); these tests catch the drift that would break it, in millisecon
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -91,7 +92,7 @@ def test_deepeval_is_an_extra_that_the_quick_start_installs() -> None:
     assert not any(d.startswith(("deepeval", "pytest")) for d in project["dependencies"])
     extras = project["optional-dependencies"]
     assert any(d.startswith("deepeval") for d in extras["eval"])
-    assert "newsbrief[eval]" in extras["dev"]  # the quick start installs .[local,dev]
+    assert "newsbrief[eval,docs]" in extras["dev"]  # the quick start installs .[local,dev]
     assert "'.[local,dev]'" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -116,3 +117,48 @@ for api in (summarize_article, Digester, Digester.run, digest_articles):
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+def _requirements(items: list[str]) -> dict[str, str]:
+    """``{name: the rest}`` of requirement strings (names lower-case, ``_`` as ``-``)."""
+    out: dict[str, str] = {}
+    for item in items:
+        name = re.match(r"[A-Za-z0-9_.\-]+(\[[^\]]*\])?", item)
+        assert name is not None, item
+        out[name.group(0).lower().replace("_", "-")] = item[name.end() :].strip()
+    return out
+
+
+def test_dependencies_are_declared_where_they_belong() -> None:
+    """Issue 21: click's cap is the eval extra's (deepeval), its core floor instructor's;
+    lxml is declared (imported directly), and so is lxml_html_clean (``import trafilatura``
+    fails without it under the pip a new Python 3.11 venv has, see pyproject.toml);
+    python-dateutil below 5; llama.cpp's server is dev's, not the library's runtime."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    core = _requirements(project["dependencies"])
+    extras = {k: _requirements(v) for k, v in project["optional-dependencies"].items()}
+
+    assert core["click"] == ">=8.3.3,<9"  # instructor 1.17 requires click>=8.3.3
+    assert extras["eval"]["click"] == "<8.4"  # deepeval 4.3.1 requires click<8.4
+    assert core["lxml"].startswith(">=") and "lxml-html-clean" in core
+    assert core["python-dateutil"].endswith(",<5")
+
+    assert list(extras["llama"]) == ["llama-cpp-python"]  # no [server]
+    pin = extras["llama"]["llama-cpp-python"]
+    assert extras["dev"]["llama-cpp-python[server]"] == pin  # the tests' llama.cpp server
+    assert "newsbrief[eval,docs]" in extras["dev"]
+    assert {"mkdocs", "mkdocs-material", "mkdocstrings[python]", "griffe-pydantic"} <= set(
+        extras["docs"]
+    )
+
+
+def test_lxml_is_imported_directly_and_trafilatura_imports() -> None:
+    sources = (ROOT / "summarize" / "text" / "inputs.py").read_text(encoding="utf-8")
+    assert "import lxml.html" in sources
+    done = subprocess.run(
+        [sys.executable, "-c", "import lxml_html_clean, trafilatura, htmldate"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -149,7 +149,7 @@ def run_digest_suite(
     runs_root: Path = Path("runs"),
     resume: Path | None = None,
     use_cache: bool = True,
-    ask_model: bool = True,
+    ask_model: bool = False,
     progress: bool = True,
     console: Console | None = None,
 ) -> Path:
@@ -158,9 +158,9 @@ def run_digest_suite(
 
     ``resume`` continues that digest run directory with its own model, prompts and suite
     (whatever is named must agree); finished stories are kept. ``use_cache=False`` summarizes
-    every article again instead of serving it from the summary cache; ``ask_model=False``
-    digests by code alone (the baseline for what the judgements add). Raises
-    :class:`RunInterrupted` on Ctrl-C.
+    every article again instead of serving it from the summary cache; ``ask_model=True`` asks
+    the model the digest prompt's yes/no questions (by default the digest is code alone, see
+    :class:`summarize.digest.Digester`). Raises :class:`RunInterrupted` on Ctrl-C.
     """
     from summarize.digest import DEFAULT_DIGEST_PROMPT, Digester
     from summarize.pipeline import Summarizer

@@ -47,7 +47,11 @@ class DigestRunConfig(BaseModel):
     digest_prompt_hash: str
     params: dict[str, Any] = Field(default_factory=dict)
     use_cache: bool = Field(default=True, description="summaries served from the cache")
-    ask_model: bool = Field(default=True, description="False: the code-only digest baseline")
+    ask_model: bool = Field(
+        default=True,
+        description="True: the model was asked the digest prompt's questions; False: code "
+        "alone (the default of new runs; runs recorded before the field asked)",
+    )
     suite: str = Field(description="the folder of story folders (or one story folder)")
     suite_hash: str = ""
     stories: list[str] = Field(default_factory=list, description="story names in run order")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
 
 from newsbrief.cli.kit import CONTEXT_SETTINGS, prompts_dir_option, stderr_console
 from summarize.core.errors import InputError
+
+if TYPE_CHECKING:
+    from summarize.text.inputs import LoadedArticle
 
 
 @click.group("gold", context_settings=CONTEXT_SETTINGS)
@@ -45,11 +49,11 @@ def draft_command(
     """
     from summarize.preflight import check_model, check_prompts
     from summarize.providers.registry import default_model
-    from summarize.text.inputs import read_path
+    from summarize.text.inputs import read_article
 
     if out_dir is not None and not out_dir.is_dir():
         raise FileNotFoundError(f"no such folder: {out_dir}")
-    plans: list[tuple[Path, Path, str]] = []
+    plans: list[tuple[Path, Path, LoadedArticle]] = []
     for name in articles:
         path = Path(name)
         if not path.is_file():
@@ -68,7 +72,7 @@ def draft_command(
                 and not (existing == copy and _same_text(copy, path))
             ):
                 raise InputError(f"{existing} exists; pass --force to overwrite it")
-        plans.append((path, target, read_path(path)))  # unreadable input fails here
+        plans.append((path, target, read_article(path)))  # unreadable input fails here
     model = model or default_model()
     check_model(model)
     check_prompts([prompt])
@@ -78,9 +82,9 @@ def draft_command(
 
     err = stderr_console()
     summarizer = Summarizer(model, prompt)
-    for path, target, text in plans:
+    for path, target, article in plans:
         with err.status(f"Drafting {escape(path.name)} with {escape(model)}…"):
-            run = summarizer.run(text)
+            run = summarizer.run(article.text, published=article.published)
         article_txt = target.with_suffix(".txt")
         if article_txt.resolve() != path.resolve():
             # The suite layout: <stem>.txt beside <stem>.json. A .txt article is copied as

@@ -49,6 +49,29 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def check_ask_model_flags(ask_model: bool, code_only: bool, digest_prompt: str | None) -> None:
+    """A digest's judgement flags (``newsbrief digest``, ``eval run --task digest``).
+
+    ``--ask-model`` asks the model the digest prompt's yes/no questions; ``--digest-prompt``
+    names that prompt, so it goes with ``--ask-model``; ``--code-only`` was the way to ask
+    nothing before that became the default: still accepted, with a note.
+    """
+    ctx = click.get_current_context(silent=True)
+    if ask_model and code_only:
+        raise click.UsageError("--ask-model and --code-only contradict each other", ctx)
+    if digest_prompt is not None and not ask_model:
+        raise click.UsageError(
+            "--digest-prompt names the questions --ask-model asks: add --ask-model "
+            "(a digest asks the model nothing by default)",
+            ctx,
+        )
+    if code_only:
+        stderr_console().print(
+            "[yellow]note:[/] --code-only is deprecated: a digest asks the model nothing by "
+            "default now (--ask-model asks it)"
+        )
+
+
 def error_line(exc: BaseException) -> str:
     """The one-line message of a user error.
 

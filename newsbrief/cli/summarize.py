@@ -151,15 +151,15 @@ def _summarize_one(
     as_json: bool,
     html: Path | None,
 ) -> int:
-    from summarize.text.inputs import read_path
+    from summarize.text.inputs import read_article
 
-    text = read_path(source)
+    article = read_article(source)  # an HTML page's own date comes with its text
     err = stderr_console()
     summarizer = load_summarizer(model, prompt, err)
     with err.status("Summarizing…", spinner="dots") as status:
         started = time.perf_counter()
         status.update(f"Summarizing with {summarizer.backend.model_id} ({summarizer.prompt_name})…")
-        run = summarizer.run(text, published=published)
+        run = summarizer.run(article.text, published=published or article.published)
     elapsed = time.perf_counter() - started
     if as_json:
         # Plain stdout, not rich: the record is for programs, and must not be wrapped.

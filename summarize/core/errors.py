@@ -1,9 +1,10 @@
 """Every error a user of newsbrief can act on, in one place.
 
-All of them derive from :class:`SummarizeError`, so ``except SummarizeError`` is enough for a
-caller that only wants to log and move on; the subclasses exist so that a caller can tell a
-bad input (fix the input) from a bad configuration (fix the call) from a faulty endpoint
-(retry later). Messages name the thing to fix. No message ever contains an API key.
+All of them derive from [SummarizeError][summarize.core.errors.SummarizeError], so
+``except SummarizeError`` is enough for a caller that only wants to log and move on; the
+subclasses exist so that a caller can tell a bad input (fix the input) from a bad
+configuration (fix the call) from a faulty endpoint (retry later). Messages name the thing
+to fix. No message ever contains an API key.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from summarize.core.errors import (
     UnknownModelError,
 )
 from summarize.providers.base import FaultKind, InstructorBackend
+from summarize.providers.llamacpp_runtime import llama_cpp_module
 from summarize.providers.weights import EMBEDDED_WEIGHTS, ProgressFn, ensure_gguf
 
 DEFAULT_CONTEXT = 8192
@@ -60,7 +61,7 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int, grammar_last: bool = T
         if key in _LOADED:
             return _LOADED[key]
         try:
-            import llama_cpp
+            llama_cpp = llama_cpp_module()
         except ImportError:
             raise BackendUnavailableError(
                 "llama-cpp-python is not installed; install the embedded runtime with "
@@ -95,7 +96,7 @@ class _PerfCounters:
 
     @classmethod
     def of(cls, llama: Any) -> _PerfCounters | None:
-        import llama_cpp
+        llama_cpp = llama_cpp_module()
 
         if not isinstance(llama, llama_cpp.Llama):
             return None

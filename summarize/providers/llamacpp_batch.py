@@ -23,6 +23,10 @@ import llama_cpp
 import numpy as np
 from llama_cpp import LlamaGrammar
 
+from summarize.providers.llamacpp_runtime import llama_cpp_module
+
+llama_cpp_module()  # its /dev/null handles closed at exit
+
 
 @dataclass
 class SequenceOutput:

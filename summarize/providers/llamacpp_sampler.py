@@ -21,6 +21,10 @@ import llama_cpp
 import numpy as np
 from llama_cpp import _internals
 
+from summarize.providers.llamacpp_runtime import llama_cpp_module
+
+llama_cpp_module()  # its /dev/null handles closed at exit
+
 _TOKEN_DATA = np.dtype([("id", np.int32), ("logit", np.float32), ("p", np.float32)])
 
 

@@ -11,6 +11,13 @@ the HTML source. Boilerplate that survives extraction is never cut out of the te
 (that would shift every offset); :func:`summarize.text.boilerplate.junk_spans` reports where
 it is so that a prompt can mask it and grounding can avoid it.
 
+Publication date. ``trafilatura.extract`` returns the page's text without its metadata, so an
+HTML page's own publication date (``<meta property="article:published_time">``, JSON-LD
+``datePublished``, ``<time datetime>``) would be lost with the markup and every relative date
+of the page ("on Monday") left unresolved. :func:`load_article` reads it from the markup with
+htmldate (a dependency of trafilatura) before extraction and returns it beside the text
+(:class:`LoadedArticle`); the text, and so every offset, is the same as :func:`load_text`'s.
+
 Decoding order for bytes: a byte-order mark (UTF-8/16/32), then strict UTF-8, then
 charset-normalizer's best guess when it is confident. A guess of another single-byte Latin
 code page for an English text is overridden by windows-1252, the legacy default of Western
@@ -21,9 +28,11 @@ place fall back to windows-1252 as well. Anything else raises :class:`EncodingEr
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from summarize.core.errors import (
@@ -118,12 +127,32 @@ _LATIN_SINGLE_BYTE = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class LoadedArticle:
+    """The article text to summarize, and the publication date its HTML markup gives.
+
+    Attributes:
+        text: What :func:`load_text` returns (evidence offsets point into it).
+        published: The page's own publication date (``<meta>``, JSON-LD, ``<time>``), for
+            an HTML page that states one; None for plain text, whose date line (if any) the
+            pipeline reads from the text itself.
+    """
+
+    text: str
+    published: dt.date | None = None
+
+
 def load_text(data: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     """The article text to summarize, or a typed InputError saying what is wrong.
 
     A ``str`` comes back unchanged unless it is HTML (then the extracted article text comes
     back), so offsets computed on the result are offsets into what the caller holds.
     """
+    return load_article(data, max_chars=max_chars).text
+
+
+def load_article(data: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> LoadedArticle:
+    """:func:`load_text`'s text, with an HTML page's publication date read from its markup."""
     if isinstance(data, (bytes, bytearray, memoryview)):
         raw = bytes(data)
         if not raw.strip():
@@ -144,6 +173,7 @@ def load_text(data: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     if not text.strip():
         raise EmptyInputError("the input is empty or only whitespace")
 
+    published: dt.date | None = None
     if looks_like_html(text):
         limit = max_chars * HTML_MARKUP_FACTOR
         if len(text) > limit:
@@ -152,6 +182,7 @@ def load_text(data: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
                 f"({HTML_MARKUP_FACTOR} x the limit of {max_chars:,} characters of text); "
                 f"{_RAISE_LIMIT}"
             )
+        published = html_publication_date(text)
         text = html_to_text(text)
         if not text.strip():
             raise EmptyInputError("the HTML page has no readable article text")
@@ -162,7 +193,7 @@ def load_text(data: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
             f"the article is {len(text):,} characters, over the limit of {max_chars:,}"
             f"{words}; {_RAISE_LIMIT}"
         )
-    return text
+    return LoadedArticle(text, published)
 
 
 def decode_bytes(raw: bytes) -> str:
@@ -334,6 +365,32 @@ def html_to_text(html: str) -> str:
     return _html_plain_text(html)
 
 
+def html_publication_date(html: str) -> dt.date | None:
+    """The publication date an HTML page states in its markup, or None.
+
+    htmldate reads ``<meta>`` tags (``article:published_time``, ``date``, ...), JSON-LD
+    ``datePublished`` and ``<time>`` elements; ``original_date=True`` prefers the first
+    publication over a later modification, and ``extensive_search=False`` keeps it to
+    those explicit statements (no guess from the URL or from dates in the running text).
+    A page without one, or a date htmldate cannot read, gives None: the pipeline then looks
+    for a date line in the extracted text.
+    """
+    try:
+        from htmldate import find_date
+    except ImportError:  # trafilatura's dependency; without it the page is simply undated
+        return None
+    try:
+        found = find_date(html, original_date=True, extensive_search=False)
+    except Exception:  # a page htmldate cannot parse is undated, never an error
+        return None
+    if not found:
+        return None
+    try:
+        return dt.date.fromisoformat(found[:10])
+    except ValueError:
+        return None
+
+
 _BLOCK_TAGS = (
     "p",
     "div",
@@ -382,6 +439,11 @@ def read_path(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
 
     A file much larger than the limit is refused by its size before it is read.
     """
+    return read_article(path, max_chars=max_chars).text
+
+
+def read_article(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> LoadedArticle:
+    """:func:`read_path`'s text, with an HTML page's publication date (:func:`load_article`)."""
     if str(path) == "-":
         raw = sys.stdin.buffer.read()
     else:
@@ -398,4 +460,4 @@ def read_path(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
                 f"{_RAISE_LIMIT}"
             )
         raw = file.read_bytes()
-    return load_text(raw, max_chars=max_chars)
+    return load_article(raw, max_chars=max_chars)

@@ -158,7 +158,9 @@ def test_an_interrupted_run_resumes_without_redoing_finished_stories(
     "extra, message",
     [
         (["--judge", "fake/heuristic"], "error: --judge does not apply to --task digest"),
-        (["--digest-prompt", "digest/v9"], "error: no prompt named 'digest/v9'"),
+        (["--ask-model", "--digest-prompt", "digest/v9"], "error: no prompt named 'digest/v9'"),
+        (["--digest-prompt", "digest/v1"], "error: --digest-prompt names the questions"),
+        (["--ask-model", "--code-only"], "error: --ask-model and --code-only contradict"),
         (["--prompt", "summary/v99"], "error: no prompt named 'summary/v99'"),
     ],
 )
@@ -218,14 +220,43 @@ def test_a_broken_gold_is_named_before_a_model_loads(
     assert not (tmp_path / "runs").exists()
 
 
-def test_code_only_digest_asks_the_model_nothing_and_is_labelled(
+def test_a_digest_run_asks_the_model_nothing_by_default_and_is_labelled(
     suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     runs = tmp_path / "runs"
-    assert main(_args(suite, runs, "--code-only")) == 0
+    assert main(_args(suite, runs)) == 0
     run_dir = _only_run(runs)
     store = DigestRunStore.open(run_dir)
     assert store.config.ask_model is False and "code-only" in store.config.run_id
     assert all(r.calls == [] for r in store.records())
-    assert main(["eval", "run", "--code-only", "--model", "fake/heuristic"]) == 2
-    assert "--code-only goes with --task digest" in capsys.readouterr().err
+
+    asked_runs = tmp_path / "asked"
+    assert main(_args(suite, asked_runs, "--ask-model")) == 0
+    asked = DigestRunStore.open(_only_run(asked_runs))
+    assert asked.config.ask_model is True and "digest-v1" in asked.config.run_id
+    assert any(r.calls for r in asked.records())
+
+    old = tmp_path / "old"  # the deprecated flag still runs, with a note
+    capsys.readouterr()
+    assert main(_args(suite, old, "--code-only")) == 0
+    assert "--code-only is deprecated" in capsys.readouterr().err
+    assert DigestRunStore.open(_only_run(old)).config.ask_model is False
+
+    for flag in ("--code-only", "--ask-model"):
+        assert main(["eval", "run", flag, "--model", "fake/heuristic"]) == 2
+        assert f"{flag} goes with --task digest" in capsys.readouterr().err
+    assert main(["eval", "run", "--resume", str(run_dir), "--ask-model"]) == 2
+    assert "drop --ask-model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["digest", "--help"], ["eval", "run", "--help"]])
+def test_help_says_why_the_digest_asks_nothing_by_default(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # one figure, one line
+    assert main(argv) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--ask-model" in text and "--code-only" in text and "deprecated" in text
+    for figure in ("0.733", "0.750", "0.370", "0.357", "26 calls"):
+        assert figure in text, figure
+    assert "--task digest --model local/qwen2.5-coder-1.5b" in text  # the command behind them

@@ -183,7 +183,7 @@ def _digest(
     answers: list[dict] | None = None,
 ) -> tuple[StoryDigest, FakeBackend, Ledger]:
     backend = FakeBackend("script", script=answers) if answers is not None else FakeBackend()
-    digester = Digester(backend, cache=False)
+    digester = Digester(backend, cache=False, ask_model=True)
     ledger = Ledger()
     digest = digester.digest(
         [StoryArticle(id=k, text=r.text) for k, r in runs.items()], runs, ledger

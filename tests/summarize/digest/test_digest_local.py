@@ -41,7 +41,7 @@ The Taxpayers' Alliance criticised the vote, saying the subsidy wasted public mo
 
 
 def test_fast_model_digests_two_reports_of_one_vote(tmp_path: Path) -> None:
-    run = Digester(FAST_MODEL, cache=tmp_path).run(
+    run = Digester(FAST_MODEL, cache=tmp_path, ask_model=True).run(
         [StoryArticle(id="first", text=FIRST), StoryArticle(id="second", text=SECOND)]
     )
     digest, texts = run.digest, run.texts
@@ -52,7 +52,7 @@ def test_fast_model_digests_two_reports_of_one_vote(tmp_path: Path) -> None:
     items = len(digest.positions) + sum(len(e.dates) for e in digest.timeline)
     assert len(run.calls) <= items + 24  # one question per item at most, plus the capped checks
     assert all(c.purpose.startswith("digest-") for c in run.calls)
-    again = Digester(FAST_MODEL, cache=tmp_path).run(
+    again = Digester(FAST_MODEL, cache=tmp_path, ask_model=True).run(
         [StoryArticle(id="first", text=FIRST), StoryArticle(id="second", text=SECOND)]
     )
     assert again.cached == ["first", "second"] and again.digest.parties == digest.parties

@@ -410,9 +410,16 @@ def test_json_is_the_digest_run_and_a_second_run_is_cached(
         assert heading in out, heading
     assert "Xi Jinping" in out and "A2" in out
 
+    # code alone by default; --ask-model asks the questions; --code-only still runs (a note)
+    assert run.calls == []
+    assert main(["digest", str(SEEDS), "--model", "fake/heuristic", "--json", "--ask-model"]) == 0
+    asked = DigestRun.model_validate_json(capsys.readouterr().out)
+    assert asked.calls and all(c.purpose.startswith("digest-") for c in asked.calls)
+    assert asked.digest.parties == run.digest.parties  # names are code's either way
     assert main(["digest", str(SEEDS), "--model", "fake/heuristic", "--json", "--code-only"]) == 0
-    code_only = DigestRun.model_validate_json(capsys.readouterr().out)
-    assert code_only.calls == [] and code_only.digest.parties == run.digest.parties
+    out, err = capsys.readouterr()
+    assert DigestRun.model_validate_json(out).digest == run.digest
+    assert "--code-only is deprecated" in err
 
 
 @pytest.mark.usefixtures("no_model_loads")
@@ -429,8 +436,13 @@ def test_errors_are_one_line_before_a_model_loads(
     for argv, start in [
         (["--model", "nope/x"], "error: unknown model 'nope/x'"),
         (["--prompt", "summary/v99"], "error: no prompt named 'summary/v99'"),
-        (["--digest-prompt", "digest/v99"], "error: no prompt named 'digest/v99'"),
-        (["--digest-prompt", "summary/v8"], "error: 'summary/v8' is not a digest prompt"),
+        (["--ask-model", "--digest-prompt", "digest/v99"], "error: no prompt named 'digest/v99'"),
+        (
+            ["--ask-model", "--digest-prompt", "summary/v8"],
+            "error: 'summary/v8' is not a digest prompt",
+        ),
+        (["--digest-prompt", "digest/v1"], "error: --digest-prompt names the questions"),
+        (["--ask-model", "--code-only"], "error: --ask-model and --code-only contradict"),
         (["--html", str(tmp_path / "no" / "x.html")], "error: --html"),
     ]:
         assert main(["digest", str(SEEDS), "--model", "fake/heuristic", *argv]) == 2
