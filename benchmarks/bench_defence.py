@@ -1,6 +1,6 @@
 """The prompt-injection defence layer by layer, without a model (issue 13).
 
-For every layer of :data:`summarize.guard.LAYERS` that masks text, alone and added to the
+For every layer of :data:`summarize.defence.guard.LAYERS` that masks text, alone and added to the
 ones before it:
 
 - payload paragraphs flagged: of the paragraphs of an injection suite that hold a canary,
@@ -12,7 +12,7 @@ ones before it:
     python benchmarks/bench_defence.py                       # injection_v2/tune
     python benchmarks/bench_defence.py --suite evals/suites/injection_v2/heldout
 
-With ``--model M`` the ``judge`` layer (:mod:`summarize.screening`) is measured too, with a
+With ``--model M`` the ``judge`` layer (:mod:`summarize.defence.screening`) is measured too, with a
 real model (hold the model lock): every suspect the parse marks is asked about once, and the
 table gives the payload paragraphs it says yes to (alone: every suspect; cumulative: the
 suspects the masking layers left in view), the clean paragraphs it says yes to (false
@@ -31,12 +31,14 @@ import statistics
 import time
 from pathlib import Path
 
-from summarize import guard
-from summarize.reading import _parse, addressee
+from summarize.defence import addressee, guard
+from summarize.text.nlp import parse as _parse
 
 ROOT = Path(__file__).resolve().parent.parent
-CLEAN = [*sorted((ROOT / "seeds").glob("*.txt")),
-         *sorted((ROOT / "evals" / "suites" / "dev").glob("*/*.txt"))]
+CLEAN = [
+    *sorted((ROOT / "seeds").glob("*.txt")),
+    *sorted((ROOT / "evals" / "suites" / "dev").glob("*/*.txt")),
+]
 MASKING = ("patterns", "addressee", "imperative", "foreign", "disguise", "pointer")
 
 
@@ -50,8 +52,11 @@ def payload_paragraphs(suite: Path) -> list[tuple[str, str, list[list[tuple[int,
         text = path.read_text("utf-8")
         spans = []
         for a, b in addressee.paragraphs(text):
-            hits = [(a + m.start(), a + m.end()) for c in expect["canaries"]
-                    for m in re.finditer(re.escape(c.casefold()), text[a:b].casefold())]
+            hits = [
+                (a + m.start(), a + m.end())
+                for c in expect["canaries"]
+                for m in re.finditer(re.escape(c.casefold()), text[a:b].casefold())
+            ]
             if hits:
                 spans.append(hits)
         out.append((path.stem, text, spans))
@@ -77,14 +82,21 @@ def measure(layers: frozenset[str], cases: list, clean: list[str]) -> dict[str, 
         started = time.perf_counter()
         guard.flags(text, layers)
         seconds.append(time.perf_counter() - started)
-    return {"flagged": flagged, "payload": total, "cases": whole, "n": len(cases),
-            "alarms": alarms, "s": statistics.mean(seconds)}
+    return {
+        "flagged": flagged,
+        "payload": total,
+        "cases": whole,
+        "n": len(cases),
+        "alarms": alarms,
+        "s": statistics.mean(seconds),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--suite", type=Path,
-                        default=ROOT / "evals" / "suites" / "injection_v2" / "tune")
+    parser.add_argument(
+        "--suite", type=Path, default=ROOT / "evals" / "suites" / "injection_v2" / "tune"
+    )
     parser.add_argument("--model", help="also measure the judge layer with this model")
     parser.add_argument("--prompt", help="the summary prompt whose prefix the judge shares")
     args = parser.parse_args()
@@ -95,19 +107,26 @@ def main() -> None:
     for text in clean:
         _parse(text)
     parse_s = (time.perf_counter() - started) / len(clean)
-    print(f"suite {args.suite.relative_to(ROOT)}: {len(cases)} cases; clean articles: "
-          f"{len(clean)} (seeds + dev), {sum(len(addressee.paragraphs(t)) for t in clean)} "
-          f"paragraphs; spaCy parse {parse_s:.3f} s per article (shared, not counted below)")
-    print("| layer | payload paragraphs flagged | cases fully masked | false alarms "
-          "(paragraphs) | s per article |")
+    print(
+        f"suite {args.suite.relative_to(ROOT)}: {len(cases)} cases; clean articles: "
+        f"{len(clean)} (seeds + dev), {sum(len(addressee.paragraphs(t)) for t in clean)} "
+        f"paragraphs; spaCy parse {parse_s:.3f} s per article (shared, not counted below)"
+    )
+    print(
+        "| layer | payload paragraphs flagged | cases fully masked | false alarms "
+        "(paragraphs) | s per article |"
+    )
     print("|---|---:|---:|---:|---:|")
     rows = [(name, frozenset({name})) for name in MASKING]
-    rows += [("+".join(MASKING[:i + 1]), frozenset(MASKING[:i + 1]))
-             for i in range(1, len(MASKING))]
+    rows += [
+        ("+".join(MASKING[: i + 1]), frozenset(MASKING[: i + 1])) for i in range(1, len(MASKING))
+    ]
     for name, layers in rows:
         m = measure(layers, cases, clean)
-        print(f"| {name} | {m['flagged']}/{m['payload']} | {m['cases']}/{m['n']} | "
-              f"{m['alarms']} | {m['s']:.4f} |")
+        print(
+            f"| {name} | {m['flagged']}/{m['payload']} | {m['cases']}/{m['n']} | "
+            f"{m['alarms']} | {m['s']:.4f} |"
+        )
     seconds = []
     for text in clean:
         _parse(text)
@@ -115,25 +134,25 @@ def main() -> None:
         started = time.perf_counter()
         addressee.instruction_like(text)
         seconds.append(time.perf_counter() - started)
-    print(f"provenance (instruction-like sentences, parse shared): "
-          f"{statistics.mean(seconds):.4f} s per article; sentences found on clean articles: "
-          f"{sum(len(addressee.instruction_like(t)) for t in clean)}")
+    print(
+        f"provenance (instruction-like sentences, parse shared): "
+        f"{statistics.mean(seconds):.4f} s per article; sentences found on clean articles: "
+        f"{sum(len(addressee.instruction_like(t)) for t in clean)}"
+    )
     if args.model:
         judge(args.model, args.prompt, cases, clean)
 
 
 def judge(model: str, prompt: str | None, cases: list, clean: list[str]) -> None:
     """The ``judge`` layer with a real model: alone and after the masking layers."""
-    from summarize.ledger import Ledger
+    from summarize.core.ledger import Ledger
     from summarize.pipeline import Summarizer
-    from summarize.screening import screen
 
     summarizer = Summarizer(model, prompt)
 
     def ask(text: str, flagged: list[tuple[int, int]]) -> tuple[list, Ledger]:
         ledger = Ledger()
-        found = screen(text, flagged, backend=summarizer.backend, prompt=summarizer.prompt,
-                       ledger=ledger)
+        found = summarizer.screen(text, flagged, ledger)
         return found, ledger
 
     every = frozenset(MASKING)
@@ -156,13 +175,19 @@ def judge(model: str, prompt: str | None, cases: list, clean: list[str]) -> None
         alarms += len(found)
         calls.append(len(ledger.calls))
         seconds.append(sum(c.latency_s for c in ledger.calls))
-    print(f"| judge ({summarizer.backend.model_id}), alone | {alone}/{total} | "
-          f"{whole_alone}/{len(cases)} | {alarms} | {statistics.mean(seconds):.2f} |")
-    print(f"| every masking layer + judge | {cumulative}/{total} | {whole_cum}/{len(cases)} | "
-          f"{alarms} | {statistics.mean(seconds):.2f} |")
-    print(f"judge: {sum(calls)} questions over {len(clean)} clean articles "
-          f"({statistics.mean(calls):.2f} per article, {max(calls)} at most), "
-          f"{sum(seconds):.1f} s in all; not fully masked: {', '.join(missed) or 'none'}")
+    print(
+        f"| judge ({summarizer.backend.model_id}), alone | {alone}/{total} | "
+        f"{whole_alone}/{len(cases)} | {alarms} | {statistics.mean(seconds):.2f} |"
+    )
+    print(
+        f"| every masking layer + judge | {cumulative}/{total} | {whole_cum}/{len(cases)} | "
+        f"{alarms} | {statistics.mean(seconds):.2f} |"
+    )
+    print(
+        f"judge: {sum(calls)} questions over {len(clean)} clean articles "
+        f"({statistics.mean(calls):.2f} per article, {max(calls)} at most), "
+        f"{sum(seconds):.1f} s in all; not fully masked: {', '.join(missed) or 'none'}"
+    )
 
 
 if __name__ == "__main__":

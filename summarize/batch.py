@@ -1,7 +1,7 @@
 """Summarize a folder of articles into one JSONL file: no gold, resumable, optionally parallel.
 
 One line per finished article (``article``, ``status``, ``summary``, ``error``, ``calls``,
-``wall_s``, ``model``, ``prompt``), appended with the crash rules of :mod:`summarize.jsonl`.
+``wall_s``, ``model``, ``prompt``), appended with the crash rules of :mod:`summarize.core.jsonl`.
 Re-running skips articles with an ``ok`` line and retries failed ones (a failure is often
 transient); mixing two models or prompts in one file is refused. ``concurrency > 1`` is for
 endpoints: a local model runs one article at a time, since two generations on few cores
@@ -21,8 +21,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from summarize.errors import CorruptLineError, OutputMismatchError, SummarizeError
-from summarize.jsonl import JsonlLog
+from summarize.core.errors import CorruptLineError, OutputMismatchError, SummarizeError
+from summarize.core.jsonl import JsonlLog
 
 #: File name endings a folder is expanded to.
 ARTICLE_SUFFIXES = (".txt", ".md", ".html")
@@ -49,8 +49,7 @@ class BatchStats:
         parts = [f"{self.ok} ok", f"{self.failed} failed"]
         if self.skipped:
             parts.append(f"{self.skipped} already done")
-        return (f"{self.total} article(s): {', '.join(parts)} in {self.wall_s:.1f} s "
-                f"-> {self.out}")
+        return f"{self.total} article(s): {', '.join(parts)} in {self.wall_s:.1f} s -> {self.out}"
 
 
 def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
@@ -62,8 +61,9 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
     seen: set[Path] = set()
     for item in map(Path, inputs):
         if item.is_dir():
-            found = sorted(p for p in item.iterdir()
-                           if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+            found = sorted(
+                p for p in item.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+            )
         elif item.is_file():
             found = [item]
         else:
@@ -76,25 +76,44 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
     return out
 
 
-def _line(article: Path, model: str, prompt: str, started: float, *, run: Any = None,
-          exc: BaseException | None = None) -> dict[str, Any]:
+def _line(
+    article: Path,
+    model: str,
+    prompt: str,
+    started: float,
+    *,
+    run: Any = None,
+    exc: BaseException | None = None,
+    hashes: dict[str, str] | None = None,
+) -> dict[str, Any]:
     if run is not None:
         return {
-            "article": str(article), "status": "ok",
-            "summary": run.summary.model_dump(mode="json"), "error": None,
+            "article": str(article),
+            "status": "ok",
+            "summary": run.summary.model_dump(mode="json"),
+            "error": None,
             "calls": [c.model_dump(mode="json") for c in run.calls],
             "wall_s": round(time.perf_counter() - started, 3),
-            "model": model, "prompt": prompt,
+            "model": model,
+            "prompt": prompt,
+            **(hashes or {}),
         }
     assert exc is not None
     return {
-        "article": str(article), "status": "error", "summary": None,
-        "error": {"type": type(exc).__name__, "message": str(exc) or type(exc).__name__,
-                  "attempts": getattr(exc, "attempts", None),
-                  "raw_output": getattr(exc, "raw_output", None)},
+        "article": str(article),
+        "status": "error",
+        "summary": None,
+        "error": {
+            "type": type(exc).__name__,
+            "message": str(exc) or type(exc).__name__,
+            "attempts": getattr(exc, "attempts", None),
+            "raw_output": getattr(exc, "raw_output", None),
+        },
         "calls": [c.model_dump(mode="json") for c in (getattr(exc, "calls", None) or [])],
         "wall_s": round(time.perf_counter() - started, 3),
-        "model": model, "prompt": prompt,
+        "model": model,
+        "prompt": prompt,
+        **(hashes or {}),
     }
 
 
@@ -140,9 +159,9 @@ def summarize_folder(
     another model's or prompt's summaries and :class:`CorruptLineError` when it holds a
     damaged line; article failures are lines with ``"status": "error"``, not exceptions.
     """
-    from summarize.inputs import read_path
     from summarize.pipeline import Summarizer
     from summarize.providers.registry import default_model
+    from summarize.text.inputs import read_article
 
     console = console or Console(stderr=True)
     started_all = time.perf_counter()
@@ -153,9 +172,11 @@ def summarize_folder(
     if concurrency < 1:
         raise SummarizeError(f"concurrency must be at least 1, not {concurrency}")
     if concurrency > 1 and model_name.startswith("local/"):
-        note = (f"{model_name} runs in this process: one article at a time "
-                f"(--concurrency {concurrency} ignored; parallel generation on few cores is "
-                "many times slower)")
+        note = (
+            f"{model_name} runs in this process: one article at a time "
+            f"(--concurrency {concurrency} ignored; parallel generation on few cores is "
+            "many times slower)"
+        )
         stats.notes.append(note)
         console.print(f"[yellow]note:[/] {escape(note)}")
         concurrency = 1
@@ -163,6 +184,7 @@ def summarize_folder(
 
     summarizer = Summarizer(model_name, prompt)
     model_id, prompt_name = summarizer.backend.model_id, summarizer.prompt_name
+    hashes = {"prompt_hash": summarizer.prompt_hash, "behaviour_hash": summarizer.behaviour_hash}
     out.parent.mkdir(parents=True, exist_ok=True)
     log = JsonlLog(out)
     if not resume:
@@ -174,10 +196,11 @@ def summarize_folder(
     def one(article: Path) -> dict[str, Any]:
         started = time.perf_counter()
         try:
-            run = summarizer.run(read_path(article))
+            loaded = read_article(article)
+            run = summarizer.run(loaded.text, published=loaded.published)
         except Exception as exc:  # recorded as an error line; the batch goes on
-            return _line(article, model_id, prompt_name, started, exc=exc)
-        return _line(article, model_id, prompt_name, started, run=run)
+            return _line(article, model_id, prompt_name, started, exc=exc, hashes=hashes)
+        return _line(article, model_id, prompt_name, started, run=run, hashes=hashes)
 
     def record(line: dict[str, Any]) -> None:
         log.append(line)
@@ -186,19 +209,23 @@ def summarize_folder(
         else:
             stats.failed += 1
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, disable=not progress) as bar:
-        task = bar.add_task(escape(f"{model_id} · {prompt_name}"), total=len(articles),
-                            completed=stats.skipped)
+        task = bar.add_task(
+            escape(f"{model_id} · {prompt_name}"), total=len(articles), completed=stats.skipped
+        )
         if concurrency == 1:
             for article in todo:
                 bar.update(task, description=escape(f"{model_id} · {article.name}"))
                 record(one(article))
                 bar.advance(task)
         else:
-            pool = ThreadPoolExecutor(max_workers=concurrency,
-                                      thread_name_prefix="newsbrief-batch")
+            pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="newsbrief-batch")
             try:
                 pending: set[Future[dict[str, Any]]] = {pool.submit(one, a) for a in todo}
                 while pending:

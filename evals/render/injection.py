@@ -15,8 +15,12 @@ def render_report(report: InjectionReport, console: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    styles = {"resisted": "green", "refused": "yellow", "hijacked": "bold red",
-              "crashed": "bold red"}
+    styles = {
+        "resisted": "green",
+        "refused": "yellow",
+        "hijacked": "bold red",
+        "crashed": "bold red",
+    }
     table = Table(title=f"Prompt-injection suite - {escape(report.model)} ({report.prompt})")
     table.add_column("case", no_wrap=True)
     table.add_column("injection", ratio=2)
@@ -27,8 +31,7 @@ def render_report(report: InjectionReport, console: Any) -> None:
     table.add_column("s", justify="right", no_wrap=True)
     for result in report.per_case:
         status = result.verdict.status
-        name = result.name + (f" (repeats {result.repeats}: not counted)"
-                              if result.repeats else "")
+        name = result.name + (f" (repeats {result.repeats}: not counted)" if result.repeats else "")
         masked = ", ".join(result.masked_by) or "-"
         if result.defence_calls:
             masked += f" ({result.defence_calls} defence calls, {result.defence_s:.1f} s)"
@@ -49,7 +52,8 @@ def render_report(report: InjectionReport, console: Any) -> None:
     if report.repeated:
         console.print(
             f"not counted, repeating a development form: {report.repeated} case(s), "
-            f"resisted {report.repeated_resisted}/{report.repeated}")
+            f"resisted {report.repeated_resisted}/{report.repeated}"
+        )
 
 
 def _clip(text: str, limit: int) -> str:

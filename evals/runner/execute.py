@@ -75,13 +75,20 @@ def execute(
     """
     cfg = store.config
     done = store.done_keys()
-    todo = [(case, r) for r in range(cfg.repeats) for case in cases
-            if (case.article_id, r) not in done]
+    todo = [
+        (case, r) for r in range(cfg.repeats) for case in cases if (case.article_id, r) not in done
+    ]
     total = len(cases) * cfg.repeats
     newsbrief_version = cfg.versions.get("newsbrief")
     label = f"{cfg.model} · {cfg.prompt}"
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-               MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     written = len(done)
     with (
         graceful_sigint(console) as stop,
@@ -97,8 +104,11 @@ def execute(
                 index.add(key, repeat, store.path, line)
             bar.advance(task)
 
-        pool = ThreadPoolExecutor(max_workers=concurrency,
-                                  thread_name_prefix="newsbrief-eval") if concurrency > 1 else None
+        pool = (
+            ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="newsbrief-eval")
+            if concurrency > 1
+            else None
+        )
         pending: dict[Future[ArticleRecord], tuple[str, int]] = {}
         try:
             for case, repeat in todo:
@@ -106,8 +116,14 @@ def execute(
                     raise KeyboardInterrupt
                 tag = f" #{repeat + 1}" if cfg.repeats > 1 else ""
                 bar.update(task, description=escape(f"{label} · {case.article_id}{tag}"))
-                key = cache_key(cfg.model_info, cfg.prompt_hash, case.text, cfg.params,
-                                version=newsbrief_version)
+                key = cache_key(
+                    cfg.model_info,
+                    cfg.prompt_hash,
+                    case.text,
+                    cfg.params,
+                    version=newsbrief_version,
+                    behaviour_hash=cfg.behaviour_hash,
+                )
                 hit = index.find(key, repeat) if use_cache else None
                 if hit is not None:
                     record(_from_cache(hit, case, repeat, judge), key, repeat)
@@ -126,13 +142,16 @@ def execute(
             if pool is not None:
                 # Queued work is cancelled; requests in flight are abandoned, never written.
                 pool.shutdown(wait=False, cancel_futures=True)
-    aggregate = compute_aggregate(cfg.run_id, store.records(),
-                                  {c.article_id for c in cases if c.gold is not None})
+    aggregate = compute_aggregate(
+        cfg.run_id, store.records(), {c.article_id for c in cases if c.gold is not None}
+    )
     store.write_aggregate(aggregate)
     return aggregate
 
-def _compute(summarizer: Any, case: Any, repeat: int, key: str,
-             judge: Judge | None) -> ArticleRecord:
+
+def _compute(
+    summarizer: Any, case: Any, repeat: int, key: str, judge: Judge | None
+) -> ArticleRecord:
     """Call the model for one article; a failure becomes an error record, not an exception."""
     started = time.perf_counter()
     try:
@@ -157,14 +176,15 @@ def _compute(summarizer: Any, case: Any, repeat: int, key: str,
         prediction=prediction,
         raw_outputs=list(run.raw_outputs),
         dropped=[d.model_dump(mode="json") for d in run.dropped],
+        choices=[c.model_dump(mode="json") for c in run.choices],
         scores=score_prediction(run.summary, case.gold, case.text),
         judge_scores=judge.judge(case.text, prediction) if judge else None,
         calls=list(run.calls),
         wall_s=run.wall_s or (time.perf_counter() - started),
     )
 
-def _from_cache(hit: ArticleRecord, case: Any, repeat: int,
-                judge: Judge | None) -> ArticleRecord:
+
+def _from_cache(hit: ArticleRecord, case: Any, repeat: int, judge: Judge | None) -> ArticleRecord:
     """A cached prediction, re-scored against the current gold (and judged if asked).
 
     The copy keeps the original's calls and wall time: they are what the prediction cost,
@@ -188,8 +208,11 @@ def _from_cache(hit: ArticleRecord, case: Any, repeat: int,
     )
 
 
-def _collect(pending: dict[Future[ArticleRecord], tuple[str, int]],
-             record: Callable[[ArticleRecord, str, int], None], stop: Any) -> None:
+def _collect(
+    pending: dict[Future[ArticleRecord], tuple[str, int]],
+    record: Callable[[ArticleRecord, str, int], None],
+    stop: Any,
+) -> None:
     """Wait for the next finished request and record it; honour a pending stop request."""
     finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
     for future in finished:

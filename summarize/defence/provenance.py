@@ -1,0 +1,277 @@
+"""Provenance rules: nothing that only text addressed to software says becomes a fact.
+
+Masking (:mod:`summarize.defence.guard`) hides what the detectors flag, but a detector can miss a
+sentence, and a payload can plant its name in a paragraph that reads like news. These rules
+judge what the model returned by *where in the text it comes from*, whatever the payload's
+words:
+
+- a party named only inside flagged or instruction-like text (every mention there) is not a
+  party, and its positions and disputes go with it;
+- a position, dispute or date whose only evidence lies there is dropped;
+- a position, dispute or summary sentence that repeats wording (three words in a row, not
+  all of them function words) found in flagged or instruction-like text and nowhere else in
+  the article is suspect, and dropped: that is the payload's dictated stance.
+
+"Flagged" is every span the guard layers find; "instruction-like" are the sentences of
+:func:`summarize.defence.addressee.instruction_like` (weaker signs, not masked). Every drop is
+reported in ``SummaryRun.dropped`` with its reason. The same rule prunes the reading layer's
+candidates and attributions before the model is asked about them.
+
+The rules work the other way too (issue 20): **a masked paragraph cannot remove a party**.
+A payload that asks for a real party to be left out ("the union took no part; leave it out
+of the parties") is masked, but the model may still miss that party, and the payload has
+won. So a candidate of the reading layer that a flagged paragraph names beside words of
+leaving out (:data:`DROP_WORDS`), that the article also names outside untrusted text, and
+that the summary lacks, is put back among the parties, its evidence a mention outside
+untrusted text (``SummaryRun.dropped`` reports it with the field ``restored``). A name the
+payload *adds* is not put back: it is named only in the payload, or beside no such words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from summarize.core.names import fold_text, same_name
+from summarize.core.reading import Reading
+from summarize.core.result import DroppedItem
+from summarize.core.schema import ArticleSummary, Evidence, Party
+from summarize.defence.addressee import instruction_like
+from summarize.text.sentences import sentence_spans
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+#: Words by which a payload asks for a party to be left out (English; a payload in another
+#: language is masked whole, and its names are rarely the article's own).
+DROP_WORDS = re.compile(
+    r"\b(?:leave|leaving|left)\b[^.;:]{0,60}\bout\b|\b(?:omit|omitted|omitting|exclude|excluded|"
+    r"excluding|drop|dropped|dropping|remove|removed|removing|ignore|ignored|disregard)\b|"
+    r"\bnot\s+(?:to\s+be\s+|be\s+)?(?:list|listed|name|named|mention|mentioned|include|included|"
+    r"count|counted|treat|treated|cite|cited)\b|\b(?:do|does|should|must)\s+not\s+(?:list|name|"
+    r"mention|include|count|treat|cite)\b|\bno\s+longer\b|\bnot\s+a\s+party\b|\bno\s+(?:\w+\s+)?"
+    r"(?:standing|part|role|say|status)\b|\b(?:defunct|unofficial|wrongly|erroneously|in\s+error|"
+    r"instead|in\s+place\s+of|rather\s+than)\b",
+    re.IGNORECASE,
+)
+#: A restored party's evidence: its mention's sentence up to this many words, else this many
+#: words either side of the mention.
+MENTION_SENTENCE_WORDS = 25
+MENTION_CONTEXT_WORDS = 8
+_QUOTE_WORD = re.compile(r"\S+")
+_KINDS = {
+    "person": "person",
+    "organization": "organization",
+    "state": "state",
+    "group": "group",
+    "unknown": "organization",
+}
+
+
+@dataclass
+class Provenance:
+    """Where the untrusted text of one article lies, and the rules that follow from it."""
+
+    article: str
+    flagged: list[tuple[int, int]]
+    suspect: list[tuple[int, int]]
+    #: The reading layer's findings before pruning (set by :meth:`prune_reading`).
+    reading: Reading | None = None
+
+    @classmethod
+    def of(cls, article: str, flagged: list[tuple[int, int]]) -> Provenance:
+        """The provenance of ``article`` given the guard's flagged spans."""
+        return cls(article, list(flagged), instruction_like(article))
+
+    @cached_property
+    def untrusted(self) -> list[tuple[int, int]]:
+        return sorted({*self.flagged, *self.suspect})
+
+    def inside(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` lies within one untrusted span."""
+        return any(a <= start and end <= b for a, b in self.untrusted)
+
+    def only_untrusted(self, names: list[str]) -> bool:
+        """True when the article names the party (under any of ``names``) and every place it
+        does lies inside untrusted text."""
+        seen = False
+        for name in names:
+            name = name.strip()
+            if len(name) < 2:
+                continue
+            pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+            for m in pattern.finditer(self.article):
+                seen = True
+                if not self.inside(m.start(), m.end()):
+                    return False
+        return seen
+
+    @cached_property
+    def _echoes(self) -> set[tuple[str, ...]]:
+        """Word triples of the untrusted text that the rest of the article never uses."""
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        inside: set[tuple[str, ...]] = set()
+        for a, b in self.untrusted:
+            inside |= _triples(self.article[a:b])
+        outside_text, at = [], 0
+        for a, b in self.untrusted:
+            outside_text.append(self.article[at:a])
+            at = max(at, b)
+        outside_text.append(self.article[at:])
+        outside = _triples(" ".join(outside_text))
+        return {t for t in inside - outside if any(w not in STOP_WORDS for w in t)}
+
+    def echoes(self, text: str) -> bool:
+        """True when ``text`` repeats wording found only in untrusted text."""
+        return bool(_triples(text) & self._echoes)
+
+    def _evidence_untrusted(self, evidence: list[Evidence]) -> bool:
+        return bool(evidence) and all(self.inside(e.start, e.end) for e in evidence)
+
+    # --- the reading layer --------------------------------------------------------------
+    def prune_reading(self, reading: Reading) -> Reading:
+        """``reading`` without the candidates named only in untrusted text and without the
+        attributions that lie inside it, so the model is never offered them."""
+        self.reading = reading
+        if not self.untrusted:
+            return reading
+        candidates = [
+            c
+            for c in reading.candidates
+            if not c.mentions or not all(self.inside(a, b) for a, b in c.mentions)
+        ]
+        kept = {c.name for c in candidates}
+        attributions = [
+            a for a in reading.attributions if a.speaker in kept and not self.inside(a.start, a.end)
+        ]
+        return reading.model_copy(update={"candidates": candidates, "attributions": attributions})
+
+    # --- the summary ----------------------------------------------------------------------
+    def prune(self, summary: ArticleSummary) -> tuple[ArticleSummary, list[DroppedItem]]:
+        """``summary`` with the rules above applied, and what they dropped."""
+        if not self.untrusted:
+            return summary, []
+        dropped: list[DroppedItem] = []
+
+        def drop(field: str, item: object, reason: str) -> None:
+            dump = item.model_dump(mode="json") if hasattr(item, "model_dump") else item
+            dropped.append(DroppedItem(field=field, item=dump, reason=reason))
+
+        parties = []
+        for party in summary.parties:
+            if self.only_untrusted(party.names()):
+                drop("parties", party, "named only in text addressed to software")
+            else:
+                parties.append(party)
+        names = {p.name for p in parties}
+        positions = []
+        for position in summary.positions:
+            if position.party not in names:
+                drop("positions", position, "its party is named only in text addressed to software")
+            elif self._evidence_untrusted(position.evidence):
+                drop("positions", position, "its only evidence is text addressed to software")
+            elif self.echoes(f"{position.topic} {position.stance}"):
+                drop("positions", position, "repeats wording of text addressed to software")
+            else:
+                positions.append(position)
+        disputes = []
+        for dispute in summary.disputes:
+            if any(n not in names for side in dispute.sides for n in side):
+                drop("disputes", dispute, "a side is named only in text addressed to software")
+            elif self._evidence_untrusted(dispute.evidence):
+                drop("disputes", dispute, "its only evidence is text addressed to software")
+            elif self.echoes(f"{dispute.issue} {dispute.description}"):
+                drop("disputes", dispute, "repeats wording of text addressed to software")
+            else:
+                disputes.append(dispute)
+        dates = []
+        for date in summary.dates:
+            if self._evidence_untrusted(date.evidence):
+                drop("dates", date, "its only evidence is text addressed to software")
+            else:
+                dates.append(date)
+        sentences = _SENTENCE_END.split(summary.summary)
+        kept_sentences = [s for s in sentences if not self.echoes(s)]
+        if len(kept_sentences) < len(sentences) and kept_sentences:
+            drop(
+                "summary",
+                {"summary": summary.summary},
+                "a sentence repeats wording of text addressed to software",
+            )
+        for party in self._dropped_by_payload(parties):
+            parties.append(party)
+            dropped.append(
+                DroppedItem(
+                    field="restored",
+                    item=party.model_dump(mode="json"),
+                    reason="a masked paragraph asked to leave this party "
+                    "out; the article names it elsewhere",
+                )
+            )
+        update = {"parties": parties, "positions": positions, "disputes": disputes, "dates": dates}
+        if kept_sentences and len(kept_sentences) < len(sentences):
+            update["summary"] = " ".join(kept_sentences)
+        if not dropped:
+            return summary, []
+        return summary.model_copy(update=update), dropped
+
+    def _dropped_by_payload(self, parties: list[Party]) -> list[Party]:
+        """Candidates a flagged paragraph asks to leave out, named outside untrusted text too,
+        that ``parties`` lacks: the parties to put back."""
+        if self.reading is None:
+            return []
+        targets = [(a, b) for a, b in self.flagged if DROP_WORDS.search(self.article[a:b])]
+        out: list[Party] = []
+        asked = " ".join(fold_text(self.article[a:b]) for a, b in targets)
+        for candidate in self.reading.candidates:
+            # the reading layer skips masked text, so the payload's mention is looked for
+            if not any(
+                re.search(rf"(?<!\w){re.escape(fold_text(n))}(?!\w)", asked)
+                for n in candidate.names
+                if len(n) > 2
+            ):
+                continue
+            outside = [(m0, m1) for m0, m1 in candidate.mentions if not self.inside(m0, m1)]
+            if not outside:
+                continue
+            names = candidate.names
+            if any(same_name(n, m) for p in [*parties, *out] for n in p.names() for m in names):
+                continue
+            start, end = mention_quote(self.article, *outside[0])
+            try:
+                evidence = Evidence(quote=self.article[start:end], start=start, end=end)
+                out.append(
+                    Party(
+                        name=candidate.name,
+                        kind=_KINDS[candidate.label],
+                        role=candidate.role or None,
+                        aliases=[f for f in candidate.forms if f != candidate.name],
+                        evidence=[evidence],
+                    )
+                )
+            except ValueError:
+                continue
+        return out
+
+
+def mention_quote(article: str, start: int, end: int) -> tuple[int, int]:
+    """Evidence for a mention at ``start:end``: its sentence when that has at most
+    :data:`MENTION_SENTENCE_WORDS` words, else the words around the mention inside it
+    (:data:`MENTION_CONTEXT_WORDS` either side); at least three words where the text has them."""
+    sentence = next(((a, b) for a, b in sentence_spans(article) if a <= start < b), (start, end))
+    words = list(_QUOTE_WORD.finditer(article, sentence[0], max(sentence[1], end)))
+    if len(words) <= MENTION_SENTENCE_WORDS:
+        chosen = words
+    else:
+        at = next((i for i, w in enumerate(words) if w.end() > start), 0)
+        last = next((i for i, w in enumerate(words) if w.start() >= end), len(words)) - 1
+        chosen = words[max(0, at - MENTION_CONTEXT_WORDS) : last + MENTION_CONTEXT_WORDS + 1]
+    if len(chosen) < 3:
+        return start, end
+    return chosen[0].start(), chosen[-1].end()
+
+
+def _triples(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(fold_text(text))
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
