@@ -5,7 +5,9 @@ ones before it:
 
 - payload paragraphs flagged: of the paragraphs of an injection suite that hold a canary,
   how many the layer masks, and in how many cases every such paragraph is masked;
-- false alarms: paragraphs flagged over the seeds and the dev suite (tune and test);
+- false alarms: paragraphs flagged over the seeds and the dev suite (tune and test), and
+  gold parties lost: gold parties of those articles that the masked text leaves named only
+  in untrusted text (the provenance rules would drop them);
 - seconds per article: the layer's own cost over the same clean articles, the spaCy parse
   excluded (it is the reading layer's, shared and cached; its cost is printed apart).
 
@@ -32,6 +34,7 @@ import time
 from pathlib import Path
 
 from summarize.defence import addressee, guard
+from summarize.defence.provenance import Provenance
 from summarize.text.nlp import parse as _parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +42,7 @@ CLEAN = [
     *sorted((ROOT / "seeds").glob("*.txt")),
     *sorted((ROOT / "evals" / "suites" / "dev").glob("*/*.txt")),
 ]
+GOLD = ROOT / "evals" / "gold"
 MASKING = ("patterns", "addressee", "imperative", "foreign", "disguise", "pointer")
 
 
@@ -63,17 +67,36 @@ def payload_paragraphs(suite: Path) -> list[tuple[str, str, list[list[tuple[int,
     return out
 
 
+def gold_names(path: Path) -> list[list[str]]:
+    """The names (name and aliases) of each gold party of a seed or dev article."""
+    gold = path.with_suffix(".json") if path.parent.name != "seeds" else GOLD / f"{path.stem}.json"
+    parties = json.loads(gold.read_text("utf-8"))["parties"]
+    return [[p["name"], *p.get("aliases", [])] for p in parties]
+
+
+def gold_lost(text: str, names: list[list[str]], masked: list[tuple[int, int]]) -> int:
+    """Gold parties that ``masked`` leaves named only in untrusted text."""
+    provenance = Provenance.of(text, masked)
+    return sum(provenance.only_untrusted(n) for n in names)
+
+
 def covered(canaries: list[tuple[int, int]], masked: list[tuple[int, int]]) -> bool:
     return all(any(a <= start and end <= b for a, b in masked) for start, end in canaries)
 
 
-def measure(layers: frozenset[str], cases: list, clean: list[str]) -> dict[str, float]:
+def measure(
+    layers: frozenset[str], cases: list, clean: list[str], golds: list[list[list[str]]]
+) -> dict[str, float]:
     flagged = total = whole = 0
     for _name, text, spans in cases:
         masked = guard.masked_spans(text, layers)
         hits = sum(covered(s, masked) for s in spans)
         flagged, total, whole = flagged + hits, total + len(spans), whole + (hits == len(spans))
     alarms = sum(len(guard.flags(text, layers)) for text in clean)
+    lost = sum(
+        gold_lost(text, names, guard.masked_spans(text, layers))
+        for text, names in zip(clean, golds, strict=True)
+    )
     seconds = []
     for text in clean:
         _parse(text)  # the shared parse, paid by the reading layer
@@ -88,6 +111,7 @@ def measure(layers: frozenset[str], cases: list, clean: list[str]) -> dict[str, 
         "cases": whole,
         "n": len(cases),
         "alarms": alarms,
+        "lost": lost,
         "s": statistics.mean(seconds),
     }
 
@@ -103,6 +127,7 @@ def main() -> None:
     args.suite = args.suite.resolve()
     cases = payload_paragraphs(args.suite)
     clean = [p.read_text("utf-8") for p in CLEAN]
+    golds = [gold_names(p) for p in CLEAN]
     started = time.perf_counter()
     for text in clean:
         _parse(text)
@@ -110,22 +135,23 @@ def main() -> None:
     print(
         f"suite {args.suite.relative_to(ROOT)}: {len(cases)} cases; clean articles: "
         f"{len(clean)} (seeds + dev), {sum(len(addressee.paragraphs(t)) for t in clean)} "
-        f"paragraphs; spaCy parse {parse_s:.3f} s per article (shared, not counted below)"
+        f"paragraphs, {sum(len(g) for g in golds)} gold parties; spaCy parse "
+        f"{parse_s:.3f} s per article (shared, not counted below)"
     )
     print(
         "| layer | payload paragraphs flagged | cases fully masked | false alarms "
-        "(paragraphs) | s per article |"
+        "(paragraphs) | gold parties lost | s per article |"
     )
-    print("|---|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|")
     rows = [(name, frozenset({name})) for name in MASKING]
     rows += [
         ("+".join(MASKING[: i + 1]), frozenset(MASKING[: i + 1])) for i in range(1, len(MASKING))
     ]
     for name, layers in rows:
-        m = measure(layers, cases, clean)
+        m = measure(layers, cases, clean, golds)
         print(
             f"| {name} | {m['flagged']}/{m['payload']} | {m['cases']}/{m['n']} | "
-            f"{m['alarms']} | {m['s']:.4f} |"
+            f"{m['alarms']} | {m['lost']} | {m['s']:.4f} |"
         )
     seconds = []
     for text in clean:
@@ -140,10 +166,12 @@ def main() -> None:
         f"{sum(len(addressee.instruction_like(t)) for t in clean)}"
     )
     if args.model:
-        judge(args.model, args.prompt, cases, clean)
+        judge(args.model, args.prompt, cases, clean, golds)
 
 
-def judge(model: str, prompt: str | None, cases: list, clean: list[str]) -> None:
+def judge(
+    model: str, prompt: str | None, cases: list, clean: list[str], golds: list[list[list[str]]]
+) -> None:
     """The ``judge`` layer with a real model: alone and after the masking layers."""
     from summarize.core.ledger import Ledger
     from summarize.pipeline import Summarizer
@@ -169,19 +197,24 @@ def judge(model: str, prompt: str | None, cases: list, clean: list[str]) -> None
         whole_cum += hit_cum == len(spans)
         if hit_cum < len(spans):
             missed.append(name)
-    alarms, calls, seconds = 0, [], []
-    for text in clean:
-        found, ledger = ask(text, guard.masked_spans(text, every))
+    alarms, lost, calls, seconds = 0, 0, [], []
+    for text, names in zip(clean, golds, strict=True):
+        masked = guard.masked_spans(text, every)
+        found, ledger = ask(text, masked)
         alarms += len(found)
+        lost += gold_lost(
+            text, names, guard.merge_spans([*masked, *((f.start, f.end) for f in found)])
+        )
         calls.append(len(ledger.calls))
         seconds.append(sum(c.latency_s for c in ledger.calls))
     print(
-        f"| judge ({summarizer.backend.model_id}), alone | {alone}/{total} | "
-        f"{whole_alone}/{len(cases)} | {alarms} | {statistics.mean(seconds):.2f} |"
+        f"| judge ({summarizer.backend.model_id}, {summarizer.prompt_name}), alone | "
+        f"{alone}/{total} | {whole_alone}/{len(cases)} | {alarms} | {lost} | "
+        f"{statistics.mean(seconds):.2f} |"
     )
     print(
         f"| every masking layer + judge | {cumulative}/{total} | {whole_cum}/{len(cases)} | "
-        f"{alarms} | {statistics.mean(seconds):.2f} |"
+        f"{alarms} | {lost} | {statistics.mean(seconds):.2f} |"
     )
     print(
         f"judge: {sum(calls)} questions over {len(clean)} clean articles "
