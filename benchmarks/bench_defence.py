@@ -33,7 +33,7 @@ import statistics
 import time
 from pathlib import Path
 
-from summarize.defence import addressee, guard
+from summarize.defence import addressee, guard, screening
 from summarize.defence.provenance import Provenance
 from summarize.text.nlp import parse as _parse
 
@@ -165,8 +165,27 @@ def main() -> None:
         f"{statistics.mean(seconds):.4f} s per article; sentences found on clean articles: "
         f"{sum(len(addressee.instruction_like(t)) for t in clean)}"
     )
+    reach(cases, clean)
     if args.model:
         judge(args.model, args.prompt, cases, clean, golds)
+
+
+def reach(cases: list, clean: list[str]) -> None:
+    """What the judge can reach without a model: the payload paragraphs that the masking
+    layers or the suspects it would ask about cover, and the questions on clean text."""
+    every = frozenset(MASKING)
+    hits = total = whole = 0
+    for _name, text, spans in cases:
+        masked = guard.masked_spans(text, every)
+        asked = [(a, b) for a, b, _ in screening.candidates(text, masked)]
+        hit = sum(covered(s, guard.merge_spans([*masked, *asked])) for s in spans)
+        hits, total, whole = hits + hit, total + len(spans), whole + (hit == len(spans))
+    questions = [len(screening.candidates(t, guard.masked_spans(t, every))) for t in clean]
+    print(
+        f"judge's reach (masked, or asked about; no model): {hits}/{total} payload paragraphs, "
+        f"{whole}/{len(cases)} cases; clean articles: {sum(questions)} questions "
+        f"({sum(q > 0 for q in questions)} of {len(clean)} articles have one or more)"
+    )
 
 
 def judge(
