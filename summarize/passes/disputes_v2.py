@@ -5,7 +5,9 @@ whatever the wording when the verb sets one against the other: "accused", "sued"
 against", "rejected"), an opposing statement whose own words name the other party, and two
 parties' statements of opposite polarity on a topic that shares a content word. Allies (a
 spokesman and his side) are never paired. The strongest few are asked, each in one yes/no
-question on the shared article prefix; the issue is the topic the statement itself names.
+question on the shared article prefix; the issue is the conflict the article names in the
+statement's sentence or, failing that, first ("the dispute over the cost-cutting drive"),
+else the statement's topic.
 At most :data:`MAX_DISPUTES` are kept, the strongest and earliest first.
 """
 
@@ -52,7 +54,7 @@ def run(ctx: PassContext) -> dict[str, Any]:
                 "b": b,
                 "strength": strength,
                 "order": stance["index"],
-                "issue": stance["topic"],
+                "issue": _issue(ctx.article, reading, stance),
                 "stance": stance["stance"],
                 "quote": stance["quote"],
             }
@@ -102,6 +104,18 @@ def run(ctx: PassContext) -> dict[str, Any]:
                 }
             )
     return {"disputes": disputes}
+
+
+def _issue(article: str, reading: Reading, stance: dict[str, Any]) -> str:
+    """A dispute's issue in the article's words: the conflict the statement's sentence names
+    ("the dispute over pay"), else the first one the article names (the story's conflict,
+    as news names it early), else the statement's topic."""
+    statement = reading.statements[stance["index"]]
+    inside = [c for c in reading.conflicts if statement.start <= c[0] < statement.end]
+    chosen = (inside or reading.conflicts[:1] or [None])[0]
+    if chosen is None:
+        return stance["topic"]
+    return " ".join(article[chosen[0] : chosen[1]].split())
 
 
 def _named_in(text: str, parties: dict[str, dict[str, Any]]) -> list[str]:

@@ -183,6 +183,37 @@ def test_stance_verbs_without_speech_are_statements() -> None:
     assert holder_of(reading, text, "against the merger") == "Unions"
 
 
+def topics(reading: Reading, text: str) -> dict[str, str | None]:
+    """Each statement's content words -> its topic words."""
+    return {
+        text[s.content[0] : s.content[1]]: (text[s.topic[0] : s.topic[1]] if s.topic else None)
+        for s in reading.statements
+        if s.content
+    }
+
+
+def test_a_topic_is_never_a_day_nor_the_holders_view() -> None:
+    text = (
+        "The ferry operator said on Friday it wanted a new timetable. "
+        'The harbour union said: "Our belief is that the timetable endangers crews."'
+    )
+    found = topics(read(text), text)
+    assert all(t is None or ("Friday" not in t and "belief" not in t) for t in found.values())
+    assert any(t and "timetable" in t for t in found.values()), found
+
+
+def test_a_conflict_is_named_with_what_it_is_over() -> None:
+    text = (
+        "Bus drivers began a two-day walkout over shift patterns in Leeds. Talks resumed. "
+        "The bitter row between the depot managers and the drivers has lasted a year."
+    )
+    reading = read(text)
+    found = [text[a:b] for a, b in reading.conflicts]
+    assert found[0].startswith("two-day walkout over shift patterns")
+    assert any(f.startswith("bitter row between the depot managers") for f in found), found
+    assert all(f != "Talks" for f in found)
+
+
 def test_date_words_after_a_preposition_and_relative_periods_are_found() -> None:
     text = (
         "The strike began in early May and talks resumed the following month. Since late "
