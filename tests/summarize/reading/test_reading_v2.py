@@ -122,6 +122,17 @@ def test_a_capitalised_common_noun_opening_a_sentence_is_no_name() -> None:
     assert "Dock" not in names(reading)
 
 
+def test_an_outlet_only_ever_told_things_is_no_party_but_an_addressee_that_acts_is() -> None:
+    text = (
+        'Grain prices rose on Monday. "We are worried," Harold Bune, head of the Farmers '
+        "Union, told Marketwire News. The ministry told the Farmers Union it would act. "
+        "The Farmers Union said it would protest."
+    )
+    found = names(read(text))
+    assert "Marketwire News" not in found
+    assert "Farmers Union" in found  # told, but it also speaks
+
+
 def test_a_programme_is_no_party() -> None:
     reading = read(
         "The Breakfast Show on Channel Nine mocked the plan, and the Harbour Access "
