@@ -48,7 +48,7 @@ CONFLICT_NOUNS = frozenset(
     """
 dispute row strike walkout conflict war feud battle standoff stand-off lawsuit protest clash
 fight rift spat boycott showdown confrontation tension disagreement quarrel controversy
-lockout impasse deadlock rivalry sanction complaint challenge appeal
+lockout impasse deadlock rivalry sanction complaint
 """.split()
 )
 
@@ -706,6 +706,9 @@ def find_conflicts(doc: Any, sentences: list[tuple[int, int]]) -> list[tuple[int
             words = [w for w in t.lefts if w.dep_ in ("amod", "compound", "nmod", "poss")]
             words = [x for w in words for x in w.subtree] + [t]
             for prep in (c for c in t.rights if c.dep_ == "prep"):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if pobj is not None and pobj.ent_type_ in _NOT_TOPICS:
+                    continue  # "a trade war on Thursday": when, not what
                 if prep.lower_ in ("over", "about", "with", "against", "between", "by", "on"):
                     words += list(prep.subtree)
             if len(words) < 2:
