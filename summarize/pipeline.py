@@ -365,6 +365,7 @@ class Summarizer:
             max_retries=self.max_retries,
             max_tokens=self.max_tokens,
             combined={"headline": "", "summary": ""},
+            text=article,
         )
         failures: list[OutputValidationError] = []
         ran = 0

@@ -53,10 +53,15 @@ class PassContext:
     max_retries: int
     max_tokens: int
     combined: dict[str, Any] = field(default_factory=dict)
+    #: The article as given, which the reading's offsets point into; ``variables["article"]``
+    #: is what the model is shown, with the defence's spans masked (and so of another length).
+    text: str | None = None
 
     @property
     def article(self) -> str:
-        return self.variables["article"]
+        """The text the reading's offsets point into (the article as given, else the one
+        shown to the model): passes slice it by those offsets, never the masked text."""
+        return self.text if self.text is not None else self.variables["article"]
 
     @property
     def party_names(self) -> list[str]:
