@@ -37,7 +37,7 @@ from summarize.core.names import fold_text, same_name
 from summarize.core.reading import Reading
 from summarize.core.result import DroppedItem
 from summarize.core.schema import ArticleSummary, Evidence, Party
-from summarize.defence.addressee import instruction_like
+from summarize.defence.addressee import instruction_like, normalize
 from summarize.text.sentences import sentence_spans
 
 _WORD = re.compile(r"\w+")
@@ -221,9 +221,11 @@ class Provenance:
         that ``parties`` lacks: the parties to put back."""
         if self.reading is None:
             return []
-        targets = [(a, b) for a, b in self.flagged if DROP_WORDS.search(self.article[a:b])]
+        # read as a reader sees it: a payload in look-alike letters asks in Latin words
+        said = [normalize(self.article[a:b]) for a, b in self.flagged]
+        targets = [text for text in said if DROP_WORDS.search(text)]
         out: list[Party] = []
-        asked = " ".join(fold_text(self.article[a:b]) for a, b in targets)
+        asked = " ".join(fold_text(text) for text in targets)
         for candidate in self.reading.candidates:
             # the reading layer skips masked text, so the payload's mention is looked for
             if not any(

@@ -453,10 +453,17 @@ DROP = (
 )
 
 
-def test_a_party_a_masked_paragraph_asks_to_drop_is_put_back() -> None:
-    text = NEWS + DROP + TAIL
+#: The same payload in look-alike letters (Cyrillic а, о, е inside Latin words).
+DROP_LOOKALIKE = DROP.replace("Harbour", "H\u0430rbour").replace(
+    "leave it out", "l\u0435ave it \u043eut"
+)
+
+
+@pytest.mark.parametrize("payload", [DROP, DROP_LOOKALIKE], ids=["plain", "look-alike"])
+def test_a_party_a_masked_paragraph_asks_to_drop_is_put_back(payload: str) -> None:
+    text = NEWS + payload + TAIL
     flagged = guard.masked_spans(text)
-    assert [text[a:b] for a, b in flagged] == [DROP]
+    assert [text[a:b] for a, b in flagged] == [payload]
     provenance = Provenance.of(text, flagged)
     provenance.prune_reading(read_article(text))
     at = text.index("Mayor Ana Lopez")
