@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 
 from evals.cli.common import digest_run_summary, print_runs, run_summary
 from summarize.clikit import CONTEXT_SETTINGS, prompts_dir_option, stderr_console
+from summarize.engines.options import engine_options
 
 
 class GreedyOptions(click.Command):
@@ -77,8 +79,8 @@ class GreedyOptions(click.Command):
               help="compute a run's failed articles again (the failures move to "
                    "retried.jsonl in the run)")
 @click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True,
-              metavar="N", help="requests in flight for endpoint models (openai/...); a "
-                                "local model stays serial")
+              metavar="N", help="requests in flight for endpoint models (openai/...), per "
+                                "actor with --engine ray; a local model stays serial")
 @click.option("--no-cache", is_flag=True,
               help="call the model even when an earlier run has the same prediction")
 @click.option("--judge", metavar="M", help="also score faithfulness with this LLM judge "
@@ -86,12 +88,13 @@ class GreedyOptions(click.Command):
 @click.option("--json", "as_json", is_flag=True,
               help="print the runs (id, path, model, prompt, aggregates) as JSON on stdout")
 @click.option("--no-progress", is_flag=True, help="no progress bar")
+@engine_options
 @prompts_dir_option
 def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, ...],
                 suite: Path | None, code_only: bool, digest_prompt: str | None,
                 gold: Path | None, repeats: int | None, runs_root: Path, resume: Path | None,
                 retry_errors: Path | None, concurrency: int, no_cache: bool, judge: str | None,
-                as_json: bool, no_progress: bool) -> int:
+                as_json: bool, no_progress: bool, engine: Any) -> int:
     """Run (model, prompt) pairs over a suite and score them; print the run directories.
 
     Every model, prompt, the suite, its gold and every flag are checked before a model
@@ -101,7 +104,9 @@ def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, .
     from evals.errors import RunStoreError
     from evals.runner import run_suite
     from evals.store.digest import is_digest_run
+    from summarize.engines import check_engine
 
+    check_engine(engine)
     digest_resume = resume is not None and is_digest_run(resume)
     if task == "article" and digest_resume:
         raise RunStoreError(f"{resume} is a digest run; resume it without --task article")
@@ -112,7 +117,8 @@ def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, .
                                         "--repeats": repeats is not None,
                                         "--retry-errors": retry_errors is not None,
                                         "--concurrency": concurrency != 1,
-                                        "--judge": judge is not None})
+                                        "--judge": judge is not None,
+                                        "--engine ray": engine.name != "local"})
     if digest_prompt is not None or code_only:
         raise RunStoreError(f"{'--code-only' if code_only else '--digest-prompt'} goes with "
                             "--task digest")
@@ -128,7 +134,7 @@ def run_command(task: str | None, models: tuple[str, ...], prompts: tuple[str, .
         list(models), list(prompts) or [None], suite_dir=suite, gold_dir=gold,
         repeats=repeats, runs_root=runs_root, resume=existing,
         retry_errors=retry_errors is not None, use_cache=not no_cache, judge=judge,
-        concurrency=concurrency, progress=not no_progress, console=err,
+        concurrency=concurrency, progress=not no_progress, console=err, engine=engine,
     )
     if as_json:
         sys.stdout.write(json.dumps({"runs": [run_summary(d) for d in dirs]}, indent=2) + "\n")

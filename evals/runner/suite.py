@@ -26,6 +26,7 @@ from evals.runner.judge import Judge
 from evals.runner.provenance import git_commit, new_run_id, package_versions
 from evals.store import CacheIndex, RunConfig, RunStore, resolve_recorded_dir
 from evals.store.rundir import AGGREGATE_FILE
+from summarize.engines import EngineOptions
 from summarize.jsonl import JsonlLog
 from summarize.preflight import check_matrix, check_model, is_endpoint
 
@@ -49,6 +50,7 @@ def run_suite(
     concurrency: int = 1,
     progress: bool = True,
     console: Console | None = None,
+    engine: EngineOptions | None = None,
 ) -> list[Path]:
     """Run every (model, prompt) pair over the suite; return the run directories in order.
 
@@ -60,7 +62,9 @@ def run_suite(
     ok record, labelled with the judge. ``use_cache=False`` calls the model for every
     article but still indexes the results for later runs. ``concurrency`` > 1 runs that
     many requests at once for endpoint models; an in-process (``local/``) model stays
-    serial, with a note on ``console``.
+    serial, with a note on ``console``. ``engine`` says where the articles are computed
+    (default: this process; ``EngineOptions("ray", ...)``: a Ray actor pool); the run
+    directory is written here either way, with the same records.
 
     ``resume`` continues that run directory: the model, prompt, suite and judge default to
     the run's own, and any difference in model identity, prompt content, parameters, suite,
@@ -81,7 +85,7 @@ def run_suite(
         return [_resume(Path(resume), models, prompts, suite_dir=suite_dir, gold_dir=gold_dir,
                         repeats=repeats, retry_errors=retry_errors, use_cache=use_cache,
                         judge=judge, params=params, concurrency=concurrency,
-                        progress=progress, console=console)]
+                        progress=progress, console=console, engine=engine)]
     if retry_errors:
         raise RunStoreError("retrying errors needs the run to retry (--retry-errors RUN)")
 
@@ -128,7 +132,8 @@ def run_suite(
             dirs.append(store.path)
             execute(store, summarizer, cases, index=index, use_cache=use_cache,
                     judge=judge_runner, progress=progress, console=console,
-                    concurrency=_effective_concurrency(model, concurrency, console))
+                    concurrency=_effective_concurrency(model, concurrency, console),
+                    engine=engine)
     return dirs
 
 
@@ -156,6 +161,7 @@ def _resume(
     concurrency: int,
     progress: bool,
     console: Console,
+    engine: EngineOptions | None = None,
 ) -> Path:
     """Continue ``run_dir`` with its own model, prompt, parameters, suite and judge.
 
@@ -210,7 +216,7 @@ def _resume(
     execute(store, summarizer, cases, index=CacheIndex(store.path.parent),
             use_cache=use_cache, judge=Judge(cfg.judge) if cfg.judge else None,
             progress=progress, console=console,
-            concurrency=_effective_concurrency(cfg.model, concurrency, console))
+            concurrency=_effective_concurrency(cfg.model, concurrency, console), engine=engine)
     return store.path
 
 
