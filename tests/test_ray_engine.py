@@ -1,7 +1,8 @@
 """The Ray engine on a real Ray head started by these tests (no mocks): batches and eval
 runs give the same records as the local engine, an actor killed mid-article is retried and
 its article recorded once, an article that kills every attempt becomes an error record,
-runs resume across engines, and the command line reaches the head by ``--address``.
+runs resume across engines, and the command line reaches a head by ``--address host:port``
+and through Ray Client (``ray://``, a second head started by ``ray start``).
 
 One head for the module (start-up costs seconds); ``num_cpus=2`` as on the CI machine.
 The fake backend's ``NEWSBRIEF_FAKE_CRASH`` kills the worker process that serves a prompt
@@ -12,12 +13,17 @@ never set it around a local-engine run, which would kill pytest). The real-model
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -179,7 +185,7 @@ def test_an_eval_run_on_ray_scores_the_same_even_when_an_actor_is_killed(
     monkeypatch.setenv("NEWSBRIEF_FAKE_CRASH_MARKER", str(marker))
     [on_ray] = run_suite(["fake/heuristic"], [None], suite_dir=articles, gold_dir=gold,
                          runs_root=tmp_path / "ray", use_cache=False, progress=False,
-                         engine=EngineOptions("ray", actors=2))
+                         engine=RAY)
     assert marker.exists()
     same_run(on_ray, local)
 
@@ -209,19 +215,12 @@ def test_an_eval_run_resumes_on_ray_and_takes_cache_hits_in_the_driver(tmp_path:
 
 # --- the command line, in its own process, joining the head by its address -------------------
 def test_the_cli_joins_a_cluster_by_address(ray_head: str, tmp_path: Path) -> None:
+    """``eval run --engine ray --address HOST:PORT`` in its own process, and a wrong address."""
     folder = six_articles(tmp_path)
     articles, gold = make_suite(tmp_path / "suite", 4)
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("RAY_ADDRESS", None)
     common = ["--model", "fake/heuristic", "--engine", "ray", "--address", ray_head]
-    out = tmp_path / "out.jsonl"
-    done = subprocess.run([sys.executable, "-m", "newsbrief", "summarize", str(folder), "-o",
-                           str(out), *common],
-                          capture_output=True, text=True, env=env, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr
-    assert "6 article(s): 6 ok, 0 failed" in done.stderr and "on ray, 1 actor(s)" in done.stderr
-    assert len(batch_lines(out)) == 6
-
     done = subprocess.run([sys.executable, "-m", "newsbrief", "eval", "run", "--suite",
                            str(articles), "--gold", str(gold), "--runs-root",
                            str(tmp_path / "runs"), "--json", "--no-progress", *common],
@@ -239,6 +238,56 @@ def test_the_cli_joins_a_cluster_by_address(ray_head: str, tmp_path: Path) -> No
     assert done.returncode == 2
     assert "error: cannot connect to the Ray cluster at 127.0.0.1:1" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- Ray Client (ray://): the pipeline runs in a coordinator inside the cluster -----------------
+@pytest.fixture(scope="module")
+def client_address() -> Iterator[str]:
+    """A second head, started as a user would (``ray start --head --block``) with a Ray
+    Client server; its process group is killed afterwards (the drain on SIGTERM takes 30 s)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    temp = tempfile.mkdtemp(prefix="nb-ray-", dir="/tmp")  # Ray's socket paths must be short
+    log = open(os.path.join(temp, "start.log"), "wb")  # noqa: SIM115 (closed below)
+    head = subprocess.Popen(
+        [str(Path(sys.executable).parent / "ray"), "start", "--head", "--block", "--port", "0",
+         "--ray-client-server-port", str(port), "--num-cpus", "1", "--include-dashboard",
+         "false", "--disable-usage-stats", "--temp-dir", temp],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert head.poll() is None, Path(temp, "start.log").read_text()
+            with socket.socket() as s, contextlib.suppress(OSError):
+                s.settimeout(1)
+                s.connect(("127.0.0.1", port))
+                break
+            assert time.monotonic() < deadline, "the Ray Client server never answered"
+            time.sleep(0.5)
+        yield f"ray://127.0.0.1:{port}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(head.pid, signal.SIGKILL)
+        head.wait()
+        log.close()
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_a_batch_through_ray_client(client_address: str, tmp_path: Path) -> None:
+    """``--address ray://``: the CLI in its own process; same lines as the local engine."""
+    folder = six_articles(tmp_path)
+    local, out = tmp_path / "local.jsonl", tmp_path / "out.jsonl"
+    summarize_folder([folder], local, model="fake/heuristic", progress=False)
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("RAY_ADDRESS", None)
+    done = subprocess.run([sys.executable, "-m", "newsbrief", "summarize", str(folder), "-o",
+                           str(out), "--model", "fake/heuristic", "--engine", "ray",
+                           "--address", client_address],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert f"on ray, 1 actor(s) at {client_address}" in done.stderr
+    assert same_part(batch_lines(out)) == same_part(batch_lines(local))
 
 
 # --- the embedded 0.5B model, greedy (slow; one model process at a time) ----------------------

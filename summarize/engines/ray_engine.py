@@ -17,6 +17,9 @@
   ``actors`` as CPUs free up or nodes join.
 - Without an address (and no ``$RAY_ADDRESS``) a Ray head is started on this machine; it
   serves every run of this process and stops when the process exits.
+- Through Ray Client (``ray://host:port``) this process cannot drive Ray Data itself: a
+  coordinator actor (no CPU) runs the same pipeline inside the cluster and hands the results
+  over as they arrive; this process still writes every record.
 
 Ray is imported only here, and only when the engine runs.
 """
@@ -27,7 +30,9 @@ import contextlib
 import logging
 import os
 import pickle
+import queue
 import socket
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -104,50 +109,27 @@ class RayEngine:
 
     def _map(self, ray: Any, work: Any, items: Sequence[T], concurrency: int,
              stop: Callable[[], bool] | None) -> Iterator[tuple[T, R]]:
-        import ray.data
-
         cpus = work.cpus
-        initial = self._pool_size(ray, cpus)
-        rows = [{"index": i, "item": pickle.dumps(item)} for i, item in enumerate(items)]
-        context = ray.data.DataContext.get_current()
-        saved = {k: getattr(context, k) for k in _DATA_SETTINGS}
-        data_logger = logging.getLogger("ray.data")
-        saved_level = data_logger.level
+        spec = {
+            "work": pickle.dumps(work),
+            "env": forwarded_env(),
+            "rows": [{"index": i, "item": pickle.dumps(item)} for i, item in enumerate(items)],
+            "actors": self.actors,
+            "initial": self._pool_size(ray, cpus),
+            "cpus": cpus,
+            # an in-process model's actor holds no queue: a task queued behind an article
+            # that crashes the actor would share its retries
+            "in_flight": 1 if work.in_process else 2 * concurrency,
+            "concurrency": concurrency,
+            "retries": self.retries,
+        }
+        source = _via_coordinator(ray, spec, stop) if _is_client(ray) else _results(**spec)
         seen: set[int] = set()
-        quiet = warnings.catch_warnings()
         try:
-            quiet.__enter__()
-            # Ray's own deprecation notices (its DataContext warns as it copies itself).
-            warnings.filterwarnings("ignore", category=DeprecationWarning)
-            for key, value in _DATA_SETTINGS.items():
-                setattr(context, key, value)
-            data_logger.setLevel(logging.CRITICAL)  # a lost article is reported below
-            dataset = ray.data.from_items(rows, override_num_blocks=len(rows))
-            options: dict[str, Any] = {
-                "fn_constructor_args": (pickle.dumps(work), forwarded_env()),
-                "batch_size": 1,
-                "batch_format": "numpy",
-                "compute": ray.data.ActorPoolStrategy(
-                    min_size=1, max_size=self.actors, initial_size=initial,
-                    # an in-process model's actor holds no queue: a task queued behind an
-                    # article that crashes the actor would share its retries
-                    max_tasks_in_flight_per_actor=1 if work.in_process else 2 * concurrency,
-                    max_concurrent_calls_per_actor=concurrency,
-                    enable_true_multi_threading=concurrency > 1),
-                "num_cpus": cpus,
-            }
-            try:
-                # Ray 2.60 deprecates retries through ray_remote_args and names no successor;
-                # without them an actor's tasks are retried without end (Ray Data's default).
-                dataset = dataset.map_batches(SummarizerActor, **options, max_restarts=-1,
-                                              max_task_retries=self.retries)
-            except TypeError:
-                dataset = dataset.map_batches(SummarizerActor, **options)
-            for row in dataset.iter_rows():
-                index = int(row["index"])
+            for index, blob in source:
                 if index not in seen:  # a retried task may deliver a result twice
                     seen.add(index)
-                    yield items[index], pickle.loads(row["result"])
+                    yield items[index], pickle.loads(blob)
                 if stop is not None and stop():
                     raise KeyboardInterrupt
         except (SummarizeError, KeyboardInterrupt, GeneratorExit):
@@ -155,11 +137,9 @@ class RayEngine:
         except Exception as exc:
             raise _unwrap(exc) from None
         finally:
-            for key, value in saved.items():
-                with contextlib.suppress(Exception):
-                    setattr(context, key, value)
-            data_logger.setLevel(saved_level)
-            quiet.__exit__(None, None, None)
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
         for index, item in enumerate(items):
             if index not in seen:
                 self.lost += 1
@@ -169,6 +149,115 @@ class RayEngine:
                 yield item, work.lost(item, f"no result from the Ray workers: the actor died on "
                                             f"each of {self.retries + 1} attempts (a crash in "
                                             "the model runtime, or killed: see the Ray logs)")
+
+
+def _results(*, work: bytes, env: dict[str, str], rows: list[dict[str, Any]], actors: int,
+             initial: int, cpus: int, in_flight: int, concurrency: int,
+             retries: int) -> Iterator[tuple[int, bytes]]:
+    """The pipeline: rows through Ray Data to the actor pool; ``(index, pickled result)``
+    as results arrive. Runs in the driver, or in the coordinator for a Ray Client driver."""
+    import ray.data
+
+    context = ray.data.DataContext.get_current()
+    saved = {k: getattr(context, k) for k in _DATA_SETTINGS}
+    data_logger = logging.getLogger("ray.data")
+    saved_level = data_logger.level
+    with warnings.catch_warnings():
+        # Ray's own deprecation notices (its DataContext warns as it copies itself).
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        try:
+            for key, value in _DATA_SETTINGS.items():
+                setattr(context, key, value)
+            data_logger.setLevel(logging.CRITICAL)  # a lost article is reported by the engine
+            dataset = ray.data.from_items(rows, override_num_blocks=len(rows))
+            options: dict[str, Any] = {
+                "fn_constructor_args": (work, env),
+                "batch_size": 1,
+                "batch_format": "numpy",
+                "compute": ray.data.ActorPoolStrategy(
+                    min_size=1, max_size=actors, initial_size=initial,
+                    max_tasks_in_flight_per_actor=in_flight,
+                    max_concurrent_calls_per_actor=concurrency,
+                    enable_true_multi_threading=concurrency > 1),
+                "num_cpus": cpus,
+            }
+            try:
+                # Ray 2.60 deprecates retries through ray_remote_args and names no successor;
+                # without them an actor's tasks are retried without end (Ray Data's default).
+                dataset = dataset.map_batches(SummarizerActor, **options, max_restarts=-1,
+                                              max_task_retries=retries)
+            except TypeError:
+                dataset = dataset.map_batches(SummarizerActor, **options)
+            for row in dataset.iter_rows():
+                yield int(row["index"]), row["result"]
+        finally:
+            for key, value in saved.items():
+                with contextlib.suppress(Exception):
+                    setattr(context, key, value)
+            data_logger.setLevel(saved_level)
+
+
+def _is_client(ray: Any) -> bool:
+    """True when this process reaches the cluster through Ray Client (``ray://``)."""
+    try:
+        from ray.util.client import ray as client
+
+        return bool(client.is_connected())
+    except Exception:
+        return False
+
+
+class Coordinator:
+    """The pipeline run inside the cluster for a Ray Client driver, whose process cannot
+    drive Ray Data itself; results are handed over in small batches as they arrive."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self._queue: queue.Queue[Any] = queue.Queue()
+        threading.Thread(target=self._pump, args=(spec,), daemon=True).start()
+
+    def _pump(self, spec: dict[str, Any]) -> None:
+        try:
+            for entry in _results(**spec):
+                self._queue.put(entry)
+        except BaseException as exc:
+            try:
+                pickle.dumps(exc)
+            except Exception:
+                exc = EngineError(f"the Ray run failed: {_first_line(exc)}")
+            self._queue.put(("error", exc))
+        finally:
+            self._queue.put(None)
+
+    def next(self, most: int = 64, wait_s: float = 1.0) -> list[Any]:
+        """Up to ``most`` entries: ``(index, result)``, ``("error", exc)``, ``None`` (done)."""
+        try:
+            out = [self._queue.get(timeout=wait_s)]
+        except queue.Empty:
+            return []
+        while len(out) < most and out[-1] is not None:
+            try:
+                out.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return out
+
+
+def _via_coordinator(ray: Any, spec: dict[str, Any],
+                     stop: Callable[[], bool] | None) -> Iterator[tuple[int, bytes]]:
+    coordinator = ray.remote(Coordinator).options(num_cpus=0, max_restarts=0).remote(spec)
+    try:
+        while True:
+            for entry in ray.get(coordinator.next.remote()):
+                if entry is None:
+                    return
+                if entry[0] == "error":
+                    raise entry[1]
+                yield entry
+            if stop is not None and stop():
+                raise KeyboardInterrupt
+    finally:
+        with contextlib.suppress(Exception):
+            ray.kill(coordinator)
 
 
 def connect(address: str | None) -> Any:
@@ -189,6 +278,7 @@ def connect(address: str | None) -> Any:
         if address is None:  # a head on this machine, for this process
             ray.init(address="local", include_dashboard=False, **options)
         elif address.startswith("ray://"):
+            _client_token()
             ray.init(address=address, logging_level=logging.WARNING)
         else:
             ray.init(address=address, **options)
@@ -197,6 +287,20 @@ def connect(address: str | None) -> Any:
                 else f"connect to the Ray cluster at {address}")
         raise EngineError(f"cannot {what}: {_first_line(exc)}") from None
     return ray
+
+
+def _client_token() -> None:
+    """Ray Client (2.60) sends the cluster's token only in token mode, which ``ray.init``
+    turns on by itself for the other addresses: do what it does, when a token is at hand
+    (``$RAY_AUTH_TOKEN``, ``$RAY_AUTH_TOKEN_PATH`` or ``~/.ray/auth_token``)."""
+    if "RAY_AUTH_MODE" in os.environ:
+        return
+    with contextlib.suppress(Exception):  # a private helper: absent in other Ray versions
+        from ray._private.authentication.authentication_token_setup import (
+            maybe_enable_token_auth_if_token_available,
+        )
+
+        maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
 
 
 def _check_reachable(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
@@ -236,4 +340,4 @@ def _unwrap(exc: BaseException) -> SummarizeError:
     return EngineError(f"the Ray run failed: {_first_line(exc)}")
 
 
-__all__ = ["RETRIES", "RayEngine", "SummarizerActor", "connect"]
+__all__ = ["RETRIES", "Coordinator", "RayEngine", "SummarizerActor", "connect"]
