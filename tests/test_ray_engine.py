@@ -291,27 +291,41 @@ def test_a_batch_through_ray_client(client_address: str, tmp_path: Path) -> None
 
 
 # --- the embedded 0.5B model, greedy (slow; one model process at a time) ----------------------
+@pytest.fixture(scope="module")
+def local_0_5b(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Three seeds with their gold, and the 0.5B's eval run of them on the local engine."""
+    root = tmp_path_factory.mktemp("seeds-0.5b")
+    suite = root / "suite"
+    suite.mkdir()
+    for seed in THREE_SEEDS:
+        shutil.copy(seed, suite / seed.name)
+        shutil.copy(REPO / "evals" / "gold" / f"{seed.stem}.json", suite / f"{seed.stem}.json")
+    [run] = run_suite([FAST_MODEL], [None], suite_dir=suite, gold_dir=suite,
+                      runs_root=root / "local", use_cache=False, progress=False)
+    return suite, run
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("ray_head")
-def test_three_seeds_give_the_same_summaries_on_ray_with_the_0_5b(tmp_path: Path) -> None:
-    local, on_ray = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
-    summarize_folder(THREE_SEEDS, local, model=FAST_MODEL, progress=False)
-    stats = summarize_folder(THREE_SEEDS, on_ray, model=FAST_MODEL, progress=False, engine=RAY)
+def test_three_seeds_give_the_same_summaries_on_ray_with_the_0_5b(
+        local_0_5b: tuple[Path, Path], tmp_path: Path) -> None:
+    """A batch on Ray (one actor, the model loaded in it) against the local engine's
+    summaries of the same seeds (the predictions of its eval run: the same pipeline)."""
+    suite, local = local_0_5b
+    out = tmp_path / "ray.jsonl"
+    stats = summarize_folder(sorted(suite.glob("*.txt")), out, model=FAST_MODEL,
+                             progress=False, engine=RAY)
     assert stats.ok == 3
-    got, want = same_part(batch_lines(on_ray)), same_part(batch_lines(local))
+    got = {Path(line["article"]).stem: line["summary"] for line in batch_lines(out)}
+    want = {r.article_id: r.prediction for r in RunStore.open(local).records()}
     assert got == want
 
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("ray_head")
-def test_an_eval_run_on_ray_scores_the_same_with_the_0_5b(tmp_path: Path) -> None:
-    suite = tmp_path / "suite"
-    suite.mkdir()
-    for seed in THREE_SEEDS:
-        shutil.copy(seed, suite / seed.name)
-        shutil.copy(REPO / "evals" / "gold" / f"{seed.stem}.json", suite / f"{seed.stem}.json")
-    [local] = run_suite([FAST_MODEL], [None], suite_dir=suite, gold_dir=suite,
-                        runs_root=tmp_path / "local", use_cache=False, progress=False)
+def test_an_eval_run_on_ray_scores_the_same_with_the_0_5b(local_0_5b: tuple[Path, Path],
+                                                          tmp_path: Path) -> None:
+    suite, local = local_0_5b
     [on_ray] = run_suite([FAST_MODEL], [None], suite_dir=suite, gold_dir=suite,
                          runs_root=tmp_path / "ray", use_cache=False, progress=False,
                          engine=RAY)
