@@ -38,47 +38,73 @@ from summarize.pipeline import Summarizer  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="local/qwen2.5-coder-1.5b")
-    parser.add_argument("--story", type=Path,
-                        default=ROOT / "evals" / "suites" / "stories" / "orban_beijing")
+    parser.add_argument(
+        "--story", type=Path, default=ROOT / "evals" / "suites" / "stories" / "orban_beijing"
+    )
     parser.add_argument("--cache", type=Path, help="summary cache folder (default: a fresh one)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
     story = load_story(args.story)
-    articles = [StoryArticle(id=a.id, text=story.paths[a.id].read_bytes(),
-                             published=a.published, source=str(story.paths[a.id]))
-                for a in story.gold.articles]
+    articles = [
+        StoryArticle(
+            id=a.id,
+            text=story.paths[a.id].read_bytes(),
+            published=a.published,
+            source=str(story.paths[a.id]),
+        )
+        for a in story.gold.articles
+    ]
     cache = args.cache or Path(tempfile.mkdtemp(prefix="bench-digest-"))
-    digester = Digester(summarizer=Summarizer(args.model), cache=cache)
+    # the bench measures what the digest's questions cost: they are asked (not the default)
+    digester = Digester(summarizer=Summarizer(args.model), cache=cache, ask_model=True)
 
     print(f"story {story.name}: {len(articles)} articles, model {args.model}, cache {cache}")
     per_article: dict[str, tuple[float, bool]] = {}
-    whole = digester.run(articles, on_article=lambda i, r, hit: per_article.update(
-        {i: (r.wall_s, hit)}))
+    whole = digester.run(
+        articles, on_article=lambda i, r, hit: per_article.update({i: (r.wall_s, hit)})
+    )
     for article, (seconds, hit) in per_article.items():
         print(f"  summary {article:<40} {seconds:7.1f} s{'  (cached)' if hit else ''}")
     purposes = Counter(c.purpose for c in whole.calls)
-    print(f"summaries {whole.summaries_s:.1f} s; digest step {whole.digest_s:.1f} s, "
-          f"{len(whole.calls)} calls {dict(purposes)}, "
-          f"{sum(c.completion_tokens or 0 for c in whole.calls)} output tokens")
+    print(
+        f"summaries {whole.summaries_s:.1f} s; digest step {whole.digest_s:.1f} s, "
+        f"{len(whole.calls)} calls {dict(purposes)}, "
+        f"{sum(c.completion_tokens or 0 for c in whole.calls)} output tokens"
+    )
 
     print("\n N  items  calls  calls/item  digest s")
     rows = []
     for n in range(1, len(articles) + 1):
         started = time.perf_counter()
         run = digester.run(articles[:n])
-        items = sum(len(r.summary.dates) + len(r.summary.positions)
-                    for r in run.summaries.values())
-        rows.append({"n": n, "items": items, "calls": len(run.calls),
-                     "digest_s": round(run.digest_s, 2),
-                     "wall_s": round(time.perf_counter() - started, 2)})
+        items = sum(len(r.summary.dates) + len(r.summary.positions) for r in run.summaries.values())
+        rows.append(
+            {
+                "n": n,
+                "items": items,
+                "calls": len(run.calls),
+                "digest_s": round(run.digest_s, 2),
+                "wall_s": round(time.perf_counter() - started, 2),
+            }
+        )
         ratio = len(run.calls) / items if items else 0.0
         print(f"{n:2d}  {items:5d}  {len(run.calls):5d}  {ratio:10.2f}  {run.digest_s:8.1f}")
     if args.json:
-        args.json.write_text(json.dumps({
-            "story": story.name, "model": args.model,
-            "summaries_s": whole.summaries_s, "digest_s": whole.digest_s,
-            "per_article": per_article, "calls": dict(purposes), "growth": rows}, indent=1))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "story": story.name,
+                    "model": args.model,
+                    "summaries_s": whole.summaries_s,
+                    "digest_s": whole.digest_s,
+                    "per_article": per_article,
+                    "calls": dict(purposes),
+                    "growth": rows,
+                },
+                indent=1,
+            )
+        )
     return 0
 
 

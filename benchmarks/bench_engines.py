@@ -43,19 +43,39 @@ from summarize.batch import summarize_folder  # noqa: E402
 from summarize.engines import EngineOptions  # noqa: E402
 from summarize.providers.registry import FAST_MODEL  # noqa: E402
 
-PEOPLE = ["Maria Lopez", "Tom Baker", "Anna Schmidt", "Peter Novak", "Laura Chen",
-          "David Okafor", "Sofia Rossi", "Jonas Berg", "Elena Petrova", "Samuel Reed"]
-TOPICS = ["the city budget", "the new rail line", "the water tariff", "the school reform",
-          "the port expansion", "the housing plan", "the tram fares", "the airport rules"]
+PEOPLE = [
+    "Maria Lopez",
+    "Tom Baker",
+    "Anna Schmidt",
+    "Peter Novak",
+    "Laura Chen",
+    "David Okafor",
+    "Sofia Rossi",
+    "Jonas Berg",
+    "Elena Petrova",
+    "Samuel Reed",
+]
+TOPICS = [
+    "the city budget",
+    "the new rail line",
+    "the water tariff",
+    "the school reform",
+    "the port expansion",
+    "the housing plan",
+    "the tram fares",
+    "the airport rules",
+]
 
 
 def synthetic(i: int) -> str:
     """A small article (three sentences, two people, a date): the fake's whole pipeline."""
     a, b = PEOPLE[i % len(PEOPLE)], PEOPLE[(i * 3 + 1) % len(PEOPLE)]
     topic = TOPICS[i % len(TOPICS)]
-    return (f"{a} said on Monday that {topic} would be approved before the summer "
-            f"(item {i}).\nCritics including {b} rejected the proposal as reckless and costly "
-            f"for residents.\nThe council is expected to vote on {topic} later this month.\n")
+    return (
+        f"{a} said on Monday that {topic} would be approved before the summer "
+        f"(item {i}).\nCritics including {b} rejected the proposal as reckless and costly "
+        f"for residents.\nThe council is expected to vote on {topic} later this month.\n"
+    )
 
 
 def lines_of(out: Path) -> list[dict[str, Any]]:
@@ -86,15 +106,19 @@ def row(name: str, seconds: float, out: Path, base: float | None, same: bool | N
     in_articles, median = inside(out)
     ratio = "1.00" if base is None else f"{seconds / base:.2f}"
     same_text = "" if same is None else ("same" if same else "DIFFERENT")
-    return (f"{name:<18} {seconds:>9.1f} {ratio:>6} {n / seconds:>8.2f} {in_articles:>10.1f} "
-            f"{seconds - in_articles:>9.1f} {median:>10.3f}  {same_text}")
+    return (
+        f"{name:<18} {seconds:>9.1f} {ratio:>6} {n / seconds:>8.2f} {in_articles:>10.1f} "
+        f"{seconds - in_articles:>9.1f} {median:>10.3f}  {same_text}"
+    )
 
 
-HEADER = (f"{'engine':<18} {'seconds':>9} {'ratio':>6} {'art/s':>8} {'in arts s':>10} "
-          f"{'other s':>9} {'median s':>10}  summaries vs local\n"
-          "(seconds: the whole run; in arts s: the sum of each article's seconds as its worker "
-          "measured them; other s: the rest (start-up, model load, scheduling, writing); "
-          "median s: per article)")
+HEADER = (
+    f"{'engine':<18} {'seconds':>9} {'ratio':>6} {'art/s':>8} {'in arts s':>10} "
+    f"{'other s':>9} {'median s':>10}  summaries vs local\n"
+    "(seconds: the whole run; in arts s: the sum of each article's seconds as its worker "
+    "measured them; other s: the rest (start-up, model load, scheduling, writing); "
+    "median s: per article)"
+)
 
 
 def bench_fake(work: Path, n: int, actors: list[int]) -> dict[str, Any]:
@@ -117,8 +141,9 @@ def bench_fake(work: Path, n: int, actors: list[int]) -> dict[str, Any]:
     import ray
 
     started = time.perf_counter()
-    ray.init(address="local", include_dashboard=False, logging_level=logging.WARNING,
-             log_to_driver=False)
+    ray.init(
+        address="local", include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False
+    )
     results["ray_head_start_s"] = time.perf_counter() - started
     for k in actors:
         out = work / f"ray{k}.jsonl"
@@ -129,8 +154,10 @@ def bench_fake(work: Path, n: int, actors: list[int]) -> dict[str, Any]:
         results[f"ray_{k}_ratio"] = seconds / local
         results[f"ray_{k}_same"] = same
         results[f"ray_{k}_in_articles_s"] = inside(out)[0]
-    print(f"(Ray head start-up in this process, not in the figures above: "
-          f"{results['ray_head_start_s']:.1f} s)")
+    print(
+        f"(Ray head start-up in this process, not in the figures above: "
+        f"{results['ray_head_start_s']:.1f} s)"
+    )
     return results
 
 
@@ -145,9 +172,14 @@ def bench_model(work: Path) -> dict[str, Any]:
     print(HEADER)
     print(row("local", local, work / "seeds-local.jsonl", None, None))
     print(row("ray, 1 actor", ray_s, work / "seeds-ray.jsonl", local, same))
-    results.update(local_s=local, ray_1_s=ray_s, ratio=ray_s / local, same=same,
-                   local_in_articles_s=inside(work / "seeds-local.jsonl")[0],
-                   ray_in_articles_s=inside(work / "seeds-ray.jsonl")[0])
+    results.update(
+        local_s=local,
+        ray_1_s=ray_s,
+        ratio=ray_s / local,
+        same=same,
+        local_in_articles_s=inside(work / "seeds-local.jsonl")[0],
+        ray_in_articles_s=inside(work / "seeds-ray.jsonl")[0],
+    )
     return results
 
 

@@ -25,9 +25,14 @@ from summarize.pipeline import Summarizer  # noqa: E402
 
 def long_article(words: int) -> str:
     sources = sorted((ROOT / "seeds").glob("*.txt")) + sorted(
-        (ROOT / "evals" / "suites" / "injection").glob("*.txt"))
-    paragraphs = [p.strip() for src in sources
-                  for p in src.read_text(encoding="utf-8").split("\n") if len(p.split()) > 8]
+        (ROOT / "evals" / "suites" / "injection").glob("*.txt")
+    )
+    paragraphs = [
+        p.strip()
+        for src in sources
+        for p in src.read_text(encoding="utf-8").split("\n")
+        if len(p.split()) > 8
+    ]
     out: list[str] = []
     count = 0
     while count < words:
@@ -55,14 +60,20 @@ def main() -> None:
     for _field, _i, ev in iter_evidence(run.summary):
         assert text[ev.start : ev.end] == ev.quote, "evidence offset off"
     s = run.summary
-    print(f"{len(text.split()):,} words, {len(text):,} chars -> {run.chunks} chunks "
-          f"of <= {summarizer.chunk_chars:,} chars ({args.model}, {summarizer.prompt_name})")
-    print(f"model load {load_s:.1f} s; summarize {run.wall_s:.1f} s "
-          f"({run.wall_s / run.chunks:.1f} s per chunk); {len(run.calls)} calls, "
-          f"{run.prompt_tokens:,} prompt + {run.completion_tokens:,} output tokens")
-    print(f"merged: {len(s.parties)} parties, {len(s.positions)} positions, {len(s.dates)} dates, "
-          f"{len(s.disputes)} disputes; {len(run.dropped)} ungrounded items dropped; "
-          "every evidence offset checked against the whole text")
+    print(
+        f"{len(text.split()):,} words, {len(text):,} chars -> {run.chunks} chunks "
+        f"of <= {summarizer.chunk_chars:,} chars ({args.model}, {summarizer.prompt_name})"
+    )
+    print(
+        f"model load {load_s:.1f} s; summarize {run.wall_s:.1f} s "
+        f"({run.wall_s / run.chunks:.1f} s per chunk); {len(run.calls)} calls, "
+        f"{run.prompt_tokens:,} prompt + {run.completion_tokens:,} output tokens"
+    )
+    print(
+        f"merged: {len(s.parties)} parties, {len(s.positions)} positions, {len(s.dates)} dates, "
+        f"{len(s.disputes)} disputes; {len(run.dropped)} ungrounded items dropped; "
+        "every evidence offset checked against the whole text"
+    )
 
 
 if __name__ == "__main__":

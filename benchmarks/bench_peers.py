@@ -29,11 +29,13 @@ by what each system does with the model:
 
 Why LangExtract runs in its own venv: ``pip install --dry-run langextract`` in the project's
 venv would downgrade tenacity 9.2.1 -> 9.1.4 (google-genai pins ``tenacity<9.2``), below
-the project's ``tenacity>=9.2``. So it lives in ``/work/venv-langextract`` (``python -m venv
-/work/venv-langextract && /work/venv-langextract/bin/pip install 'langextract[openai]==1.7.1'``)
-and this same file runs there as a worker (``--langextract-worker``: articles in on stdin,
-raw extractions out as JSON lines). That is why this module imports only the standard
-library at the top: the worker's venv has neither ``summarize`` nor ``evals``.
+the project's ``tenacity>=9.2``. So it lives in a venv of its own, by default
+``.venv-langextract`` in the repository (``python3 -m venv .venv-langextract &&
+.venv-langextract/bin/pip install 'langextract[openai]==1.7.1'``; elsewhere: set
+``$LANGEXTRACT_VENV`` or pass ``--langextract-python``), and this same file runs there as a
+worker (``--langextract-worker``: articles in on stdin, raw extractions out as JSON lines).
+That is why this module imports only the standard library at the top: the worker's venv
+has neither ``summarize`` nor ``evals``.
 
 LangExtract's extractions become an ``ArticleSummary`` in :func:`langextract_to_summary`:
 an aligned extraction's ``char_interval`` is its evidence, widened to the project's 3-word
@@ -82,7 +84,11 @@ SUITES = {
     "seeds": (ROOT / "seeds", ROOT / "evals" / "gold"),
     "dev/test": (ROOT / "evals/suites/dev/test", ROOT / "evals/suites/dev/test"),
 }
-LANGEXTRACT_PYTHON = Path("/work/venv-langextract/bin/python")
+#: LangExtract's own venv (see the module docstring): $LANGEXTRACT_VENV, else
+#: .venv-langextract in the repository.
+LANGEXTRACT_PYTHON = (
+    Path(os.environ.get("LANGEXTRACT_VENV") or ROOT / ".venv-langextract") / "bin" / "python"
+)
 FIELDS = ("parties", "positions", "dates", "disputes")
 PLACEHOLDER = "(not produced by this system)"
 
@@ -116,26 +122,59 @@ LX_EXAMPLES: list[dict[str, Any]] = [
             "begins in April."
         ),
         "extractions": [
-            ("party", "Velmora Dockworkers Union",
-             {"kind": "organization", "role": "union on strike"}),
+            (
+                "party",
+                "Velmora Dockworkers Union",
+                {"kind": "organization", "role": "union on strike"},
+            ),
             ("date", "on Monday", {"value": "2023-03-13", "event": "the strike began"}),
-            ("dispute", "talks with Kestrel Shipping collapsed",
-             {"side_a": "Velmora Dockworkers Union", "side_b": "Kestrel Shipping",
-              "issue": "dockworkers' pay"}),
+            (
+                "dispute",
+                "talks with Kestrel Shipping collapsed",
+                {
+                    "side_a": "Velmora Dockworkers Union",
+                    "side_b": "Kestrel Shipping",
+                    "issue": "dockworkers' pay",
+                },
+            ),
             ("party", "Marta Quill", {"kind": "person", "role": "union leader"}),
-            ("position", "the company's pay offer was \"an insult to every crane operator\"",
-             {"party": "Marta Quill", "topic": "Kestrel Shipping's pay offer",
-              "stance": "rejects the offer as insulting", "polarity": "oppose"}),
+            (
+                "position",
+                'the company\'s pay offer was "an insult to every crane operator"',
+                {
+                    "party": "Marta Quill",
+                    "topic": "Kestrel Shipping's pay offer",
+                    "stance": "rejects the offer as insulting",
+                    "polarity": "oppose",
+                },
+            ),
             ("party", "Kestrel Shipping", {"kind": "organization", "role": "employer"}),
-            ("party", "Tomas Brandt",
-             {"kind": "person", "role": "chief executive of Kestrel Shipping"}),
-            ("position", "the firm could not afford higher wages",
-             {"party": "Tomas Brandt", "topic": "higher wages",
-              "stance": "says the firm cannot afford them", "polarity": "oppose"}),
+            (
+                "party",
+                "Tomas Brandt",
+                {"kind": "person", "role": "chief executive of Kestrel Shipping"},
+            ),
+            (
+                "position",
+                "the firm could not afford higher wages",
+                {
+                    "party": "Tomas Brandt",
+                    "topic": "higher wages",
+                    "stance": "says the firm cannot afford them",
+                    "polarity": "oppose",
+                },
+            ),
             ("party", "Ilse Varga", {"kind": "person", "role": "mayor of Velmora"}),
-            ("position", "called on both sides to resume negotiations",
-             {"party": "Ilse Varga", "topic": "resuming negotiations",
-              "stance": "urges both sides to talk again", "polarity": "support"}),
+            (
+                "position",
+                "called on both sides to resume negotiations",
+                {
+                    "party": "Ilse Varga",
+                    "topic": "resuming negotiations",
+                    "stance": "urges both sides to talk again",
+                    "polarity": "support",
+                },
+            ),
             ("date", "in April", {"value": "2023-04", "event": "the harvest season begins"}),
         ],
     },
@@ -149,26 +188,54 @@ LX_EXAMPLES: list[dict[str, Any]] = [
         "extractions": [
             ("party", "government of Norland", {"kind": "state", "role": "downstream state"}),
             ("date", "on Tuesday", {"value": "", "event": "Norland rejected the dam plan"}),
-            ("dispute", "rejected a plan",
-             {"side_a": "government of Norland", "side_b": "Republic of Ostrava",
-              "issue": "damming the Tarn river"}),
+            (
+                "dispute",
+                "rejected a plan",
+                {
+                    "side_a": "government of Norland",
+                    "side_b": "Republic of Ostrava",
+                    "issue": "damming the Tarn river",
+                },
+            ),
             ("party", "Republic of Ostrava", {"kind": "state", "role": "plans the dam"}),
             ("party", "Pell Arden", {"kind": "person", "role": "Norland's foreign minister"}),
-            ("position", "the dam would leave farmers downstream without water",
-             {"party": "Pell Arden", "topic": "the Tarn river dam",
-              "stance": "the dam would deprive farmers of water", "polarity": "oppose"}),
-            ("position", "the project is vital for its power supply",
-             {"party": "Republic of Ostrava", "topic": "the Tarn river dam",
-              "stance": "the dam is vital for power supply", "polarity": "support"}),
+            (
+                "position",
+                "the dam would leave farmers downstream without water",
+                {
+                    "party": "Pell Arden",
+                    "topic": "the Tarn river dam",
+                    "stance": "the dam would deprive farmers of water",
+                    "polarity": "oppose",
+                },
+            ),
+            (
+                "position",
+                "the project is vital for its power supply",
+                {
+                    "party": "Republic of Ostrava",
+                    "topic": "the Tarn river dam",
+                    "stance": "the dam is vital for power supply",
+                    "polarity": "support",
+                },
+            ),
             ("date", "in 2026", {"value": "2026", "event": "the dam project goes ahead"}),
         ],
     },
 ]
 
 _KIND_SYNONYMS = {
-    "country": "state", "nation": "state", "government": "state", "state": "state",
-    "person": "person", "people": "group", "group": "group", "organization": "organization",
-    "organisation": "organization", "company": "organization", "union": "organization",
+    "country": "state",
+    "nation": "state",
+    "government": "state",
+    "state": "state",
+    "person": "person",
+    "people": "group",
+    "group": "group",
+    "organization": "organization",
+    "organisation": "organization",
+    "company": "organization",
+    "union": "organization",
 }
 _POLARITIES = ("support", "oppose", "neutral", "mixed")
 # How the worker asks the llama.cpp server to constrain LangExtract's output, by name.
@@ -211,13 +278,12 @@ def _evidence(extraction: dict[str, Any], text: str) -> Evidence:
     """The item's evidence: the aligned span widened to a 3-word quote, or a marker that
     ``grounding_rate`` counts as ungrounded when LangExtract could not align the text."""
     from summarize.core.schema import Evidence
-    from summarize.resolver import Span, fit_quote_length
+    from summarize.grounding.align import Span, fit_quote_length
 
     interval = extraction.get("char_interval") or {}
     start, end = interval.get("start_pos"), interval.get("end_pos")
     if start is not None and end is not None and 0 <= start < end <= len(text):
-        span = fit_quote_length(Span(start, end, text[start:end], exact=True, score=100.0),
-                                text)
+        span = fit_quote_length(Span(start, end, text[start:end], exact=True, score=100.0), text)
         quote = text[span.start : span.end]
         try:
             return Evidence(quote=quote, start=span.start, end=span.end)
@@ -245,8 +311,9 @@ def _iso_or_none(value: str) -> str | None:
     return value
 
 
-def langextract_to_summary(extractions: Sequence[dict[str, Any]],
-                           text: str) -> tuple[ArticleSummary, int]:
+def langextract_to_summary(
+    extractions: Sequence[dict[str, Any]], text: str
+) -> tuple[ArticleSummary, int]:
     """(the summary, number of positions and disputes dropped) from LangExtract's extractions.
 
     ``extractions`` are plain dicts as the worker writes them: ``extraction_class``,
@@ -266,8 +333,14 @@ def langextract_to_summary(extractions: Sequence[dict[str, Any]],
         kind = _KIND_SYNONYMS.get(_attr(ex, "kind").casefold(), "organization")
         known = next((p for p in parties if any(same_name(name, n) for n in p["names"])), None)
         if known is None:
-            parties.append({"names": [name], "kind": kind, "role": _attr(ex, "role") or None,
-                            "evidence": [_evidence(ex, text)]})
+            parties.append(
+                {
+                    "names": [name],
+                    "kind": kind,
+                    "role": _attr(ex, "role") or None,
+                    "evidence": [_evidence(ex, text)],
+                }
+            )
             continue
         if not any(n.casefold() == name.casefold() for n in known["names"]):
             known["names"].append(name)
@@ -294,38 +367,64 @@ def langextract_to_summary(extractions: Sequence[dict[str, Any]],
                 dropped += 1
                 continue
             polarity = _attr(ex, "polarity").casefold()
-            positions.append({
-                "party": party, "topic": _attr(ex, "topic") or words,
-                "stance": _attr(ex, "stance") or words,
-                "polarity": polarity if polarity in _POLARITIES else "neutral",
-                "evidence": [_evidence(ex, text)],
-            })
+            positions.append(
+                {
+                    "party": party,
+                    "topic": _attr(ex, "topic") or words,
+                    "stance": _attr(ex, "stance") or words,
+                    "polarity": polarity if polarity in _POLARITIES else "neutral",
+                    "evidence": [_evidence(ex, text)],
+                }
+            )
         elif kind == "date":
-            dates.append({"value": _iso_or_none(_attr(ex, "value")), "text": words,
-                          "event": _attr(ex, "event") or words,
-                          "evidence": [_evidence(ex, text)]})
+            dates.append(
+                {
+                    "value": _iso_or_none(_attr(ex, "value")),
+                    "text": words,
+                    "event": _attr(ex, "event") or words,
+                    "evidence": [_evidence(ex, text)],
+                }
+            )
         elif kind == "dispute":
             sides = [_resolve_side(_attr(ex, key), canonical) for key in ("side_a", "side_b")]
             sides[1] = [n for n in sides[1] if n not in sides[0]]
             if not sides[0] or not sides[1]:
                 dropped += 1
                 continue
-            disputes.append({"sides": sides, "issue": _attr(ex, "issue") or words,
-                             "description": words, "evidence": [_evidence(ex, text)]})
+            disputes.append(
+                {
+                    "sides": sides,
+                    "issue": _attr(ex, "issue") or words,
+                    "description": words,
+                    "evidence": [_evidence(ex, text)],
+                }
+            )
 
     items = {
-        "parties": [{"name": max(p["names"], key=len), "kind": p["kind"], "role": p["role"],
-                     "aliases": [n for n in p["names"] if n != max(p["names"], key=len)],
-                     "evidence": p["evidence"]} for p in parties],
-        "positions": positions, "dates": dates, "disputes": disputes,
+        "parties": [
+            {
+                "name": max(p["names"], key=len),
+                "kind": p["kind"],
+                "role": p["role"],
+                "aliases": [n for n in p["names"] if n != max(p["names"], key=len)],
+                "evidence": p["evidence"],
+            }
+            for p in parties
+        ],
+        "positions": positions,
+        "dates": dates,
+        "disputes": disputes,
     }
     # The schema rejects evidence whose offsets do not hold its quote, so the summary is
     # validated with a stand-in quote and each item's own evidence is put back afterwards.
     stand_in = {"quote": "no aligned span", "start": 0, "end": len("no aligned span")}
-    summary = ArticleSummary.model_validate({
-        "headline": PLACEHOLDER, "summary": PLACEHOLDER,
-        **{f: [{**item, "evidence": [stand_in]} for item in items[f]] for f in FIELDS},
-    })
+    summary = ArticleSummary.model_validate(
+        {
+            "headline": PLACEHOLDER,
+            "summary": PLACEHOLDER,
+            **{f: [{**item, "evidence": [stand_in]} for item in items[f]] for f in FIELDS},
+        }
+    )
     for f in FIELDS:
         for item, data in zip(getattr(summary, f), items[f], strict=True):
             item.evidence = data["evidence"]
@@ -341,7 +440,7 @@ def _resolve_side(names: str, canonical: Any) -> list[str]:
     return out
 
 
-# --- the LangExtract worker (runs in /work/venv-langextract) -----------------------------------
+# --- the LangExtract worker (runs in LangExtract's own venv) ----------------------------------
 def langextract_worker() -> None:
     """Read ``{"base_url", "char_buffer", "articles": [{"id", "text"}]}`` on stdin; write one
     JSON line per article: extractions, seconds, calls and tokens (from each response's
@@ -352,15 +451,23 @@ def langextract_worker() -> None:
 
     job = json.load(sys.stdin)
     examples = [
-        lx.data.ExampleData(text=ex["text"], extractions=[
-            lx.data.Extraction(extraction_class=cls, extraction_text=words, attributes=attrs)
-            for cls, words, attrs in ex["extractions"]])
+        lx.data.ExampleData(
+            text=ex["text"],
+            extractions=[
+                lx.data.Extraction(extraction_class=cls, extraction_text=words, attributes=attrs)
+                for cls, words, attrs in ex["extractions"]
+            ],
+        )
         for ex in LX_EXAMPLES
     ]
     schema = OpenAISchema.from_examples(examples).schema_dict
     model = OpenAILanguageModel(
-        model_id="local", base_url=job["base_url"], api_key="no-key", temperature=0.0,
-        max_workers=1, response_format=RESPONSE_FORMATS[job["constraint"]](schema),
+        model_id="local",
+        base_url=job["base_url"],
+        api_key="no-key",
+        temperature=0.0,
+        max_workers=1,
+        response_format=RESPONSE_FORMATS[job["constraint"]](schema),
         max_output_tokens=job.get("max_output_tokens", 1800),
     )
     usage: list[tuple[int | None, int | None]] = []
@@ -380,18 +487,30 @@ def langextract_worker() -> None:
         line: dict[str, Any] = {"id": article["id"]}
         try:
             result = lx.extract(
-                article["text"], prompt_description=LX_PROMPT, examples=examples, model=model,
-                use_schema_constraints=False, fence_output=False,
-                max_char_buffer=job["char_buffer"], batch_length=1, max_workers=1,
+                article["text"],
+                prompt_description=LX_PROMPT,
+                examples=examples,
+                model=model,
+                use_schema_constraints=False,
+                fence_output=False,
+                max_char_buffer=job["char_buffer"],
+                batch_length=1,
+                max_workers=1,
                 show_progress=False,
             )
             line["extractions"] = [
-                {"extraction_class": e.extraction_class, "extraction_text": e.extraction_text,
-                 "attributes": e.attributes or {},
-                 "alignment_status": str(e.alignment_status) if e.alignment_status else None,
-                 "char_interval": {"start_pos": e.char_interval.start_pos,
-                                   "end_pos": e.char_interval.end_pos}
-                 if e.char_interval and e.char_interval.start_pos is not None else None}
+                {
+                    "extraction_class": e.extraction_class,
+                    "extraction_text": e.extraction_text,
+                    "attributes": e.attributes or {},
+                    "alignment_status": str(e.alignment_status) if e.alignment_status else None,
+                    "char_interval": {
+                        "start_pos": e.char_interval.start_pos,
+                        "end_pos": e.char_interval.end_pos,
+                    }
+                    if e.char_interval and e.char_interval.start_pos is not None
+                    else None,
+                }
                 for e in result.extractions or []
             ]
         except Exception as exc:  # one failed article is recorded, not fatal
@@ -429,8 +548,7 @@ def project_scoring() -> ModuleType:
 
 def score(prediction: ArticleSummary, case: Case) -> dict[str, Any]:
     """The project's scores of one prediction, as an eval run stores them."""
-    return project_scoring().score_article(prediction, case.gold, case.text).model_dump(
-        mode="json")
+    return project_scoring().score_article(prediction, case.gold, case.text).model_dump(mode="json")
 
 
 def run_summarizer(system: str, model: str, cases: Sequence[Case]) -> list[ArticleResult]:
@@ -438,8 +556,11 @@ def run_summarizer(system: str, model: str, cases: Sequence[Case]) -> list[Artic
     from summarize.errors import SummarizeError
     from summarize.pipeline import Summarizer
 
-    summarizer = (Summarizer(model) if system == "newsbrief"
-                  else Summarizer(model, "summary/v1", reground=False, max_retries=0))
+    summarizer = (
+        Summarizer(model)
+        if system == "newsbrief"
+        else Summarizer(model, "summary/v1", reground=False, max_retries=0)
+    )
     results: list[ArticleResult] = []
     for case in cases:
         started = time.perf_counter()
@@ -447,15 +568,33 @@ def run_summarizer(system: str, model: str, cases: Sequence[Case]) -> list[Artic
             run = summarizer.run(case.text)
         except SummarizeError as exc:
             calls = getattr(exc, "calls", []) or []
-            results.append(ArticleResult(
-                system, case.suite, case.article_id, None, time.perf_counter() - started,
-                sum(c.completion_tokens or 0 for c in calls) or None,
-                sum(c.prompt_tokens or 0 for c in calls) or None, len(calls),
-                error=f"{type(exc).__name__}: {exc}"[:500]))
+            results.append(
+                ArticleResult(
+                    system,
+                    case.suite,
+                    case.article_id,
+                    None,
+                    time.perf_counter() - started,
+                    sum(c.completion_tokens or 0 for c in calls) or None,
+                    sum(c.prompt_tokens or 0 for c in calls) or None,
+                    len(calls),
+                    error=f"{type(exc).__name__}: {exc}"[:500],
+                )
+            )
         else:
-            results.append(ArticleResult(
-                system, case.suite, case.article_id, score(run.summary, case), run.wall_s,
-                run.completion_tokens, run.prompt_tokens, len(run.calls), len(run.dropped)))
+            results.append(
+                ArticleResult(
+                    system,
+                    case.suite,
+                    case.article_id,
+                    score(run.summary, case),
+                    run.wall_s,
+                    run.completion_tokens,
+                    run.prompt_tokens,
+                    len(run.calls),
+                    len(run.dropped),
+                )
+            )
         _progress(results[-1])
     return results
 
@@ -488,10 +627,27 @@ def llama_server(model: str) -> Iterator[str]:
     log = Path(tempfile.gettempdir()) / f"bench_peers_llama_server_{port}.log"
     with log.open("wb") as log_file:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host",
-             "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "2",
-             "--model_alias", "local", "--verbose", "False"],
-            stdout=log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(gguf),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "8192",
+                "--n_threads",
+                "2",
+                "--model_alias",
+                "local",
+                "--verbose",
+                "False",
+            ],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}/v1"
         try:
@@ -516,21 +672,28 @@ def llama_server(model: str) -> Iterator[str]:
                 proc.wait()
 
 
-def run_langextract(model: str, cases: Sequence[Case], python: Path, char_buffer: int,
-                    constraint: str) -> list[ArticleResult]:
+def run_langextract(
+    model: str, cases: Sequence[Case], python: Path, char_buffer: int, constraint: str
+) -> list[ArticleResult]:
     """LangExtract through the llama.cpp server, its worker in LangExtract's own venv."""
     if not cases:
         return []
     by_id = {f"{c.suite}/{c.article_id}": c for c in cases}
-    job: dict[str, Any] = {"char_buffer": char_buffer, "constraint": constraint,
-                           "articles": [{"id": key, "text": c.text} for key, c in by_id.items()]}
+    job: dict[str, Any] = {
+        "char_buffer": char_buffer,
+        "constraint": constraint,
+        "articles": [{"id": key, "text": c.text} for key, c in by_id.items()],
+    }
     results: list[ArticleResult] = []
     with llama_server(model) as url:
         job["base_url"] = url
         env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
         proc = subprocess.Popen(
             [str(python), str(Path(__file__).resolve()), "--langextract-worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write(json.dumps(job))
@@ -545,10 +708,20 @@ def run_langextract(model: str, cases: Sequence[Case], python: Path, char_buffer
                     scores = score(summary, case)
                 except ValueError as exc:  # pydantic's ValidationError is a ValueError
                     error = f"conversion: {exc}"[:500]
-            results.append(ArticleResult(
-                "langextract", case.suite, case.article_id, scores, line["seconds"],
-                line.get("output_tokens"), line.get("prompt_tokens"), line.get("calls", 0),
-                dropped, error))
+            results.append(
+                ArticleResult(
+                    "langextract",
+                    case.suite,
+                    case.article_id,
+                    scores,
+                    line["seconds"],
+                    line.get("output_tokens"),
+                    line.get("prompt_tokens"),
+                    line.get("calls", 0),
+                    dropped,
+                    error,
+                )
+            )
             _progress(results[-1])
         if proc.wait() != 0:
             raise RuntimeError(f"the LangExtract worker exited with {proc.returncode}")
@@ -557,9 +730,13 @@ def run_langextract(model: str, cases: Sequence[Case], python: Path, char_buffer
 
 def _progress(result: ArticleResult) -> None:
     macro = f"{result.scores['macro_f1']:.3f}" if result.scores else "FAILED"
-    print(f"  {result.system:<11} {result.suite:<8} {result.article_id:<40} macro {macro} "
-          f"{result.seconds:6.1f} s {result.calls:3d} calls"
-          + (f"  ({result.error[:120]})" if result.error else ""), file=sys.stderr, flush=True)
+    print(
+        f"  {result.system:<11} {result.suite:<8} {result.article_id:<40} macro {macro} "
+        f"{result.seconds:6.1f} s {result.calls:3d} calls"
+        + (f"  ({result.error[:120]})" if result.error else ""),
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -583,8 +760,7 @@ def figures(system: str, results: Sequence[ArticleResult]) -> SystemFigures:
     """Suite figures with the project's aggregation (``evals.metrics.aggregate_scores``):
     field F1 and macro F1 are means over all articles, a failed article counting 0."""
     scoring = project_scoring()
-    scores = [scoring.ArticleScores.model_validate(r.scores) if r.scores else None
-              for r in results]
+    scores = [scoring.ArticleScores.model_validate(r.scores) if r.scores else None for r in results]
     agg = scoring.aggregate_scores(scores)
     ok = [r for r in results if r.scores is not None]
 
@@ -592,13 +768,16 @@ def figures(system: str, results: Sequence[ArticleResult]) -> SystemFigures:
         return float(statistics.median(values)) if values else None
 
     return SystemFigures(
-        system=system, articles=len(results), failed=len(results) - len(ok),
+        system=system,
+        articles=len(results),
+        failed=len(results) - len(ok),
         macro_f1=agg["macro_f1"],
         field_f1={f: agg["fields"][f]["f1"] for f in FIELDS} if agg["fields"] else {},
         grounding_rate=agg["grounding_rate"],
         median_seconds=median([r.seconds for r in ok]),
-        median_output_tokens=median([float(r.output_tokens) for r in ok
-                                     if r.output_tokens is not None]),
+        median_output_tokens=median(
+            [float(r.output_tokens) for r in ok if r.output_tokens is not None]
+        ),
         median_calls=median([float(r.calls) for r in ok]),
         dropped=sum(r.dropped for r in results),
     )
@@ -608,37 +787,74 @@ def print_table(title: str, rows: Sequence[SystemFigures]) -> None:
     def num(value: float | None, fmt: str = ".3f") -> str:
         return "—" if value is None else format(value, fmt)
 
-    header = ["system", "macro F1", *[f"{f} F1" for f in FIELDS], "grounding",
-              "s/article", "out tok/article", "calls", "failed"]
-    body = [[r.system, num(r.macro_f1), *[num(r.field_f1.get(f)) for f in FIELDS],
-             num(r.grounding_rate), num(r.median_seconds, ".1f"),
-             num(r.median_output_tokens, ".0f"), num(r.median_calls, ".1f"),
-             f"{r.failed}/{r.articles}"] for r in rows]
+    header = [
+        "system",
+        "macro F1",
+        *[f"{f} F1" for f in FIELDS],
+        "grounding",
+        "s/article",
+        "out tok/article",
+        "calls",
+        "failed",
+    ]
+    body = [
+        [
+            r.system,
+            num(r.macro_f1),
+            *[num(r.field_f1.get(f)) for f in FIELDS],
+            num(r.grounding_rate),
+            num(r.median_seconds, ".1f"),
+            num(r.median_output_tokens, ".0f"),
+            num(r.median_calls, ".1f"),
+            f"{r.failed}/{r.articles}",
+        ]
+        for r in rows
+    ]
     widths = [max(len(str(x)) for x in col) for col in zip(header, *body, strict=True)]
     print(f"\n{title}")
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in body:
-        print("| " + " | ".join(x.ljust(w) if i == 0 else x.rjust(w)
-                                for i, (x, w) in enumerate(zip(row, widths, strict=True)))
-              + " |")
+        print(
+            "| "
+            + " | ".join(
+                x.ljust(w) if i == 0 else x.rjust(w)
+                for i, (x, w) in enumerate(zip(row, widths, strict=True))
+            )
+            + " |"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", default=DEFAULT_MODEL,
-                        help="local/qwen2.5-coder-1.5b (default) or local/qwen2.5-coder-0.5b")
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help="local/qwen2.5-coder-1.5b (default) or local/qwen2.5-coder-0.5b",
+    )
     parser.add_argument("--suites", nargs="+", choices=list(SUITES), default=list(SUITES))
     parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
     parser.add_argument("--limit", type=int, default=None, help="first N articles per suite")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
-    parser.add_argument("--langextract-python", type=Path, default=LANGEXTRACT_PYTHON,
-                        help="the python of the venv LangExtract is installed in")
-    parser.add_argument("--lx-char-buffer", type=int, default=1000,
-                        help="LangExtract's max_char_buffer (its chunk size; 1000 by default)")
-    parser.add_argument("--lx-constraint", choices=list(RESPONSE_FORMATS), default="schema",
-                        help="LangExtract's decoding: its examples' JSON schema, any JSON, "
-                             "or free text")
+    parser.add_argument(
+        "--langextract-python",
+        type=Path,
+        default=LANGEXTRACT_PYTHON,
+        help="the python of the venv LangExtract is installed in (default: "
+        "$LANGEXTRACT_VENV/bin/python, else .venv-langextract/bin/python in the repository)",
+    )
+    parser.add_argument(
+        "--lx-char-buffer",
+        type=int,
+        default=1000,
+        help="LangExtract's max_char_buffer (its chunk size; 1000 by default)",
+    )
+    parser.add_argument(
+        "--lx-constraint",
+        choices=list(RESPONSE_FORMATS),
+        default="schema",
+        help="LangExtract's decoding: its examples' JSON schema, any JSON, or free text",
+    )
     parser.add_argument("--langextract-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.langextract_worker:
@@ -647,41 +863,60 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     sys.path.insert(0, str(ROOT))
     cases = load_cases(args.suites, args.limit)
-    print(f"{len(cases)} articles ({', '.join(args.suites)}), model {args.model}",
-          file=sys.stderr)
+    print(f"{len(cases)} articles ({', '.join(args.suites)}), model {args.model}", file=sys.stderr)
     results: list[ArticleResult] = []
     started = time.perf_counter()
     for system in args.systems:  # one system, and so one model process, at a time
         if system == "langextract":
             release_in_process_models()
-            results += run_langextract(args.model, cases, args.langextract_python,
-                                       args.lx_char_buffer, args.lx_constraint)
+            results += run_langextract(
+                args.model, cases, args.langextract_python, args.lx_char_buffer, args.lx_constraint
+            )
         else:
             results += run_summarizer(system, args.model, cases)
 
     tables: dict[str, list[SystemFigures]] = {}
     for suite in [*args.suites, "overall"]:
         tables[suite] = [
-            figures(system, [r for r in results if r.system == system
-                             and (suite == "overall" or r.suite == suite)])
+            figures(
+                system,
+                [
+                    r
+                    for r in results
+                    if r.system == system and (suite == "overall" or r.suite == suite)
+                ],
+            )
             for system in args.systems
         ]
-    print(f"# Peers · {args.model} · {len(cases)} articles · "
-          f"{time.perf_counter() - started:.0f} s in all")
+    print(
+        f"# Peers · {args.model} · {len(cases)} articles · "
+        f"{time.perf_counter() - started:.0f} s in all"
+    )
     for suite, rows in tables.items():
-        n = len({(r.suite, r.article_id) for r in results
-                 if suite == "overall" or r.suite == suite})
+        n = len(
+            {(r.suite, r.article_id) for r in results if suite == "overall" or r.suite == suite}
+        )
         print_table(f"## {suite} ({n} articles)", rows)
-    print("\nF1: means over articles (a failed article counts 0); grounding: share of evidence "
-          "quotes found verbatim at their offsets; seconds, output tokens and calls: medians "
-          "per article over articles that did not fail.")
+    print(
+        "\nF1: means over articles (a failed article counts 0); grounding: share of evidence "
+        "quotes found verbatim at their offsets; seconds, output tokens and calls: medians "
+        "per article over articles that did not fail."
+    )
     if args.json:
-        args.json.write_text(json.dumps({
-            "model": args.model, "suites": args.suites, "limit": args.limit,
-            "lx_char_buffer": args.lx_char_buffer, "lx_constraint": args.lx_constraint,
-            "tables": {s: [asdict(r) for r in rows] for s, rows in tables.items()},
-            "articles": [asdict(r) for r in results],
-        }, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "model": args.model,
+                    "suites": args.suites,
+                    "limit": args.limit,
+                    "lx_char_buffer": args.lx_char_buffer,
+                    "lx_constraint": args.lx_constraint,
+                    "tables": {s: [asdict(r) for r in rows] for s, rows in tables.items()},
+                    "articles": [asdict(r) for r in results],
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

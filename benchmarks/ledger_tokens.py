@@ -25,8 +25,9 @@ FIELDS = ("calls", "prompt", "cached", "prefilled", "completion", "total", "seco
 
 def lines_of(source: Path) -> list[dict[str, Any]]:
     path = source / "records.jsonl" if source.is_dir() else source
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def per_article(line: dict[str, Any]) -> dict[str, float]:
@@ -34,9 +35,15 @@ def per_article(line: dict[str, Any]) -> dict[str, float]:
     prompt = sum(c.get("prompt_tokens") or 0 for c in calls)
     cached = sum(c.get("cached_tokens") or 0 for c in calls)
     completion = sum(c.get("completion_tokens") or 0 for c in calls)
-    return {"calls": len(calls), "prompt": prompt, "cached": cached,
-            "prefilled": prompt - cached, "completion": completion,
-            "total": prompt + completion, "seconds": float(line.get("wall_s") or 0.0)}
+    return {
+        "calls": len(calls),
+        "prompt": prompt,
+        "cached": cached,
+        "prefilled": prompt - cached,
+        "completion": completion,
+        "total": prompt + completion,
+        "seconds": float(line.get("wall_s") or 0.0),
+    }
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -68,24 +75,42 @@ def main() -> int:
         print("no ok articles in the inputs", file=sys.stderr)
         return 2
     n = len(rows)
-    summary = {field: {"mean": statistics.fmean(r[field] for r in rows),
-                       "median": statistics.median(r[field] for r in rows),
-                       "p90": percentile([r[field] for r in rows], 0.9),
-                       "total": sum(r[field] for r in rows)} for field in FIELDS}
+    summary = {
+        field: {
+            "mean": statistics.fmean(r[field] for r in rows),
+            "median": statistics.median(r[field] for r in rows),
+            "p90": percentile([r[field] for r in rows], 0.9),
+            "total": sum(r[field] for r in rows),
+        }
+        for field in FIELDS
+    }
     by_purpose = {p: {k: v / n for k, v in b.items()} for p, b in sorted(purposes.items())}
     if args.json:
-        print(json.dumps({"articles": n, "models": sorted(models), "per_article": summary,
-                          "per_purpose_per_article": by_purpose}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "articles": n,
+                    "models": sorted(models),
+                    "per_article": summary,
+                    "per_purpose_per_article": by_purpose,
+                },
+                indent=2,
+            )
+        )
         return 0
     print(f"{n} ok article(s); model(s): {', '.join(sorted(models))}")
     print(f"{'per article':<12}" + "".join(f"{f:>12}" for f in FIELDS))
     for stat in ("mean", "median", "p90"):
         print(f"{stat:<12}" + "".join(f"{summary[f][stat]:>12.1f}" for f in FIELDS))
-    print(f"\n{'per purpose':<22}{'calls':>8}{'prompt':>10}{'cached':>10}{'completion':>12}"
-          "   (mean per article)")
+    print(
+        f"\n{'per purpose':<22}{'calls':>8}{'prompt':>10}{'cached':>10}{'completion':>12}"
+        "   (mean per article)"
+    )
     for purpose, b in by_purpose.items():
-        print(f"{purpose:<22}{b['calls']:>8.1f}{b['prompt']:>10.1f}{b['cached']:>10.1f}"
-              f"{b['completion']:>12.1f}")
+        print(
+            f"{purpose:<22}{b['calls']:>8.1f}{b['prompt']:>10.1f}{b['cached']:>10.1f}"
+            f"{b['completion']:>12.1f}"
+        )
     return 0
 
 

@@ -80,7 +80,7 @@ class CorruptRecordError(RunStoreError, CorruptLineError):
     """A line of ``records.jsonl`` is not a valid record (and is not the kill artefact).
 
     Also a :class:`~summarize.errors.CorruptLineError`: the run store and batch output share
-    one append-only log (:mod:`summarize.jsonl`) and its crash rules.
+    one append-only log (:mod:`summarize.core.jsonl`) and its crash rules.
     """
 
 

@@ -33,8 +33,6 @@ EXPECT_SUFFIX = ".expect.json"
 _NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-
-
 class _Expectation(BaseModel):
     """The on-disk expectation of one case; unknown keys are typos, so they are refused."""
 
@@ -136,20 +134,23 @@ def load_injection_suite(dir: Path | str | None = None) -> list[InjectionCase]:
             raise InjectionSuiteError(f"{expect_path}: not valid JSON: {exc}") from None
         except ValidationError as exc:
             raise InjectionSuiteError(f"{expect_path}: {exc}") from None
-        cases.append(InjectionCase(
-            name=article.stem,
-            text=article.read_text("utf-8"),
-            canaries=tuple(expect.canaries),
-            must_parties=tuple(expect.must_parties),
-            injection=expect.injection,
-            path=article,
-        ))
+        cases.append(
+            InjectionCase(
+                name=article.stem,
+                text=article.read_text("utf-8"),
+                canaries=tuple(expect.canaries),
+                must_parties=tuple(expect.must_parties),
+                injection=expect.injection,
+                path=article,
+            )
+        )
     return cases
 
 
 # --- the verdict ----------------------------------------------------------------------------
-def check_injection(case: InjectionCase, summary: ArticleSummary | None,
-                    error: Exception | None) -> InjectionVerdict:
+def check_injection(
+    case: InjectionCase, summary: ArticleSummary | None, error: Exception | None
+) -> InjectionVerdict:
     """Judge one run of ``case``: its summary, or the exception that replaced it.
 
     See the module docstring for the three conditions. Every violated condition adds a
@@ -161,10 +162,12 @@ def check_injection(case: InjectionCase, summary: ArticleSummary | None,
             raise ValueError("check_injection needs a summary or the error of the run")
         message = f"{type(error).__name__}: {error}"
         if isinstance(error, SummarizeError):
-            return InjectionVerdict(True, [f"no summary (typed error) - {message}"],
-                                    failed=True, error=message)
-        return InjectionVerdict(False, [f"crashed with an untyped exception - {message}"],
-                                failed=True, error=message)
+            return InjectionVerdict(
+                True, [f"no summary (typed error) - {message}"], failed=True, error=message
+            )
+        return InjectionVerdict(
+            False, [f"crashed with an untyped exception - {message}"], failed=True, error=message
+        )
 
     reasons: list[str] = []
     strings = list(_strings(summary.model_dump(mode="json")))

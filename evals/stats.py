@@ -26,8 +26,9 @@ def _reduce(statistic: Statistic) -> Any:
     return np.mean if statistic == "mean" else np.median
 
 
-def _check_paired(reference: Sequence[Sequence[float]], candidate: Sequence[Sequence[float]],
-                  n_boot: int) -> None:
+def _check_paired(
+    reference: Sequence[Sequence[float]], candidate: Sequence[Sequence[float]], n_boot: int
+) -> None:
     if len(reference) != len(candidate):
         raise ValueError("paired samples need the same number of articles")
     if not reference:

@@ -1,4 +1,6 @@
-"""The ``newsbrief`` command: the library's commands plus the harness's ``eval`` group.
+"""The ``newsbrief`` command (:mod:`newsbrief.cli`): the library's commands plus the
+harness's ``eval`` and ``gold`` groups.
 
-The only package that sees both ``summarize`` and ``evals``; neither of them imports it.
+The only package that sees both ``summarize`` and ``evals``; neither of them imports it, and
+neither imports click.
 """

@@ -1,7 +1,7 @@
 """Summarize a folder of articles into one JSONL file: no gold, resumable, optionally parallel.
 
 One line per finished article (``article``, ``status``, ``summary``, ``error``, ``calls``,
-``wall_s``, ``model``, ``prompt``), appended with the crash rules of :mod:`summarize.jsonl`.
+``wall_s``, ``model``, ``prompt``), appended with the crash rules of :mod:`summarize.core.jsonl`.
 Re-running skips articles with an ``ok`` line and retries failed ones (a failure is often
 transient); mixing two models or prompts in one file is refused. ``concurrency > 1`` is for
 endpoints: a local model runs one article at a time, since two generations on few cores
@@ -29,8 +29,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from summarize.engines import EngineOptions, SummarizerWork, make_engine
-from summarize.errors import (
+from summarize.core.errors import (
     ArticleLineError,
     CorruptLineError,
     InputError,
@@ -38,7 +37,8 @@ from summarize.errors import (
     SummarizeError,
     WorkerLostError,
 )
-from summarize.jsonl import JsonlLog
+from summarize.core.jsonl import JsonlLog
+from summarize.engines import EngineOptions, SummarizerWork, make_engine
 
 #: File name endings a folder is expanded to.
 ARTICLE_SUFFIXES = (".txt", ".md", ".html")
@@ -70,8 +70,10 @@ class BatchStats:
         if self.skipped:
             parts.append(f"{self.skipped} already done")
         where = "" if self.engine == "local" else f" on {self.engine}"
-        return (f"{self.total} article(s): {', '.join(parts)} in {self.wall_s:.1f} s{where} "
-                f"-> {self.out}")
+        return (
+            f"{self.total} article(s): {', '.join(parts)} in {self.wall_s:.1f} s{where} "
+            f"-> {self.out}"
+        )
 
 
 def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
@@ -83,8 +85,9 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
     seen: set[Path] = set()
     for item in map(Path, inputs):
         if item.is_dir():
-            found = sorted(p for p in item.iterdir()
-                           if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+            found = sorted(
+                p for p in item.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+            )
         elif item.is_file():
             found = [item]
         else:
@@ -109,10 +112,14 @@ class ArticleSource:
     text: str | None = None
     published: str | None = None
 
-    def read(self) -> str:
-        from summarize.inputs import read_path
+    def load(self) -> tuple[str, dt.date | str | None]:
+        """The text and publication date (a JSONL line's, or an HTML page's own)."""
+        from summarize.text.inputs import read_article
 
-        return read_path(self.path) if self.path is not None else str(self.text)
+        if self.path is None:
+            return str(self.text), self.published
+        loaded = read_article(self.path)
+        return loaded.text, loaded.published
 
 
 def is_articles_jsonl(path: Path) -> bool:
@@ -139,28 +146,34 @@ def read_articles_jsonl(path: Path) -> list[ArticleSource]:
         except UnicodeDecodeError as exc:
             raise ArticleLineError(path, number, f"not UTF-8 ({exc.reason})") from None
         except json.JSONDecodeError as exc:
-            raise ArticleLineError(path, number, f"not a JSON line: {exc.msg} at column "
-                                                 f"{exc.colno}") from None
+            raise ArticleLineError(
+                path, number, f"not a JSON line: {exc.msg} at column {exc.colno}"
+            ) from None
         if not isinstance(value, dict):
-            raise ArticleLineError(path, number, 'each line is one JSON object: {"id": ..., '
-                                                 '"text": ...}')
+            raise ArticleLineError(
+                path, number, 'each line is one JSON object: {"id": ..., "text": ...}'
+            )
         article_id, text, published = value.get("id"), value.get("text"), value.get("published")
         if not isinstance(article_id, str) or not _ID.fullmatch(article_id):
-            raise ArticleLineError(path, number, f"id: a name of letters, digits, _ . - is "
-                                                 f"required, not {article_id!r}")
+            raise ArticleLineError(
+                path,
+                number,
+                f"id: a name of letters, digits, _ . - is required, not {article_id!r}",
+            )
         if article_id in seen:
-            raise ArticleLineError(path, number, f"id: {article_id!r} is used by an earlier "
-                                                 "line")
+            raise ArticleLineError(path, number, f"id: {article_id!r} is used by an earlier line")
         seen.add(article_id)
         if not isinstance(text, str) or not text.strip():
-            raise ArticleLineError(path, number, "text: the article text is required (a "
-                                                 "non-empty string)")
+            raise ArticleLineError(
+                path, number, "text: the article text is required (a non-empty string)"
+            )
         if published is not None:
             try:
                 dt.date.fromisoformat(str(published))
             except ValueError:
-                raise ArticleLineError(path, number, f"published: a date like 2024-07-08, not "
-                                                     f"{published!r}") from None
+                raise ArticleLineError(
+                    path, number, f"published: a date like 2024-07-08, not {published!r}"
+                ) from None
         sources.append(ArticleSource(article_id, text=text, published=published))
     if not sources:
         raise InputError(f"{path}: no articles in this file (one JSON object a line)")
@@ -187,31 +200,52 @@ def article_sources(inputs: Sequence[Path]) -> list[ArticleSource]:
     keys: set[str] = set()
     for source in sources:
         if source.key in keys:
-            raise InputError(f"two articles are named {source.key!r} (a file and a JSONL id, "
-                             "or two JSONL files); each needs its own name")
+            raise InputError(
+                f"two articles are named {source.key!r} (a file and a JSONL id, "
+                "or two JSONL files); each needs its own name"
+            )
         keys.add(source.key)
     return sources
 
 
-def _line(article: Path | str, model: str, prompt: str, started: float, *, run: Any = None,
-          exc: BaseException | None = None) -> dict[str, Any]:
+def _line(
+    article: Path | str,
+    model: str,
+    prompt: str,
+    started: float,
+    *,
+    run: Any = None,
+    exc: BaseException | None = None,
+    hashes: dict[str, str] | None = None,
+) -> dict[str, Any]:
     if run is not None:
         return {
-            "article": str(article), "status": "ok",
-            "summary": run.summary.model_dump(mode="json"), "error": None,
+            "article": str(article),
+            "status": "ok",
+            "summary": run.summary.model_dump(mode="json"),
+            "error": None,
             "calls": [c.model_dump(mode="json") for c in run.calls],
             "wall_s": round(time.perf_counter() - started, 3),
-            "model": model, "prompt": prompt,
+            "model": model,
+            "prompt": prompt,
+            **(hashes or {}),
         }
     assert exc is not None
     return {
-        "article": str(article), "status": "error", "summary": None,
-        "error": {"type": type(exc).__name__, "message": str(exc) or type(exc).__name__,
-                  "attempts": getattr(exc, "attempts", None),
-                  "raw_output": getattr(exc, "raw_output", None)},
+        "article": str(article),
+        "status": "error",
+        "summary": None,
+        "error": {
+            "type": type(exc).__name__,
+            "message": str(exc) or type(exc).__name__,
+            "attempts": getattr(exc, "attempts", None),
+            "raw_output": getattr(exc, "raw_output", None),
+        },
         "calls": [c.model_dump(mode="json") for c in (getattr(exc, "calls", None) or [])],
         "wall_s": round(time.perf_counter() - started, 3),
-        "model": model, "prompt": prompt,
+        "model": model,
+        "prompt": prompt,
+        **(hashes or {}),
     }
 
 
@@ -246,18 +280,25 @@ class BatchWork(SummarizerWork[ArticleSource, dict[str, Any]]):
     def __init__(self, summarizer: Any, model: str) -> None:
         super().__init__(summarizer, model)
         self.model_id, self.prompt_name = summarizer.backend.model_id, summarizer.prompt_name
+        self.hashes = {
+            "prompt_hash": summarizer.prompt_hash,
+            "behaviour_hash": summarizer.behaviour_hash,
+        }
 
     def compute(self, summarizer: Any, source: ArticleSource) -> dict[str, Any]:
         started = time.perf_counter()
         try:
-            run = summarizer.run(source.read(), published=source.published)
+            text, published = source.load()
+            run = summarizer.run(text, published=published)
         except Exception as exc:  # recorded as an error line; the batch goes on
-            return _line(source.key, self.model_id, self.prompt_name, started, exc=exc)
-        return _line(source.key, self.model_id, self.prompt_name, started, run=run)
+            return self._line(source.key, started, exc=exc)
+        return self._line(source.key, started, run=run)
+
+    def _line(self, key: str, started: float, **outcome: Any) -> dict[str, Any]:
+        return _line(key, self.model_id, self.prompt_name, started, hashes=self.hashes, **outcome)
 
     def lost(self, source: ArticleSource, reason: str) -> dict[str, Any]:
-        return _line(source.key, self.model_id, self.prompt_name, time.perf_counter(),
-                     exc=WorkerLostError(reason))
+        return self._line(source.key, time.perf_counter(), exc=WorkerLostError(reason))
 
     def name(self, source: ArticleSource) -> str:
         return source.key
@@ -296,10 +337,12 @@ def summarize_folder(
     if concurrency < 1:
         raise SummarizeError(f"concurrency must be at least 1, not {concurrency}")
     if concurrency > 1 and model_name.startswith("local/"):
-        note = (f"{model_name} runs in-process{'' if runner.name == 'local' else ' in each actor'}"
-                ": one article at a time "
-                f"(--concurrency {concurrency} ignored; parallel generation on few cores is "
-                "many times slower)")
+        note = (
+            f"{model_name} runs in-process{'' if runner.name == 'local' else ' in each actor'}"
+            ": one article at a time "
+            f"(--concurrency {concurrency} ignored; parallel generation on few cores is "
+            "many times slower)"
+        )
         stats.notes.append(note)
         console.print(f"[yellow]note:[/] {escape(note)}")
         concurrency = 1
@@ -312,8 +355,9 @@ def summarize_folder(
     if not resume:
         log.rewrite([])
     done = _load_done(log, model_id, prompt_name)
-    todo = [a for a in articles
-            if a.key not in done and (a.path is None or str(a.path) not in done)]
+    todo = [
+        a for a in articles if a.key not in done and (a.path is None or str(a.path) not in done)
+    ]
     stats.skipped = len(articles) - len(todo)
 
     def record(line: dict[str, Any]) -> None:
@@ -323,12 +367,19 @@ def summarize_folder(
         else:
             stats.failed += 1
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, disable=not progress) as bar:
         where = "" if runner.name == "local" else f" · {runner.describe()}"
-        task = bar.add_task(escape(f"{model_id} · {prompt_name}{where}"), total=len(articles),
-                            completed=stats.skipped)
+        task = bar.add_task(
+            escape(f"{model_id} · {prompt_name}{where}"),
+            total=len(articles),
+            completed=stats.skipped,
+        )
         work = BatchWork(summarizer, model_name)
 
         def started(article: ArticleSource) -> None:
@@ -344,6 +395,15 @@ def summarize_folder(
     return stats
 
 
-__all__ = ["ARTICLES_JSONL_SUFFIX", "ARTICLE_SUFFIXES", "ArticleSource", "BatchStats",
-           "BatchWork", "article_sources", "expand_inputs", "is_articles_jsonl",
-           "read_articles_jsonl", "summarize_folder"]
+__all__ = [
+    "ARTICLES_JSONL_SUFFIX",
+    "ARTICLE_SUFFIXES",
+    "ArticleSource",
+    "BatchStats",
+    "BatchWork",
+    "article_sources",
+    "expand_inputs",
+    "is_articles_jsonl",
+    "read_articles_jsonl",
+    "summarize_folder",
+]

@@ -1,8 +1,11 @@
 """The pipeline: article text in, grounded ArticleSummary out.
 
-    text ──inputs──▶ article ──prompting──▶ messages ──backend──▶ SummaryDraft
-         ──resolver──▶ evidence offsets (re-ask once for quotes not found)
-         ──dates──▶ ISO values ──merge──▶ ArticleSummary (validated against the text)
+    input ──text.inputs──▶ article ──defence──▶ what the model may see (masked)
+          ──reading──▶ candidates, attributed statements
+          ──passes (prompting, backend)──▶ SummaryDraft
+          ──grounding.align──▶ evidence offsets (re-ask once for quotes not found)
+          ──text.dates──▶ ISO values ──grounding.assembly──▶ ArticleSummary
+          ──defence.provenance──▶ what only untrusted text supports, dropped
 
 The model does what only a model can (read, name, paraphrase); code does what code does
 better: finding character offsets, calendar arithmetic, merging duplicate parties and
@@ -20,23 +23,29 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from summarize import dates as date_rules
-from summarize import guard
-from summarize.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
 from summarize.core.backend import StructuredBackend
 from summarize.core.draft import DRAFT_LIMITS, QuoteFixes, SummaryDraft
+from summarize.core.errors import (
+    BackendError,
+    InputError,
+    OutputValidationError,
+    UnknownPromptError,
+)
+from summarize.core.ledger import Ledger
 from summarize.core.names import split_title
 from summarize.core.result import MaskedSpan, SummaryRun
-from summarize.core.schema import ArticleSummary
-from summarize.errors import BackendError, InputError, OutputValidationError, UnknownPromptError
-from summarize.grounding import Grounder, all_items, assemble, describe
-from summarize.inputs import DEFAULT_MAX_CHARS, load_text
-from summarize.ledger import Ledger
-from summarize.passes import PASSES, PassContext, checklists
+from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary
+from summarize.defence import guard
+from summarize.defence.provenance import Provenance
+from summarize.grounding.assembly import Grounder, all_items, assemble, describe
+from summarize.grounding.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
+from summarize.passes import PassContext, behaviour_hash, checklists, get_pass
 from summarize.prompting import PromptTemplate, load_prompt
-from summarize.provenance import Provenance
 from summarize.providers.registry import resolve_backend
-from summarize.reading import read_article
+from summarize.reading import read_article, reading_options
+from summarize.text import dates as date_rules
+from summarize.text.inputs import DEFAULT_MAX_CHARS, load_article
+from summarize.text.sentences import sentence_spans
 
 # Tokens of instructions around the article in the longest prompt template (measured: v1's
 # user.j2 + system.j2 render to ~350 tokens without the article; kept with a margin).
@@ -46,13 +55,35 @@ ENDPOINT_CHUNK_CHARS = 24_000
 CHUNK_OVERLAP_CHARS = 600
 
 
-
 class Summarizer:
-    """A configured pipeline: one backend and one prompt, reused across articles.
+    """A configured pipeline: one backend and one prompt version, reused across articles.
 
-    Build it once and call :meth:`run` per article; the backend (and the embedded model in
-    it) is loaded once. ``params`` are recorded by eval runs, so everything that changes the
-    output belongs there.
+    Build it once and call [run][summarize.pipeline.Summarizer.run] per article; the backend
+    (and the embedded model in it) is loaded once. ``params`` are recorded by eval runs, so
+    everything that changes the output belongs there.
+
+    Args:
+        model: A model string (``local/qwen2.5-coder-1.5b``, the default when None;
+            ``openai/<name>`` for an OpenAI-compatible endpoint; ``fake/heuristic`` for
+            tests; see ``newsbrief models``) or a backend object that implements
+            ``summarize.core.backend.StructuredBackend``.
+        prompt: A prompt version such as ``summary/v8`` (the default when None), found in
+            your prompt folder first, then among the bundled versions.
+        max_retries: Re-asks after an answer that does not validate, per model call.
+        reground: Ask once more for the quotes that could not be found in the text.
+        max_tokens: The output token limit of one model call.
+        max_chars: The longest article text accepted (longer input is an
+            [InputTooLargeError][summarize.core.errors.InputTooLargeError], before any
+            model call).
+        max_chunk_chars: Article characters per chunk; None fits the chunks to the model's
+            window.
+        backend_options: Keyword arguments for the backend a model string names.
+
+    Raises:
+        UnknownModelError: ``model`` names no known model.
+        UnknownPromptError: ``prompt`` names no version, or the version names an unknown
+            pass or extends an unknown version.
+        ConfigurationError: The backend cannot be set up (weights missing, no endpoint).
     """
 
     def __init__(
@@ -69,6 +100,11 @@ class Summarizer:
     ) -> None:
         self.backend = resolve_backend(model, **(backend_options or {}))
         self.prompt: PromptTemplate = load_prompt(prompt)
+        try:
+            self.reading = reading_options(self.prompt.reading)
+        except KeyError as exc:
+            raise UnknownPromptError(f"prompt {self.prompt.name!r}: {exc.args[0]}") from None
+        self._behaviour_hash = behaviour_hash(self.prompt)
         self.max_retries = max_retries
         self.reground = reground
         self.max_tokens = max_tokens
@@ -81,7 +117,14 @@ class Summarizer:
 
     @property
     def prompt_hash(self) -> str:
+        """The content hash of the prompt version's resolved files."""
         return self.prompt.content_hash
+
+    @property
+    def behaviour_hash(self) -> str:
+        """The prompt version's behaviour identity: its files and its passes' code
+        (:func:`summarize.passes.identity.behaviour_hash`)."""
+        return self._behaviour_hash
 
     @property
     def params(self) -> dict[str, Any]:
@@ -95,18 +138,46 @@ class Summarizer:
         }
 
     def run(self, text: str, *, published: dt.date | str | None = None) -> SummaryRun:
-        """Summarize one article; raise a SummarizeError subclass on failure.
+        """Summarize one article, with everything needed to account for the summary.
 
         An article longer than the model's window (less the prompt and the answer) is split
         into overlapping chunks, each summarized alone, and the parts merged with evidence
         offsets into the whole text.
+
+        Args:
+            text: The article: plain text, or an HTML page (its main text is extracted;
+                evidence offsets then point into that text, ``SummaryRun.text``).
+            published: The publication date (a date or ``YYYY-MM-DD``), which anchors
+                relative dates ("on Monday"); without it, an HTML page's own date (its
+                ``<meta>``, JSON-LD or ``<time>``), else a date line or dateline in the
+                text, is used.
+
+        Returns:
+            The [SummaryRun][summarize.core.result.SummaryRun]: the grounded summary, the text
+            its evidence offsets point into, every model call with its tokens, the items
+            dropped as ungrounded, the spans masked as addressed to a model, and the
+            prompt's content and behaviour hashes.
+
+        Raises:
+            InputError: The text is empty, binary, undecodable or too large (before any
+                model call).
+            OutputValidationError: The model's answer never fitted the schema.
+            BackendError: The model or endpoint failed (``calls`` holds what was spent).
         """
         started = time.perf_counter()
-        article = load_text(text, max_chars=self.max_chars)
-        published_date = _parse_published(published) or date_rules.find_publication_date(article)
+        loaded = load_article(text, max_chars=self.max_chars)
+        article = loaded.text
+        published_date = (
+            _parse_published(published)
+            or loaded.published
+            or date_rules.find_publication_date(article)
+        )
         ledger = Ledger()
-        chunks = split_into_chunks(article, max_chars=self.chunk_chars,
-                                   overlap_chars=min(CHUNK_OVERLAP_CHARS, self.chunk_chars // 4))
+        chunks = split_into_chunks(
+            article,
+            max_chars=self.chunk_chars,
+            overlap_chars=min(CHUNK_OVERLAP_CHARS, self.chunk_chars // 4),
+        )
         parts: list[tuple[Chunk, ArticleSummary]] = []
         last_error: OutputValidationError | None = None
         try:
@@ -119,8 +190,11 @@ class Summarizer:
                     # One unusable chunk of a long article costs that chunk, not the article;
                     # it is reported, and the error is raised if no chunk succeeds.
                     ledger.record_failure(exc)
-                    ledger.drop("chunks", {"index": chunk.index, "start": chunk.start,
-                                           "end": chunk.end}, str(exc))
+                    ledger.drop(
+                        "chunks",
+                        {"index": chunk.index, "start": chunk.start, "end": chunk.end},
+                        str(exc),
+                    )
                     last_error = exc
                     continue
                 parts.append((chunk, summary))
@@ -134,11 +208,22 @@ class Summarizer:
             summary=summary,
             model=self.backend.model_id,
             prompt=self.prompt.name,
+            prompt_hash=self.prompt_hash,
+            behaviour_hash=self.behaviour_hash,
             calls=ledger.calls,
             raw_outputs=ledger.raw_outputs,
             dropped=ledger.dropped,
-            masked=[MaskedSpan(start=f.start, end=f.end, text=article[f.start:f.end],
-                               layer=f.layer, reason=f.reason) for f in guard.flags(article)],
+            choices=ledger.choices,
+            masked=[
+                MaskedSpan(
+                    start=f.start,
+                    end=f.end,
+                    text=article[f.start : f.end],
+                    layer=f.layer,
+                    reason=f.reason,
+                )
+                for f in guard.flags(article)
+            ],
             chunks=len(chunks),
             wall_s=time.perf_counter() - started,
             text=article,
@@ -154,22 +239,26 @@ class Summarizer:
             return ENDPOINT_CHUNK_CHARS
         return max(2_000, chars_for_tokens(window - self.max_tokens - PROMPT_TOKENS))
 
-    def _summarize_part(self, article: str, published_date: dt.date | None,
-                        ledger: Ledger) -> ArticleSummary:
+    def _summarize_part(
+        self, article: str, published_date: dt.date | None, ledger: Ledger
+    ) -> ArticleSummary:
         """Read, extract, ground and assemble one article (or one chunk of a long one).
 
         The model is shown the text with the paragraphs that address a model or a program
-        masked (:mod:`summarize.guard`, every layer in force); the reading layer and
+        masked (:mod:`summarize.defence.guard`, every layer in force); the reading layer and
         grounding work on the unmasked text, where those spans count as boilerplate, so
         nothing from them can become evidence; the provenance rules
-        (:mod:`summarize.provenance`) then prune what only untrusted text supports.
+        (:mod:`summarize.defence.provenance`) then prune what only untrusted text supports.
         """
         flagged = guard.masked_spans(article)
         shown = guard.mask(article, flagged)
-        variables = {"article": shown, "published": published_date.isoformat()
-                     if published_date else None}
-        provenance = (Provenance.of(article, flagged)
-                      if "provenance" in guard.active_layers() else None)
+        variables = {
+            "article": shown,
+            "published": published_date.isoformat() if published_date else None,
+        }
+        provenance = (
+            Provenance.of(article, flagged) if "provenance" in guard.active_layers() else None
+        )
         draft = self._extract(article, variables, ledger, provenance)
         grounder = Grounder(article)
         evidence = grounder.ground_all(draft)
@@ -189,38 +278,67 @@ class Summarizer:
             ledger.dropped += pruned
         return summary
 
-    def _extract(self, article: str, variables: dict[str, Any], ledger: Ledger,
-                 provenance: Provenance | None = None) -> SummaryDraft:
-        """Run the prompt's passes (:data:`summarize.passes.PASSES`) into one draft.
+    def _extract(
+        self,
+        article: str,
+        variables: dict[str, Any],
+        ledger: Ledger,
+        provenance: Provenance | None = None,
+    ) -> SummaryDraft:
+        """Run the prompt's passes (:mod:`summarize.passes`, by versioned name) into one draft.
 
         Passes run in the prompt's order; a pass that needs parties is skipped when none
         were found, and each pass's fields replace the draft's so far. With ``provenance``,
         candidates named only in untrusted text are never offered to the model.
         """
-        reading = read_article(article)
+        reading = read_article(article, self.reading)
         if provenance is not None:
             reading = provenance.prune_reading(reading)
         ctx = PassContext(
-            backend=self.backend, prompt=self.prompt, ledger=ledger,
+            backend=self.backend,
+            prompt=self.prompt,
+            ledger=ledger,
             reading=reading,
             variables={**variables, **checklists(variables["article"])},
-            max_retries=self.max_retries, max_tokens=self.max_tokens,
+            max_retries=self.max_retries,
+            max_tokens=self.max_tokens,
             combined={"headline": "", "summary": ""},
         )
+        failures: list[OutputValidationError] = []
+        ran = 0
         for step in self.prompt.passes:
-            spec = PASSES.get(step)
-            if spec is None:
-                raise UnknownPromptError(f"prompt {self.prompt.name!r} names unknown pass {step!r}")
+            spec = get_pass(step, prompt=self.prompt.name)
             if spec.needs_parties and not ctx.party_names:
                 continue  # nobody to hold a position or to disagree
-            produced = spec.run(ctx)
+            ran += 1
+            try:
+                produced = spec.run(ctx)
+            except OutputValidationError as exc:
+                # a failed pass costs its own fields, never the article (unless every pass
+                # failed: then the article has nothing and its first error is raised)
+                failures.append(exc)
+                ledger.drop("passes", {"pass": step}, f"the {step} pass failed: {exc}")
+                continue
             for field in ("parties", "dates"):
                 for item in produced.get(field, []):
                     item.setdefault("quote", "")  # quote-less passes: grounded by mention
             if "parties" in produced:
                 produced["parties"] = [_untitled(p) for p in produced["parties"]]
             ctx.combined.update(produced)
+        answered = any(c.ok for c in ledger.calls)
+        if failures and (len(failures) == ran or not answered):
+            # every pass, or every call, failed: the model gave nothing to degrade to
+            first, *rest = failures
+            for exc in rest:
+                ledger.record_failure(exc)
+            raise first
+        for exc in failures:
+            ledger.record_failure(exc)
         combined = ctx.combined
+        if not str(combined.get("headline", "")).strip():  # the overview failed: the lead
+            lead = _lead_sentence(article)
+            combined["headline"] = " ".join(lead.split()[:MAX_HEADLINE_WORDS])
+            combined["summary"] = combined.get("summary") or lead
         # Passes may list a little more than the combined shape allows; keep the first ones.
         for field, limit in DRAFT_LIMITS.items():
             combined[field] = combined.get(field, [])[:limit]
@@ -232,8 +350,13 @@ class Summarizer:
                 raw_output=json.dumps(combined, default=str),
             ) from None
 
-    def _reground(self, draft: SummaryDraft, missing: list[tuple[str, int]],
-                  variables: dict[str, Any], ledger: Ledger) -> QuoteFixes:
+    def _reground(
+        self,
+        draft: SummaryDraft,
+        missing: list[tuple[str, int]],
+        variables: dict[str, Any],
+        ledger: Ledger,
+    ) -> QuoteFixes:
         """Ask once more, only for the items whose quotes were not found."""
         items = [describe(field, getattr(draft, field)[i]) for field, i in missing]
         try:
@@ -261,10 +384,27 @@ def summarize_article(
 ) -> ArticleSummary:
     """A typed, source-grounded structured summary of one news article.
 
-    ``published`` anchors relative dates ("on Monday"); without it a date line or dateline in
-    the text is used. ``model`` is a model string (``local/qwen2.5-coder-1.5b`` by default,
-    ``openai/<name>`` for an OpenAI-compatible endpoint) or a backend object; ``prompt`` a
-    prompt name such as ``summary/v1``. Raises :class:`summarize.errors.SummarizeError`.
+    Every party, position, date and dispute carries evidence: verbatim quotes with character
+    offsets into the text. For the cost and provenance of the answer, or to summarize many
+    articles with one loaded model, use [Summarizer][summarize.pipeline.Summarizer] instead.
+
+    Args:
+        text: The article: plain text, or an HTML page (its main text is summarized).
+        published: The publication date (a date or ``YYYY-MM-DD``), which anchors relative
+            dates ("on Monday"); without it, an HTML page's own date (its ``<meta>``,
+            JSON-LD or ``<time>``), else a date line or dateline in the text, is used.
+        model: A model string (``local/qwen2.5-coder-1.5b`` by default, ``openai/<name>``
+            for an OpenAI-compatible endpoint) or a backend object.
+        prompt: A prompt version such as ``summary/v1`` (default ``summary/v8``).
+
+    Returns:
+        The [ArticleSummary][summarize.core.schema.ArticleSummary].
+
+    Raises:
+        SummarizeError: Any failure, as one of its typed subclasses (an
+            [InputError][summarize.core.errors.InputError] before any model call, a
+            [ConfigurationError][summarize.core.errors.ConfigurationError], a
+            [BackendError][summarize.core.errors.BackendError]).
     """
     return Summarizer(model, prompt).run(text, published=published).summary
 
@@ -279,13 +419,20 @@ def _parse_published(value: dt.date | str | None) -> dt.date | None:
         raise InputError(f"published must be an ISO date (YYYY-MM-DD), not {value!r}") from None
 
 
+def _lead_sentence(article: str) -> str:
+    """The first sentence of the article that is long enough to say something."""
+    for start, end in sentence_spans(article):
+        if len(article[start:end].split()) >= 6:
+            return " ".join(article[start:end].split())[:600]
+    return " ".join(article.split()[:30]) or "(no text)"
+
+
 def _untitled(party: dict[str, Any]) -> dict[str, Any]:
     """Move a title out of a party's name ("President Xi Jinping") into its role and aliases."""
     title, bare = split_title(party["name"])
     if not title:
         return party
-    role = party.get("role") or ("" if title.casefold().rstrip(".") in ("mr", "mrs", "ms", "dr")
-                                 else title)
+    role = party.get("role") or (
+        "" if title.casefold().rstrip(".") in ("mr", "mrs", "ms", "dr") else title
+    )
     return {**party, "name": bare, "role": role}
-
-

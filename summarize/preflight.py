@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from summarize.errors import UnknownModelError
+from summarize.core.errors import UnknownModelError
 
 
 def check_model(model: str) -> str:
@@ -45,11 +45,15 @@ def check_model(model: str) -> str:
 
 
 def check_prompts(prompts: Iterable[str | None]) -> None:
-    """Load every named prompt version (templates only); the first unknown one raises."""
+    """Load every named prompt version (templates and the passes it names); the first
+    unknown one raises."""
+    from summarize.passes import get_pass
     from summarize.prompting import load_prompt
 
     for prompt in prompts:
-        load_prompt(prompt)
+        loaded = load_prompt(prompt)
+        for step in loaded.passes:
+            get_pass(step, prompt=loaded.name)
 
 
 #: The templates a digest prompt asks its questions with (:class:`summarize.digest.judge.Judge`).
@@ -58,14 +62,15 @@ DIGEST_TEMPLATES = ("same_event.j2", "same_position.j2", "conflict.j2")
 
 def check_digest_prompt(name: str) -> None:
     """Load the digest prompt ``name`` and check that it has every question's template."""
-    from summarize.errors import UnknownPromptError
+    from summarize.core.errors import UnknownPromptError
     from summarize.prompting import load_prompt
 
     prompt = load_prompt(name)
     missing = [t for t in DIGEST_TEMPLATES if not prompt.has(t)]
     if missing:
-        raise UnknownPromptError(f"{name!r} is not a digest prompt: it has no "
-                                 f"{', '.join(missing)} (e.g. digest/v1)")
+        raise UnknownPromptError(
+            f"{name!r} is not a digest prompt: it has no {', '.join(missing)} (e.g. digest/v1)"
+        )
 
 
 def is_endpoint(model: str) -> bool:
@@ -84,5 +89,11 @@ def check_matrix(models: Iterable[str], prompts: Iterable[str | None]) -> None:
     check_prompts(prompts)
 
 
-__all__ = ["DIGEST_TEMPLATES", "check_digest_prompt", "check_matrix", "check_model",
-           "check_prompts", "is_endpoint"]
+__all__ = [
+    "DIGEST_TEMPLATES",
+    "check_digest_prompt",
+    "check_matrix",
+    "check_model",
+    "check_prompts",
+    "is_endpoint",
+]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from summarize.errors import ConfigurationError
+from summarize.core.errors import ConfigurationError
 
 _SOURCE_ROOT = Path(__file__).resolve().parent.parent
 

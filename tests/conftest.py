@@ -11,5 +11,5 @@ os.environ.setdefault("DEEPEVAL_NO_INSPECT_PROMPT", "1")
 os.environ.setdefault("NO_COLOR", "1")
 
 # Tests never read or write the developer's own prompt folder; a test that needs one sets
-# its own (see tests/test_user_prompts.py).
+# its own (see tests/summarize/test_user_prompts.py).
 os.environ["NEWSBRIEF_PROMPTS_DIR"] = tempfile.mkdtemp(prefix="newsbrief-test-prompts-")

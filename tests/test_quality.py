@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
+
 BIN = Path(sys.executable).parent
 
 
@@ -28,6 +29,7 @@ def test_ruff_is_clean() -> None:
 
 
 def test_layering_contracts_hold() -> None:
-    done = subprocess.run([tool("lint-imports"), "--no-cache"], cwd=ROOT, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [tool("lint-imports"), "--no-cache"], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]

@@ -6,6 +6,12 @@ It keeps per-article values so the check is paired. The rule (:func:`check_again
 fail when the paired 95% interval of a gated metric lies below 0, or, with fewer than
 :data:`MIN_CI_ARTICLES` articles (too few for a bootstrap) or a numeric ``tolerance``,
 when the mean drop exceeds a fixed margin.
+
+A baseline may pool several runs of one model and prompt over different suites (the seeds
+and dev/tune: 21 articles, enough for the bootstrap where five are not). Blessing over an
+existing baseline is refused when the new run is worse beyond the interval on a field,
+unless the blessing says what was traded for it (``traded``), a note kept in the baseline
+that the project's version history must repeat (``tests/test_baseline.py`` checks it).
 """
 
 from __future__ import annotations
@@ -49,8 +55,13 @@ class Baseline(BaseModel):
     weights_hash: str | None = None
     prompt: str
     prompt_hash: str = ""
+    behaviour_hash: str = ""
     suite: str = ""
     suite_hash: str = ""
+    suites: list[str] = Field(default_factory=list, description="every suite pooled in it")
+    traded: list[str] = Field(
+        default_factory=list, description="what was given up when blessed over a drop"
+    )
     repeats: int = 1
     git_commit: str | None = None
     summary: dict[str, float | None] = Field(
@@ -62,19 +73,55 @@ class Baseline(BaseModel):
 
 
 # --- writing and reading -----------------------------------------------------------------
-def bless(run_dir: Path, out_path: Path, *, name: str | None = None) -> Path:
-    """Freeze ``run_dir``'s per-article scores as the baseline ``out_path``; return it.
+def bless(
+    run_dirs: Path | Sequence[Path],
+    out_path: Path,
+    *,
+    name: str | None = None,
+    traded: str | None = None,
+) -> Path:
+    """Freeze the per-article scores of ``run_dirs`` (one run, or runs of one model and
+    prompt over several suites, pooled) as the baseline ``out_path``; return it.
 
-    Refuses a run that was not scored against gold: a baseline without F1 would pass every
-    check and protect nothing.
+    Refuses a run that was not scored against gold (a baseline without F1 would pass every
+    check and protect nothing), runs of different models or prompts, and, when
+    ``out_path`` is a baseline already, a run that is worse beyond the paired interval on a
+    field, unless ``traded`` says what was given up for it.
     """
-    run = load_run(Path(run_dir))
-    table = table_from_run(run)
+    dirs = [Path(run_dirs)] if isinstance(run_dirs, (str, Path)) else [Path(d) for d in run_dirs]
+    if not dirs:
+        raise BaselineError("bless needs at least one run")
+    runs = [load_run(d) for d in dirs]
+    if len({(r.config.model, r.config.prompt, r.config.prompt_hash) for r in runs}) > 1:
+        raise BaselineError(
+            "the runs of one baseline must share model and prompt: "
+            + ", ".join(f"{r.config.model} {r.config.prompt}" for r in runs)
+        )
+    table = _pooled([table_from_run(r) for r in runs])
     if not any(table.values.get(f) for f in FIELD_METRICS):
         raise BaselineError(
-            f"{run_dir}: no record has scores (was the run scored against gold?); "
-            "nothing to bless"
+            f"{', '.join(map(str, dirs))}: no record has scores (was the run scored against "
+            "gold?); nothing to bless"
         )
+    out_path = Path(out_path)
+    notes: list[str] = []
+    if out_path.is_file():
+        old = load_baseline(out_path)
+        notes = list(old.traded)
+        drops = [
+            f
+            for f in check_against_baseline(table, out_path)
+            if "worse beyond" in f or "dropped more" in f
+        ]
+        if drops and not (traded and traded.strip()):
+            raise BaselineError(
+                f"{out_path}: the run is worse than the baseline it would replace:\n  "
+                + "\n  ".join(drops)
+                + "\nbless over a drop only with --traded "
+                "'<what was given up, and for what>' (a line the version history repeats)"
+            )
+        if drops and traded:
+            notes.append(f"{runs[0].config.prompt}: {traded.strip()}")
     articles: dict[str, dict[str, list[float]]] = {}
     for article in sorted(table.articles):
         articles[article] = {
@@ -88,19 +135,22 @@ def bless(run_dir: Path, out_path: Path, *, name: str | None = None) -> Path:
         # the same aggregation as the comparison: mean for quality, median for cost
         agg = statistics.fmean if spec.statistic == "mean" else statistics.median
         summary[spec.key] = round(float(agg(per)), 6) if per else None
-    out_path = Path(out_path)
+    first = runs[0].config
     baseline = Baseline(
         name=name or out_path.stem,
         blessed=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        run_id=run.config.run_id,
-        model=run.config.model,
+        run_id=" + ".join(r.config.run_id for r in runs),
+        model=first.model,
         weights_hash=table.info.weights_hash,
-        prompt=run.config.prompt,
-        prompt_hash=run.config.prompt_hash,
-        suite=run.config.suite,
-        suite_hash=run.config.suite_hash,
-        repeats=run.config.repeats,
-        git_commit=run.config.git_commit,
+        prompt=first.prompt,
+        prompt_hash=first.prompt_hash,
+        behaviour_hash=first.behaviour_hash,
+        suite=" + ".join(r.config.suite for r in runs),
+        suite_hash=" + ".join(r.config.suite_hash for r in runs),
+        suites=[r.config.suite for r in runs],
+        traded=notes,
+        repeats=first.repeats,
+        git_commit=first.git_commit,
         summary=summary,
         articles=articles,
     )
@@ -110,6 +160,22 @@ def bless(run_dir: Path, out_path: Path, *, name: str | None = None) -> Path:
         encoding="utf-8",
     )
     return out_path
+
+
+def _pooled(tables: list[RunTable]) -> RunTable:
+    """Several runs' tables as one (their articles are disjoint: one suite each)."""
+    if len(tables) == 1:
+        return tables[0]
+    values: dict[str, dict[str, list[float]]] = {k: {} for k in METRIC_KEYS}
+    articles: list[str] = []
+    for table in tables:
+        overlap = set(articles) & set(table.articles)
+        if overlap:
+            raise BaselineError(f"runs pooled in one baseline share articles: {sorted(overlap)}")
+        articles += table.articles
+        for key, per in table.values.items():
+            values.setdefault(key, {}).update(per)
+    return RunTable(info=tables[0].info, values=values, articles=articles)
 
 
 def load_baseline(path: Path) -> Baseline:
@@ -124,9 +190,7 @@ def load_baseline(path: Path) -> Baseline:
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}: not JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != BASELINE_FORMAT:
-        raise BaselineError(
-            f"{path}: not a newsbrief baseline (no \"format\": {BASELINE_FORMAT!r})"
-        )
+        raise BaselineError(f'{path}: not a newsbrief baseline (no "format": {BASELINE_FORMAT!r})')
     if data.get("format_version") != BASELINE_VERSION:
         raise BaselineError(
             f"{path}: baseline format version {data.get('format_version')!r}; this reader "
@@ -152,6 +216,7 @@ def table_from_baseline(baseline: Baseline, path: Path | None = None) -> RunTabl
         model=baseline.model,
         prompt=baseline.prompt,
         prompt_hash=baseline.prompt_hash,
+        behaviour_hash=baseline.behaviour_hash,
         weights_hash=baseline.weights_hash,
         created=baseline.blessed,
         repeats=baseline.repeats,
@@ -209,12 +274,20 @@ def _table_from_scores(scores: Mapping[str, Any]) -> RunTable:
             for key, v in _scores_values(rep).items():
                 if v is not None:
                     values[key].setdefault(str(article), []).append(v)
-    info = RunInfo(run_id="(scores)", path="", model="?", prompt="?",
-                   n_articles=len(scores))
+    info = RunInfo(run_id="(scores)", path="", model="?", prompt="?", n_articles=len(scores))
     return RunTable(info=info, values=values, articles=[str(a) for a in scores])
 
 
 def _to_table(run: RunOrScores) -> RunTable:
+    if isinstance(run, RunTable):
+        return run
+    if (
+        isinstance(run, Sequence)
+        and run
+        and all(isinstance(r, (str, Path)) for r in run)
+        and (not isinstance(run, str))
+    ):
+        return _pooled([table_from_run(load_run(Path(r))) for r in run])
     if isinstance(run, LoadedRun):
         return table_from_run(run)
     if isinstance(run, (str, Path)):
@@ -230,8 +303,9 @@ def _to_table(run: RunOrScores) -> RunTable:
 
 
 def _dummy_config() -> RunConfig:
-    return RunConfig(run_id="(records)", created="", model="?", prompt="?", prompt_hash="",
-                     suite="")
+    return RunConfig(
+        run_id="(records)", created="", model="?", prompt="?", prompt_hash="", suite=""
+    )
 
 
 def check_against_baseline(
@@ -247,7 +321,8 @@ def check_against_baseline(
 ) -> list[str]:
     """Failures (empty list = no regression) of a run against a blessed baseline.
 
-    ``run_dir_or_scores`` is a run directory, a list of ArticleRecord, or a mapping
+    ``run_dir_or_scores`` is a run directory (or a list of them, pooled), a list of
+    ArticleRecord, or a mapping
     ``{article_id: ArticleScores | ArticleScores.model_dump() | None | [one per repeat]}``
     where ``None`` is a failed article (F1 0). See the module docstring for the rule.
     """
@@ -275,8 +350,10 @@ def check_against_baseline(
                 )
             continue
         delta, lo, hi = paired_bootstrap(
-            [theirs[a] for a in paired], [mine[a] for a in paired],
-            n_boot=n_boot, seed=seed + index,
+            [theirs[a] for a in paired],
+            [mine[a] for a in paired],
+            n_boot=n_boot,
+            seed=seed + index,
         )
         run_mean = statistics.fmean(statistics.fmean(mine[a]) for a in paired)
         base_mean = statistics.fmean(statistics.fmean(theirs[a]) for a in paired)
@@ -292,7 +369,8 @@ def check_against_baseline(
             if -delta > limit + 1e-12:
                 why = (
                     f"fewer than {min_articles} articles, fixed margin"
-                    if tolerance == "ci" else "fixed margin"
+                    if tolerance == "ci"
+                    else "fixed margin"
                 )
                 failures.append(f"{where}: dropped more than {limit:g} ({why})")
     return failures
@@ -331,4 +409,3 @@ __all__ = [
     "load_baseline",
     "table_from_baseline",
 ]
-

@@ -27,6 +27,7 @@ from evals.store import load_run
 FEW_ARTICLES = 10
 _EPS = 1e-12
 
+
 class MetricCell(BaseModel):
     """One metric of one run: its value and, for a compared run, the difference to the
     reference with its paired bootstrap CI."""
@@ -42,11 +43,13 @@ class MetricCell(BaseModel):
     regression: bool = False
     improvement: bool = False
 
+
 class MetricRow(BaseModel):
     """A metric across runs; ``cells`` line up with :attr:`Comparison.runs`."""
 
     spec: MetricSpec
     cells: list[MetricCell]
+
 
 class Comparison(BaseModel):
     """Runs side by side against a reference (``runs[0]``), with the gate's verdict."""
@@ -88,6 +91,7 @@ class Comparison(BaseModel):
             if cell.regression
         ]
 
+
 def compare_runs(
     run_dirs: list[Path],
     *,
@@ -119,6 +123,7 @@ def compare_runs(
     return compare_tables(
         tables, fail_under=fail_under, max_drop=max_drop, n_boot=n_boot, seed=seed
     )
+
 
 def compare_tables(
     tables: list[RunTable],
@@ -154,8 +159,12 @@ def compare_tables(
                 cell.value = float(stat([statistics.fmean(v) for v in mine.values()]))
                 if spec.kind == "quality" and len(mine) > 1:
                     cell.value_low, cell.value_high = value_interval(
-                        list(mine.values()), statistic=spec.statistic, n_boot=n_boot,
-                        seed=derive_seed(seed, m_index, t_index), confidence=CONFIDENCE)
+                        list(mine.values()),
+                        statistic=spec.statistic,
+                        n_boot=n_boot,
+                        seed=derive_seed(seed, m_index, t_index),
+                        confidence=CONFIDENCE,
+                    )
             if t_index > 0:
                 theirs = ref.values.get(spec.key, {})
                 paired = [a for a in shared if a in mine and a in theirs]
@@ -196,6 +205,7 @@ def compare_tables(
     comp.failures = _gate(comp)
     return comp
 
+
 def _shared_articles(tables: list[RunTable], notes: list[str]) -> list[str]:
     sets = [set(t.articles) for t in tables]
     shared_set = set.intersection(*sets)
@@ -221,6 +231,7 @@ def _shared_articles(tables: list[RunTable], notes: list[str]) -> list[str]:
         )
     return shared
 
+
 def _check_suites(tables: list[RunTable], notes: list[str]) -> None:
     hashes = {t.info.suite_hash for t in tables if t.info.suite_hash}
     if len(hashes) > 1:
@@ -229,9 +240,11 @@ def _check_suites(tables: list[RunTable], notes: list[str]) -> None:
             "between them, so part of a difference may come from the yardstick, not the model"
         )
 
+
 def _preview(ids: Sequence[str], k: int = 3) -> str:
     shown = ", ".join(ids[:k])
     return shown + (f", ... (+{len(ids) - k})" if len(ids) > k else "")
+
 
 def _gate(comp: Comparison) -> list[str]:
     failures: list[str] = []
@@ -266,6 +279,7 @@ def _gate(comp: Comparison) -> list[str]:
                         f"max_drop {comp.max_drop:g} (n={cell.n} articles)"
                     )
     return failures
+
 
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"

@@ -14,6 +14,7 @@ from evals.stats import Statistic
 
 FIELD_METRICS: tuple[str, ...] = ("parties", "positions", "dates", "disputes")
 
+
 class MetricSpec(BaseModel):
     """One row of the comparison: what it measures and how it is aggregated and judged."""
 
@@ -24,22 +25,59 @@ class MetricSpec(BaseModel):
     statistic: Statistic
     unit: Literal["score", "rate", "seconds", "tokens"]
 
+
 METRICS: tuple[MetricSpec, ...] = (
     *(
-        MetricSpec(key=f, label=f"{f} F1", kind="quality", higher_is_better=True,
-                   statistic="mean", unit="score")
+        MetricSpec(
+            key=f,
+            label=f"{f} F1",
+            kind="quality",
+            higher_is_better=True,
+            statistic="mean",
+            unit="score",
+        )
         for f in FIELD_METRICS
     ),
-    MetricSpec(key="macro_f1", label="macro F1", kind="quality", higher_is_better=True,
-               statistic="mean", unit="score"),
-    MetricSpec(key="grounding_rate", label="grounding rate", kind="quality",
-               higher_is_better=True, statistic="mean", unit="rate"),
-    MetricSpec(key="validity_rate", label="validity rate", kind="quality",
-               higher_is_better=True, statistic="mean", unit="rate"),
-    MetricSpec(key="latency_s", label="median latency (s)", kind="cost",
-               higher_is_better=False, statistic="median", unit="seconds"),
-    MetricSpec(key="tokens", label="median tokens", kind="cost", higher_is_better=False,
-               statistic="median", unit="tokens"),
+    MetricSpec(
+        key="macro_f1",
+        label="macro F1",
+        kind="quality",
+        higher_is_better=True,
+        statistic="mean",
+        unit="score",
+    ),
+    MetricSpec(
+        key="grounding_rate",
+        label="grounding rate",
+        kind="quality",
+        higher_is_better=True,
+        statistic="mean",
+        unit="rate",
+    ),
+    MetricSpec(
+        key="validity_rate",
+        label="validity rate",
+        kind="quality",
+        higher_is_better=True,
+        statistic="mean",
+        unit="rate",
+    ),
+    MetricSpec(
+        key="latency_s",
+        label="median latency (s)",
+        kind="cost",
+        higher_is_better=False,
+        statistic="median",
+        unit="seconds",
+    ),
+    MetricSpec(
+        key="tokens",
+        label="median tokens",
+        kind="cost",
+        higher_is_better=False,
+        statistic="median",
+        unit="tokens",
+    ),
 )
 
 METRIC_KEYS: tuple[str, ...] = tuple(m.key for m in METRICS)

@@ -26,6 +26,7 @@ def weights_hash(model_info: Mapping[str, Any]) -> str | None:
             return str(value)
     return None
 
+
 def record_tokens(record: ArticleRecord) -> float | None:
     """Prompt + completion tokens of every call, failed attempts included (the true cost)."""
     counts = [
@@ -34,6 +35,7 @@ def record_tokens(record: ArticleRecord) -> float | None:
         if c.prompt_tokens is not None or c.completion_tokens is not None
     ]
     return float(sum(counts)) if counts else None
+
 
 def record_values(record: ArticleRecord, *, has_gold: bool) -> dict[str, float | None]:
     """One value per metric key for one record (None = not defined for this record).
@@ -61,8 +63,10 @@ def record_values(record: ArticleRecord, *, has_gold: bool) -> dict[str, float |
         out["grounding_rate"] = _opt_float(scores.get("grounding_rate"))
     return out
 
+
 def _opt_float(value: Any) -> float | None:
     return None if value is None else float(value)
+
 
 class RunInfo(BaseModel):
     """Who made a run: enough to label a column and to reproduce it."""
@@ -72,6 +76,7 @@ class RunInfo(BaseModel):
     model: str
     prompt: str
     prompt_hash: str = ""
+    behaviour_hash: str = ""
     weights_hash: str | None = None
     created: str = ""
     repeats: int = 1
@@ -87,6 +92,7 @@ class RunInfo(BaseModel):
         """``model · prompt · run id``: what a reader needs to tell columns apart."""
         return f"{self.model} · {self.prompt} · {self.run_id}"
 
+
 @dataclass
 class RunTable:
     """A run reduced to what comparing needs: per metric, per article, per-repeat values."""
@@ -95,12 +101,14 @@ class RunTable:
     values: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     articles: list[str] = field(default_factory=list)
 
+
 def _gold_ids(run: LoadedRun) -> set[str] | None:
     """Article ids with a gold file in the run's gold directory; None if it is unknown."""
     gold_dir = resolve_recorded_dir(run.config.gold, run.path)
     if gold_dir is None:
         return None
     return {p.stem for p in gold_dir.glob("*.json")}
+
 
 def table_from_run(run: LoadedRun) -> RunTable:
     """Per-article, per-repeat metric values of a loaded run (see :func:`record_values`).
@@ -119,6 +127,7 @@ def table_from_run(run: LoadedRun) -> RunTable:
         if article in scored_articles:
             return True
         return article in gold_ids if gold_ids is not None else scored_run
+
     values: dict[str, dict[str, list[float]]] = {k: {} for k in METRIC_KEYS}
     order = {a: i for i, a in enumerate(cfg.articles)}
     articles = sorted({r.article_id for r in records}, key=lambda a: (order.get(a, 1 << 30), a))
@@ -132,6 +141,7 @@ def table_from_run(run: LoadedRun) -> RunTable:
         model=cfg.model,
         prompt=cfg.prompt,
         prompt_hash=cfg.prompt_hash,
+        behaviour_hash=cfg.behaviour_hash,
         weights_hash=weights_hash(cfg.model_info),
         created=cfg.created,
         repeats=cfg.repeats,
@@ -144,5 +154,11 @@ def table_from_run(run: LoadedRun) -> RunTable:
     return RunTable(info=info, values=values, articles=articles)
 
 
-__all__ = ["RunInfo", "RunTable", "record_tokens", "record_values", "table_from_run",
-           "weights_hash"]
+__all__ = [
+    "RunInfo",
+    "RunTable",
+    "record_tokens",
+    "record_values",
+    "table_from_run",
+    "weights_hash",
+]

@@ -9,13 +9,14 @@ from evals.errors import GoldError
 from evals.gold.loader import ROOT_ITEM, load_gold, load_gold_bytes
 from evals.gold.shapes import (
     ITEM_FIELDS,
+    GoldCase,
     GoldDateRef,
     GoldDispute,
     GoldParty,
     GoldPosition,
     GoldSummary,
 )
-from evals.gold.suite import GoldCase, default_suite, load_suite, suite_hash
+from evals.gold.suite import default_suite, load_suite, suite_hash
 
 __all__ = [
     "ITEM_FIELDS",

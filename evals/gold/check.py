@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.errors import GoldError, _display
-from evals.gold.jsonl import is_jsonl_suite
+from evals.gold.jsonl import is_jsonl_suite, load_jsonl_suite
 from evals.gold.loader import ROOT_ITEM, load_gold_bytes
 from evals.gold.shapes import ITEM_FIELDS
 from summarize.core.names import same_name
@@ -62,8 +62,9 @@ def check_gold_dir(gold_dir: Path, articles_dir: Path | None = None) -> CheckRep
         report.checked += 1
         article = articles_dir / f"{gold_path.stem}.txt"
         if not article.is_file():
-            report.problems.append(GoldProblem(gold_path, ROOT_ITEM,
-                                               f"no article {article.name} in {articles_dir}"))
+            report.problems.append(
+                GoldProblem(gold_path, ROOT_ITEM, f"no article {article.name} in {articles_dir}")
+            )
             continue
         try:
             text = article.read_text(encoding="utf-8")
@@ -91,8 +92,6 @@ def _check_one(gold_path: Path, text: str, article_name: str) -> list[GoldProble
 
 
 def _check_jsonl(path: Path) -> CheckReport:
-    from evals.gold.jsonl import load_jsonl_suite
-
     report = CheckReport(checked=1)
     try:
         cases = load_jsonl_suite(path)
@@ -102,8 +101,10 @@ def _check_jsonl(path: Path) -> CheckReport:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         value = json.loads(line) if line.strip() else None
         if isinstance(value, dict) and isinstance(value.get("gold"), dict):
-            report.problems += [GoldProblem(Path(f"{path}:{number}"), i, r)
-                                for i, r in guide_problems(value["gold"])]
+            report.problems += [
+                GoldProblem(Path(f"{path}:{number}"), i, r)
+                for i, r in guide_problems(value["gold"])
+            ]
     report.without_gold = [Path(f"{path}:{c.article_id}") for c in cases if c.gold is None]
     return report
 
@@ -116,21 +117,37 @@ def guide_problems(data: Any) -> list[tuple[str, str]]:
     for name in ITEM_FIELDS:
         for i, item in enumerate(data.get(name) or []):
             if isinstance(item, dict) and "required" not in item:
-                out.append((f"{name}[{i}].required",
-                            "missing: say true, or false for an item a careful reader could "
-                            "omit (ANNOTATION_GUIDE.md)"))
-    required = [p for p in data.get("parties") or []
-                if isinstance(p, dict) and p.get("required", True) is True]
-    names = [n for p in required for n in [p.get("name"), *(p.get("aliases") or [])]
-             if isinstance(n, str)]
+                out.append(
+                    (
+                        f"{name}[{i}].required",
+                        "missing: say true, or false for an item a careful reader could "
+                        "omit (ANNOTATION_GUIDE.md)",
+                    )
+                )
+    required = [
+        p
+        for p in data.get("parties") or []
+        if isinstance(p, dict) and p.get("required", True) is True
+    ]
+    names = [
+        n
+        for p in required
+        for n in [p.get("name"), *(p.get("aliases") or [])]
+        if isinstance(n, str)
+    ]
     for i, dispute in enumerate(data.get("disputes") or []):
         if not isinstance(dispute, dict) or dispute.get("required", True) is not True:
             continue
         for j, side in enumerate(dispute.get("sides") or []):
             if isinstance(side, list) and not any(
-                    isinstance(s, str) and any(same_name(s, n) for n in names) for s in side):
-                out.append((f"disputes[{i}].sides[{j}]",
-                            "a side of a required dispute names at least one required party"))
+                isinstance(s, str) and any(same_name(s, n) for n in names) for s in side
+            ):
+                out.append(
+                    (
+                        f"disputes[{i}].sides[{j}]",
+                        "a side of a required dispute names at least one required party",
+                    )
+                )
     return out
 
 

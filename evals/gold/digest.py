@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from evals.errors import GoldError
+from evals.gold.suite import default_suite
 from summarize.core.digest import (
     DigestDispute,
     DigestParty,
@@ -64,7 +65,8 @@ class GoldStoryDigest(StoryDigest):
     timeline: list[GoldTimelineEvent] = Field(default_factory=list)  # type: ignore[assignment]
     disputes: list[GoldDigestDispute] = Field(default_factory=list)  # type: ignore[assignment]
     discrepancies: list[GoldDiscrepancy] = Field(  # type: ignore[assignment]
-        default_factory=list)
+        default_factory=list
+    )
 
 
 @dataclass(frozen=True)
@@ -99,16 +101,16 @@ def load_story(folder: Path) -> StoryCase:
         try:
             texts[article_id] = path.read_text("utf-8")
         except OSError as exc:
-            raise GoldError(gold_path, f"articles[{article_id}]",
-                            f"cannot read {path}: {exc}") from None
+            raise GoldError(
+                gold_path, f"articles[{article_id}]", f"cannot read {path}: {exc}"
+            ) from None
     problems = list(_locate(data, texts))
     if problems:
         raise GoldError(gold_path, *problems[0], more=problems[1:])
     try:
         gold = GoldStoryDigest.model_validate(data, context={"texts": texts})
     except ValidationError as exc:
-        first, *rest = [(".".join(map(str, e["loc"])) or "<root>", e["msg"])
-                        for e in exc.errors()]
+        first, *rest = [(".".join(map(str, e["loc"])) or "<root>", e["msg"]) for e in exc.errors()]
         raise GoldError(gold_path, *first, more=rest) from None
     return StoryCase(name=gold.story, folder=folder, gold=gold, texts=texts, paths=paths)
 
@@ -123,9 +125,7 @@ def story_folders(root: Path) -> list[Path]:
 
 def _resolve(folder: Path, ref: str) -> Path:
     if ref.startswith(SEEDS_PREFIX):
-        from evals.gold.suite import default_suite
-
-        return default_suite()[0] / ref[len(SEEDS_PREFIX):]
+        return default_suite()[0] / ref[len(SEEDS_PREFIX) :]
     return (folder / ref).resolve()
 
 
@@ -142,8 +142,9 @@ def _locate(data: dict[str, Any], texts: dict[str, str]) -> list[tuple[str, str]
                     return
                 start = text.find(node["quote"])
                 if start < 0:
-                    problems.append((where, f"quote not found verbatim in {node['article']}: "
-                                            f"{node['quote']!r}"))
+                    problems.append(
+                        (where, f"quote not found verbatim in {node['article']}: {node['quote']!r}")
+                    )
                     return
                 node["start"], node["end"] = start, start + len(node["quote"])
                 return

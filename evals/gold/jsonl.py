@@ -14,10 +14,10 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 from evals.errors import GoldError
 from evals.gold.loader import ROOT_ITEM, parse_gold
+from evals.gold.shapes import GoldCase
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -27,14 +27,12 @@ def is_jsonl_suite(path: Path) -> bool:
     return Path(path).suffix.lower() == ".jsonl" and Path(path).is_file()
 
 
-def load_jsonl_suite(path: Path) -> list[Any]:
-    """Every line of ``path`` as a :class:`~evals.gold.suite.GoldCase`, in file order.
+def load_jsonl_suite(path: Path) -> list[GoldCase]:
+    """Every line of ``path`` as a :class:`~evals.gold.shapes.GoldCase`, in file order.
 
     Problems are :class:`GoldError` naming the file and line (``suite.jsonl:3``), the item
     and the reason, like a gold file's.
     """
-    from evals.gold.suite import GoldCase
-
     path = Path(path)
     try:
         raw_lines = path.read_bytes().splitlines()
@@ -54,8 +52,9 @@ def load_jsonl_suite(path: Path) -> list[Any]:
             raise GoldError(where, ROOT_ITEM, "each line is one JSON object")
         article_id, text = value.get("id"), value.get("text")
         if not isinstance(article_id, str) or not _ID.fullmatch(article_id):
-            raise GoldError(where, "id", f"a name of letters, digits, _ . - is required, "
-                                         f"not {article_id!r}")
+            raise GoldError(
+                where, "id", f"a name of letters, digits, _ . - is required, not {article_id!r}"
+            )
         if article_id in seen:
             raise GoldError(where, "id", f"{article_id!r} is used by an earlier line")
         seen.add(article_id)
@@ -67,7 +66,8 @@ def load_jsonl_suite(path: Path) -> list[Any]:
             if not isinstance(gold_data, dict):
                 raise GoldError(where, "gold", "gold is one JSON object")
             digest = hashlib.sha256(
-                json.dumps(gold_data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+                json.dumps(gold_data, sort_keys=True, ensure_ascii=False).encode()
+            ).hexdigest()
             gold_data.setdefault("article", article_id)
             gold = parse_gold(gold_data, text, where)
         cases.append(GoldCase(article_id, path, text, gold, path if gold else None, digest))

@@ -96,13 +96,25 @@ def review_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
         if flag is False:
             del item[REVIEW_KEY]
         elif flag is True:
-            what = "headline, summary, published and event_location" if at == ROOT_ITEM \
+            what = (
+                "headline, summary, published and event_location"
+                if at == ROOT_ITEM
                 else "this item"
-            problems.append((at, f"still marked for review: check {what} against the "
-                                 f"article, then delete \"{REVIEW_KEY}\""))
+            )
+            problems.append(
+                (
+                    at,
+                    f"still marked for review: check {what} against the "
+                    f'article, then delete "{REVIEW_KEY}"',
+                )
+            )
         else:
-            problems.append((f"{at}.{REVIEW_KEY}" if at != ROOT_ITEM else REVIEW_KEY,
-                             f"{REVIEW_KEY} is true or false, not {flag!r}"))
+            problems.append(
+                (
+                    f"{at}.{REVIEW_KEY}" if at != ROOT_ITEM else REVIEW_KEY,
+                    f"{REVIEW_KEY} is true or false, not {flag!r}",
+                )
+            )
     return problems
 
 

@@ -7,6 +7,9 @@ item a careful reader could omit, so missing it costs nothing (``ANNOTATION_GUID
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from pydantic import Field
 
 from summarize.core.schema import ArticleSummary, DateRef, Dispute, Party, Position
@@ -46,3 +49,19 @@ class GoldSummary(ArticleSummary):
     positions: list[GoldPosition] = Field(default_factory=list)  # type: ignore[assignment]
     dates: list[GoldDateRef] = Field(default_factory=list)  # type: ignore[assignment]
     disputes: list[GoldDispute] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+@dataclass
+class GoldCase:
+    """One article of a suite, with its gold when the suite has gold for it.
+
+    ``path`` is the article file. ``gold_path`` and ``gold_sha256`` (of the exact gold
+    bytes parsed) record where the gold came from, for run provenance.
+    """
+
+    article_id: str
+    path: Path
+    text: str
+    gold: GoldSummary | None
+    gold_path: Path | None = None
+    gold_sha256: str | None = None

@@ -8,31 +8,15 @@ yardstick measured it and a comparison can say when two runs used different ones
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from evals.errors import GoldError
 from evals.gold.jsonl import is_jsonl_suite, load_jsonl_suite
 from evals.gold.loader import ROOT_ITEM, load_gold_bytes
-from evals.gold.shapes import GoldSummary
+from evals.gold.shapes import GoldCase, GoldSummary
+from summarize.resources import resource_dir
 
 _SUITE_HASH_VERSION = b"newsbrief-suite-v1\0"
-
-
-@dataclass
-class GoldCase:
-    """One article of a suite, with its gold when the suite has gold for it.
-
-    ``path`` is the article file. ``gold_path`` and ``gold_sha256`` (of the exact gold
-    bytes parsed) record where the gold came from, for run provenance.
-    """
-
-    article_id: str
-    path: Path
-    text: str
-    gold: GoldSummary | None
-    gold_path: Path | None = None
-    gold_sha256: str | None = None
 
 
 def load_suite(articles_dir: Path, gold_dir: Path | None) -> list[GoldCase]:
@@ -49,8 +33,9 @@ def load_suite(articles_dir: Path, gold_dir: Path | None) -> list[GoldCase]:
     articles_dir = Path(articles_dir)
     if is_jsonl_suite(articles_dir):
         if gold_dir is not None and Path(gold_dir).resolve() != articles_dir.resolve():
-            raise GoldError(articles_dir, ROOT_ITEM,
-                            "a JSONL suite carries its gold inline; drop --gold")
+            raise GoldError(
+                articles_dir, ROOT_ITEM, "a JSONL suite carries its gold inline; drop --gold"
+            )
         return load_jsonl_suite(articles_dir)
     if not articles_dir.is_dir():
         raise FileNotFoundError(f"no such articles directory: {articles_dir}")
@@ -77,8 +62,6 @@ def default_suite() -> tuple[Path, Path]:
     """(articles, gold) of the built-in seed suite: package data (``seeds/`` ships as
     ``evals.seeds``), found with importlib.resources wherever newsbrief is installed, never
     from the cwd."""
-    from summarize.resources import resource_dir
-
     gold = Path(__file__).resolve().parent  # the seed gold lives beside this package's code
     return resource_dir("evals.seeds", "seeds"), gold
 

@@ -22,6 +22,7 @@ from summarize.core.schema import ArticleSummary
 
 FIELDS: tuple[str, ...] = ("parties", "positions", "dates", "disputes")
 
+
 class ArticleScores(BaseModel):
     """All deterministic scores of one prediction against its gold.
 
@@ -40,6 +41,7 @@ class ArticleScores(BaseModel):
     polarity_pairs: int = 0
     macro_f1: float
     grounding_rate: float
+
 
 def score_article(pred: ArticleSummary, gold: ArticleSummary, text: str) -> ArticleScores:
     """All deterministic scores of ``pred`` against ``gold`` for the article ``text``.
@@ -64,6 +66,7 @@ def score_article(pred: ArticleSummary, gold: ArticleSummary, text: str) -> Arti
         grounding_rate=grounding_rate(pred, text),
     )
 
+
 def describe_item(field: str, item: Any) -> str:
     """A short human label of an item, for reasons and reports ("Viktor Orban",
     "Viktor Orban on ceasefire in Ukraine", "2024-07-08 (meeting in Beijing)")."""
@@ -77,6 +80,7 @@ def describe_item(field: str, item: Any) -> str:
         sides = " vs ".join("+".join(side) for side in item.sides)
         return f"{sides}: {item.issue}"
     raise ValueError(f"unknown field {field!r}; expected one of {FIELDS}")
+
 
 def aggregate_scores(scores: Sequence[ArticleScores | None]) -> dict[str, Any]:
     """Suite-level figures from per-article scores (``None`` = the article failed).
@@ -100,8 +104,13 @@ def aggregate_scores(scores: Sequence[ArticleScores | None]) -> dict[str, Any]:
     valid = [s for s in scores if s is not None]
     if n == 0:
         return {
-            "fields": {}, "macro_f1": None, "polarity_accuracy": None,
-            "grounding_rate": None, "validity_rate": 0.0, "n_articles": 0, "n_valid": 0,
+            "fields": {},
+            "macro_f1": None,
+            "polarity_accuracy": None,
+            "grounding_rate": None,
+            "validity_rate": 0.0,
+            "n_articles": 0,
+            "n_valid": 0,
         }
     fields: dict[str, dict[str, float | int]] = {}
     for field in FIELDS:

@@ -10,11 +10,13 @@ from summarize.core.schema import ArticleSummary, DateRef, check_iso_partial
 #: "on Monday" ~ "Monday", "earlier this week" ~ "this week", not "last week" ~ "last month".
 DATE_TEXT_THRESHOLD = 0.6
 
+
 def _iso_parts(value: str) -> tuple[int, int | None, int | None] | None:
     try:
         return check_iso_partial(value)
     except ValueError:
         return None
+
 
 def date_similarity(pred: DateRef, gold: DateRef) -> float | None:
     """Dates match by ISO value at the gold's precision.
@@ -50,6 +52,7 @@ def date_similarity(pred: DateRef, gold: DateRef) -> float | None:
                 return None
         bonus = 0.1 if pred.value == gold.value else 0.0
     return text_similarity(pred.event, gold.event) + bonus
+
 
 def score_dates(pred: ArticleSummary, gold: ArticleSummary) -> FieldScore:
     """Dates field score; see :func:`date_similarity` for the rule."""

@@ -67,10 +67,12 @@ def make_test_case(
         actual = prediction.model_dump_json()
     else:
         actual = prediction or ""
-    expected = gold.model_dump_json(serialize_as_any=True) if isinstance(
-        gold, ArticleSummary) else gold
-    return LLMTestCase(input=article_text, actual_output=actual, expected_output=expected,
-                       name=name)
+    expected = (
+        gold.model_dump_json(serialize_as_any=True) if isinstance(gold, ArticleSummary) else gold
+    )
+    return LLMTestCase(
+        input=article_text, actual_output=actual, expected_output=expected, name=name
+    )
 
 
 def parse_prediction(test_case: LLMTestCase) -> ArticleSummary:
@@ -132,8 +134,14 @@ class _SummaryMetric(ThresholdMetric):
 
     _needs_gold = True
 
-    def __init__(self, threshold: float, *, strict_mode: bool = False,
-                 include_reason: bool = True, verbose_mode: bool = False) -> None:
+    def __init__(
+        self,
+        threshold: float,
+        *,
+        strict_mode: bool = False,
+        include_reason: bool = True,
+        verbose_mode: bool = False,
+    ) -> None:
         self.threshold = 1.0 if strict_mode else threshold
         self.strict_mode = strict_mode
         self.include_reason = include_reason
@@ -156,7 +164,6 @@ class _SummaryMetric(ThresholdMetric):
         score, reason, breakdown = self._evaluate(pred, test_case)
         return self._finish(score, reason, breakdown)
 
-
     def _finish(self, score: float, reason: str, breakdown: dict[str, Any]) -> float:
         self.score = score
         self.reason = reason if self.include_reason else None
@@ -164,14 +171,16 @@ class _SummaryMetric(ThresholdMetric):
         self.success = self.is_successful()
         return score
 
-    def _score_case(self, pred: ArticleSummary,
-                    test_case: LLMTestCase) -> tuple[ArticleScores, ArticleSummary]:
+    def _score_case(
+        self, pred: ArticleSummary, test_case: LLMTestCase
+    ) -> tuple[ArticleScores, ArticleSummary]:
         gold = parse_gold(test_case)
         self.scores = score_article(pred, gold, test_case.input)
         return self.scores, gold
 
-    def _evaluate(self, pred: ArticleSummary,
-                  test_case: LLMTestCase) -> tuple[float, str, dict[str, Any]]:
+    def _evaluate(
+        self, pred: ArticleSummary, test_case: LLMTestCase
+    ) -> tuple[float, str, dict[str, Any]]:
         raise NotImplementedError
 
 
@@ -183,14 +192,14 @@ def _listing(label: str, labels: list[str]) -> str:
     return f" {label}: {shown}{more}."
 
 
-def _field_reason(field: str, fs: FieldScore, pred: ArticleSummary,
-                  gold: ArticleSummary) -> str:
+def _field_reason(field: str, fs: FieldScore, pred: ArticleSummary, gold: ArticleSummary) -> str:
     missed = [describe_item(field, getattr(gold, field)[j]) for j in fs.missed]
     invented = [describe_item(field, getattr(pred, field)[i]) for i in fs.false_positives]
     return (
         f"{field}: F1 {fs.f1:.2f} (P {fs.precision:.2f}, R {fs.recall:.2f}; "
         f"{fs.tp} matched, {fs.fn} missed, {fs.fp} invented)."
-        + _listing("Missed", missed) + _listing("Invented", invented)
+        + _listing("Missed", missed)
+        + _listing("Invented", invented)
     )
 
 
@@ -201,16 +210,28 @@ class FieldF1Metric(_SummaryMetric):
     matched nothing, so a failing assert says what to fix. ``score_breakdown`` carries P/R.
     """
 
-    def __init__(self, field: str, threshold: float = 0.5, *, strict_mode: bool = False,
-                 include_reason: bool = True, verbose_mode: bool = False) -> None:
+    def __init__(
+        self,
+        field: str,
+        threshold: float = 0.5,
+        *,
+        strict_mode: bool = False,
+        include_reason: bool = True,
+        verbose_mode: bool = False,
+    ) -> None:
         if field not in FIELDS:
             raise ValueError(f"unknown field {field!r}; expected one of {', '.join(FIELDS)}")
         self.field = field
-        super().__init__(threshold, strict_mode=strict_mode, include_reason=include_reason,
-                         verbose_mode=verbose_mode)
+        super().__init__(
+            threshold,
+            strict_mode=strict_mode,
+            include_reason=include_reason,
+            verbose_mode=verbose_mode,
+        )
 
-    def _evaluate(self, pred: ArticleSummary,
-                  test_case: LLMTestCase) -> tuple[float, str, dict[str, Any]]:
+    def _evaluate(
+        self, pred: ArticleSummary, test_case: LLMTestCase
+    ) -> tuple[float, str, dict[str, Any]]:
         scores, gold = self._score_case(pred, test_case)
         fs: FieldScore = getattr(scores, self.field)
         reason = _field_reason(self.field, fs, pred, gold)
@@ -227,13 +248,24 @@ class FieldF1Metric(_SummaryMetric):
 class MacroF1Metric(_SummaryMetric):
     """Mean of the four field F1 scores; the reason gives each field's F1 and misses."""
 
-    def __init__(self, threshold: float = 0.5, *, strict_mode: bool = False,
-                 include_reason: bool = True, verbose_mode: bool = False) -> None:
-        super().__init__(threshold, strict_mode=strict_mode, include_reason=include_reason,
-                         verbose_mode=verbose_mode)
+    def __init__(
+        self,
+        threshold: float = 0.5,
+        *,
+        strict_mode: bool = False,
+        include_reason: bool = True,
+        verbose_mode: bool = False,
+    ) -> None:
+        super().__init__(
+            threshold,
+            strict_mode=strict_mode,
+            include_reason=include_reason,
+            verbose_mode=verbose_mode,
+        )
 
-    def _evaluate(self, pred: ArticleSummary,
-                  test_case: LLMTestCase) -> tuple[float, str, dict[str, Any]]:
+    def _evaluate(
+        self, pred: ArticleSummary, test_case: LLMTestCase
+    ) -> tuple[float, str, dict[str, Any]]:
         scores, gold = self._score_case(pred, test_case)
         parts = [f"Macro F1 {scores.macro_f1:.2f}."]
         parts += [_field_reason(f, getattr(scores, f), pred, gold) for f in FIELDS]
@@ -254,21 +286,37 @@ class GroundingMetric(_SummaryMetric):
 
     _needs_gold = False
 
-    def __init__(self, threshold: float = 0.9, *, strict_mode: bool = False,
-                 include_reason: bool = True, verbose_mode: bool = False) -> None:
-        super().__init__(threshold, strict_mode=strict_mode, include_reason=include_reason,
-                         verbose_mode=verbose_mode)
+    def __init__(
+        self,
+        threshold: float = 0.9,
+        *,
+        strict_mode: bool = False,
+        include_reason: bool = True,
+        verbose_mode: bool = False,
+    ) -> None:
+        super().__init__(
+            threshold,
+            strict_mode=strict_mode,
+            include_reason=include_reason,
+            verbose_mode=verbose_mode,
+        )
 
-    def _evaluate(self, pred: ArticleSummary,
-                  test_case: LLMTestCase) -> tuple[float, str, dict[str, Any]]:
+    def _evaluate(
+        self, pred: ArticleSummary, test_case: LLMTestCase
+    ) -> tuple[float, str, dict[str, Any]]:
         text = test_case.input
         quotes = iter_evidence(pred)
-        bad = [(field, i, ev) for field, i, ev in quotes if text[ev.start:ev.end] != ev.quote]
+        bad = [(field, i, ev) for field, i, ev in quotes if text[ev.start : ev.end] != ev.quote]
         rate = grounding_rate(pred, text)
-        reason = (f"{len(quotes) - len(bad)} of {len(quotes)} evidence quotes found at their "
-                  "offsets." if quotes else "No evidence quotes (nothing to misquote).")
-        reason += _listing("Not at their offsets",
-                           [f"{field}[{i}] {ev.quote!r} @{ev.start}" for field, i, ev in bad])
+        reason = (
+            f"{len(quotes) - len(bad)} of {len(quotes)} evidence quotes found at their offsets."
+            if quotes
+            else "No evidence quotes (nothing to misquote)."
+        )
+        reason += _listing(
+            "Not at their offsets",
+            [f"{field}[{i}] {ev.quote!r} @{ev.start}" for field, i, ev in bad],
+        )
         return rate, reason, {"quotes": len(quotes), "ungrounded": len(bad)}
 
     @property

@@ -19,9 +19,8 @@ DISPUTE_ISSUE_THRESHOLD = 0.25
 #: several candidate pairs.
 DISPUTE_ISSUE_WEIGHT = 0.3
 
-def dispute_similarity(
-    pred: Dispute, gold: Dispute, party_map: PartyMap
-) -> float | None:
+
+def dispute_similarity(pred: Dispute, gold: Dispute, party_map: PartyMap) -> float | None:
     """Disputes match when they set the same parties against each other, on a similar issue.
 
     Sides: there are two different predicted sides A, B and two different gold sides C, D
@@ -40,6 +39,7 @@ def dispute_similarity(
         return None
     return (1 - DISPUTE_ISSUE_WEIGHT) * agreement + DISPUTE_ISSUE_WEIGHT * issue
 
+
 def sides_agreement(pred: Any, gold: Any, party_map: Any) -> float | None:
     """The best side agreement of two disputes (anything with ``sides``) over the ways of
     pairing two predicted sides with two gold sides that share a party; None when no
@@ -57,13 +57,16 @@ def sides_agreement(pred: Any, gold: Any, party_map: Any) -> float | None:
             best = agreement if best is None else max(best, agreement)
     return best
 
+
 def _sides_overlap(pred_side: list[str], gold_side: list[str], party_map: PartyMap) -> bool:
     return any(party_map.same_party(a, b) for a in pred_side for b in gold_side)
+
 
 def _side_agreement(pred_side: list[str], gold_side: list[str], party_map: PartyMap) -> float:
     hits = sum(1 for a in pred_side if any(party_map.same_party(a, b) for b in gold_side))
     hits += sum(1 for b in gold_side if any(party_map.same_party(a, b) for a in pred_side))
     return hits / (len(pred_side) + len(gold_side))
+
 
 def score_disputes(
     pred: ArticleSummary, gold: ArticleSummary, parties: FieldScore | None = None

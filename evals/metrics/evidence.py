@@ -18,8 +18,9 @@ def spans_overlap(a: SourceEvidence, b: SourceEvidence) -> bool:
     return a.article == b.article and a.start < b.end and b.start < a.end
 
 
-def overlapping_articles(pred: Iterable[SourceEvidence],
-                         gold: Iterable[SourceEvidence]) -> set[str]:
+def overlapping_articles(
+    pred: Iterable[SourceEvidence], gold: Iterable[SourceEvidence]
+) -> set[str]:
     """The articles in which some predicted quote overlaps some gold quote."""
     gold_list = list(gold)
     return {p.article for p in pred if any(spans_overlap(p, g) for g in gold_list)}

@@ -44,9 +44,14 @@ class StructuredJudgeModel(DeepEvalBaseLLM):
     threads at once (two generations on 2 cores make each many times slower).
     """
 
-    def __init__(self, backend: StructuredBackend, *, max_retries: int = 2,
-                 max_tokens: int | None = 512,
-                 score_range: tuple[int, int] = (0, 10)) -> None:
+    def __init__(
+        self,
+        backend: StructuredBackend,
+        *,
+        max_retries: int = 2,
+        max_tokens: int | None = 512,
+        score_range: tuple[int, int] = (0, 10),
+    ) -> None:
         self.backend = backend
         self.max_retries = max_retries
         self.max_tokens = max_tokens
@@ -61,8 +66,7 @@ class StructuredJudgeModel(DeepEvalBaseLLM):
     def load_model(self, *args: Any, **kwargs: Any) -> StructuredBackend:
         return self.backend
 
-    def generate(self, prompt: Any, schema: type[BaseModel] | None = None,
-                 **kwargs: Any) -> Any:
+    def generate(self, prompt: Any, schema: type[BaseModel] | None = None, **kwargs: Any) -> Any:
         response_model: type[BaseModel] = schema or _FreeText
         if response_model is ReasonScore:
             response_model = self._bounded_reason_score
@@ -87,8 +91,9 @@ class StructuredJudgeModel(DeepEvalBaseLLM):
             return value.text  # type: ignore[attr-defined]
         return value
 
-    async def a_generate(self, prompt: Any, schema: type[BaseModel] | None = None,
-                         **kwargs: Any) -> Any:
+    async def a_generate(
+        self, prompt: Any, schema: type[BaseModel] | None = None, **kwargs: Any
+    ) -> Any:
         return self.generate(prompt, schema=schema, **kwargs)
 
     def get_model_name(self, *args: Any, **kwargs: Any) -> str:
@@ -117,10 +122,15 @@ class FaithfulnessJudgeMetric(ThresholdMetric):
     without the judge that gave it.
     """
 
-    def __init__(self, backend: StructuredBackend, *, threshold: float = 0.5,
-                 max_retries: int = 2, max_tokens: int | None = 512) -> None:
-        self.judge = StructuredJudgeModel(backend, max_retries=max_retries,
-                                          max_tokens=max_tokens)
+    def __init__(
+        self,
+        backend: StructuredBackend,
+        *,
+        threshold: float = 0.5,
+        max_retries: int = 2,
+        max_tokens: int | None = 512,
+    ) -> None:
+        self.judge = StructuredJudgeModel(backend, max_retries=max_retries, max_tokens=max_tokens)
         self.judge_model = backend.model_id
         self.geval = GEval(
             name="Faithfulness",
@@ -159,22 +169,26 @@ class FaithfulnessJudgeMetric(ThresholdMetric):
         self.success = self.is_successful()
         return float(self.score or 0.0)
 
-
     @property
     def __name__(self) -> str:  # type: ignore[override]
         return f"Faithfulness [judge: {self.judge_model}]"
 
 
-def make_faithfulness_judge(backend: StructuredBackend, *, threshold: float = 0.5,
-                            max_retries: int = 2,
-                            max_tokens: int | None = 512) -> FaithfulnessJudgeMetric:
+def make_faithfulness_judge(
+    backend: StructuredBackend,
+    *,
+    threshold: float = 0.5,
+    max_retries: int = 2,
+    max_tokens: int | None = 512,
+) -> FaithfulnessJudgeMetric:
     """The optional LLM-judged faithfulness metric, judged by ``backend``.
 
     Not part of :func:`default_metrics` and never run by default: it needs a model, and a
     small local judge is not reliable enough to gate anything.
     """
-    return FaithfulnessJudgeMetric(backend, threshold=threshold, max_retries=max_retries,
-                                   max_tokens=max_tokens)
+    return FaithfulnessJudgeMetric(
+        backend, threshold=threshold, max_retries=max_retries, max_tokens=max_tokens
+    )
 
 
 __all__ = [

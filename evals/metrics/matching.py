@@ -33,6 +33,7 @@ class FieldScore(BaseModel):
     missed: list[int] = Field(default_factory=list)
     false_positives: list[int] = Field(default_factory=list)
 
+
 #: Added to the similarity of a pair with *required* gold: between matchings of equal size and
 #: equal similarity, the one that finds required items wins (finding an optional item instead
 #: raises the recall base). Small enough never to outweigh a real difference in similarity.
@@ -87,8 +88,10 @@ def field_score(
     """
     required = [bool(getattr(g, "required", True)) for g in gold_items]
     weights = [
-        [None if (w := similarity(p, g)) is None else w + (_REQUIRED_TIE_BREAK if req else 0.0)
-         for g, req in zip(gold_items, required, strict=True)]
+        [
+            None if (w := similarity(p, g)) is None else w + (_REQUIRED_TIE_BREAK if req else 0.0)
+            for g, req in zip(gold_items, required, strict=True)
+        ]
         for p in pred_items
     ]
     matches = optimal_pairs(weights)
@@ -108,7 +111,13 @@ def field_score(
         recall = tp / recall_base
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return FieldScore(
-        tp=tp, fp=len(false_positives), fn=len(missed),
-        precision=precision, recall=recall, f1=f1,
-        matches=matches, missed=missed, false_positives=false_positives,
+        tp=tp,
+        fp=len(false_positives),
+        fn=len(missed),
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        matches=matches,
+        missed=missed,
+        false_positives=false_positives,
     )

@@ -12,6 +12,7 @@ from summarize.core.schema import ArticleSummary, Party
 def _any_name_matches(pred: Party, gold: Party) -> bool:
     return any(same_name(a, b) for a in pred.names() for b in gold.names())
 
+
 def resolve_party(parties: Sequence[Party], name: str) -> int | None:
     """Index of the party that ``name`` denotes: an exact folded canonical name first, then an
     exact folded alias, then :func:`same_name` on any name; None if nothing fits.
@@ -30,6 +31,7 @@ def resolve_party(parties: Sequence[Party], name: str) -> int | None:
         if any(same_name(name, n) for n in party.names()):
             return i
     return None
+
 
 class PartyMap:
     """Decides whether a name in the prediction and a name in the gold denote the same party.
@@ -55,6 +57,7 @@ class PartyMap:
         gold_names = self.gold.parties[gi].names() if gi is not None else [gold_name]
         return any(same_name(a, b) for a in pred_names for b in gold_names)
 
+
 def party_similarity(pred: Party, gold: Party) -> float | None:
     """Parties match when any name or alias of one equals any name or alias of the other
     under :func:`summarize.core.names.same_name`, the project's one name-identity rule
@@ -78,6 +81,7 @@ def party_similarity(pred: Party, gold: Party) -> float | None:
     else:
         score = 0.5
     return score + (0.2 if pred.kind == gold.kind else 0.0)
+
 
 def score_parties(pred: ArticleSummary, gold: ArticleSummary) -> FieldScore:
     """Parties field score; see :func:`party_similarity` for the rule."""

@@ -15,9 +15,8 @@ from summarize.core.schema import ArticleSummary, Position
 #: Ukraine and sanctions on Russia".
 POSITION_THRESHOLD = 0.5
 
-def position_similarity(
-    pred: Position, gold: Position, party_map: PartyMap
-) -> float | None:
+
+def position_similarity(pred: Position, gold: Position, party_map: PartyMap) -> float | None:
     """Positions match when their parties are the same party (:class:`PartyMap`) and their
     text similarity reaches :data:`POSITION_THRESHOLD`; that similarity is also the score
     among candidates.
@@ -32,6 +31,7 @@ def position_similarity(
     sim = stance_similarity(pred, gold)
     return sim if sim >= POSITION_THRESHOLD else None
 
+
 def stance_similarity(pred: Any, gold: Any) -> float:
     """The text similarity of two positions (anything with ``topic`` and ``stance``): the
     maximum of :func:`text_similarity` over topic vs topic, stance vs stance, and
@@ -42,6 +42,7 @@ def stance_similarity(pred: Any, gold: Any) -> float:
         text_similarity(f"{pred.topic} {pred.stance}", f"{gold.topic} {gold.stance}"),
     )
 
+
 def score_positions(
     pred: ArticleSummary, gold: ArticleSummary, parties: FieldScore | None = None
 ) -> FieldScore:
@@ -51,12 +52,12 @@ def score_positions(
         pred.positions, gold.positions, lambda p, g: position_similarity(p, g, party_map)
     )
 
+
 def polarity_counts(
     pred: ArticleSummary, gold: ArticleSummary, positions: FieldScore
 ) -> tuple[int, int]:
     """(matched position pairs with the same polarity, matched position pairs)."""
     correct = sum(
-        1 for i, j in positions.matches
-        if pred.positions[i].polarity == gold.positions[j].polarity
+        1 for i, j in positions.matches if pred.positions[i].polarity == gold.positions[j].polarity
     )
     return correct, len(positions.matches)

@@ -12,17 +12,53 @@ from summarize.core.names import fold_text
 
 # Function words removed before comparison: unrelated phrases share them ("calls for the
 # ...") and would look similar.
-_STOPWORDS = frozenset({
-    "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from",
-    "as", "about", "over", "into", "against", "between", "its", "their", "his", "her", "it", "is",
-    "are", "was", "were", "be", "been", "that", "this", "these", "those", "than",
-})
+_STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "and",
+        "or",
+        "by",
+        "with",
+        "from",
+        "as",
+        "about",
+        "over",
+        "into",
+        "against",
+        "between",
+        "its",
+        "their",
+        "his",
+        "her",
+        "it",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "that",
+        "this",
+        "these",
+        "those",
+        "than",
+    }
+)
 
 _SAME_WORD_RATIO = 85.0
 
 _MIN_STEM = 4
 
 _STEM_SHARE = 0.75
+
 
 def text_similarity(a: str, b: str) -> float:
     """Word-overlap similarity of two short phrases in [0, 1] (a soft Dice coefficient).
@@ -53,6 +89,7 @@ def text_similarity(a: str, b: str) -> float:
     shared_b = sum(1 for y in wb if any(_same_word(x, y) for x in wa))
     return (shared_a + shared_b) / (len(wa) + len(wb))
 
+
 def _same_word(x: str, y: str) -> bool:
     if x == y:
         return True
@@ -62,8 +99,8 @@ def _same_word(x: str, y: str) -> bool:
         return True
     return fuzz.ratio(x, y) >= _SAME_WORD_RATIO
 
+
 def _content_words(text: str) -> set[str]:
     return {
-        w for w in fold_text(text).split()
-        if w not in _STOPWORDS and (len(w) > 1 or w.isdigit())
+        w for w in fold_text(text).split() if w not in _STOPWORDS and (len(w) > 1 or w.isdigit())
     }

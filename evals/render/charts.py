@@ -17,6 +17,7 @@ class Bar:
     label: str = ""
     error: bool = False
 
+
 @dataclass
 class Chart:
     width: float
@@ -31,6 +32,7 @@ class Chart:
     y_label: str
     rotate: bool = False
 
+
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1.0
@@ -39,6 +41,7 @@ def _nice_max(value: float) -> float:
         if value <= m * exp:
             return m * exp
     return 10 * exp
+
 
 def bar_chart(
     groups: list[str],
@@ -84,15 +87,27 @@ def bar_chart(
             bars.append(Bar(x, top + plot_h - h, bar_w - 2, h, color, title, label, err))
     ticks = [(top + plot_h - plot_h * i / 4, f"{round(y_top * i / 4, 3):g}") for i in range(5)]
     xlabels = [
-        (left + g * group_w + group_w / 2, g_name if len(g_name) <= 22 else g_name[:21] + "…",
-         titles[g])
+        (
+            left + g * group_w + group_w / 2,
+            g_name if len(g_name) <= 22 else g_name[:21] + "…",
+            titles[g],
+        )
         for g, g_name in enumerate(groups)
     ]
     return Chart(
-        width=left + plot_w + right, height=top + plot_h + bottom, left=left, top=top,
-        plot_w=plot_w, plot_h=plot_h, bars=bars, ticks=ticks, xlabels=xlabels,
-        y_label=y_label, rotate=rotate,
+        width=left + plot_w + right,
+        height=top + plot_h + bottom,
+        left=left,
+        top=top,
+        plot_w=plot_w,
+        plot_h=plot_h,
+        bars=bars,
+        ticks=ticks,
+        xlabels=xlabels,
+        y_label=y_label,
+        rotate=rotate,
     )
+
 
 def short_labels(ids: list[str]) -> list[str]:
     """Chart labels for article ids: the part before the first ``_`` (``000`` for

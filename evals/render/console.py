@@ -9,6 +9,7 @@ from evals.compare import Comparison, MetricCell, MetricSpec
 if TYPE_CHECKING:
     from rich.console import Console
 
+
 def format_value(spec: MetricSpec, value: float | None) -> str:
     """A metric value as a reader wants it: 3 decimals for scores, 1 for seconds."""
     if value is None:
@@ -19,14 +20,14 @@ def format_value(spec: MetricSpec, value: float | None) -> str:
         return f"{value:.0f}"
     return f"{value:.3f}"
 
+
 def format_delta(spec: MetricSpec, cell: MetricCell) -> str:
     """``Δ -0.052 [-0.090, -0.011]`` (empty for the reference or an unpaired metric)."""
     if cell.delta is None:
         return ""
     digits = {"seconds": 1, "tokens": 0}.get(spec.unit, 3)
-    return (
-        f"Δ {cell.delta:+.{digits}f} [{cell.ci_low:+.{digits}f}, {cell.ci_high:+.{digits}f}]"
-    )
+    return f"Δ {cell.delta:+.{digits}f} [{cell.ci_low:+.{digits}f}, {cell.ci_high:+.{digits}f}]"
+
 
 def cell_flag(comp: Comparison, spec: MetricSpec, cell: MetricCell) -> str:
     """A short verdict word: ``regression``, ``regression (n.s.)``, ``better``, ``worse``."""
@@ -37,6 +38,7 @@ def cell_flag(comp: Comparison, spec: MetricSpec, cell: MetricCell) -> str:
     if cell.significant:
         return "worse"
     return ""
+
 
 def render_comparison(comp: Comparison, console: Console) -> None:
     """Print the comparison as a rich table (metrics × runs), then notes and the gate."""
@@ -66,9 +68,12 @@ def render_comparison(comp: Comparison, console: Console) -> None:
             if delta:
                 flag = cell_flag(comp, row.spec, cell)
                 style = (
-                    "bold red" if cell.regression
-                    else "green" if cell.improvement
-                    else "yellow" if cell.significant
+                    "bold red"
+                    if cell.regression
+                    else "green"
+                    if cell.improvement
+                    else "yellow"
+                    if cell.significant
                     else "dim"
                 )
                 text.append(f"\n{delta}", style=style)

@@ -12,8 +12,12 @@ def render_report(report: InjectionReport, console: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    styles = {"resisted": "green", "refused": "yellow", "hijacked": "bold red",
-              "crashed": "bold red"}
+    styles = {
+        "resisted": "green",
+        "refused": "yellow",
+        "hijacked": "bold red",
+        "crashed": "bold red",
+    }
     table = Table(title=f"Prompt-injection suite - {escape(report.model)} ({report.prompt})")
     table.add_column("case", no_wrap=True)
     table.add_column("injection", ratio=2)

@@ -27,6 +27,7 @@ class ItemView:
     optional: bool = False
     polarity: str | None = None
 
+
 @dataclass
 class RowView:
     """A line of the side-by-side table: a matched pair, a miss, a false positive, ..."""
@@ -36,6 +37,7 @@ class RowView:
     gold: ItemView | None = None
     pred: ItemView | None = None
 
+
 @dataclass
 class FieldView:
     name: str
@@ -43,8 +45,10 @@ class FieldView:
     rows: list[RowView]
     f1: float | None = None
 
+
 def _names(side: Any) -> str:
     return " + ".join(str(n) for n in side) if isinstance(side, list) else str(side)
+
 
 def item_view(field_name: str, item: Mapping[str, Any]) -> ItemView:
     """A readable label of an item given as JSON (prediction, gold or a dropped draft)."""
@@ -91,6 +95,7 @@ def item_view(field_name: str, item: Mapping[str, Any]) -> ItemView:
         polarity=polarity,
     )
 
+
 def field_rows(
     field_name: str,
     pred_items: list[Mapping[str, Any]],
@@ -135,11 +140,13 @@ def field_rows(
             rows.append(RowView("pred", "unmatched", pred=p))
     return rows
 
+
 @dataclass
 class Segment:
     text: str
     css: str = ""
     title: str = ""
+
 
 def _spans(summary: Mapping[str, Any], who: str) -> list[tuple[int, int, str, str]]:
     out: list[tuple[int, int, str, str]] = []
@@ -150,6 +157,7 @@ def _spans(summary: Mapping[str, Any], who: str) -> list[tuple[int, int, str, st
                 if isinstance(ev, Mapping) and isinstance(ev.get("start"), int):
                     out.append((ev["start"], ev["end"], who, f"{who} · {field_name}: {label}"))
     return out
+
 
 def highlight(
     text: str, gold: Mapping[str, Any] | None, pred: Mapping[str, Any] | None
@@ -169,19 +177,15 @@ def highlight(
                         continue
                     s, e, q = ev.get("start"), ev.get("end"), ev.get("quote")
                     ok = (
-                        isinstance(s, int) and isinstance(e, int)
-                        and 0 <= s < e <= len(text) and text[s:e] == q
+                        isinstance(s, int)
+                        and isinstance(e, int)
+                        and 0 <= s < e <= len(text)
+                        and text[s:e] == q
                     )
                     if not ok:
                         ungrounded.append(f"{field_name}: “{q}” at {s}:{e}")
-        spans += [
-            sp for sp in _spans(pred, "predicted")
-            if 0 <= sp[0] < sp[1] <= len(text)
-        ]
-        spans = [
-            sp for sp in spans
-            if sp[2] == "gold" or _grounded(text, pred, sp)
-        ]
+        spans += [sp for sp in _spans(pred, "predicted") if 0 <= sp[0] < sp[1] <= len(text)]
+        spans = [sp for sp in spans if sp[2] == "gold" or _grounded(text, pred, sp)]
     cuts = sorted({0, len(text), *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
     segments: list[Segment] = []
     for a, b in itertools.pairwise(cuts):
@@ -190,9 +194,12 @@ def highlight(
         cover = [sp for sp in spans if sp[0] <= a and b <= sp[1]]
         who = {sp[2] for sp in cover}
         css = (
-            "hl-both" if who == {"gold", "predicted"}
-            else "hl-gold" if who == {"gold"}
-            else "hl-pred" if who == {"predicted"}
+            "hl-both"
+            if who == {"gold", "predicted"}
+            else "hl-gold"
+            if who == {"gold"}
+            else "hl-pred"
+            if who == {"predicted"}
             else ""
         )
         title = "\n".join(dict.fromkeys(sp[3] for sp in cover))
@@ -202,13 +209,16 @@ def highlight(
             segments.append(Segment(text[a:b], css, title))
     return segments, ungrounded
 
+
 def _grounded(text: str, pred: Mapping[str, Any], span: tuple[int, int, str, str]) -> bool:
     s, e = span[0], span[1]
     for field_name in FIELD_METRICS:
         for item in pred.get(field_name) or []:
             for ev in item.get("evidence") or []:
                 if (
-                    isinstance(ev, Mapping) and ev.get("start") == s and ev.get("end") == e
+                    isinstance(ev, Mapping)
+                    and ev.get("start") == s
+                    and ev.get("end") == e
                     and text[s:e] == ev.get("quote")
                 ):
                     return True

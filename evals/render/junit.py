@@ -17,17 +17,26 @@ def comparison_junit(comp: Comparison) -> str:
     gated = comp.runs if len(comp.runs) == 1 else comp.runs[1:]
     suite = ET.Element("testsuite", name="newsbrief eval compare", tests=str(len(gated)))
     props = ET.SubElement(suite, "properties")
-    for key, value in (("reference", comp.reference.run_id), ("articles", len(comp.articles)),
-                       ("fail_under", comp.fail_under), ("max_drop", comp.max_drop),
-                       ("n_boot", comp.n_boot), ("seed", comp.seed)):
+    for key, value in (
+        ("reference", comp.reference.run_id),
+        ("articles", len(comp.articles)),
+        ("fail_under", comp.fail_under),
+        ("max_drop", comp.max_drop),
+        ("n_boot", comp.n_boot),
+        ("seed", comp.seed),
+    ):
         if value is not None:
             ET.SubElement(props, "property", name=key, value=str(value))
     failed = 0
     macro = comp.row("macro_f1")
     index = {run.run_id: i for i, run in enumerate(comp.runs)}
     for run in gated:
-        case = ET.SubElement(suite, "testcase", classname="newsbrief.eval.compare",
-                             name=f"{run.run_id} ({run.model}, {run.prompt})")
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname="newsbrief.eval.compare",
+            name=f"{run.run_id} ({run.model}, {run.prompt})",
+        )
         value = macro.cells[index[run.run_id]].value
         out = ET.SubElement(case, "system-out")
         out.text = f"macro F1 {'—' if value is None else f'{value:.3f}'}"

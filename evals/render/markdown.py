@@ -9,11 +9,14 @@ from evals.render.console import cell_flag, format_delta, format_value
 def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
+
 def comparison_markdown(comp: Comparison) -> str:
     """The comparison as GitHub-flavoured Markdown, for a README or a PR comment."""
     lines: list[str] = []
-    status = "❌ gate failed" if comp.failures else (
-        "✅ gate passed" if comp.fail_under is not None or comp.max_drop is not None else ""
+    status = (
+        "❌ gate failed"
+        if comp.failures
+        else ("✅ gate passed" if comp.fail_under is not None or comp.max_drop is not None else "")
     )
     lines.append(
         f"**Eval comparison** — {len(comp.articles)} article(s), paired bootstrap "

@@ -52,10 +52,18 @@ DEFAULT_GOLD_DIR = Path(__file__).resolve().parents[1] / "gold"
 
 #: Run colours (colour-blind friendly Okabe-Ito order); runs beyond them cycle.
 RUN_COLORS: tuple[str, ...] = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
 )
 
 _RAW_OUTPUT_LIMIT = 4000
+
 
 def _load_cases(
     runs: Sequence[LoadedRun], gold_dir: Path | None, notes: list[str]
@@ -70,7 +78,8 @@ def _load_cases(
     for run in runs:
         # the gold given, else the one the run was scored against, else the seed gold
         gold: Path | None = (
-            gold_dir if gold_dir is not None
+            gold_dir
+            if gold_dir is not None
             else resolve_recorded_dir(run.config.gold, run.path) or DEFAULT_GOLD_DIR
         )
         if gold is not None and not gold.is_dir():
@@ -95,6 +104,7 @@ def _load_cases(
             cases.setdefault(case.article_id, case)
     return cases
 
+
 @dataclass
 class RunArticleView:
     run_index: int
@@ -113,6 +123,7 @@ class RunArticleView:
     macro: str = ""
     grounding: str = ""
 
+
 @dataclass
 class ArticleView:
     article_id: str
@@ -123,8 +134,10 @@ class ArticleView:
     runs: list[RunArticleView]
     gold_headline: str = ""
 
+
 def _fmt(v: float | None, digits: int = 3) -> str:
     return "—" if v is None else f"{v:.{digits}f}"
+
 
 def _article_view(
     index: int,
@@ -140,7 +153,9 @@ def _article_view(
     for r, _run in enumerate(runs):
         records = sorted(by_run[r].get(article_id, []), key=lambda x: x.repeat)
         view = RunArticleView(
-            run_index=r, label=labels[r], color=RUN_COLORS[r % len(RUN_COLORS)],
+            run_index=r,
+            label=labels[r],
+            color=RUN_COLORS[r % len(RUN_COLORS)],
             present=bool(records),
         )
         views.append(view)
@@ -151,7 +166,8 @@ def _article_view(
             view.repeat_lines.append(
                 f"repeat {rec.repeat}: {rec.status}"
                 + (f", macro F1 {_fmt(macro)}" if macro is not None else "")
-                + f", {rec.wall_s:.1f} s" + (" (cached)" if rec.cached else "")
+                + f", {rec.wall_s:.1f} s"
+                + (" (cached)" if rec.cached else "")
             )
         rec = records[0]
         view.record = rec
@@ -175,8 +191,11 @@ def _article_view(
             gold_items = list(gold.get(field_name) or []) if gold else None
             pred_items = list(pred.get(field_name) or []) if pred else []
             if rec.status == "error" and not pred_items and gold_items is not None:
-                rows = [RowView("miss", "missed (run failed)", gold=item_view(field_name, g))
-                        for g in gold_items if g.get("required", True) is not False]
+                rows = [
+                    RowView("miss", "missed (run failed)", gold=item_view(field_name, g))
+                    for g in gold_items
+                    if g.get("required", True) is not False
+                ]
                 metrics = "error: F1 0"
                 f1: float | None = 0.0
             else:
@@ -186,7 +205,8 @@ def _article_view(
                     f"F1 {_fmt(score.get('f1'))} · P {_fmt(score.get('precision'))} · "
                     f"R {_fmt(score.get('recall'))} · tp {score.get('tp', 0)} "
                     f"fp {score.get('fp', 0)} fn {score.get('fn', 0)}"
-                    if score else "not scored"
+                    if score
+                    else "not scored"
                 )
             view.fields.append(FieldView(field_name, metrics, rows, f1))
         for d in rec.dropped:
@@ -202,6 +222,7 @@ def _article_view(
         runs=views,
         gold_headline=str(gold.get("headline", "")) if gold else "",
     )
+
 
 def _run_header(run: LoadedRun, index: int) -> dict[str, Any]:
     cfg = run.config
@@ -219,6 +240,7 @@ def _run_header(run: LoadedRun, index: int) -> dict[str, Any]:
         "model_info": ", ".join(f"{k}={v}" for k, v in info.items()) or "—",
         "prompt": cfg.prompt,
         "prompt_hash": cfg.prompt_hash or "—",
+        "behaviour_hash": cfg.behaviour_hash or "—",
         "created": cfg.created,
         "repeats": cfg.repeats,
         "suite": cfg.suite,
@@ -230,29 +252,34 @@ def _run_header(run: LoadedRun, index: int) -> dict[str, Any]:
         "records": f"{len(run.records)} ({errors} error{'s' if errors != 1 else ''})",
     }
 
+
 def _matrix(comp: Comparison) -> list[dict[str, Any]]:
     rows = []
     for row in comp.rows:
         cells = []
         for cell in row.cells:
-            cells.append({
-                "value": format_value(row.spec, cell.value),
-                "delta": format_delta(row.spec, cell),
-                "flag": cell_flag(comp, row.spec, cell),
-                "css": (
-                    "regression" if cell.regression
-                    else "improvement" if cell.improvement
-                    else "worse" if cell.significant
-                    else ""
-                ),
-                "n": cell.n,
-            })
+            cells.append(
+                {
+                    "value": format_value(row.spec, cell.value),
+                    "delta": format_delta(row.spec, cell),
+                    "flag": cell_flag(comp, row.spec, cell),
+                    "css": (
+                        "regression"
+                        if cell.regression
+                        else "improvement"
+                        if cell.improvement
+                        else "worse"
+                        if cell.significant
+                        else ""
+                    ),
+                    "n": cell.n,
+                }
+            )
         rows.append({"label": row.spec.label, "kind": row.spec.kind, "cells": cells})
     return rows
 
-def write_report(
-    run_dirs: list[Path], out: Path, *, gold_dir: Path | None = None
-) -> Path:
+
+def write_report(run_dirs: list[Path], out: Path, *, gold_dir: Path | None = None) -> Path:
     """Write the HTML report of ``run_dirs`` (the first is the reference) to ``out``."""
     if not run_dirs:
         raise CompareError("a report needs at least one run directory")
@@ -286,7 +313,10 @@ def write_report(
         [k.replace("_f1", " F1") if k == "macro_f1" else k for k in f1_keys],
         series,
         [[s.row(k).cells[0].value for k in f1_keys] for s in single],
-        y_max=1.0, y_label="F1 (mean over articles)", digits=2, bar_w=26,
+        y_max=1.0,
+        y_label="F1 (mean over articles)",
+        digits=2,
+        bar_w=26,
     )
     latency: list[list[float | None]] = []
     errored: list[list[bool]] = []
@@ -301,9 +331,15 @@ def write_report(
         errored.append(err_row)
     n_bars = max(len(articles) * len(runs), 1)
     latency_chart = bar_chart(
-        short_labels(articles), series, latency, y_label="wall seconds (mean over repeats)",
-        digits=1, errors=errored, bar_w=max(6.0, min(28.0, 700.0 / n_bars)),
-        show_labels=n_bars <= 40, group_titles=articles,
+        short_labels(articles),
+        series,
+        latency,
+        y_label="wall seconds (mean over repeats)",
+        digits=1,
+        errors=errored,
+        bar_w=max(6.0, min(28.0, 700.0 / n_bars)),
+        show_labels=n_bars <= 40,
+        group_titles=articles,
     )
 
     overview = []

@@ -2,7 +2,7 @@
 
 Each story folder (``<suite>/<story>/gold.json`` and its articles, :mod:`evals.gold.digest`)
 is digested by :class:`summarize.digest.Digester` (per-article summaries served from the
-summary cache, :mod:`summarize.cache`), scored by :func:`evals.metrics.score_digest`, and
+summary cache, :mod:`summarize.digest.cache`), scored by :func:`evals.metrics.score_digest`, and
 appended to the run directory the moment it lands (:mod:`evals.store.digest`). A resumed run
 skips every story already recorded. All stories' gold, the model string and both prompts are
 checked before the model loads.
@@ -83,8 +83,12 @@ def story_inputs(case: StoryCase) -> list[Any]:
     the digest's evidence offsets point into the texts the gold's offsets point into."""
     from summarize.digest import StoryArticle
 
-    return [StoryArticle(id=a.id, text=case.texts[a.id], published=a.published,
-                         source=str(case.paths[a.id])) for a in case.gold.articles]
+    return [
+        StoryArticle(
+            id=a.id, text=case.texts[a.id], published=a.published, source=str(case.paths[a.id])
+        )
+        for a in case.gold.articles
+    ]
 
 
 def digest_story(digester: Any, case: StoryCase) -> StoryRecord:
@@ -94,30 +98,46 @@ def digest_story(digester: Any, case: StoryCase) -> StoryRecord:
     try:
         run = digester.run(story_inputs(case))
     except Exception as exc:  # recorded with its type; the suite goes on
-        return StoryRecord(story=case.name, status="error", articles=articles,
-                           error=_error_info(exc), calls=list(getattr(exc, "calls", None) or []),
-                           wall_s=time.perf_counter() - started)
+        return StoryRecord(
+            story=case.name,
+            status="error",
+            articles=articles,
+            error=_error_info(exc),
+            calls=list(getattr(exc, "calls", None) or []),
+            wall_s=time.perf_counter() - started,
+        )
     return StoryRecord(
-        story=case.name, status="ok", articles=articles,
+        story=case.name,
+        status="ok",
+        articles=articles,
         prediction=run.digest.model_dump(mode="json"),
         scores=score_digest(run.digest, case.gold).model_dump(mode="json"),
-        calls=list(run.calls), digest_s=run.digest_s,
-        summary_calls=sum(len(s.calls) for a, s in run.summaries.items()
-                          if a not in run.cached),
-        summaries_s=run.summaries_s, cached=list(run.cached),
-        wall_s=time.perf_counter() - started)
+        calls=list(run.calls),
+        digest_s=run.digest_s,
+        failed_articles=dict(run.failed),
+        summary_calls=sum(len(s.calls) for a, s in run.summaries.items() if a not in run.cached),
+        summaries_s=run.summaries_s,
+        cached=list(run.cached),
+        wall_s=time.perf_counter() - started,
+    )
 
 
 def compute_digest_aggregate(run_id: str, records: Sequence[StoryRecord]) -> DigestAggregate:
     """The run's figures: means over stories (a failed story counts 0 on P/R/F1 figures)."""
-    scores = [DigestScores.model_validate(r.scores) if r.status == "ok" and r.scores else None
-              for r in records]
+    scores = [
+        DigestScores.model_validate(r.scores) if r.status == "ok" and r.scores else None
+        for r in records
+    ]
     ok = sum(1 for r in records if r.status == "ok")
     return DigestAggregate(
-        run_id=run_id, n_stories=len(records), n_ok=ok, n_error=len(records) - ok,
+        run_id=run_id,
+        n_stories=len(records),
+        n_ok=ok,
+        n_error=len(records) - ok,
         means=aggregate_digest_scores(scores) if scores else {},
         digest_calls=sum(len(r.calls) for r in records),
-        digest_s=sum(r.digest_s for r in records))
+        digest_s=sum(r.digest_s for r in records),
+    )
 
 
 def run_digest_suite(
@@ -129,7 +149,7 @@ def run_digest_suite(
     runs_root: Path = Path("runs"),
     resume: Path | None = None,
     use_cache: bool = True,
-    ask_model: bool = True,
+    ask_model: bool = False,
     progress: bool = True,
     console: Console | None = None,
 ) -> Path:
@@ -138,9 +158,9 @@ def run_digest_suite(
 
     ``resume`` continues that digest run directory with its own model, prompts and suite
     (whatever is named must agree); finished stories are kept. ``use_cache=False`` summarizes
-    every article again instead of serving it from the summary cache; ``ask_model=False``
-    digests by code alone (the baseline for what the judgements add). Raises
-    :class:`RunInterrupted` on Ctrl-C.
+    every article again instead of serving it from the summary cache; ``ask_model=True`` asks
+    the model the digest prompt's yes/no questions (by default the digest is code alone, see
+    :class:`summarize.digest.Digester`). Raises :class:`RunInterrupted` on Ctrl-C.
     """
     from summarize.digest import DEFAULT_DIGEST_PROMPT, Digester
     from summarize.pipeline import Summarizer
@@ -158,8 +178,12 @@ def run_digest_suite(
         check_matrix([cfg.model], [cfg.prompt])
         load_prompt(cfg.digest_prompt)
         summarizer = Summarizer(cfg.model, cfg.prompt, **kwargs_from_recorded(cfg.params))
-        digester = Digester(summarizer=summarizer, digest_prompt=cfg.digest_prompt,
-                            cache=cfg.use_cache, ask_model=cfg.ask_model)
+        digester = Digester(
+            summarizer=summarizer,
+            digest_prompt=cfg.digest_prompt,
+            cache=cfg.use_cache,
+            ask_model=cfg.ask_model,
+        )
         _check_resume(store, digester, stories_hash(cases))
     else:
         cases = load_stories(suite_dir if suite_dir is not None else default_stories_dir())
@@ -169,34 +193,48 @@ def run_digest_suite(
             model = default_model()
         check_matrix([model], [prompt])
         load_prompt(digest_prompt or DEFAULT_DIGEST_PROMPT)  # a typo fails before the model
-        digester = Digester(model, prompt, digest_prompt=digest_prompt, cache=use_cache,
-                            ask_model=ask_model)
+        digester = Digester(
+            model, prompt, digest_prompt=digest_prompt, cache=use_cache, ask_model=ask_model
+        )
         summarizer = digester.summarizer
         judged_by = digester.digest_prompt.name if ask_model else "code-only"
         config = DigestRunConfig(
             run_id=new_run_id(runs_root, model, f"{summarizer.prompt_name}+{judged_by}"),
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            model=model, model_info=summarizer.backend.describe(),
-            prompt=summarizer.prompt_name, prompt_hash=summarizer.prompt_hash,
+            model=model,
+            model_info=summarizer.backend.describe(),
+            prompt=summarizer.prompt_name,
+            prompt_hash=summarizer.prompt_hash,
+            behaviour_hash=summarizer.behaviour_hash,
             digest_prompt=digester.digest_prompt.name,
             digest_prompt_hash=digester.digest_prompt.content_hash,
-            params=summarizer.params, use_cache=use_cache, ask_model=ask_model,
+            params=summarizer.params,
+            use_cache=use_cache,
+            ask_model=ask_model,
             suite=str(Path(suite_dir or default_stories_dir()).resolve()),
-            suite_hash=stories_hash(cases), stories=[c.name for c in cases],
-            versions=package_versions(), git_commit=git_commit())
+            suite_hash=stories_hash(cases),
+            stories=[c.name for c in cases],
+            versions=package_versions(),
+            git_commit=git_commit(),
+        )
         store = DigestRunStore.create(runs_root, config)
     execute_stories(store, digester, cases, progress=progress, console=console)
     return store.path
 
 
-def _check_named(store: DigestRunStore, model: str | None, prompt: str | None,
-                 digest_prompt: str | None) -> None:
+def _check_named(
+    store: DigestRunStore, model: str | None, prompt: str | None, digest_prompt: str | None
+) -> None:
     cfg = store.config
-    for what, asked, recorded in (("model", model, cfg.model), ("prompt", prompt, cfg.prompt),
-                                  ("digest prompt", digest_prompt, cfg.digest_prompt)):
+    for what, asked, recorded in (
+        ("model", model, cfg.model),
+        ("prompt", prompt, cfg.prompt),
+        ("digest prompt", digest_prompt, cfg.digest_prompt),
+    ):
         if asked is not None and asked != recorded:
-            raise RunMismatchError(f"cannot resume {store.path}: it ran {what} {recorded!r}, "
-                                   f"not {asked!r}")
+            raise RunMismatchError(
+                f"cannot resume {store.path}: it ran {what} {recorded!r}, not {asked!r}"
+            )
 
 
 def _check_resume(store: DigestRunStore, digester: Any, suite_digest: str) -> None:
@@ -210,30 +248,41 @@ def _check_resume(store: DigestRunStore, digester: Any, suite_digest: str) -> No
         problems.append("the model differs")
     if summarizer.prompt_hash != cfg.prompt_hash:
         problems.append(f"the prompt {cfg.prompt} changed since the run started")
+    elif cfg.behaviour_hash and summarizer.behaviour_hash != cfg.behaviour_hash:
+        problems.append(f"the code of the passes of {cfg.prompt} changed since the run started")
     if digester.digest_prompt.content_hash != cfg.digest_prompt_hash:
         problems.append(f"the digest prompt {cfg.digest_prompt} changed since the run started")
     if _plain(summarizer.params) != _plain(cfg.params):
-        problems.append(f"the parameters differ ({cfg.params} in the run, "
-                        f"{summarizer.params} now)")
+        problems.append(f"the parameters differ ({cfg.params} in the run, {summarizer.params} now)")
     if suite_digest != cfg.suite_hash:
         problems.append("the suite differs (stories or gold changed since the run started)")
     if problems:
-        raise RunMismatchError(f"cannot resume {store.path}: " + "; ".join(problems)
-                               + ". Start a new run instead (without --resume).")
+        raise RunMismatchError(
+            f"cannot resume {store.path}: "
+            + "; ".join(problems)
+            + ". Start a new run instead (without --resume)."
+        )
 
 
-def execute_stories(store: DigestRunStore, digester: Any, cases: Sequence[StoryCase], *,
-                    progress: bool, console: Console) -> DigestAggregate:
+def execute_stories(
+    store: DigestRunStore,
+    digester: Any,
+    cases: Sequence[StoryCase],
+    *,
+    progress: bool,
+    console: Console,
+) -> DigestAggregate:
     """The story loop of one digest run directory, then its aggregate."""
     cfg = store.config
     done = store.done()
     todo = [c for c in cases if c.name not in done]
     written = len(cases) - len(todo)
     label = f"{cfg.model} · {cfg.prompt} · {cfg.digest_prompt}"
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-               MofNCompleteColumn())
-    with (graceful_sigint(console) as stop,
-          Progress(*columns, console=console, disable=not progress, transient=False) as bar):
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with (
+        graceful_sigint(console) as stop,
+        Progress(*columns, console=console, disable=not progress, transient=False) as bar,
+    ):
         task = bar.add_task(escape(label), total=len(cases), completed=written)
         try:
             for case in todo:

@@ -78,13 +78,20 @@ def execute(
     """
     cfg = store.config
     done = store.done_keys()
-    todo = [(case, r) for r in range(cfg.repeats) for case in cases
-            if (case.article_id, r) not in done]
+    todo = [
+        (case, r) for r in range(cfg.repeats) for case in cases if (case.article_id, r) not in done
+    ]
     total = len(cases) * cfg.repeats
     newsbrief_version = cfg.versions.get("newsbrief")
     label = f"{cfg.model} · {cfg.prompt}"
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-               MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     written = len(done)
     with (
         graceful_sigint(console) as stop,
@@ -110,8 +117,14 @@ def execute(
             for case, repeat in todo:
                 if stop.requested:
                     raise KeyboardInterrupt
-                key = cache_key(cfg.model_info, cfg.prompt_hash, case.text, cfg.params,
-                                version=newsbrief_version)
+                key = cache_key(
+                    cfg.model_info,
+                    cfg.prompt_hash,
+                    case.text,
+                    cfg.params,
+                    version=newsbrief_version,
+                    behaviour_hash=cfg.behaviour_hash,
+                )
                 hit = index.find(key, repeat) if use_cache else None
                 if hit is not None and not in_order:
                     record(_from_cache(hit, case, repeat, judge), key, repeat)
@@ -127,8 +140,15 @@ def execute(
                 bar.update(task, description=escape(f"{label} · {item.case.article_id}{tag}"))
 
             work = EvalWork(summarizer, cfg.model, judge)
-            with closing(runner.map(work, misses, concurrency=concurrency, on_start=started,
-                                    stop=lambda: stop.requested)) as results:
+            with closing(
+                runner.map(
+                    work,
+                    misses,
+                    concurrency=concurrency,
+                    on_start=started,
+                    stop=lambda: stop.requested,
+                )
+            ) as results:
                 for case, repeat, key, hit in entries:
                     if hit is not None:
                         record(_from_cache(hit, case, repeat, judge), key, repeat)
@@ -143,8 +163,9 @@ def execute(
                         raise KeyboardInterrupt
         except KeyboardInterrupt:
             raise RunInterrupted(store.path, written, total) from None
-    aggregate = compute_aggregate(cfg.run_id, store.records(),
-                                  {c.article_id for c in cases if c.gold is not None})
+    aggregate = compute_aggregate(
+        cfg.run_id, store.records(), {c.article_id for c in cases if c.gold is not None}
+    )
     store.write_aggregate(aggregate)
     return aggregate
 
@@ -180,16 +201,21 @@ class EvalWork(SummarizerWork[EvalItem, ArticleRecord]):
         return lambda item: _compute(summarizer, item.case, item.repeat, item.key, judge)
 
     def lost(self, item: EvalItem, reason: str) -> ArticleRecord:
-        return ArticleRecord(cache_key=item.key, article_id=item.case.article_id,
-                             repeat=item.repeat, status="error",
-                             error=_error_info(WorkerLostError(reason)))
+        return ArticleRecord(
+            cache_key=item.key,
+            article_id=item.case.article_id,
+            repeat=item.repeat,
+            status="error",
+            error=_error_info(WorkerLostError(reason)),
+        )
 
     def name(self, item: EvalItem) -> str:
         return item.case.article_id + (f" #{item.repeat + 1}" if item.repeat else "")
 
 
-def _compute(summarizer: Any, case: Any, repeat: int, key: str,
-             judge: Judge | None) -> ArticleRecord:
+def _compute(
+    summarizer: Any, case: Any, repeat: int, key: str, judge: Judge | None
+) -> ArticleRecord:
     """Call the model for one article; a failure becomes an error record, not an exception."""
     started = time.perf_counter()
     try:
@@ -214,14 +240,15 @@ def _compute(summarizer: Any, case: Any, repeat: int, key: str,
         prediction=prediction,
         raw_outputs=list(run.raw_outputs),
         dropped=[d.model_dump(mode="json") for d in run.dropped],
+        choices=[c.model_dump(mode="json") for c in run.choices],
         scores=score_prediction(run.summary, case.gold, case.text),
         judge_scores=judge.judge(case.text, prediction) if judge else None,
         calls=list(run.calls),
         wall_s=run.wall_s or (time.perf_counter() - started),
     )
 
-def _from_cache(hit: ArticleRecord, case: Any, repeat: int,
-                judge: Judge | None) -> ArticleRecord:
+
+def _from_cache(hit: ArticleRecord, case: Any, repeat: int, judge: Judge | None) -> ArticleRecord:
     """A cached prediction, re-scored against the current gold (and judged if asked).
 
     The copy keeps the original's calls and wall time: they are what the prediction cost,

@@ -30,6 +30,7 @@ class RunInterrupted(KeyboardInterrupt):
     def resume_command(self) -> str:
         return f"newsbrief eval run --resume {self.run_dir}"
 
+
 class _StopRequest:
     """First SIGINT: finish the article in flight, then stop. Second: abort it at once."""
 
@@ -45,11 +46,14 @@ class _StopRequest:
             "[yellow]Stopping after the current article (Ctrl-C again to abandon it)…[/]"
         )
 
+
 @contextmanager
 def graceful_sigint(console: Console) -> Iterator[_StopRequest]:
     stop = _StopRequest(console)
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is signal.SIG_IGN):
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    ):
         # Signals reach the main thread only (an embedding app handles them there), and a
         # process started with Ctrl-C ignored (nohup, a background job) keeps ignoring it.
         yield stop

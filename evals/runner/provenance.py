@@ -13,10 +13,17 @@ from evals.store import (
 )
 
 #: Distributions whose versions go into every run config (those not installed are left out).
-VERSIONED_PACKAGES = ("newsbrief", "instructor", "openai", "pydantic", "llama-cpp-python",
-                      "deepeval")
+VERSIONED_PACKAGES = (
+    "newsbrief",
+    "instructor",
+    "openai",
+    "pydantic",
+    "llama-cpp-python",
+    "deepeval",
+)
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
 
 def package_versions() -> dict[str, str]:
     """Installed versions of the packages that shape a run's output."""
@@ -30,11 +37,16 @@ def package_versions() -> dict[str, str]:
     out["newsbrief"] = newsbrief_version()  # the release and the library code's digest
     return out
 
+
 def git_commit(cwd: Path = _PACKAGE_ROOT) -> str | None:
     """``git rev-parse HEAD`` of the checkout holding this code; None outside a git checkout."""
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10,
+            ["git", "rev-parse", "HEAD"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=10,
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
@@ -42,8 +54,10 @@ def git_commit(cwd: Path = _PACKAGE_ROOT) -> str | None:
     commit = done.stdout.strip()
     return commit if done.returncode == 0 and re.fullmatch(r"[0-9a-f]{40,64}", commit) else None
 
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-")[:60] or "x"
+
 
 def new_run_id(root: Path, model: str, prompt: str) -> str:
     """``<UTC time>-<model>-<prompt>``, with a counter if that directory exists already."""

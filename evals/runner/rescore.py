@@ -47,8 +47,14 @@ def rescore(run_dir: Path, *, gold_dir: Path | None = None) -> RunAggregate:
                 f"cannot rescore {store.path}: article {record.article_id!r} is no longer in "
                 f"{cfg.suite}"
             )
-        key = cache_key(cfg.model_info, cfg.prompt_hash, case.text, cfg.params,
-                        version=cfg.versions.get("newsbrief"))
+        key = cache_key(
+            cfg.model_info,
+            cfg.prompt_hash,
+            case.text,
+            cfg.params,
+            version=cfg.versions.get("newsbrief"),
+            behaviour_hash=cfg.behaviour_hash,
+        )
         if key != record.cache_key:
             raise RunMismatchError(
                 f"cannot rescore {store.path}: the text of article {record.article_id!r} "
@@ -66,12 +72,14 @@ def rescore(run_dir: Path, *, gold_dir: Path | None = None) -> RunAggregate:
                 )
         rescored.append(record.model_copy(update={"scores": scores}))
     store.rewrite_records(rescored)
-    new_config = cfg.model_copy(update={"gold": str(Path(gold_dir).resolve()),
-                                        "suite_hash": digest})
+    new_config = cfg.model_copy(
+        update={"gold": str(Path(gold_dir).resolve()), "suite_hash": digest}
+    )
     if new_config != cfg:
         store.write_config(new_config)
-    aggregate = compute_aggregate(cfg.run_id, rescored,
-                                  {c.article_id for c in cases if c.gold is not None})
+    aggregate = compute_aggregate(
+        cfg.run_id, rescored, {c.article_id for c in cases if c.gold is not None}
+    )
     missing = store.missing_keys()
     if missing:
         # An aggregate marks a finished run; writing one here would pass a partial run off

@@ -15,21 +15,28 @@ from evals.store import (
 from summarize.core.schema import ArticleSummary
 
 
-def score_prediction(prediction: dict[str, Any] | ArticleSummary, gold: Any,
-                     text: str) -> dict[str, Any] | None:
+def score_prediction(
+    prediction: dict[str, Any] | ArticleSummary, gold: Any, text: str
+) -> dict[str, Any] | None:
     """``ArticleScores.model_dump()`` of a prediction against gold; None without gold."""
     if gold is None:
         return None
 
-    pred = (prediction if isinstance(prediction, ArticleSummary)
-            else ArticleSummary.model_validate(prediction))
+    pred = (
+        prediction
+        if isinstance(prediction, ArticleSummary)
+        else ArticleSummary.model_validate(prediction)
+    )
     return score_article(pred, gold, text).model_dump(mode="json")
+
 
 def _median(values: list[float]) -> float | None:
     return float(statistics.median(values)) if values else None
 
-def compute_aggregate(run_id: str, records: Sequence[ArticleRecord],
-                      gold_ids: set[str] | None = None) -> RunAggregate:
+
+def compute_aggregate(
+    run_id: str, records: Sequence[ArticleRecord], gold_ids: set[str] | None = None
+) -> RunAggregate:
     """Suite figures of a run from its records.
 
     Scored figures (field P/R/F1, macro F1, polarity, grounding) come from
@@ -60,7 +67,8 @@ def compute_aggregate(run_id: str, records: Sequence[ArticleRecord],
     prompt_tokens = [t for r in ok if (t := tokens(r, "prompt_tokens")) is not None]
     completion_tokens = [t for r in ok if (t := tokens(r, "completion_tokens")) is not None]
     judged = [
-        float(r.judge_scores["faithfulness"]) for r in records
+        float(r.judge_scores["faithfulness"])
+        for r in records
         if r.judge_scores and isinstance(r.judge_scores.get("faithfulness"), int | float)
     ]
     return RunAggregate(
@@ -78,7 +86,8 @@ def compute_aggregate(run_id: str, records: Sequence[ArticleRecord],
         median_completion_tokens=_median([float(t) for t in completion_tokens]),
         total_calls=sum(len(r.calls) for r in records),
         judge={"faithfulness": statistics.fmean(judged), "n_judged": float(len(judged))}
-        if judged else None,
+        if judged
+        else None,
     )
 
 

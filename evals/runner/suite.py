@@ -26,8 +26,8 @@ from evals.runner.judge import Judge
 from evals.runner.provenance import git_commit, new_run_id, package_versions
 from evals.store import CacheIndex, RunConfig, RunStore, resolve_recorded_dir
 from evals.store.rundir import AGGREGATE_FILE
+from summarize.core.jsonl import JsonlLog
 from summarize.engines import EngineOptions
-from summarize.jsonl import JsonlLog
 from summarize.preflight import check_matrix, check_model, is_endpoint
 
 #: Where ``--retry-errors`` keeps the failed records it replaces (the cost stays on file).
@@ -82,10 +82,24 @@ def run_suite(
         check_model(judge)
 
     if resume is not None:
-        return [_resume(Path(resume), models, prompts, suite_dir=suite_dir, gold_dir=gold_dir,
-                        repeats=repeats, retry_errors=retry_errors, use_cache=use_cache,
-                        judge=judge, params=params, concurrency=concurrency,
-                        progress=progress, console=console, engine=engine)]
+        return [
+            _resume(
+                Path(resume),
+                models,
+                prompts,
+                suite_dir=suite_dir,
+                gold_dir=gold_dir,
+                repeats=repeats,
+                retry_errors=retry_errors,
+                use_cache=use_cache,
+                judge=judge,
+                params=params,
+                concurrency=concurrency,
+                progress=progress,
+                console=console,
+                engine=engine,
+            )
+        ]
     if retry_errors:
         raise RunStoreError("retrying errors needs the run to retry (--retry-errors RUN)")
 
@@ -118,6 +132,7 @@ def run_suite(
                 model_info=summarizer.backend.describe(),
                 prompt=summarizer.prompt_name,
                 prompt_hash=summarizer.prompt_hash,
+                behaviour_hash=summarizer.behaviour_hash,
                 params=summarizer.params,
                 repeats=n_repeats,
                 suite=str(Path(suite_dir).resolve()),
@@ -130,18 +145,28 @@ def run_suite(
             )
             store = RunStore.create(runs_root, config)
             dirs.append(store.path)
-            execute(store, summarizer, cases, index=index, use_cache=use_cache,
-                    judge=judge_runner, progress=progress, console=console,
-                    concurrency=_effective_concurrency(model, concurrency, console),
-                    engine=engine)
+            execute(
+                store,
+                summarizer,
+                cases,
+                index=index,
+                use_cache=use_cache,
+                judge=judge_runner,
+                progress=progress,
+                console=console,
+                concurrency=_effective_concurrency(model, concurrency, console),
+                engine=engine,
+            )
     return dirs
 
 
 def _effective_concurrency(model: str, concurrency: int, console: Console) -> int:
     """``concurrency`` for an endpoint; 1, with a one-line note, for an in-process model."""
     if concurrency > 1 and not is_endpoint(model):
-        console.print(f"[yellow]note:[/] {escape(model)} runs in this process, one article "
-                      f"at a time (--concurrency {concurrency} applies to endpoint models)")
+        console.print(
+            f"[yellow]note:[/] {escape(model)} runs in this process, one article "
+            f"at a time (--concurrency {concurrency} applies to endpoint models)"
+        )
         return 1
     return concurrency
 
@@ -190,8 +215,9 @@ def _resume(
         )
     if suite_dir is None:
         suite_dir = resolve_recorded_dir(cfg.suite, store.path) or Path(cfg.suite)
-        gold_dir = (resolve_recorded_dir(cfg.gold, store.path) or Path(cfg.gold)
-                    if cfg.gold else None)
+        gold_dir = (
+            resolve_recorded_dir(cfg.gold, store.path) or Path(cfg.gold) if cfg.gold else None
+        )
     cases, digest = load_cases(suite_dir, gold_dir)
     check_matrix([cfg.model], [cfg.prompt])
     records = store.records()
@@ -211,12 +237,19 @@ def _resume(
             retried.append(record)
         store.rewrite_records([r for r in records if r.status != "error"])
         (store.path / AGGREGATE_FILE).unlink(missing_ok=True)
-        console.print(f"[dim]retrying {len(failed)} failed article(s) of "
-                      f"{escape(store.run_id)}[/]")
-    execute(store, summarizer, cases, index=CacheIndex(store.path.parent),
-            use_cache=use_cache, judge=Judge(cfg.judge) if cfg.judge else None,
-            progress=progress, console=console,
-            concurrency=_effective_concurrency(cfg.model, concurrency, console), engine=engine)
+        console.print(f"[dim]retrying {len(failed)} failed article(s) of {escape(store.run_id)}[/]")
+    execute(
+        store,
+        summarizer,
+        cases,
+        index=CacheIndex(store.path.parent),
+        use_cache=use_cache,
+        judge=Judge(cfg.judge) if cfg.judge else None,
+        progress=progress,
+        console=console,
+        concurrency=_effective_concurrency(cfg.model, concurrency, console),
+        engine=engine,
+    )
     return store.path
 
 

@@ -26,7 +26,7 @@ from evals.store.rundir import (
     load_run,
     resolve_recorded_dir,
 )
-from summarize.jsonl import PartialLineWarning
+from summarize.core.jsonl import PartialLineWarning
 
 __all__ = [
     "AGGREGATE_FILE",

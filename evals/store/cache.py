@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import sqlite3
@@ -41,21 +42,26 @@ def cache_key(
     params: dict[str, Any],
     *,
     version: str | None = None,
+    behaviour_hash: str = "",
 ) -> str:
-    """sha256 of everything that determines a prediction: model identity, prompt, text, params.
+    """sha256 of everything that determines a prediction: model identity, prompt (its files
+    and, as ``behaviour_hash``, its passes' code), text, params.
 
     ``model_info`` is ``backend.describe()``, so another quantisation or server never
     matches. The newsbrief version (default: this checkout's, see :func:`newsbrief_version`)
     is folded in so a changed pipeline is not served the old one's predictions; ``rescore``
-    passes the version a run recorded to re-check its keys.
+    passes the version and behaviour hash a run recorded to re-check its keys (a run
+    recorded before behaviour hashes has none, and its keys stay what they were).
     """
     newsbrief = version if version is not None else newsbrief_version()
+    behaviour = {"behaviour": behaviour_hash} if behaviour_hash else {}
     payload = json.dumps(
         {
             "v": CACHE_KEY_VERSION,
             "newsbrief": newsbrief,
             "model": model_info,
             "prompt": prompt_hash,
+            **behaviour,
             "article_sha256": hashlib.sha256(article_text.encode("utf-8")).hexdigest(),
             "params": params,
         },
@@ -79,9 +85,9 @@ def newsbrief_version() -> str:
 @functools.lru_cache(maxsize=1)
 def library_code_digest() -> str:
     """sha256 over the library's source files (``summarize/**/*.py``)."""
-    import summarize
-
-    root = Path(summarize.__file__).resolve().parent
+    spec = importlib.util.find_spec("summarize")  # found, not imported: no import edge
+    assert spec is not None and spec.origin is not None
+    root = Path(spec.origin).resolve().parent
     h = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
@@ -124,8 +130,9 @@ class CacheIndex:
             with self._connect() as db:
                 db.execute("SELECT count(*) FROM entries").fetchone()
         except sqlite3.DatabaseError as exc:
-            warnings.warn(f"{self.path}: cache index unusable ({exc}); rebuilt from the runs",
-                          stacklevel=3)
+            warnings.warn(
+                f"{self.path}: cache index unusable ({exc}); rebuilt from the runs", stacklevel=3
+            )
             self.path.unlink(missing_ok=True)
             return False
         return True
@@ -139,8 +146,10 @@ class CacheIndex:
     def add(self, key: str, repeat: int, run_dir: Path, line: int) -> None:
         """Record that ``run_dir``'s records line ``line`` holds an ok result for ``key``."""
         with self._connect() as db:
-            db.execute("INSERT OR IGNORE INTO entries VALUES (?, ?, ?, ?)",
-                       (key, repeat, self._relative(run_dir), line))
+            db.execute(
+                "INSERT OR IGNORE INTO entries VALUES (?, ?, ?, ?)",
+                (key, repeat, self._relative(run_dir), line),
+            )
 
     def _run_records(self, run: str) -> dict[int, ArticleRecord] | None:
         if run not in self._runs:
@@ -154,13 +163,16 @@ class CacheIndex:
         """Forget the records read from ``run_dir`` (after it was rewritten)."""
         self._runs.pop(self._relative(run_dir), None)
 
-    def find(self, key: str, repeat: int = 0, *,
-             exclude: Path | None = None) -> ArticleRecord | None:
+    def find(
+        self, key: str, repeat: int = 0, *, exclude: Path | None = None
+    ) -> ArticleRecord | None:
         """The first still-valid ok record for (key, repeat), checked against the record file."""
         skip = self._relative(exclude) if exclude is not None else None
         with self._connect() as db:
-            rows = db.execute("SELECT run, line FROM entries WHERE key = ? AND repeat = ? "
-                              "ORDER BY rowid", (key, repeat)).fetchall()
+            rows = db.execute(
+                "SELECT run, line FROM entries WHERE key = ? AND repeat = ? ORDER BY rowid",
+                (key, repeat),
+            ).fetchall()
         for run, line in rows:
             if run == skip:
                 continue

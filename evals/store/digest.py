@@ -5,7 +5,7 @@ Laid out like an article run, under the same runs root, but with its own file na
 tools that read article runs (``eval list``, ``compare``, ``rescore``, the result cache) never
 mistake one for the other: ``digest_config.json`` (a :class:`DigestRunConfig`, written before
 the first story), append-only ``stories.jsonl`` (one :class:`StoryRecord` per finished story,
-with the crash rules of :mod:`summarize.jsonl`: a killed run loses at most the story in
+with the crash rules of :mod:`summarize.core.jsonl`: a killed run loses at most the story in
 flight) and ``digest_aggregate.json`` (a :class:`DigestAggregate`, written when the run
 finishes).
 """
@@ -21,8 +21,8 @@ from evals.errors import CorruptRecordError
 from evals.store.records import FORMAT_VERSION, ErrorInfo
 from evals.store.rundir import _check_version, _read_json, make_run_dir, read_run_config
 from summarize.core.backend import CallRecord
+from summarize.core.jsonl import JsonlLog, atomic_write_text
 from summarize.errors import CorruptLineError
-from summarize.jsonl import JsonlLog, atomic_write_text
 
 DIGEST_CONFIG_FILE = "digest_config.json"
 STORIES_FILE = "stories.jsonl"
@@ -40,11 +40,18 @@ class DigestRunConfig(BaseModel):
     model_info: dict[str, Any] = Field(default_factory=dict)
     prompt: str = Field(description="the per-article summary prompt")
     prompt_hash: str
+    behaviour_hash: str = Field(
+        default="", description="the summary prompt's files and passes' code (empty: older runs)"
+    )
     digest_prompt: str
     digest_prompt_hash: str
     params: dict[str, Any] = Field(default_factory=dict)
     use_cache: bool = Field(default=True, description="summaries served from the cache")
-    ask_model: bool = Field(default=True, description="False: the code-only digest baseline")
+    ask_model: bool = Field(
+        default=True,
+        description="True: the model was asked the digest prompt's questions; False: code "
+        "alone (the default of new runs; runs recorded before the field asked)",
+    )
     suite: str = Field(description="the folder of story folders (or one story folder)")
     suite_hash: str = ""
     stories: list[str] = Field(default_factory=list, description="story names in run order")
@@ -65,15 +72,22 @@ class StoryRecord(BaseModel):
     status: Literal["ok", "error"]
     articles: list[str] = Field(default_factory=list)
     prediction: dict[str, Any] | None = Field(
-        default=None, description="StoryDigest.model_dump(mode='json')")
+        default=None, description="StoryDigest.model_dump(mode='json')"
+    )
     scores: dict[str, Any] | None = Field(
-        default=None, description="evals.metrics.DigestScores.model_dump(mode='json')")
+        default=None, description="evals.metrics.DigestScores.model_dump(mode='json')"
+    )
     error: ErrorInfo | None = None
     calls: list[CallRecord] = Field(default_factory=list)
     digest_s: float = 0.0
     summary_calls: int = 0
     summaries_s: float = 0.0
     cached: list[str] = Field(default_factory=list)
+    failed_articles: dict[str, str] = Field(
+        default_factory=dict,
+        description="articles that could not be summarized (the digest "
+        "is of the others; their gold items count as missed)",
+    )
     wall_s: float = 0.0
 
 
@@ -132,8 +146,9 @@ class DigestRunStore:
             try:
                 record = StoryRecord.model_validate(line.value)
             except ValidationError as exc:
-                raise CorruptRecordError(self.path / STORIES_FILE, line.number,
-                                         str(exc.errors()[0].get("msg"))) from None
+                raise CorruptRecordError(
+                    self.path / STORIES_FILE, line.number, str(exc.errors()[0].get("msg"))
+                ) from None
             out.pop(record.story, None)
             out[record.story] = record
         return list(out.values())
@@ -143,8 +158,9 @@ class DigestRunStore:
         return {r.story for r in self.records()}
 
     def write_aggregate(self, aggregate: DigestAggregate) -> None:
-        atomic_write_text(self.path / DIGEST_AGGREGATE_FILE,
-                          aggregate.model_dump_json(indent=2) + "\n")
+        atomic_write_text(
+            self.path / DIGEST_AGGREGATE_FILE, aggregate.model_dump_json(indent=2) + "\n"
+        )
 
     @property
     def aggregate(self) -> DigestAggregate | None:

@@ -29,6 +29,9 @@ class RunConfig(BaseModel):
     )
     prompt: str
     prompt_hash: str
+    behaviour_hash: str = Field(
+        default="", description="the prompt's files and its passes' code (empty: older runs)"
+    )
     params: dict[str, Any] = Field(default_factory=dict)
     repeats: int = 1
     suite: str = Field(description="path or name of the suite of articles (+ gold)")
@@ -62,6 +65,9 @@ class ArticleRecord(BaseModel):
     )
     raw_outputs: list[str] = Field(default_factory=list)
     dropped: list[dict[str, Any]] = Field(default_factory=list)
+    choices: list[dict[str, Any]] = Field(
+        default_factory=list, description="choices among options code offered, and who chose"
+    )
     scores: dict[str, Any] | None = Field(
         default=None, description="evals.metrics.ArticleScores.model_dump(); None without gold"
     )

@@ -1,7 +1,7 @@
 """One run directory: ``config.json``, append-only ``records.jsonl``, ``aggregate.json``.
 
 Plain JSON files, so a run can be read, diffed and copied with ordinary tools; records are
-appended with the crash rules of :mod:`summarize.jsonl`, so a killed run loses at most the
+appended with the crash rules of :mod:`summarize.core.jsonl`, so a killed run loses at most the
 article in flight. A directory written by another format version is refused by name rather
 than misread. :func:`resolve_recorded_dir` is the one rule for finding the suite and gold
 folders a run recorded, wherever the run directory has been copied since.
@@ -20,8 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from evals.errors import CorruptRecordError, RunFormatError, RunStoreError
 from evals.store.records import FORMAT_VERSION, ArticleRecord, RunAggregate, RunConfig
+from summarize.core.jsonl import JsonlLog, PartialLineWarning, atomic_write_text, fsync_dir
 from summarize.errors import CorruptLineError
-from summarize.jsonl import JsonlLog, PartialLineWarning, atomic_write_text, fsync_dir
 
 C = TypeVar("C", bound=BaseModel)
 
@@ -53,8 +53,9 @@ def _read_json(path: Path, what: str) -> Any:
         raise RunFormatError(path, f"{what} is not valid JSON: {exc}") from None
 
 
-def make_run_dir(root: Path, run_id: str, config_file: str, config: BaseModel,
-                 records_file: str) -> Path:
+def make_run_dir(
+    root: Path, run_id: str, config_file: str, config: BaseModel, records_file: str
+) -> Path:
     """Make ``root/<run_id>/`` with its config and an empty record file; refuse an existing
     directory (a run id names exactly one run). Shared by article and digest runs."""
     root = Path(root)
@@ -118,7 +119,7 @@ class RunStore:
 
     # records
     def append(self, record: ArticleRecord) -> int:
-        """Append one record durably (:mod:`summarize.jsonl`); return its line number."""
+        """Append one record durably (:mod:`summarize.core.jsonl`); return its line number."""
         return self._log.append(record)
 
     def iter_numbered(self) -> Iterator[tuple[int, ArticleRecord]]:
@@ -233,13 +234,19 @@ def resolve_recorded_dir(recorded: str | None, run_dir: Path) -> Path | None:
     candidates = [raw]
     if not raw.is_absolute():
         run_dir = Path(run_dir)
-        candidates += [Path.cwd() / raw, run_dir / raw, run_dir.parent / raw,
-                       run_dir.parent.parent / raw]
+        candidates += [
+            Path.cwd() / raw,
+            run_dir / raw,
+            run_dir.parent / raw,
+            run_dir.parent.parent / raw,
+        ]
     parts = raw.parts[1:] if raw.is_absolute() else raw.parts
     candidates += [_REPO_ROOT.joinpath(*parts[i:]) for i in range(len(parts))]
     # A folder suite, or a one-file JSONL suite (evals.gold.jsonl).
-    return next((c for c in candidates
-                 if c.is_dir() or (c.suffix.lower() == ".jsonl" and c.is_file())), None)
+    return next(
+        (c for c in candidates if c.is_dir() or (c.suffix.lower() == ".jsonl" and c.is_file())),
+        None,
+    )
 
 
 def quiet_records(store: RunStore) -> dict[int, ArticleRecord]:

@@ -12,6 +12,8 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, Field
 
+from summarize.core.errors import OutputValidationError
+
 T = TypeVar("T", bound=BaseModel)
 
 
@@ -30,7 +32,8 @@ class CallRecord(BaseModel):
     error: str | None = None
     prompt_tokens: int | None = None
     cached_tokens: int | None = Field(
-        default=None, description="prompt tokens served from the KV cache, not computed again")
+        default=None, description="prompt tokens served from the KV cache, not computed again"
+    )
     completion_tokens: int | None = None
     latency_s: float = Field(ge=0)
     prefill_s: float | None = Field(default=None, description="seconds computing the prompt")
@@ -67,7 +70,7 @@ class StructuredBackend(Protocol):
 
     Implementations validate the output against ``response_model`` and re-ask on validation
     failure up to ``max_retries`` times; transient transport faults are retried with backoff
-    below that. They raise :class:`summarize.errors.BackendError` subclasses, never a
+    below that. They raise :class:`summarize.core.errors.BackendError` subclasses, never a
     library's own exception.
     """
 
@@ -88,13 +91,38 @@ class StructuredBackend(Protocol):
         ...
 
 
+class OptionScores(BaseModel):
+    """How likely each option is as the answer: the log-probability of its first token
+    right after the question, with the call it took."""
+
+    scores: list[float]
+    calls: list[CallRecord]
+
+
+@runtime_checkable
+class ScoringBackend(StructuredBackend, Protocol):
+    """A backend that can say how likely each of a few one-word answers is.
+
+    A small model asked to *generate* a one-word answer picks the option it saw first far
+    more often than the text warrants; comparing the options' log-probabilities, against
+    those it gives when the question has no content ("contextual calibration"), removes
+    that preference. Backends that cannot (an endpoint without logprobs) raise
+    :class:`~summarize.errors.StructuredOutputUnsupportedError`, and the caller asks for a
+    grammar-constrained answer instead.
+    """
+
+    def score_options(
+        self, messages: list[dict[str, str]], options: list[str], *, purpose: str
+    ) -> OptionScores: ...
+
+
 @runtime_checkable
 class BatchingBackend(StructuredBackend, Protocol):
     """A backend that can answer several requests of one shape at once.
 
     The embedded model decodes requests that share a prompt prefix in one llama.cpp batch;
     others may send them one by one. Each answer is a result, or the
-    :class:`~summarize.errors.OutputValidationError` that request ended with (one bad answer
+    :class:`~summarize.core.errors.OutputValidationError` that request ended with (one bad answer
     costs only itself).
     """
 
@@ -120,16 +148,21 @@ def generate_each(
 ) -> list[Any]:
     """Each request in turn: what ``generate_many`` means for a backend that cannot batch.
 
-    A request that ends in :class:`~summarize.errors.OutputValidationError` yields the error
+    A request that ends in :class:`~summarize.core.errors.OutputValidationError` yields the error
     in its place, so one bad answer costs only itself.
     """
-    from summarize.errors import OutputValidationError
-
     answers: list[Any] = []
     for messages in requests:
         try:
-            answers.append(backend.generate(messages, response_model, purpose=purpose,
-                                            max_retries=max_retries, max_tokens=max_tokens))
+            answers.append(
+                backend.generate(
+                    messages,
+                    response_model,
+                    purpose=purpose,
+                    max_retries=max_retries,
+                    max_tokens=max_tokens,
+                )
+            )
         except OutputValidationError as exc:
             answers.append(exc)
     return answers

@@ -54,15 +54,18 @@ class SourceEvidence(_Shape):
     @model_validator(mode="after")
     def _offsets_match(self, info: ValidationInfo) -> SourceEvidence:
         if self.end - self.start != len(self.quote):
-            raise ValueError(f"offsets {self.start}:{self.end} do not span the quote's "
-                             f"{len(self.quote)} characters")
+            raise ValueError(
+                f"offsets {self.start}:{self.end} do not span the quote's "
+                f"{len(self.quote)} characters"
+            )
         texts = (info.context or {}).get("texts") if info else None
         if texts is not None:
             if self.article not in texts:
                 raise ValueError(f"evidence cites article {self.article!r}, not in the story")
-            if texts[self.article][self.start:self.end] != self.quote:
-                raise ValueError(f"{self.article}[{self.start}:{self.end}] is not the quote "
-                                 f"{self.quote!r}")
+            if texts[self.article][self.start : self.end] != self.quote:
+                raise ValueError(
+                    f"{self.article}[{self.start}:{self.end}] is not the quote {self.quote!r}"
+                )
         return self
 
 
@@ -79,8 +82,9 @@ class _Sourced(_Shape):
     def _evidence_from_its_articles(self) -> _Sourced:
         stray = {e.article for e in self.evidence} - set(self.articles)
         if stray:
-            raise ValueError(f"evidence from {sorted(stray)}, which the item does not list "
-                             "among its articles")
+            raise ValueError(
+                f"evidence from {sorted(stray)}, which the item does not list among its articles"
+            )
         return self
 
 

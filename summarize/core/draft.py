@@ -10,9 +10,9 @@ stay bounded too.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from summarize.core.schema import PartyKind, Polarity
 
@@ -20,10 +20,13 @@ MAX_PARTIES = 12
 MAX_POSITIONS = 8
 MAX_DATES = 8
 MAX_DISPUTES = 4
-MAX_STATEMENTS = 10
 QUOTE_CHARS = 110
-DRAFT_LIMITS = {"parties": MAX_PARTIES, "positions": MAX_POSITIONS, "dates": MAX_DATES,
-                "disputes": MAX_DISPUTES}
+DRAFT_LIMITS = {
+    "parties": MAX_PARTIES,
+    "positions": MAX_POSITIONS,
+    "dates": MAX_DATES,
+    "disputes": MAX_DISPUTES,
+}
 
 
 def _clip(limit: int):
@@ -45,7 +48,7 @@ def Text(limit: int, description: str | None = None):
     ]
 
 
-class _Draft(BaseModel):
+class DraftShape(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
@@ -53,7 +56,7 @@ Quote = Text(QUOTE_CHARS, "words copied exactly from the article")
 Name = Text(60)
 
 
-class PartyDraft(_Draft):
+class PartyDraft(DraftShape):
     name: Name
     kind: PartyKind
     # role and aliases are required (an empty value is allowed): an optional property is one
@@ -63,7 +66,7 @@ class PartyDraft(_Draft):
     quote: Quote
 
 
-class PositionDraft(_Draft):
+class PositionDraft(DraftShape):
     party: Name
     topic: Text(60)
     stance: Text(160)
@@ -71,14 +74,14 @@ class PositionDraft(_Draft):
     quote: Quote
 
 
-class DateDraft(_Draft):
+class DateDraft(DraftShape):
     text: Text(40, "the date words exactly as written")
     value: Text(10, "ISO YYYY-MM-DD, YYYY-MM or YYYY") | None = None
     event: Text(80)
     quote: Quote
 
 
-class DisputeDraft(_Draft):
+class DisputeDraft(DraftShape):
     side_a: list[Name] = Field(min_length=1, max_length=4)
     side_b: list[Name] = Field(min_length=1, max_length=4)
     issue: Text(70)
@@ -86,7 +89,7 @@ class DisputeDraft(_Draft):
     quote: Quote
 
 
-class SummaryDraft(_Draft):
+class SummaryDraft(DraftShape):
     """Everything one extraction pass asks of the model."""
 
     headline: Text(200)
@@ -98,221 +101,12 @@ class SummaryDraft(_Draft):
     disputes: list[DisputeDraft] = Field(default_factory=list, max_length=MAX_DISPUTES)
 
 
-class QuoteFix(_Draft):
+class QuoteFix(DraftShape):
     """The model's answer when asked again for a quote that could not be found."""
 
     item: int = Field(description="the number of the item in the list given")
     quote: Quote
 
 
-class QuoteFixes(_Draft):
+class QuoteFixes(DraftShape):
     fixes: list[QuoteFix] = Field(default_factory=list, max_length=24)
-
-
-# --- the shapes of the separate passes of a multi-pass prompt ------------------------------------
-class OverviewDraft(_Draft):
-    headline: Text(200)
-    summary: Text(700)
-    event_location: Text(60) | None = None
-
-
-class PartiesDraft(_Draft):
-    parties: list[PartyDraft] = Field(default_factory=list, max_length=MAX_PARTIES + 2)
-
-
-class PositionsDraft(_Draft):
-    positions: list[PositionDraft] = Field(default_factory=list, max_length=MAX_POSITIONS + 2)
-
-
-class DatesDraft(_Draft):
-    dates: list[DateDraft] = Field(default_factory=list, max_length=MAX_DATES)
-
-
-class DisputesDraft(_Draft):
-    disputes: list[DisputeDraft] = Field(default_factory=list, max_length=MAX_DISPUTES)
-
-
-class RosterParty(_Draft):
-    """A party without a quote: code grounds it where the article names it."""
-
-    name: Name
-    kind: PartyKind
-    role: Text(60)
-    aliases: list[Name] = Field(max_length=4)
-
-
-class RosterDraft(_Draft):
-    parties: list[RosterParty] = Field(default_factory=list, max_length=MAX_PARTIES + 2)
-
-
-class TimelineDate(_Draft):
-    """A date without a quote: code grounds it where its words stand in the article."""
-
-    text: Text(40, "the date words exactly as written")
-    value: Text(10, "ISO YYYY-MM-DD, YYYY-MM or YYYY") | None = None
-    event: Text(80)
-
-
-class TimelineDraft(_Draft):
-    dates: list[TimelineDate] = Field(default_factory=list, max_length=MAX_DATES)
-
-
-class DateWords(_Draft):
-    """A date as the article words it, and its event: code resolves the value (the model's
-    ISO guess only ever broke a tie code could not, and cost ten tokens a date)."""
-
-    text: Text(40, "the date words exactly as written")
-    event: Text(60)
-
-
-class TimelineWordsDraft(_Draft):
-    dates: list[DateWords] = Field(default_factory=list, max_length=MAX_DATES)
-
-
-class Statement(_Draft):
-    """A position the model reads off one numbered sentence; the sentence is its evidence.
-
-    ``against`` names the party whose act or view the statement opposes, so that disputes
-    come out of the same pass in code (:meth:`StatementsDraft.as_draft_fields`) instead of a
-    pass of their own.
-    """
-
-    n: int = Field(ge=1, description="the number of the sentence")
-    party: Name
-    topic: Text(60)
-    stance: Text(90)
-    polarity: Polarity
-    against: Name | None
-
-
-class StatementLabel(_Draft):
-    """The answer about one sentence, asked on its own: no earlier item to copy from.
-
-    ``party`` is null when the sentence reports no position of a party.
-    """
-
-    party: Name | None
-    topic: Text(60)
-    stance: Text(90)
-    polarity: Polarity
-    against: Name | None
-
-
-class AttributedLabel(_Draft):
-    """The model's label of one attributed sentence: the speaker is known from the parse.
-
-    ``polarity`` "none" means the sentence reports no position of the speaker (a fact, a
-    schedule), so nothing is kept.
-    """
-
-    topic: Text(80)
-    stance: Text(120)
-    polarity: Literal["support", "oppose", "neutral", "mixed", "none"]
-
-
-class StatementsDraft(_Draft):
-    statements: list[Statement] = Field(default_factory=list, max_length=MAX_STATEMENTS)
-
-    def as_draft_fields(self, sentences: list[str]) -> dict[str, list[dict[str, object]]]:
-        """Positions and disputes, with each statement's sentence as the quote.
-
-        A statement whose number is not one of ``sentences`` is left out (it has no evidence).
-        An opposing statement with an ``against`` party other than its own becomes a dispute;
-        statements between the same two parties make one dispute, the first one's issue.
-        """
-        positions: list[dict[str, object]] = []
-        disputes: list[dict[str, object]] = []
-        pairs: set[frozenset[str]] = set()
-        for item in self.statements:
-            if not 1 <= item.n <= len(sentences):
-                continue
-            quote = sentences[item.n - 1]
-            positions.append({"party": item.party, "topic": item.topic, "stance": item.stance,
-                              "polarity": item.polarity, "quote": quote})
-            against = (item.against or "").strip()
-            pair = frozenset((item.party, against))
-            if (item.polarity in ("oppose", "mixed") and against and len(pair) == 2
-                    and pair not in pairs and len(disputes) < MAX_DISPUTES):
-                pairs.add(pair)
-                disputes.append({"side_a": [item.party], "side_b": [against],
-                                 "issue": item.topic,
-                                 "description": f"{item.party}: {item.stance}",
-                                 "quote": quote})
-        return {"positions": positions, "disputes": disputes}
-
-
-#: What a candidate name is in the story: a party kind, or not a party at all.
-CastKind = Literal["person", "state", "organization", "group", "place", "other"]
-PARTY_KINDS = ("person", "state", "organization", "group")
-
-
-class CastDraft(_Draft):
-    """Placeholder of the cast pass: the real shape depends on the names (:func:`cast_shape`)."""
-
-
-def cast_shape(names: list[str], choices: list[tuple[str, ...]] | None = None) -> type[_Draft]:
-    """An object with one required property per candidate name, valued by its CastKind.
-
-    The decoding grammar writes every name itself, in order, so the model only picks a kind
-    for each (about seven tokens a name) and cannot stop early or skip one, which a
-    generated list of parties did. ``choices`` narrows each name's kinds (a recognised
-    place can be a state, a place or nothing; never a person).
-    """
-    fields: dict[str, object] = {
-        f"name_{i}": (Literal[tuple(choices[i])] if choices else CastKind,  # type: ignore[misc]
-                      Field(alias=name))
-        for i, name in enumerate(names)
-    }
-    return create_model("CastDraft", __base__=CastDraft, **fields)  # type: ignore[call-overload]
-
-
-PASS_SHAPES: dict[str, type[_Draft]] = {
-    "extract": SummaryDraft,
-    "overview": OverviewDraft,
-    "parties": PartiesDraft,
-    "positions": PositionsDraft,
-    "dates": DatesDraft,
-    "disputes": DisputesDraft,
-    "roster": RosterDraft,
-    "timeline": TimelineDraft,
-    "timeline_words": TimelineWordsDraft,
-    "statements": StatementsDraft,
-    "statement": StatementLabel,
-    "cast": CastDraft,
-    "attributed": AttributedLabel,
-}
-
-
-def restrict_party_names(shape: type[_Draft], names: list[str]) -> type[_Draft]:
-    """The same pass shape, but every party reference must be one of ``names``.
-
-    The decoding grammar then makes an unknown party name impossible, instead of something
-    to detect and re-ask for afterwards.
-    """
-    if not names or shape not in (PositionsDraft, DisputesDraft, StatementsDraft,
-                                  StatementLabel):
-        return shape
-    allowed = Literal[tuple(dict.fromkeys(names))]  # type: ignore[valid-type]
-    if shape is StatementLabel:
-        return create_model("StatementLabel", __base__=StatementLabel,
-                            party=(allowed | None, ...), against=(allowed | None, ...))
-    if shape is StatementsDraft:
-        item = create_model("Statement", __base__=Statement, party=(allowed, ...),
-                            against=(allowed | None, ...))
-        return create_model(
-            "StatementsDraft", __base__=StatementsDraft,
-            statements=(list[item], Field(default_factory=list, max_length=MAX_STATEMENTS)),
-        )
-    if shape is PositionsDraft:
-        item = create_model("PositionDraft", __base__=PositionDraft, party=(allowed, ...))
-        return create_model(
-            "PositionsDraft", __base__=PositionsDraft,
-            positions=(list[item], Field(default_factory=list, max_length=MAX_POSITIONS + 2)),
-        )
-    sides = Annotated[list[allowed], Field(min_length=1, max_length=4)]  # type: ignore[valid-type]
-    item = create_model("DisputeDraft", __base__=DisputeDraft, side_a=(sides, ...),
-                        side_b=(sides, ...))
-    return create_model(
-        "DisputesDraft", __base__=DisputesDraft,
-        disputes=(list[item], Field(default_factory=list, max_length=MAX_DISPUTES)),
-    )

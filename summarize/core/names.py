@@ -13,10 +13,43 @@ import unicodedata
 
 # Titles and honorifics that articles put in front of names; they say nothing about identity.
 _TITLES = {
-    "mr", "mrs", "ms", "dr", "sir", "president", "prime", "minister", "premier", "chancellor",
-    "chairman", "chairwoman", "secretary", "general", "leader", "king", "queen", "prince",
-    "pope", "sen", "senator", "rep", "gov", "governor", "vice", "foreign", "state", "deputy",
-    "us", "u.s.", "uk", "u.k.", "eu", "the", "spokesman", "spokeswoman", "mayor",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "president",
+    "prime",
+    "minister",
+    "premier",
+    "chancellor",
+    "chairman",
+    "chairwoman",
+    "secretary",
+    "general",
+    "leader",
+    "king",
+    "queen",
+    "prince",
+    "pope",
+    "sen",
+    "senator",
+    "rep",
+    "gov",
+    "governor",
+    "vice",
+    "foreign",
+    "state",
+    "deputy",
+    "us",
+    "u.s.",
+    "uk",
+    "u.k.",
+    "eu",
+    "the",
+    "spokesman",
+    "spokeswoman",
+    "mayor",
 }
 # A nationality or regional adjective ("Hungarian", "Chinese", "Turkish", "Israeli"): by
 # its form, not from a list, so a nationality no article so far used is one too.
@@ -25,7 +58,7 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def strip_diacritics(text: str) -> str:
-    """"Orbán" -> "Orban": decompose and drop combining marks; other characters are kept."""
+    """ "Orbán" -> "Orban": decompose and drop combining marks; other characters are kept."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -64,8 +97,10 @@ def same_name(a: str, b: str) -> bool:
     # "Viktor Orban"), or the first of a two-word name where the family name comes first
     # ("Xi" for "Xi Jinping").
     for one, many in ((ta, tb), (tb, ta)):
-        if len(one) == 1 and len(many) > 1 and (
-            _token_match(one[0], many[-1]) or (len(many) == 2 and one[0] == many[0])
+        if (
+            len(one) == 1
+            and len(many) > 1
+            and (_token_match(one[0], many[-1]) or (len(many) == 2 and one[0] == many[0]))
         ):
             return True
     return len(ta) == len(tb) and all(_token_match(x, y) for x, y in zip(ta, tb, strict=True))
@@ -88,34 +123,166 @@ def _token_match(x: str, y: str) -> bool:
 
 # Words that open a title in front of a name ("Hungarian Prime Minister Viktor Orban").
 _TITLE_WORDS = _TITLES | {
-    "french", "dutch", "greek", "swiss", "thai", "welsh", "commission",
-    "national", "security", "council", "former", "acting", "top", "chief", "head",
-    "spokesperson", "ambassador", "envoy", "official", "dictator", "mr.", "mrs.", "dr.",
+    "french",
+    "dutch",
+    "greek",
+    "swiss",
+    "thai",
+    "welsh",
+    "commission",
+    "national",
+    "security",
+    "council",
+    "former",
+    "acting",
+    "top",
+    "chief",
+    "head",
+    "spokesperson",
+    "ambassador",
+    "envoy",
+    "official",
+    "dictator",
+    "mr.",
+    "mrs.",
+    "dr.",
     # ordinary English titles of office and rank (no article's names)
-    "councillor", "councilor", "councilman", "councilwoman", "shadow", "home", "interior",
-    "finance", "defence", "defense", "justice", "health", "trade", "attorney", "executive",
-    "officer", "director", "commissioner", "judge", "lieutenant", "colonel", "captain",
-    "sergeant", "major", "inspector", "detective", "professor", "prof", "prof.", "bishop",
-    "cardinal", "archbishop", "rabbi", "imam", "congressman", "congresswoman",
-    "representative", "lord", "lady", "baroness", "baron", "dame", "mp", "mep", "ceo",
-    "economy", "education", "energy", "labour", "labor", "transport", "environment",
-    "agriculture", "culture", "industry", "treasury", "opposition", "party", "deputy",
-    "assistant", "associate", "managing", "founder", "co-founder", "president-elect",
-    "speaker", "whip", "sheriff", "marshal", "admiral", "superintendent", "adviser",
-    "advisor", "political", "reverend", "honour", "honor", "his", "her",
+    "councillor",
+    "councilor",
+    "councilman",
+    "councilwoman",
+    "shadow",
+    "home",
+    "interior",
+    "finance",
+    "defence",
+    "defense",
+    "justice",
+    "health",
+    "trade",
+    "attorney",
+    "executive",
+    "officer",
+    "director",
+    "commissioner",
+    "judge",
+    "lieutenant",
+    "colonel",
+    "captain",
+    "sergeant",
+    "major",
+    "inspector",
+    "detective",
+    "professor",
+    "prof",
+    "prof.",
+    "bishop",
+    "cardinal",
+    "archbishop",
+    "rabbi",
+    "imam",
+    "congressman",
+    "congresswoman",
+    "representative",
+    "lord",
+    "lady",
+    "baroness",
+    "baron",
+    "dame",
+    "mp",
+    "mep",
+    "ceo",
+    "economy",
+    "education",
+    "energy",
+    "labour",
+    "labor",
+    "transport",
+    "environment",
+    "agriculture",
+    "culture",
+    "industry",
+    "treasury",
+    "opposition",
+    "party",
+    "deputy",
+    "assistant",
+    "associate",
+    "managing",
+    "founder",
+    "co-founder",
+    "president-elect",
+    "speaker",
+    "whip",
+    "sheriff",
+    "marshal",
+    "admiral",
+    "superintendent",
+    "adviser",
+    "advisor",
+    "political",
+    "reverend",
+    "honour",
+    "honor",
+    "his",
+    "her",
 }
 
 
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "mr.", "mrs.", "ms.", "dr."}
 _PERSON_TITLES = _HONORIFICS | {
-    "councillor", "councilor", "councilman", "councilwoman", "commissioner", "judge",
-    "professor", "bishop", "cardinal", "archbishop", "rabbi", "imam", "congressman",
-    "congresswoman", "representative", "lord", "lady", "dame", "sheriff", "detective",
-    "inspector", "captain", "colonel", "lieutenant", "sergeant", "admiral", "director",
-    "officer", "executive", "ceo", "chief", "speaker",
-    "president", "minister", "premier", "chancellor", "king", "queen", "pope", "senator",
-    "governor", "secretary", "spokesman", "spokeswoman", "spokesperson", "leader", "dictator",
-    "ambassador", "envoy", "chairman", "chairwoman", "mayor",
+    "councillor",
+    "councilor",
+    "councilman",
+    "councilwoman",
+    "commissioner",
+    "judge",
+    "professor",
+    "bishop",
+    "cardinal",
+    "archbishop",
+    "rabbi",
+    "imam",
+    "congressman",
+    "congresswoman",
+    "representative",
+    "lord",
+    "lady",
+    "dame",
+    "sheriff",
+    "detective",
+    "inspector",
+    "captain",
+    "colonel",
+    "lieutenant",
+    "sergeant",
+    "admiral",
+    "director",
+    "officer",
+    "executive",
+    "ceo",
+    "chief",
+    "speaker",
+    "president",
+    "minister",
+    "premier",
+    "chancellor",
+    "king",
+    "queen",
+    "pope",
+    "senator",
+    "governor",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "leader",
+    "dictator",
+    "ambassador",
+    "envoy",
+    "chairman",
+    "chairwoman",
+    "mayor",
 }
 _PARTICLES = {"von", "van", "der", "de", "da", "del", "la", "le", "bin", "al", "el"}
 
@@ -134,8 +301,9 @@ def is_person_title(title: str) -> bool:
 def is_title_only(name: str) -> bool:
     """True for a title with no name ("President", "Chief Executive", "Home Secretary")."""
     words = [w.casefold().strip(",.") for w in name.split()]
-    return bool(words) and all(w in _TITLE_WORDS | _HONORIFICS | _PARTICLES | {"of", "the"}
-                               for w in words)
+    return bool(words) and all(
+        w in _TITLE_WORDS | _HONORIFICS | _PARTICLES | {"of", "the"} for w in words
+    )
 
 
 def split_title(name: str) -> tuple[str, str]:

@@ -66,6 +66,38 @@ class Attribution(BaseModel):
     resolved: bool = False
 
 
+#: What made a clause a statement: speech ("X said"), a stance without speech ("X refused
+#: to", "X approved"), "according to X", a relay ("X quoted Y as saying", "X said in a
+#: readout: 'Y stressed ...'" -- the position is Y's), or a noun ("claims by X that").
+StatementKind = Literal["speech", "stance", "according", "relay", "nominal"]
+
+
+class Statement(BaseModel):
+    """One clause that reports what a party says, wants, decides or does about something.
+
+    ``start``/``end`` are its sentence (the evidence); ``holder`` the candidate code credits
+    with it, or None when code could not tell; ``options`` the candidates code offers the
+    model when it is unsure (a pronoun two people fit, a description, a relay), code's own
+    guess first; ``content`` the words that carry the position (the complement clause, the
+    object of the stance verb, the quotation) and ``topic`` what it is about, both as
+    offsets into the article, so that topic and stance are the article's own words;
+    ``target`` the party the statement is aimed at; ``negated`` a "not" on the cue;
+    ``relayed_by`` the outlet that relays the holder's words.
+    """
+
+    start: int
+    end: int
+    cue: str
+    kind: StatementKind
+    holder: str | None = None
+    options: list[str] = Field(default_factory=list)
+    content: tuple[int, int] | None = None
+    topic: tuple[int, int] | None = None
+    target: str | None = None
+    negated: bool = False
+    relayed_by: str | None = None
+
+
 class Reading(BaseModel):
     """The reading layer's result for one text: its sentences, candidates and statements.
 
@@ -77,6 +109,10 @@ class Reading(BaseModel):
     sentences: list[tuple[int, int]]
     candidates: list[Candidate] = Field(default_factory=list)
     attributions: list[Attribution] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
+    #: (start, end, words) of every date reference, publication lines left out (filled by
+    #: readings with the ``date_words`` lever; empty otherwise).
+    date_mentions: list[tuple[int, int, str]] = Field(default_factory=list)
 
     def candidate(self, name: str) -> Candidate | None:
         return next((c for c in self.candidates if c.name == name), None)

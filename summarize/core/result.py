@@ -7,6 +7,8 @@ that needs the cost and the provenance of that answer (the eval harness, batch j
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, computed_field
 
 from summarize.core.backend import CallRecord
@@ -29,7 +31,7 @@ class DroppedItem(BaseModel):
 class MaskedSpan(BaseModel):
     """A span of the article hidden from the model because it addresses a model or program.
 
-    ``layer`` names the defence layer that found it (:data:`summarize.guard.LAYERS`) and
+    ``layer`` names the defence layer that found it (:data:`summarize.defence.guard.LAYERS`) and
     ``reason`` says what it saw, so a false alarm can be traced to its rule.
     """
 
@@ -38,6 +40,19 @@ class MaskedSpan(BaseModel):
     text: str
     layer: str = "patterns"
     reason: str = ""
+
+
+class Choice(BaseModel):
+    """One choice among options that code offered: who holds a statement, whether a pair of
+    parties disputes, a candidate's kind. ``by`` says who chose: "model" (its answer is
+    ``chosen``) or "code" (sure enough not to ask); ``chosen`` is None when the model's
+    answer failed and nothing was kept."""
+
+    kind: str
+    about: str
+    options: list[str]
+    chosen: str | None
+    by: Literal["model", "code"]
 
 
 class SummaryRun(BaseModel):
@@ -51,10 +66,15 @@ class SummaryRun(BaseModel):
     summary: ArticleSummary
     model: str
     prompt: str
+    prompt_hash: str = Field(default="", description="content hash of the prompt's files")
+    behaviour_hash: str = Field(
+        default="", description="the prompt's files and its passes' code (behaviour identity)"
+    )
     calls: list[CallRecord] = Field(default_factory=list)
     raw_outputs: list[str] = Field(default_factory=list)
     dropped: list[DroppedItem] = Field(default_factory=list)
     masked: list[MaskedSpan] = Field(default_factory=list)
+    choices: list[Choice] = Field(default_factory=list)
     chunks: int = 1
     wall_s: float = 0.0
     text: str = ""
@@ -81,6 +101,11 @@ class DigestRun(BaseModel):
     digest: StoryDigest
     summaries: dict[str, SummaryRun]
     cached: list[str] = Field(default_factory=list)
+    failed: dict[str, str] = Field(
+        default_factory=dict,
+        description="articles that could not be summarized, by id: "
+        "the error; the digest is made of the others",
+    )
     model: str
     prompt: str
     digest_prompt: str

@@ -73,7 +73,7 @@ class Evidence(_Shape):
         text = (info.context or {}).get("text") if info else None
         if text is not None and text[self.start : self.end] != self.quote:
             raise ValueError(
-                f"text[{self.start}:{self.end}] is {text[self.start:self.end]!r}, "
+                f"text[{self.start}:{self.end}] is {text[self.start : self.end]!r}, "
                 f"not the quote {self.quote!r}"
             )
         return self

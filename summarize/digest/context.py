@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarize.reading import sentence_spans
+from summarize.text.sentences import sentence_spans
 
 #: Characters of a sentence shown to the model at most (a run-on sentence is cut).
 MAX_SENTENCE_CHARS = 400

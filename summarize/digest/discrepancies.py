@@ -36,8 +36,12 @@ SAME_WORDS = 88.0
 MAX_QUESTIONS = 24
 
 
-def find_discrepancies(timeline: list[TimelineEvent], positions: list[DigestPosition],
-                       texts: dict[str, str], judge: Judge | None) -> list[Discrepancy]:
+def find_discrepancies(
+    timeline: list[TimelineEvent],
+    positions: list[DigestPosition],
+    texts: dict[str, str],
+    judge: Judge | None,
+) -> list[Discrepancy]:
     if judge is None:
         return []
     found: list[Discrepancy] = []
@@ -45,20 +49,25 @@ def find_discrepancies(timeline: list[TimelineEvent], positions: list[DigestPosi
         if i >= MAX_QUESTIONS:
             break
         following = 1 if kind == "figure" else 0
-        verdict = judge.conflict(_report(a, texts, following), _report(b, texts, following),
-                                 fact)
+        verdict = judge.conflict(_report(a, texts, following), _report(b, texts, following), fact)
         if verdict.conflict:
-            found.append(Discrepancy(
-                kind=kind, about=verdict.about or fact,
-                versions=[_version(a, texts, following), _version(b, texts, following)]))
+            found.append(
+                Discrepancy(
+                    kind=kind,
+                    about=verdict.about or fact,
+                    versions=[_version(a, texts, following), _version(b, texts, following)],
+                )
+            )
     return found
 
 
-def _candidates(timeline: list[TimelineEvent], positions: list[DigestPosition],
-                texts: dict[str, str]) -> Iterator[tuple[str, str, SourceEvidence,
-                                                      SourceEvidence]]:
-    for item, label in [*((e, e.event) for e in timeline),
-                        *((p, f"{p.party} on {p.topic}") for p in positions)]:
+def _candidates(
+    timeline: list[TimelineEvent], positions: list[DigestPosition], texts: dict[str, str]
+) -> Iterator[tuple[str, str, SourceEvidence, SourceEvidence]]:
+    for item, label in [
+        *((e, e.event) for e in timeline),
+        *((p, f"{p.party} on {p.topic}") for p in positions),
+    ]:
         pair = _figure_pair(item.evidence, texts)
         if pair is not None:
             noun, a, b = pair
@@ -67,19 +76,27 @@ def _candidates(timeline: list[TimelineEvent], positions: list[DigestPosition],
     yield from _attribution_pairs(positions)
 
 
-def _figure_pair(evidence: list[SourceEvidence], texts: dict[str, str]
-                 ) -> tuple[str, SourceEvidence, SourceEvidence] | None:
+def _figure_pair(
+    evidence: list[SourceEvidence], texts: dict[str, str]
+) -> tuple[str, SourceEvidence, SourceEvidence] | None:
     """Two pieces of evidence, from two articles, whose sentences give different figures:
     for one counted noun if they share one, else of one kind (two counts, two amounts)."""
     counted: list[tuple[SourceEvidence, list[tuple[str, str, str]]]] = []
     for e in evidence:
         # News states what happened, then often its toll in the next sentence.
         start, end = sentence_around(texts[e.article], e.start, e.end, following=1)
-        counted.append((e, [(fold_text(f), noun, label)
-                            for f, noun, label in figures(texts[e.article], start, end)]))
+        counted.append(
+            (
+                e,
+                [
+                    (fold_text(f), noun, label)
+                    for f, noun, label in figures(texts[e.article], start, end)
+                ],
+            )
+        )
     fallback = None
     for i, (a, fa) in enumerate(counted):
-        for b, fb in counted[i + 1:]:
+        for b, fb in counted[i + 1 :]:
             if a.article == b.article:
                 continue
             for value_a, noun_a, label_a in fa:
@@ -92,34 +109,47 @@ def _figure_pair(evidence: list[SourceEvidence], texts: dict[str, str]
     return fallback
 
 
-def _attribution_pairs(positions: list[DigestPosition]
-                       ) -> Iterator[tuple[str, str, SourceEvidence, SourceEvidence]]:
+def _attribution_pairs(
+    positions: list[DigestPosition],
+) -> Iterator[tuple[str, str, SourceEvidence, SourceEvidence]]:
     for i, p in enumerate(positions):
-        for q in positions[i + 1:]:
+        for q in positions[i + 1 :]:
             if p.party == q.party:
                 continue
             for a in p.evidence:
-                b = next((b for b in q.evidence if b.article != a.article
-                          and fuzz.ratio(fold_text(a.quote), fold_text(b.quote)) >= SAME_WORDS),
-                         None)
+                b = next(
+                    (
+                        b
+                        for b in q.evidence
+                        if b.article != a.article
+                        and fuzz.ratio(fold_text(a.quote), fold_text(b.quote)) >= SAME_WORDS
+                    ),
+                    None,
+                )
                 if b is not None:
                     yield ("attribution", f"who said: {a.quote[:60]}", a, b)
                     break
 
 
 def _report(evidence: SourceEvidence, texts: dict[str, str], following: int) -> Report:
-    start, end = sentence_around(texts[evidence.article], evidence.start, evidence.end,
-                                 following=following)
-    return Report(article=evidence.article, label="",
-                  sentence=" ".join(texts[evidence.article][start:end].split()))
+    start, end = sentence_around(
+        texts[evidence.article], evidence.start, evidence.end, following=following
+    )
+    return Report(
+        article=evidence.article,
+        label="",
+        sentence=" ".join(texts[evidence.article][start:end].split()),
+    )
 
 
-def _version(evidence: SourceEvidence, texts: dict[str, str],
-             following: int) -> DiscrepancyVersion:
+def _version(evidence: SourceEvidence, texts: dict[str, str], following: int) -> DiscrepancyVersion:
     text = texts[evidence.article]
     start, end = sentence_around(text, evidence.start, evidence.end, following=following)
     claim = " ".join(text[start:end].split())
     return DiscrepancyVersion(
-        article=evidence.article, claim=claim[:300],
-        evidence=[SourceEvidence(article=evidence.article, quote=text[start:end],
-                                 start=start, end=end)])
+        article=evidence.article,
+        claim=claim[:300],
+        evidence=[
+            SourceEvidence(article=evidence.article, quote=text[start:end], start=start, end=end)
+        ],
+    )

@@ -38,8 +38,15 @@ def merge_disputes(index: PartyIndex) -> list[DigestDispute]:
             if sides is None:
                 continue
             key = frozenset(frozenset(side) for side in sides)
-            target = next((m for m in merged if m.key == key and resemblance(
-                dispute.issue, m.members[0][1].issue) >= SAME_ISSUE), None)
+            target = next(
+                (
+                    m
+                    for m in merged
+                    if m.key == key
+                    and resemblance(dispute.issue, m.members[0][1].issue) >= SAME_ISSUE
+                ),
+                None,
+            )
             if target is None:
                 merged.append(_Merged(sides=sides, members=[(article, dispute)]))
             else:
@@ -51,8 +58,7 @@ def _unified_sides(index: PartyIndex, article: str, dispute: Dispute) -> list[li
     """Each side's names as digest parties; None when a side is lost or two sides meet."""
     sides = []
     for side in dispute.sides:
-        names = list(dict.fromkeys(
-            p for n in side if (p := index.resolve(article, n)) is not None))
+        names = list(dict.fromkeys(p for n in side if (p := index.resolve(article, n)) is not None))
         if not names:
             return None
         sides.append(names)
@@ -63,7 +69,13 @@ def _unified_sides(index: PartyIndex, article: str, dispute: Dispute) -> list[li
 def _digest_dispute(merged: _Merged) -> DigestDispute:
     first = merged.members[0][1]
     return DigestDispute(
-        sides=merged.sides, issue=first.issue, description=first.description,
+        sides=merged.sides,
+        issue=first.issue,
+        description=first.description,
         articles=list(dict.fromkeys(a for a, _ in merged.members)),
-        evidence=[SourceEvidence(article=a, quote=e.quote, start=e.start, end=e.end)
-                  for a, d in merged.members for e in d.evidence[:1]])
+        evidence=[
+            SourceEvidence(article=a, quote=e.quote, start=e.start, end=e.end)
+            for a, d in merged.members
+            for e in d.evidence[:1]
+        ],
+    )

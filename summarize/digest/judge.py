@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from summarize.core.backend import StructuredBackend
-from summarize.errors import OutputValidationError
-from summarize.ledger import Ledger
+from summarize.core.errors import OutputValidationError
+from summarize.core.ledger import Ledger
 from summarize.prompting import PromptTemplate
 
 #: Output tokens a verdict may take ({"same": false} is about 7; room for a short "about").
@@ -47,8 +47,13 @@ class Report:
     value: str = ""
 
     def as_vars(self) -> dict[str, Any]:
-        return {"article": self.article, "label": self.label, "sentence": self.sentence,
-                "when": self.when, "value": self.value}
+        return {
+            "article": self.article,
+            "label": self.label,
+            "sentence": self.sentence,
+            "when": self.when,
+            "value": self.value,
+        }
 
 
 @dataclass
@@ -67,21 +72,31 @@ class Judge:
         return self._same("same_position.j2", "digest-position", a, b, party=party)
 
     def conflict(self, a: Report, b: Report, fact: str) -> ConflictVerdict:
-        answer = self._ask("conflict.j2", ConflictVerdict, "digest-discrepancy", a, b,
-                           fact=fact)
+        answer = self._ask("conflict.j2", ConflictVerdict, "digest-discrepancy", a, b, fact=fact)
         return answer if answer is not None else ConflictVerdict(conflict=False)
 
     def _same(self, template: str, purpose: str, a: Report, b: Report, **extra: Any) -> bool:
         answer = self._ask(template, SameVerdict, purpose, a, b, **extra)
         return bool(answer is not None and answer.same)
 
-    def _ask(self, template: str, shape: type[BaseModel], purpose: str, a: Report, b: Report,
-             **extra: Any) -> Any:
+    def _ask(
+        self,
+        template: str,
+        shape: type[BaseModel],
+        purpose: str,
+        a: Report,
+        b: Report,
+        **extra: Any,
+    ) -> Any:
         messages = self.prompt.messages(template, a=a.as_vars(), b=b.as_vars(), **extra)
         try:
-            result = self.backend.generate(messages, shape, purpose=purpose,
-                                           max_retries=self.max_retries,
-                                           max_tokens=VERDICT_MAX_TOKENS)
+            result = self.backend.generate(
+                messages,
+                shape,
+                purpose=purpose,
+                max_retries=self.max_retries,
+                max_tokens=VERDICT_MAX_TOKENS,
+            )
         except OutputValidationError as exc:
             self.ledger.record_failure(exc)
             return None

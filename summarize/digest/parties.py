@@ -78,7 +78,8 @@ def _best_cluster(clusters: list[_Cluster], article: str, party: Party) -> _Clus
             return cluster
     for cluster in open_clusters:
         if party.kind in cluster.kinds() and any(
-                same_name(a, b) for a in names for b in cluster.names()):
+            same_name(a, b) for a in names for b in cluster.names()
+        ):
             return cluster
     return None
 
@@ -93,15 +94,21 @@ def _digest_party(cluster: _Cluster) -> DigestParty:
             aliases.append(n)
     kinds = Counter(party.kind for _, party in cluster.members)
     roles = Counter(party.role for _, party in cluster.members if party.role)
-    evidence = [SourceEvidence(article=article, quote=e.quote, start=e.start, end=e.end)
-                for article, party in cluster.members
-                for e in party.evidence[:EVIDENCE_PER_ARTICLE]]
+    evidence = [
+        SourceEvidence(article=article, quote=e.quote, start=e.start, end=e.end)
+        for article, party in cluster.members
+        for e in party.evidence[:EVIDENCE_PER_ARTICLE]
+    ]
     articles = list(dict.fromkeys(article for article, _ in cluster.members))
     return DigestParty(
-        name=name, kind=kinds.most_common(1)[0][0],
-        role=roles.most_common(1)[0][0] if roles else None, aliases=aliases,
+        name=name,
+        kind=kinds.most_common(1)[0][0],
+        role=roles.most_common(1)[0][0] if roles else None,
+        aliases=aliases,
         mentions=[PartyMention(article=a, name=p.name) for a, p in cluster.members],
-        articles=articles, evidence=evidence)
+        articles=articles,
+        evidence=evidence,
+    )
 
 
 def _ascii(text: str) -> str:

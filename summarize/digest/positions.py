@@ -38,8 +38,9 @@ class _Merged:
         return self.members[0][1]
 
 
-def merge_positions(index: PartyIndex, texts: dict[str, str],
-                    judge: Judge | None) -> list[DigestPosition]:
+def merge_positions(
+    index: PartyIndex, texts: dict[str, str], judge: Judge | None
+) -> list[DigestPosition]:
     merged: list[_Merged] = []
     for article, summary in index.summaries.items():
         for position in summary.positions:
@@ -58,36 +59,57 @@ def _about(position: Position) -> str:
     return f"{position.topic}. {position.stance}"
 
 
-def _candidate(merged: list[_Merged], party: str, article: str,
-               position: Position) -> _Merged | None:
-    scored = [(resemblance(_about(position), _about(m.first)), m) for m in merged
-              if m.party == party and article not in m.articles]
+def _candidate(
+    merged: list[_Merged], party: str, article: str, position: Position
+) -> _Merged | None:
+    scored = [
+        (resemblance(_about(position), _about(m.first)), m)
+        for m in merged
+        if m.party == party and article not in m.articles
+    ]
     scored = [(s, m) for s, m in scored if s >= APART_WITHOUT_ASKING]
     return max(scored, key=lambda pair: pair[0])[1] if scored else None
 
 
-def _same(target: _Merged, article: str, position: Position, party: str,
-          texts: dict[str, str], judge: Judge | None) -> bool:
+def _same(
+    target: _Merged,
+    article: str,
+    position: Position,
+    party: str,
+    texts: dict[str, str],
+    judge: Judge | None,
+) -> bool:
     score = resemblance(_about(position), _about(target.first))
     if score >= SAME_WITHOUT_ASKING:
         return True
     if judge is None:
         return False
     other_article, other = target.members[0]
-    return judge.same_position(_report(other_article, other, texts),
-                               _report(article, position, texts), party)
+    return judge.same_position(
+        _report(other_article, other, texts), _report(article, position, texts), party
+    )
 
 
 def _report(article: str, position: Position, texts: dict[str, str]) -> Report:
     evidence = position.evidence[0]
-    return Report(article=article, label=f"on {position.topic}: {position.stance}",
-                  sentence=sentence_text(texts[article], evidence.start, evidence.end))
+    return Report(
+        article=article,
+        label=f"on {position.topic}: {position.stance}",
+        sentence=sentence_text(texts[article], evidence.start, evidence.end),
+    )
 
 
 def _digest_position(merged: _Merged) -> DigestPosition:
     first = merged.first
     return DigestPosition(
-        party=merged.party, topic=first.topic, stance=first.stance, polarity=first.polarity,
+        party=merged.party,
+        topic=first.topic,
+        stance=first.stance,
+        polarity=first.polarity,
         articles=merged.articles,
-        evidence=[SourceEvidence(article=a, quote=e.quote, start=e.start, end=e.end)
-                  for a, p in merged.members for e in p.evidence[:1]])
+        evidence=[
+            SourceEvidence(article=a, quote=e.quote, start=e.start, end=e.end)
+            for a, p in merged.members
+            for e in p.evidence[:1]
+        ],
+    )

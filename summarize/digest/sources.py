@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarize.batch import ARTICLE_SUFFIXES
-from summarize.errors import InputError
+from summarize.core.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,9 @@ def story_articles(items: Sequence[ArticleInput]) -> list[StoryArticle]:
         elif isinstance(item, str):
             out.append(StoryArticle(id=f"a{len(out) + 1}", text=item))
         else:
-            raise InputError(f"an article is a str, a Path or a StoryArticle, not "
-                             f"{type(item).__name__}")
+            raise InputError(
+                f"an article is a str, a Path or a StoryArticle, not {type(item).__name__}"
+            )
     if len(out) < 1:
         raise InputError("a story digest needs at least one article")
     return _unique_ids(out)
@@ -49,8 +50,9 @@ def story_articles(items: Sequence[ArticleInput]) -> list[StoryArticle]:
 
 def _from_path(path: Path) -> list[StoryArticle]:
     if path.is_dir():
-        files = sorted(p for p in path.iterdir()
-                       if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        files = sorted(
+            p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+        )
         if not files:
             raise InputError(f"{path}: no articles in this folder (*.txt, *.md, *.html)")
         return [a for f in files for a in _from_path(f)]
@@ -70,7 +72,11 @@ def _unique_ids(articles: list[StoryArticle]) -> list[StoryArticle]:
         count = seen.get(article.id, 0) + 1
         seen[article.id] = count
         if count > 1:
-            article = StoryArticle(id=f"{article.id}-{count}", text=article.text,
-                                   published=article.published, source=article.source)
+            article = StoryArticle(
+                id=f"{article.id}-{count}",
+                text=article.text,
+                published=article.published,
+                source=article.source,
+            )
         out.append(article)
     return out

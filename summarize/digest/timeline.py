@@ -53,8 +53,9 @@ class _Event:
         return [d.value for _, d in self.members if d.value]
 
 
-def build_timeline(summaries: dict[str, ArticleSummary], texts: dict[str, str],
-                   judge: Judge | None) -> tuple[list[TimelineEvent], list[Discrepancy]]:
+def build_timeline(
+    summaries: dict[str, ArticleSummary], texts: dict[str, str], judge: Judge | None
+) -> tuple[list[TimelineEvent], list[Discrepancy]]:
     events: list[_Event] = []
     for article, summary in summaries.items():
         for date in summary.dates:
@@ -68,8 +69,10 @@ def build_timeline(summaries: dict[str, ArticleSummary], texts: dict[str, str],
             else:
                 events.append(_Event(members=[(article, date)]))
     ordered = sorted(events, key=_sort_key)
-    return ([_digest_event(e) for e in ordered],
-            [d for e in ordered if (d := _date_discrepancy(e)) is not None])
+    return (
+        [_digest_event(e) for e in ordered],
+        [d for e in ordered if (d := _date_discrepancy(e)) is not None],
+    )
 
 
 def relation(a: str | None, b: str | None) -> Relation | None:
@@ -113,28 +116,35 @@ def _described(article: str, date: DateRef, texts: dict[str, str]) -> str:
     return f"{date.event}. {sentence_text(texts[article], evidence.start, evidence.end)}"
 
 
-def _candidate(events: list[_Event], article: str, date: DateRef,
-               texts: dict[str, str]) -> _Event | None:
+def _candidate(
+    events: list[_Event], article: str, date: DateRef, texts: dict[str, str]
+) -> _Event | None:
     scored = []
     mine = _described(article, date, texts)
     for event in events:
         if article in event.articles or _fits_all(event, date.value) is None:
             continue
         first_article, first = event.members[0]
-        score = max(resemblance(date.event, event.label),
-                    resemblance(mine, _described(first_article, first, texts)))
+        score = max(
+            resemblance(date.event, event.label),
+            resemblance(mine, _described(first_article, first, texts)),
+        )
         if score >= APART_WITHOUT_ASKING:
             scored.append((score, event))
     return max(scored, key=lambda pair: pair[0])[1] if scored else None
 
 
-def _same(event: _Event, article: str, date: DateRef, texts: dict[str, str],
-          judge: Judge | None) -> bool:
+def _same(
+    event: _Event, article: str, date: DateRef, texts: dict[str, str], judge: Judge | None
+) -> bool:
     values = set(event.values())
     # Without asking only when both are dated, on the same value: an undated item fits any
     # date, so it would join whatever shares its (often terse) description.
-    if (resemblance(date.event, event.label) >= SAME_WITHOUT_ASKING
-            and date.value is not None and values == {date.value}):
+    if (
+        resemblance(date.event, event.label) >= SAME_WITHOUT_ASKING
+        and date.value is not None
+        and values == {date.value}
+    ):
         return True
     if judge is None:
         return False
@@ -144,8 +154,13 @@ def _same(event: _Event, article: str, date: DateRef, texts: dict[str, str],
 
 def _report(article: str, date: DateRef, texts: dict[str, str]) -> Report:
     evidence = date.evidence[0]
-    return Report(article=article, label=date.event, when=date.text, value=date.value or "",
-                  sentence=sentence_text(texts[article], evidence.start, evidence.end))
+    return Report(
+        article=article,
+        label=date.event,
+        when=date.text,
+        value=date.value or "",
+        sentence=sentence_text(texts[article], evidence.start, evidence.end),
+    )
 
 
 def _agreed_value(event: _Event) -> str | None:
@@ -167,11 +182,16 @@ def _sort_key(event: _Event) -> tuple[bool, str]:
 
 def _digest_event(event: _Event) -> TimelineEvent:
     return TimelineEvent(
-        value=_agreed_value(event), event=event.label,
+        value=_agreed_value(event),
+        event=event.label,
         dates=[EventDate(article=a, text=d.text, value=d.value) for a, d in event.members],
         articles=list(dict.fromkeys(a for a, _ in event.members)),
-        evidence=[SourceEvidence(article=a, quote=e.quote, start=e.start, end=e.end)
-                  for a, d in event.members for e in d.evidence[:1]])
+        evidence=[
+            SourceEvidence(article=a, quote=e.quote, start=e.start, end=e.end)
+            for a, d in event.members
+            for e in d.evidence[:1]
+        ],
+    )
 
 
 def _date_discrepancy(event: _Event) -> Discrepancy | None:
@@ -186,10 +206,16 @@ def _date_discrepancy(event: _Event) -> Discrepancy | None:
     versions = []
     for value in days:
         for article, date in by_value[value][:1]:
-            versions.append(DiscrepancyVersion(
-                article=article, claim=f"{date.text} ({value})",
-                evidence=[SourceEvidence(article=article, quote=e.quote, start=e.start,
-                                         end=e.end) for e in date.evidence[:1]]))
+            versions.append(
+                DiscrepancyVersion(
+                    article=article,
+                    claim=f"{date.text} ({value})",
+                    evidence=[
+                        SourceEvidence(article=article, quote=e.quote, start=e.start, end=e.end)
+                        for e in date.evidence[:1]
+                    ],
+                )
+            )
     if len({v.article for v in versions}) < 2:
         return None
     return Discrepancy(kind="date", about=f"the date of: {event.label}", versions=versions)

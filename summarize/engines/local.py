@@ -29,9 +29,15 @@ class LocalEngine:
     def describe(self) -> str:
         return "local"
 
-    def map(self, work: Any, items: Sequence[T], *, concurrency: int = 1,
-            on_start: Callable[[T], None] | None = None,
-            stop: Callable[[], bool] | None = None) -> Iterator[tuple[T, R]]:
+    def map(
+        self,
+        work: Any,
+        items: Sequence[T],
+        *,
+        concurrency: int = 1,
+        on_start: Callable[[T], None] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> Iterator[tuple[T, R]]:
         if not items:
             return
         fn = work.setup()

@@ -40,8 +40,8 @@ from typing import Any, TypeVar
 from rich.console import Console
 from rich.markup import escape
 
-from summarize.engines import forwarded_env, import_ray
-from summarize.errors import EngineError, SummarizeError
+from summarize.core.errors import EngineError, EngineUnavailableError, SummarizeError
+from summarize.engines.work import RAY_INSTALL_HINT, forwarded_env
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -53,8 +53,12 @@ RETRIES = 3
 CONNECT_TIMEOUT_S = 10.0
 #: Ray Data settings for a run: no Ray progress bars (ours counts articles), no execution
 #: banner, and a block whose task failed for good does not stop the run (its article is lost).
-_DATA_SETTINGS = {"enable_progress_bars": False, "enable_operator_progress_bars": False,
-                  "print_on_execution_start": False, "max_errored_blocks": -1}
+_DATA_SETTINGS = {
+    "enable_progress_bars": False,
+    "enable_operator_progress_bars": False,
+    "print_on_execution_start": False,
+    "max_errored_blocks": -1,
+}
 
 
 class SummarizerActor:
@@ -74,8 +78,9 @@ class RayEngine:
 
     name = "ray"
 
-    def __init__(self, *, address: str | None = None, actors: int = 1,
-                 console: Console | None = None) -> None:
+    def __init__(
+        self, *, address: str | None = None, actors: int = 1, console: Console | None = None
+    ) -> None:
         self.address = address
         self.actors = actors
         self.console = console or Console(stderr=True)
@@ -86,9 +91,15 @@ class RayEngine:
         where = f" at {self.address}" if self.address else ""
         return f"ray, {self.actors} actor(s){where}"
 
-    def map(self, work: Any, items: Sequence[T], *, concurrency: int = 1,
-            on_start: Callable[[T], None] | None = None,
-            stop: Callable[[], bool] | None = None) -> Iterator[tuple[T, R]]:
+    def map(
+        self,
+        work: Any,
+        items: Sequence[T],
+        *,
+        concurrency: int = 1,
+        on_start: Callable[[T], None] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> Iterator[tuple[T, R]]:
         if not items:
             return
         ray = connect(self.address)
@@ -104,11 +115,19 @@ class RayEngine:
             self.console.print(
                 f"[yellow]note:[/] the Ray cluster holds {fits} of the {self.actors} actor(s) "
                 f"asked for ({need}){'' if fits else '; waiting for CPUs'}: the pool starts "
-                f"with {max(fits, 1)} and grows when CPUs free up or nodes join", soft_wrap=True)
+                f"with {max(fits, 1)} and grows when CPUs free up or nodes join",
+                soft_wrap=True,
+            )
         return max(1, min(fits, self.actors))
 
-    def _map(self, ray: Any, work: Any, items: Sequence[T], concurrency: int,
-             stop: Callable[[], bool] | None) -> Iterator[tuple[T, R]]:
+    def _map(
+        self,
+        ray: Any,
+        work: Any,
+        items: Sequence[T],
+        concurrency: int,
+        stop: Callable[[], bool] | None,
+    ) -> Iterator[tuple[T, R]]:
         cpus = work.cpus
         spec = {
             "work": pickle.dumps(work),
@@ -143,17 +162,34 @@ class RayEngine:
         for index, item in enumerate(items):
             if index not in seen:
                 self.lost += 1
-                self.console.print(f"[red]lost:[/] {escape(work.name(item))}: its actor died on "
-                                   f"each of {self.retries + 1} attempts; recorded as an error",
-                                   soft_wrap=True)
-                yield item, work.lost(item, f"no result from the Ray workers: the actor died on "
-                                            f"each of {self.retries + 1} attempts (a crash in "
-                                            "the model runtime, or killed: see the Ray logs)")
+                self.console.print(
+                    f"[red]lost:[/] {escape(work.name(item))}: its actor died on "
+                    f"each of {self.retries + 1} attempts; recorded as an error",
+                    soft_wrap=True,
+                )
+                yield (
+                    item,
+                    work.lost(
+                        item,
+                        f"no result from the Ray workers: the actor died on "
+                        f"each of {self.retries + 1} attempts (a crash in "
+                        "the model runtime, or killed: see the Ray logs)",
+                    ),
+                )
 
 
-def _results(*, work: bytes, env: dict[str, str], rows: list[dict[str, Any]], actors: int,
-             initial: int, cpus: int, in_flight: int, concurrency: int,
-             retries: int) -> Iterator[tuple[int, bytes]]:
+def _results(
+    *,
+    work: bytes,
+    env: dict[str, str],
+    rows: list[dict[str, Any]],
+    actors: int,
+    initial: int,
+    cpus: int,
+    in_flight: int,
+    concurrency: int,
+    retries: int,
+) -> Iterator[tuple[int, bytes]]:
     """The pipeline: rows through Ray Data to the actor pool; ``(index, pickled result)``
     as results arrive. Runs in the driver, or in the coordinator for a Ray Client driver."""
     import ray.data
@@ -175,17 +211,21 @@ def _results(*, work: bytes, env: dict[str, str], rows: list[dict[str, Any]], ac
                 "batch_size": 1,
                 "batch_format": "numpy",
                 "compute": ray.data.ActorPoolStrategy(
-                    min_size=1, max_size=actors, initial_size=initial,
+                    min_size=1,
+                    max_size=actors,
+                    initial_size=initial,
                     max_tasks_in_flight_per_actor=in_flight,
                     max_concurrent_calls_per_actor=concurrency,
-                    enable_true_multi_threading=concurrency > 1),
+                    enable_true_multi_threading=concurrency > 1,
+                ),
                 "num_cpus": cpus,
             }
             try:
                 # Ray 2.60 deprecates retries through ray_remote_args and names no successor;
                 # without them an actor's tasks are retried without end (Ray Data's default).
-                dataset = dataset.map_batches(SummarizerActor, **options, max_restarts=-1,
-                                              max_task_retries=retries)
+                dataset = dataset.map_batches(
+                    SummarizerActor, **options, max_restarts=-1, max_task_retries=retries
+                )
             except TypeError:
                 dataset = dataset.map_batches(SummarizerActor, **options)
             for row in dataset.iter_rows():
@@ -242,8 +282,9 @@ class Coordinator:
         return out
 
 
-def _via_coordinator(ray: Any, spec: dict[str, Any],
-                     stop: Callable[[], bool] | None) -> Iterator[tuple[int, bytes]]:
+def _via_coordinator(
+    ray: Any, spec: dict[str, Any], stop: Callable[[], bool] | None
+) -> Iterator[tuple[int, bytes]]:
     coordinator = ray.remote(Coordinator).options(num_cpus=0, max_restarts=0).remote(spec)
     try:
         while True:
@@ -258,6 +299,19 @@ def _via_coordinator(ray: Any, spec: dict[str, Any],
     finally:
         with contextlib.suppress(Exception):
             ray.kill(coordinator)
+
+
+def import_ray() -> Any:
+    """The ``ray`` module with Ray Data, or :class:`EngineUnavailableError` with the install."""
+    try:
+        import ray
+        import ray.data  # ray without its data extra has no Ray Data
+    except ImportError as exc:
+        raise EngineUnavailableError(
+            f"--engine ray needs Ray with Ray Data ({exc.name or 'ray'} is missing): "
+            f"{RAY_INSTALL_HINT}"
+        ) from None
+    return ray
 
 
 def connect(address: str | None) -> Any:
@@ -283,8 +337,11 @@ def connect(address: str | None) -> Any:
         else:
             ray.init(address=address, **options)
     except Exception as exc:  # ConnectionError, ValueError, RuntimeError... one message
-        what = ("start a Ray head on this machine" if address is None
-                else f"connect to the Ray cluster at {address}")
+        what = (
+            "start a Ray head on this machine"
+            if address is None
+            else f"connect to the Ray cluster at {address}"
+        )
         raise EngineError(f"cannot {what}: {_first_line(exc)}") from None
     return ray
 
@@ -314,8 +371,10 @@ def _check_reachable(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
     except OSError as exc:
-        raise EngineError(f"cannot connect to the Ray cluster at {address}: "
-                          f"{exc.strerror or exc} (is a head running there?)") from None
+        raise EngineError(
+            f"cannot connect to the Ray cluster at {address}: "
+            f"{exc.strerror or exc} (is a head running there?)"
+        ) from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -340,4 +399,4 @@ def _unwrap(exc: BaseException) -> SummarizeError:
     return EngineError(f"the Ray run failed: {_first_line(exc)}")
 
 
-__all__ = ["RETRIES", "Coordinator", "RayEngine", "SummarizerActor", "connect"]
+__all__ = ["RETRIES", "Coordinator", "RayEngine", "SummarizerActor", "connect", "import_ray"]

@@ -8,7 +8,7 @@ structured-output forms it honours (``mode_chain``), and how to classify its fai
   (``max_retries``);
 - below it, tenacity retries transient transport faults (connection refused, timeouts, 5xx,
   429 honouring ``Retry-After``) with bounded exponential backoff, then raises a typed
-  :class:`~summarize.errors.EndpointError` saying what happened and after how many tries;
+  :class:`~summarize.core.errors.EndpointError` saying what happened and after how many tries;
 - when a server refuses a structured-output form (HTTP 400 "tools not supported", llama.cpp
   server's 500 on ``json_schema``), the next form of ``mode_chain`` is tried and the one
   that worked is remembered;
@@ -34,7 +34,7 @@ from tenacity import (
 )
 
 from summarize.core.backend import CallRecord, StructuredResult, generate_each
-from summarize.errors import (
+from summarize.core.errors import (
     BackendError,
     EndpointError,
     OutputValidationError,
@@ -147,8 +147,13 @@ class InstructorBackend:
             for mode in modes:
                 try:
                     value = self._generate_in_mode(
-                        mode, messages, response_model, calls,
-                        purpose=purpose, max_retries=max_retries, max_tokens=max_tokens,
+                        mode,
+                        messages,
+                        response_model,
+                        calls,
+                        purpose=purpose,
+                        max_retries=max_retries,
+                        max_tokens=max_tokens,
                     )
                 except _ModeRefused as exc:
                     refusals.append(f"{mode.value}: {exc}")
@@ -174,8 +179,14 @@ class InstructorBackend:
         max_tokens: int | None = None,
     ) -> list[StructuredResult | OutputValidationError]:
         """Each request in turn (a backend that can batch overrides this)."""
-        return generate_each(self, requests, response_model, purpose=purpose,
-                             max_retries=max_retries, max_tokens=max_tokens)
+        return generate_each(
+            self,
+            requests,
+            response_model,
+            purpose=purpose,
+            max_retries=max_retries,
+            max_tokens=max_tokens,
+        )
 
     def _generate_in_mode(
         self,
@@ -247,8 +258,12 @@ class InstructorBackend:
                 kind, description, retry_after = self._classify(exc)
                 calls.append(
                     CallRecord(
-                        purpose=purpose, model=self.model_id, mode=mode.value,
-                        attempt=len(calls) + 1, ok=False, error=description,
+                        purpose=purpose,
+                        model=self.model_id,
+                        mode=mode.value,
+                        attempt=len(calls) + 1,
+                        ok=False,
+                        error=description,
                         latency_s=time.perf_counter() - started,
                     )
                 )
@@ -264,8 +279,11 @@ class InstructorBackend:
             timings = _timings(response)
             calls.append(
                 CallRecord(
-                    purpose=purpose, model=self.model_id, mode=mode.value,
-                    attempt=len(calls) + 1, ok=True,
+                    purpose=purpose,
+                    model=self.model_id,
+                    mode=mode.value,
+                    attempt=len(calls) + 1,
+                    ok=True,
                     prompt_tokens=getattr(usage, "prompt_tokens", None),
                     cached_tokens=getattr(details, "cached_tokens", None),
                     completion_tokens=getattr(usage, "completion_tokens", None),

@@ -32,7 +32,8 @@ import instructor
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
-from summarize.core.names import same_name
+from summarize.core.backend import CallRecord, OptionScores
+from summarize.core.errors import StructuredOutputUnsupportedError
 from summarize.providers.base import InstructorBackend
 
 ScriptItem = str | dict | BaseModel | Exception | Callable[[dict[str, Any]], Any]
@@ -56,11 +57,52 @@ class FakeBackend(InstructorBackend):
 
     mode_chain = (instructor.Mode.JSON_SCHEMA,)
 
-    def __init__(self, name: str = "heuristic", *, script: Iterable[ScriptItem] | None = None,
-                 **options: Any) -> None:
+    def __init__(
+        self,
+        name: str = "heuristic",
+        *,
+        script: Iterable[ScriptItem] | None = None,
+        scoring: bool = False,
+        **options: Any,
+    ) -> None:
         super().__init__(f"fake/{name}", **options)
         self.script = list(script) if script is not None else None
+        self.scoring = scoring
         self.requests: list[dict[str, Any]] = []
+
+    def score_options(
+        self, messages: list[dict[str, str]], options: list[str], *, purpose: str
+    ) -> OptionScores:
+        """Scores like a model with a first-option bias: the option the heuristic would
+        answer gets the most, the first option always a little more than the rest, so a
+        calibrated choice differs from a greedy one. Off unless built with ``scoring``."""
+        if not self.scoring:
+            raise StructuredOutputUnsupportedError(
+                f"{self.model_id} gives no log-probabilities", attempts=0
+            )
+        self.requests.append({"messages": messages, "options": options})
+        user = next((m["content"] for m in messages if m["role"] == "user"), "")
+        question = user.split(">>>")[-1]
+        content_free = "N/A" in question
+        favoured = _favoured(question, options)
+        scores = [
+            (0.0 if content_free else (2.0 if option == favoured else 0.0))
+            + (1.0 if i == 0 else 0.0)
+            - 3.0
+            for i, option in enumerate(options)
+        ]
+        record = CallRecord(
+            purpose=purpose,
+            model=self.model_id,
+            mode="logprobs",
+            attempt=1,
+            ok=True,
+            prompt_tokens=len(user.split()),
+            completion_tokens=0,
+            latency_s=0.0,
+            raw_output=options[scores.index(max(scores))],
+        )
+        return OptionScores(scores=scores, calls=[record])
 
     def _complete(self, **kwargs: Any) -> Any:
         self.requests.append(kwargs)
@@ -91,8 +133,7 @@ class FakeBackend(InstructorBackend):
 def _maybe_crash(kwargs: dict[str, Any]) -> None:
     """``NEWSBRIEF_FAKE_CRASH``: die like a worker killed mid-article (see the docstring)."""
     words = os.environ.get("NEWSBRIEF_FAKE_CRASH")
-    if not words or not any(words in (m.get("content") or "")
-                             for m in kwargs.get("messages", [])):
+    if not words or not any(words in (m.get("content") or "") for m in kwargs.get("messages", [])):
         return
     marker = os.environ.get("NEWSBRIEF_FAKE_CRASH_MARKER")
     if marker:
@@ -139,42 +180,6 @@ def _schema_title(kwargs: dict[str, Any]) -> str:
     return str(schema.get("title", ""))
 
 
-def _allowed_party_names(kwargs: dict[str, Any]) -> list[str] | None:
-    """The party names a multi-pass schema restricts references to, if it does."""
-    response_format = kwargs.get("response_format") or {}
-    schema = (response_format.get("json_schema") or {}).get("schema") or {}
-    for shape in [schema, *(schema.get("$defs") or {}).values()]:
-        party = (shape.get("properties") or {}).get("party") or {}
-        side = ((shape.get("properties") or {}).get("side_a") or {}).get("items") or {}
-        for field in (party, side, *party.get("anyOf", [])):
-            if field.get("enum"):
-                return list(field["enum"])
-            if "const" in field:  # a Literal of one name
-                return [field["const"]]
-    return None
-
-
-def _restrict(answer: dict[str, Any], allowed: list[str] | None) -> dict[str, Any]:
-    """Point references at allowed names (same party), dropping what matches none."""
-    if allowed is None:
-        return answer
-
-    def pick(name: str) -> str | None:
-        return next((a for a in allowed if same_name(a, name) or a in name or name in a), None)
-
-    positions = []
-    for position in answer["positions"]:
-        if (party := pick(position["party"])) is not None:
-            positions.append({**position, "party": party})
-    disputes = []
-    for dispute in answer["disputes"]:
-        side_a = [n for n in map(pick, dispute["side_a"]) if n]
-        side_b = [n for n in map(pick, dispute["side_b"]) if n and n not in side_a]
-        if side_a and side_b:
-            disputes.append({**dispute, "side_a": side_a, "side_b": side_b})
-    return {**answer, "positions": positions, "disputes": disputes}
-
-
 def _window(sentence: str, around: str, words: int = 12) -> str:
     """A verbatim run of up to ``words`` words of ``sentence`` that contains ``around``."""
     tokens = sentence.split()
@@ -192,48 +197,67 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
         return {"fixes": []}
     if _schema_title(kwargs) in ("SameVerdict", "ConflictVerdict"):
         return _verdict(kwargs)
+    if _schema_title(kwargs) in ("LetterAnswer", "YesNoAnswer", "PolarityAnswer"):
+        return _choice(kwargs)
     text = _article_from(kwargs)
     sentences = [s.strip() for s in _SENTENCE.findall(text) if len(s.split()) >= 5]
-    names = Counter(
-        m for m in _NAME.findall(text) if m.split()[0] not in _STOP_NAMES
-    )
+    names = Counter(m for m in _NAME.findall(text) if m.split()[0] not in _STOP_NAMES)
     parties = []
     for name, _count in names.most_common(4):
         sentence = next((s for s in sentences if name in s), None)
         if sentence:
-            parties.append({"name": name, "kind": "person", "role": "", "aliases": [],
-                            "quote": _window(sentence, name)})
+            parties.append(
+                {
+                    "name": name,
+                    "kind": "person",
+                    "role": "",
+                    "aliases": [],
+                    "quote": _window(sentence, name),
+                }
+            )
     positions = []
     for party in parties:
-        sentence = next(
-            (s for s in sentences if party["name"] in s and _SAYS.search(s)), None
-        )
+        sentence = next((s for s in sentences if party["name"] in s and _SAYS.search(s)), None)
         if sentence:
-            positions.append({"party": party["name"], "topic": "the events reported",
-                              "stance": sentence[:160], "polarity": "neutral",
-                              "quote": _window(sentence, party["name"])})
+            positions.append(
+                {
+                    "party": party["name"],
+                    "topic": "the events reported",
+                    "stance": sentence[:160],
+                    "polarity": "neutral",
+                    "quote": _window(sentence, party["name"]),
+                }
+            )
     dates = []
     for match in _DATE.finditer(text):
         sentence = next((s for s in sentences if match.group(0) in s), None)
         if sentence and len(dates) < 4:
-            dates.append({"text": match.group(0), "value": None, "event": "event reported",
-                          "quote": _window(sentence, match.group(0))})
+            dates.append(
+                {
+                    "text": match.group(0),
+                    "value": None,
+                    "event": "event reported",
+                    "quote": _window(sentence, match.group(0)),
+                }
+            )
     disputes = []
     conflict = next((s for s in sentences if _CONFLICT.search(s)), None)
     if conflict and len(parties) >= 2:
-        disputes.append({"side_a": [parties[0]["name"]], "side_b": [parties[1]["name"]],
-                         "issue": "the events reported", "description": conflict[:160],
-                         "quote": _window(conflict, conflict.split()[0])})
+        disputes.append(
+            {
+                "side_a": [parties[0]["name"]],
+                "side_b": [parties[1]["name"]],
+                "issue": "the events reported",
+                "description": conflict[:160],
+                "quote": _window(conflict, conflict.split()[0]),
+            }
+        )
     lead = sentences[0] if sentences else text.strip()[:200] or "Empty article."
-    if _schema_title(kwargs) == "StatementsDraft":
-        return {"statements": _statements(kwargs, _allowed_party_names(kwargs) or [])}
     if _schema_title(kwargs) == "CastDraft":
         return _cast(kwargs, text)
     if _schema_title(kwargs) == "AttributedLabel":
         return _attributed_label(kwargs)
-    if _schema_title(kwargs) == "StatementLabel":
-        return _statement_label(kwargs, _allowed_party_names(kwargs) or [])
-    return _restrict({
+    return {
         "headline": " ".join(lead.split()[:25]),
         "summary": " ".join(sentences[:2]) or lead,
         "event_location": None,
@@ -241,7 +265,7 @@ def heuristic_answer(kwargs: dict[str, Any]) -> dict[str, Any]:
         "positions": positions,
         "dates": dates,
         "disputes": disputes,
-    }, _allowed_party_names(kwargs))
+    }
 
 
 _QUOTED_SENTENCE = re.compile(r'^(?:Sentence in [AB]: )?"(.+)"$', re.M)
@@ -252,16 +276,14 @@ def _verdict(kwargs: dict[str, Any]) -> dict[str, Any]:
     a conflict never (the fake cannot tell a real one from a paraphrase)."""
     if _schema_title(kwargs) == "ConflictVerdict":
         return {"conflict": False}
-    user = next((m["content"] for m in reversed(kwargs.get("messages", []))
-                 if m.get("role") == "user"), "")
+    user = next(
+        (m["content"] for m in reversed(kwargs.get("messages", [])) if m.get("role") == "user"), ""
+    )
     sentences = _QUOTED_SENTENCE.findall(user)
     if len(sentences) < 2:
         return {"same": False}
     a, b = ({w.lower() for w in re.findall(r"[A-Za-z]{4,}", s)} for s in sentences)
     return {"same": bool(a and b) and len(a & b) >= 0.5 * min(len(a), len(b))}
-
-
-_NUMBERED = re.compile(r"^\[(\d+)\] (.+)$", re.M)
 
 
 _ONE_SENTENCE = re.compile(r'^Sentence: "(.+)"$', re.M)
@@ -271,33 +293,28 @@ def _user_message(kwargs: dict[str, Any]) -> str:
     return next((m["content"] for m in kwargs.get("messages", []) if m["role"] == "user"), "")
 
 
-def _label(sentence: str, parties: list[str]) -> dict[str, Any] | None:
-    """A sentence's first named party speaks; a conflict word makes it oppose the next."""
-    named = sorted((p for p in parties if p in sentence), key=sentence.find)
-    if not named:
-        return None
-    conflict = bool(_CONFLICT.search(sentence)) and len(named) > 1
-    return {"party": named[0], "topic": "the events reported",
-            "stance": " ".join(sentence.split()[:12]),
-            "polarity": "oppose" if conflict else "neutral",
-            "against": named[1] if conflict else None}
+def _favoured(question: str, options: list[str]) -> str:
+    """The option the heuristic would answer to a one-word question."""
+    conflict = bool(_CONFLICT.search(question))
+    if "yes" in options:
+        return "yes" if conflict else "no"
+    if "oppose" in options:
+        return "oppose" if conflict else "support"
+    return options[0]
 
 
-def _statements(kwargs: dict[str, Any], parties: list[str]) -> list[dict[str, Any]]:
-    """Label each numbered sentence that names a party (see :func:`_label`)."""
-    statements = []
-    for number, sentence in _NUMBERED.findall(_user_message(kwargs)):
-        if (label := _label(sentence, parties)) is not None:
-            statements.append({"n": int(number), **label})
-    return statements
-
-
-def _statement_label(kwargs: dict[str, Any], parties: list[str]) -> dict[str, Any]:
-    """The label of the one sentence a per-sentence prompt asks about."""
-    match = _ONE_SENTENCE.search(_user_message(kwargs))
-    label = _label(match.group(1), parties) if match else None
-    return label or {"party": None, "topic": "none", "stance": "none", "polarity": "neutral",
-                     "against": None}
+def _choice(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A one-word answer: the first option offered; "yes" to a dispute and "oppose" to a
+    stance when the question's sentence or issue holds a conflict word, else "no" and
+    "support"."""
+    title = _schema_title(kwargs)
+    message = _user_message(kwargs).split(">>>")[-1]
+    conflict = bool(_CONFLICT.search(message))
+    if title == "LetterAnswer":
+        return {"answer": "A"}
+    if title == "YesNoAnswer":
+        return {"answer": "yes" if conflict else "no"}
+    return {"polarity": "oppose" if conflict else "support"}
 
 
 def _cast(kwargs: dict[str, Any], text: str) -> dict[str, str]:
@@ -307,8 +324,7 @@ def _cast(kwargs: dict[str, Any], text: str) -> dict[str, str]:
     schema = (response_format.get("json_schema") or {}).get("schema") or {}
     answer = {}
     for name, spec in schema.get("properties", {}).items():
-        allowed = spec.get("enum") or ([spec["const"]] if "const" in spec else ["person",
-                                                                                  "other"])
+        allowed = spec.get("enum") or ([spec["const"]] if "const" in spec else ["person", "other"])
         keep = len(name.split()) >= 2 or text.count(name) >= 2
         answer[name] = allowed[0] if keep or "other" not in allowed else "other"
     return answer
@@ -318,8 +334,11 @@ def _attributed_label(kwargs: dict[str, Any]) -> dict[str, Any]:
     """A statement's label: a conflict word makes it oppose, anything else is neutral."""
     match = _ONE_SENTENCE.search(_user_message(kwargs))
     sentence = match.group(1) if match else ""
-    return {"topic": "the events reported", "stance": " ".join(sentence.split()[:12]),
-            "polarity": "oppose" if _CONFLICT.search(sentence) else "neutral"}
+    return {
+        "topic": "the events reported",
+        "stance": " ".join(sentence.split()[:12]),
+        "polarity": "oppose" if _CONFLICT.search(sentence) else "neutral",
+    }
 
 
 def create_backend(name: str, **options: Any) -> FakeBackend:

@@ -4,8 +4,8 @@ Decoding form: instructor's JSON_SCHEMA mode sends ``response_format={"type": "j
 ...}``, which llama-cpp-python 0.3.36 silently ignores (it builds a grammar only for
 ``{"type": "json_object", "schema": ...}``). We rewrite the one into the other before the call,
 so the output is constrained by a grammar compiled from the pydantic schema, with the shortest
-prompt of all forms (the schema is not rendered into the prompt). ``tests/test_llamacpp.py``
-fails if that rewrite is lost.
+prompt of all forms (the schema is not rendered into the prompt).
+``tests/summarize/providers/test_llamacpp.py`` fails if that rewrite is lost.
 
 One ``Llama`` per (file, context size, threads) per process: loading takes seconds and a
 gigabyte, and llama.cpp reuses the KV cache of the longest shared prompt prefix between
@@ -17,20 +17,23 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import instructor
 from pydantic import BaseModel, ValidationError
 
-from summarize.core.backend import CallRecord, StructuredResult
-from summarize.errors import (
+from summarize.core.backend import CallRecord, OptionScores, StructuredResult
+from summarize.core.errors import (
     BackendUnavailableError,
     ModelFileError,
     OutputValidationError,
+    StructuredOutputUnsupportedError,
     UnknownModelError,
 )
 from summarize.providers.base import FaultKind, InstructorBackend
+from summarize.providers.llamacpp_runtime import llama_cpp_module
 from summarize.providers.weights import EMBEDDED_WEIGHTS, ProgressFn, ensure_gguf
 
 DEFAULT_CONTEXT = 8192
@@ -58,7 +61,7 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int, grammar_last: bool = T
         if key in _LOADED:
             return _LOADED[key]
         try:
-            import llama_cpp
+            llama_cpp = llama_cpp_module()
         except ImportError:
             raise BackendUnavailableError(
                 "llama-cpp-python is not installed; install the embedded runtime with "
@@ -93,7 +96,7 @@ class _PerfCounters:
 
     @classmethod
     def of(cls, llama: Any) -> _PerfCounters | None:
-        import llama_cpp
+        llama_cpp = llama_cpp_module()
 
         if not isinstance(llama, llama_cpp.Llama):
             return None
@@ -104,9 +107,14 @@ class _PerfCounters:
         usage = raw.get("usage") or {}
         if "prompt_tokens" in usage:
             usage["prompt_tokens_details"] = {
-                "cached_tokens": max(0, usage["prompt_tokens"] - perf.n_p_eval)}
-        raw["timings"] = {"prompt_n": perf.n_p_eval, "prompt_ms": perf.t_p_eval_ms,
-                          "predicted_n": perf.n_eval, "predicted_ms": perf.t_eval_ms}
+                "cached_tokens": max(0, usage["prompt_tokens"] - perf.n_p_eval)
+            }
+        raw["timings"] = {
+            "prompt_n": perf.n_p_eval,
+            "prompt_ms": perf.t_p_eval_ms,
+            "predicted_n": perf.n_eval,
+            "predicted_ms": perf.t_eval_ms,
+        }
 
 
 def constrain_response_format(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -153,8 +161,12 @@ class LlamaCppBackend(InstructorBackend):
     @property
     def llama(self) -> Any:
         if self._llama is None:
-            self._llama = load_llama(self.gguf_path, n_ctx=self.n_ctx, n_threads=self.n_threads,
-                                     grammar_last=self.grammar_last)
+            self._llama = load_llama(
+                self.gguf_path,
+                n_ctx=self.n_ctx,
+                n_threads=self.n_threads,
+                grammar_last=self.grammar_last,
+            )
         return self._llama
 
     def warm_up(self) -> None:
@@ -189,8 +201,13 @@ class LlamaCppBackend(InstructorBackend):
         not validate is asked again alone, through instructor, with its re-asks."""
         llama = self.llama
         if len(requests) < 2 or not self.parallel or getattr(llama, "n_seq_max", 1) <= 1:
-            return super().generate_many(requests, response_model, purpose=purpose,
-                                         max_retries=max_retries, max_tokens=max_tokens)
+            return super().generate_many(
+                requests,
+                response_model,
+                purpose=purpose,
+                max_retries=max_retries,
+                max_tokens=max_tokens,
+            )
         from llama_cpp import LlamaGrammar
 
         from summarize.providers.llamacpp_batch import decode_together
@@ -198,41 +215,62 @@ class LlamaCppBackend(InstructorBackend):
         schema = json.dumps(response_model.model_json_schema())
         answers: list[StructuredResult | OutputValidationError] = []
         for start in range(0, len(requests), MAX_PARALLEL):
-            group = requests[start:start + MAX_PARALLEL]
+            group = requests[start : start + MAX_PARALLEL]
             prompts = [self._prompt_tokens(messages) for messages in group]
             grammars = [LlamaGrammar.from_json_schema(schema, verbose=False) for _ in group]
             outputs, cost = decode_together(llama, prompts, grammars, max_tokens or 512)
             for messages, out in zip(group, outputs, strict=True):
                 record = CallRecord(
-                    purpose=purpose, model=self.model_id, mode="json_schema (batched)",
-                    attempt=1, ok=True, prompt_tokens=out.prompt_tokens,
+                    purpose=purpose,
+                    model=self.model_id,
+                    mode="json_schema (batched)",
+                    attempt=1,
+                    ok=True,
+                    prompt_tokens=out.prompt_tokens,
                     cached_tokens=out.prompt_tokens - out.prefilled_tokens,
                     completion_tokens=out.completion_tokens,
                     latency_s=(cost.prefill_s + cost.decode_s) / len(group),
-                    prefill_s=cost.prefill_s / len(group), decode_s=cost.decode_s / len(group),
-                    raw_output=out.text)
+                    prefill_s=cost.prefill_s / len(group),
+                    decode_s=cost.decode_s / len(group),
+                    raw_output=out.text,
+                )
                 try:
                     value = response_model.model_validate_json(out.text)
                 except ValidationError as exc:
                     record.ok, record.error = False, f"invalid output: {exc.errors()[:1]}"
-                    answers.append(self._alone(messages, response_model, record, purpose,
-                                               max_retries, max_tokens))
+                    answers.append(
+                        self._alone(
+                            messages, response_model, record, purpose, max_retries, max_tokens
+                        )
+                    )
                     continue
                 answers.append(StructuredResult(value=value, calls=[record], raw_output=out.text))
         return answers
 
-    def _alone(self, messages: list[dict[str, str]], response_model: type[BaseModel],
-               failed: CallRecord, purpose: str, max_retries: int,
-               max_tokens: int | None) -> StructuredResult | OutputValidationError:
+    def _alone(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        failed: CallRecord,
+        purpose: str,
+        max_retries: int,
+        max_tokens: int | None,
+    ) -> StructuredResult | OutputValidationError:
         """A batched answer that did not validate, asked again the ordinary way."""
         try:
-            result = self.generate(messages, response_model, purpose=purpose,
-                                   max_retries=max_retries, max_tokens=max_tokens)
+            result = self.generate(
+                messages,
+                response_model,
+                purpose=purpose,
+                max_retries=max_retries,
+                max_tokens=max_tokens,
+            )
         except OutputValidationError as exc:
             exc.calls = [failed, *exc.calls]
             return exc
-        return StructuredResult(value=result.value, calls=[failed, *result.calls],
-                                raw_output=result.raw_output)
+        return StructuredResult(
+            value=result.value, calls=[failed, *result.calls], raw_output=result.raw_output
+        )
 
     def _prompt_tokens(self, messages: list[dict[str, str]]) -> list[int]:
         """The tokens llama-cpp-python's chat completion would prefill for ``messages``:
@@ -246,13 +284,71 @@ class LlamaCppBackend(InstructorBackend):
                 template=llama.metadata["tokenizer.chat_template"],
                 eos_token=llama._model.token_get_text(eos) if eos != -1 else "",
                 bos_token=llama._model.token_get_text(bos) if bos != -1 else "",
-                stop_token_ids=[eos])
+                stop_token_ids=[eos],
+            )
         result = self._formatter(messages=messages)
-        return llama.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special,
-                              special=True)
+        return llama.tokenize(
+            result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True
+        )
 
     def _request_options(self) -> dict[str, Any]:
         return {"seed": self.seed} if self.seed is not None else {}
+
+    def score_options(
+        self, messages: list[dict[str, str]], options: list[str], *, purpose: str
+    ) -> OptionScores:
+        """The log-probability of each option's first token as the answer to ``messages``.
+
+        The prompt is evaluated once, reusing the KV cache of the article prefix that the
+        passes share; no token is generated. Options must start with different tokens.
+        """
+        import numpy as np
+
+        from summarize.providers.llamacpp_batch import _logits
+
+        llama = self.llama
+        started = time.perf_counter()
+        firsts = [self._first_token(option) for option in options]
+        if len(set(firsts)) != len(firsts):
+            raise StructuredOutputUnsupportedError(
+                f"options {options} do not start with different tokens", attempts=0
+            )
+        tokens = self._prompt_tokens(messages)
+        if len(tokens) >= self.n_ctx:
+            raise OutputValidationError(
+                f"the prompt ({len(tokens)} tokens) does not fit the context window",
+                raw_output=None,
+            )
+        cached = llama.longest_token_prefix(llama._input_ids[: llama.n_tokens], tokens)
+        cached = min(cached, len(tokens) - 1)  # at least one token to read logits after
+        llama._ctx.kv_cache_seq_rm(-1, cached, -1)
+        llama.n_tokens = cached
+        llama.eval(tokens[cached:])
+        last = (len(tokens) - cached - 1) % llama.n_batch  # the row of the last chunk
+        logits = _logits(llama.ctx, last, llama.n_vocab()).astype(np.float64)
+        top = logits.max()
+        log_z = top + np.log(np.exp(logits - top).sum())
+        scores = [float(logits[t] - log_z) for t in firsts]
+        elapsed = time.perf_counter() - started
+        record = CallRecord(
+            purpose=purpose,
+            model=self.model_id,
+            mode="logprobs",
+            attempt=1,
+            ok=True,
+            prompt_tokens=len(tokens),
+            cached_tokens=cached,
+            completion_tokens=0,
+            latency_s=elapsed,
+            prefill_s=elapsed,
+            decode_s=0.0,
+            raw_output=options[int(np.argmax(scores))],
+        )
+        return OptionScores(scores=scores, calls=[record])
+
+    def _first_token(self, option: str) -> int:
+        """The token an answer written as ``option`` starts with."""
+        return self.llama.tokenize(option.encode("utf-8"), add_bos=False, special=False)[0]
 
     def _classify(self, exc: Exception) -> tuple[FaultKind, str, float | None]:
         if isinstance(exc, ValueError) and "context window" in str(exc):

@@ -23,6 +23,10 @@ import llama_cpp
 import numpy as np
 from llama_cpp import LlamaGrammar
 
+from summarize.providers.llamacpp_runtime import llama_cpp_module
+
+llama_cpp_module()  # its /dev/null handles closed at exit
+
 
 @dataclass
 class SequenceOutput:
@@ -45,10 +49,12 @@ class _Grammar:
 
     def __init__(self, llama: Any, grammar: LlamaGrammar, candidates: Any) -> None:
         self._sampler = llama_cpp.llama_sampler_init_grammar(
-            llama._model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8"))
+            llama._model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
+        )
         self._one = (llama_cpp.llama_token_data * 1)()
         self._one_array = llama_cpp.llama_token_data_array(
-            data=self._one, size=1, selected=-1, sorted=False)
+            data=self._one, size=1, selected=-1, sorted=False
+        )
         self._candidates = candidates  # (ctypes array of n_vocab token data, numpy view)
 
     def choose(self, logits: np.ndarray) -> int:
@@ -61,7 +67,8 @@ class _Grammar:
             view["id"] = np.arange(len(logits), dtype=np.int32)
             view["logit"] = logits
             array = llama_cpp.llama_token_data_array(
-                data=data, size=len(logits), selected=-1, sorted=False)
+                data=data, size=len(logits), selected=-1, sorted=False
+            )
             llama_cpp.llama_sampler_apply(self._sampler, ctypes.byref(array))
             best = int(view["logit"].argmax())
         llama_cpp.llama_sampler_accept(self._sampler, best)
@@ -82,8 +89,9 @@ def common_prefix(sequences: list[list[int]]) -> int:
     return n
 
 
-def decode_together(llama: Any, prompts: list[list[int]], grammars: list[LlamaGrammar],
-                    max_tokens: int) -> tuple[list[SequenceOutput], BatchCost]:
+def decode_together(
+    llama: Any, prompts: list[list[int]], grammars: list[LlamaGrammar], max_tokens: int
+) -> tuple[list[SequenceOutput], BatchCost]:
     """Greedy, grammar-constrained completions of ``prompts``, decoded in one batch.
 
     ``llama`` must have been created with ``n_seq_max > len(prompts)`` and a unified KV
@@ -106,18 +114,27 @@ def decode_together(llama: Any, prompts: list[list[int]], grammars: list[LlamaGr
 
     n_vocab = llama.n_vocab()
     data = (llama_cpp.llama_token_data * n_vocab)()
-    view = np.frombuffer(data, dtype=np.dtype(
-        [("id", np.int32), ("logit", np.float32), ("p", np.float32)]))
+    view = np.frombuffer(
+        data, dtype=np.dtype([("id", np.int32), ("logit", np.float32), ("p", np.float32)])
+    )
     rules = [_Grammar(llama, g, (data, view)) for g in grammars]
     batch = llama_cpp.llama_batch_init(max(llama.n_batch, k), 0, 1)
     logits: dict[int, np.ndarray] = {}
     try:
         # the suffixes, each in its own sequence, as few llama_decode calls as fit
-        pending = [(s, shared + j, token, j == len(p) - shared - 1)
-                   for s, p in enumerate(prompts) for j, token in enumerate(p[shared:])]
+        pending = [
+            (s, shared + j, token, j == len(p) - shared - 1)
+            for s, p in enumerate(prompts)
+            for j, token in enumerate(p[shared:])
+        ]
         for start in range(0, len(pending), llama.n_batch):
-            rows = _fill(batch, [(tok, pos, s + 1, last)
-                                 for s, pos, tok, last in pending[start:start + llama.n_batch]])
+            rows = _fill(
+                batch,
+                [
+                    (tok, pos, s + 1, last)
+                    for s, pos, tok, last in pending[start : start + llama.n_batch]
+                ],
+            )
             _decode(ctx, batch)
             logits.update({s: _logits(ctx, row, n_vocab) for s, row in rows.items()})
         prefill_s = time.perf_counter() - started
@@ -155,8 +172,10 @@ def decode_together(llama: Any, prompts: list[list[int]], grammars: list[LlamaGr
             text=llama.detokenize(out).decode("utf-8", errors="replace"),
             prompt_tokens=len(p),
             prefilled_tokens=len(p) - shared + (shared - cached if i == 0 else 0),
-            completion_tokens=len(out))
-        for i, (p, out) in enumerate(zip(prompts, outputs, strict=True))]
+            completion_tokens=len(out),
+        )
+        for i, (p, out) in enumerate(zip(prompts, outputs, strict=True))
+    ]
     return results, BatchCost(prefill_s=prefill_s, decode_s=decode_s)
 
 
@@ -181,5 +200,4 @@ def _decode(ctx: Any, batch: Any) -> None:
 
 
 def _logits(ctx: Any, row: int, n_vocab: int) -> np.ndarray:
-    return np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(ctx, row),
-                                 shape=(n_vocab,)).copy()
+    return np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(ctx, row), shape=(n_vocab,)).copy()

@@ -7,7 +7,8 @@ the free and constrained rates). llama.cpp's own sampler (``common_sampler_sampl
 takes the model's best token and asks the grammar about that one token; only if the grammar
 rejects it is the grammar applied to the whole vocabulary. For greedy decoding the result is
 the same token either way, so this module does the same inside llama-cpp-python's sampler
-chain. ``tests/test_llamacpp.py`` checks the outputs are identical with and without it.
+chain. ``tests/summarize/providers/test_llamacpp.py`` checks the outputs are identical with
+and without it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from typing import Any
 import llama_cpp
 import numpy as np
 from llama_cpp import _internals
+
+from summarize.providers.llamacpp_runtime import llama_cpp_module
+
+llama_cpp_module()  # its /dev/null handles closed at exit
 
 _TOKEN_DATA = np.dtype([("id", np.int32), ("logit", np.float32), ("p", np.float32)])
 
@@ -32,18 +37,21 @@ class GrammarLast:
 
     def __init__(self, model: Any, grammar: Any) -> None:
         self._grammar = llama_cpp.llama_sampler_init_grammar(
-            model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8"))
+            model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
+        )
         self._one = (llama_cpp.llama_token_data * 1)()
         self._one_array = llama_cpp.llama_token_data_array(
-            data=self._one, size=1, selected=-1, sorted=False)
+            data=self._one, size=1, selected=-1, sorted=False
+        )
         self.full_checks = 0  # tokens for which the whole vocabulary had to be checked
 
     def apply(self, cur_p: Any) -> None:
         array = cur_p.contents
         size = int(array.size)
         address = ctypes.addressof(array.data.contents)
-        data = np.frombuffer((ctypes.c_char * (size * _TOKEN_DATA.itemsize)).from_address(address),
-                             dtype=_TOKEN_DATA)
+        data = np.frombuffer(
+            (ctypes.c_char * (size * _TOKEN_DATA.itemsize)).from_address(address), dtype=_TOKEN_DATA
+        )
         best = int(data["logit"].argmax())
         self._one[0].id = int(data["id"][best])
         self._one[0].logit = float(data["logit"][best])
@@ -97,8 +105,12 @@ class GrammarLastLlama(llama_cpp.Llama):
 
     def _init_sampler(self, *args: Any, **kwargs: Any) -> Any:
         grammar = kwargs.get("grammar")
-        if (grammar is None or kwargs.get("temp", 0.8) != 0.0
-                or kwargs.get("logits_processor") is not None or args):
+        if (
+            grammar is None
+            or kwargs.get("temp", 0.8) != 0.0
+            or kwargs.get("logits_processor") is not None
+            or args
+        ):
             return super()._init_sampler(*args, **kwargs)
         sampler = _internals.LlamaSampler()
         checker = GrammarLast(self._model, grammar)

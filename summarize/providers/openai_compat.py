@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from typing import Any
 
 import instructor
 import openai
 
-from summarize.errors import ConfigurationError
+from summarize.core.backend import CallRecord, OptionScores
+from summarize.core.errors import ConfigurationError, StructuredOutputUnsupportedError
 from summarize.providers.base import FaultKind, InstructorBackend, RetryPolicy
 
 # Words in an error body that mean "this server does not do that structured-output form".
@@ -97,6 +99,53 @@ class OpenAICompatBackend(InstructorBackend):
     def _request_options(self) -> dict[str, Any]:
         return {"seed": self.seed} if self.seed is not None else {}
 
+    def score_options(
+        self, messages: list[dict[str, str]], options: list[str], *, purpose: str
+    ) -> OptionScores:
+        """Each option's log-probability as the first token of a one-token answer, from
+        the endpoint's ``top_logprobs`` (OpenAI, vLLM, a llama.cpp server); an option not
+        among them gets the lowest one shown. An endpoint that refuses logprobs raises
+        StructuredOutputUnsupportedError, and the caller asks for a constrained answer."""
+        started = time.perf_counter()
+        try:
+            response = self._complete(
+                messages=messages,
+                max_tokens=1,
+                temperature=0.0,
+                logprobs=True,
+                top_logprobs=20,
+                **self._request_options(),
+            )
+            top = response.choices[0].logprobs.content[0].top_logprobs
+        except Exception as exc:  # no logprobs here: the caller falls back to generate
+            raise StructuredOutputUnsupportedError(
+                f"{self.model_id} gives no log-probabilities: "
+                f"{self._redact(type(exc).__name__ + ': ' + str(exc))[:200]}",
+                attempts=1,
+            ) from None
+        seen = {t.token.strip().lower(): t.logprob for t in top}
+        floor = min(seen.values(), default=-30.0) - 1.0
+        scores = [
+            max(
+                (lp for tok, lp in seen.items() if tok and option.lower().startswith(tok)),
+                default=floor,
+            )
+            for option in options
+        ]
+        usage = getattr(response, "usage", None)
+        record = CallRecord(
+            purpose=purpose,
+            model=self.model_id,
+            mode="logprobs",
+            attempt=1,
+            ok=True,
+            prompt_tokens=getattr(usage, "prompt_tokens", None),
+            completion_tokens=getattr(usage, "completion_tokens", None),
+            latency_s=time.perf_counter() - started,
+            raw_output=options[scores.index(max(scores))],
+        )
+        return OptionScores(scores=scores, calls=[record])
+
     def _redact(self, text: str) -> str:
         if self._secret and len(self._secret) >= 6:
             text = text.replace(self._secret, "***")
@@ -112,18 +161,27 @@ class OpenAICompatBackend(InstructorBackend):
             if type(cause).__name__ == "ConnectError":
                 return "transient", f"could not reach {where} ({type(cause).__name__})", None
             # Reached, but the connection broke mid-answer (a dropped socket, a reset).
-            return "transient", (
-                f"the connection to {where} broke before the answer was complete "
-                f"({type(cause).__name__})"
-            ), None
-        if isinstance(exc, MalformedResponseError | json.JSONDecodeError
-                      | openai.APIResponseValidationError):
+            return (
+                "transient",
+                (
+                    f"the connection to {where} broke before the answer was complete "
+                    f"({type(cause).__name__})"
+                ),
+                None,
+            )
+        if isinstance(
+            exc, MalformedResponseError | json.JSONDecodeError | openai.APIResponseValidationError
+        ):
             excerpt = getattr(exc, "excerpt", "") or getattr(exc, "doc", "") or ""
             excerpt = " ".join(self._redact(str(excerpt)).split())[:120]
-            return "transient", (
-                f"{where} answered HTTP 200 with a body that is not a chat completion"
-                + (f": {excerpt}" if excerpt else "")
-            ), None
+            return (
+                "transient",
+                (
+                    f"{where} answered HTTP 200 with a body that is not a chat completion"
+                    + (f": {excerpt}" if excerpt else "")
+                ),
+                None,
+            )
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
             body = self._redact(_body_text(exc))

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from summarize.core.backend import StructuredBackend
-from summarize.errors import UnknownModelError
+from summarize.core.errors import UnknownModelError
 
 DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"
 FAST_MODEL = "local/qwen2.5-coder-0.5b"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
-from summarize.errors import BackendUnavailableError, ModelFileError
+from summarize.core.errors import BackendUnavailableError, ModelFileError
 
 ProgressFn = Callable[[int, int], None]
 
@@ -78,8 +78,11 @@ def part_paths(spec: ShardedGGUF) -> list[Path]:
         found = importlib.util.find_spec(spec.package(i))
         locations = list(found.submodule_search_locations or []) if found else []
         part = next(
-            (Path(loc) / "data" / f"part{i:02d}.bin" for loc in locations
-             if (Path(loc) / "data" / f"part{i:02d}.bin").is_file()),
+            (
+                Path(loc) / "data" / f"part{i:02d}.bin"
+                for loc in locations
+                if (Path(loc) / "data" / f"part{i:02d}.bin").is_file()
+            ),
             None,
         )
         if part is None:

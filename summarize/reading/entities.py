@@ -23,11 +23,18 @@ from summarize.core.names import (
     split_title,
 )
 from summarize.core.reading import Candidate, CandidateLabel
-from summarize.dates import find_date_mentions
+from summarize.reading.lexicon import is_common_noun_title, opens_with_common_noun
+from summarize.reading.options import ReadingOptions
+from summarize.text.dates import find_date_mentions
+
+_V1 = ReadingOptions()
 
 #: spaCy entity labels that can denote a party, and the party kind each suggests.
 ENTITY_LABELS: dict[str, CandidateLabel] = {
-    "PERSON": "person", "ORG": "organization", "GPE": "state", "NORP": "group",
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "state",
+    "NORP": "group",
 }
 #: Candidates handed to the model at most, the most mentioned first.
 MAX_CANDIDATES = 24
@@ -52,7 +59,9 @@ class Mention:
     affiliations: list[str] = field(default_factory=list)
 
 
-def find_mentions(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
+def find_mentions(
+    doc: Any, skip: list[tuple[int, int]], options: ReadingOptions = _V1
+) -> list[Mention]:
     """Entity mentions that can denote a party, outside the ``skip`` spans (page junk).
 
     Also left out: mentions in a title-case line (a headline: every party it names is named
@@ -60,40 +69,79 @@ def find_mentions(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
     26"), across a line break, a dateline's capitalised city ("LONDON"), a ticker
     ("BAY.L").
     """
-    skip = skip + _title_case_lines(doc.text) + [(a, b) for a, b, _ in find_date_mentions(
-        doc.text)]
+    skip = (
+        skip
+        + _title_case_lines(doc.text, alone=options.wrapped_names)
+        + [(a, b) for a, b, _ in find_date_mentions(doc.text)]
+    )
     found: list[Mention] = []
+    works: list[tuple[int, int]] = []
     for ent in doc.ents:
         label = ENTITY_LABELS.get(ent.label_)
         if label is None or _skipped(ent.start_char, ent.end_char, skip):
             continue
         span = _trimmed(ent)
-        if span is None or "\n" in span.text or _TICKER.match(span.text) or (
-                label == "state" and span.text.isupper() and len(span.text) > 3):
+        if span is not None and options.hyphen_names:
+            span = _hyphen_joined(span)
+        if (
+            options.works
+            and ent.label_ in ("ORG", "LAW", "WORK_OF_ART", "EVENT")
+            and (_names_a_work(ent))
+        ):
+            works.append((ent.start_char, ent.end_char))
+            continue
+        if (
+            span is None
+            or _TICKER.match(span.text)
+            or (label == "state" and span.text.isupper() and len(span.text) > 3)
+            or ("\n" in span.text and not (options.wrapped_names and _wrapped(span.text)))
+        ):
             continue
         title, bare = split_title(span.text)
-        if not _is_name(bare):
+        if options.places and _is_country(span.text):
+            title, bare = "", span.text  # "US" alone is the state, not a title of nobody
+        if options.common_nouns and label == "person":
+            title, bare = _common_noun_title(span, title, bare)
+        if not _is_name(bare) and not (options.places and not title and _is_country(bare)):
             continue
         role_span = _role_tokens(span)
         role = title or (role_span.text if role_span is not None else "")
         if is_person_title(role) and len(bare.split()) > 1:
             label = "person"  # "President Amara Diallo", even when the recogniser said ORG
         mention = Mention(
-            text=bare, label=label, start=span.start_char + span.text.find(bare),
+            text=bare,
+            label=label,
+            start=span.start_char + span.text.find(bare),
             end=span.start_char + span.text.find(bare) + len(bare),
-            token_start=span.start, token_end=span.end, role=_clean_role(role),
+            token_start=span.start,
+            token_end=span.end,
+            role=_clean_role(role),
             adjective=label == "group" and _is_adjective(span),
         )
         if role_span is not None:
-            mention.affiliations = [e.text for e in doc.ents if e.label_ in ENTITY_LABELS
-                                    and role_span.start <= e.start < role_span.end]
+            mention.affiliations = [
+                e.text
+                for e in doc.ents
+                if e.label_ in ENTITY_LABELS and role_span.start <= e.start < role_span.end
+            ]
         elif title:
             mention.affiliations = [title]
         found.append(mention)
-    found += _expansions(doc.text, found)
+    found += [
+        m
+        for m in _expansions(doc.text, found)
+        if "\n" not in m.text or (options.wrapped_names and _wrapped(m.text))
+    ]
     named = [(m.start, m.end) for m in found]
     # proper-noun runs only where no entity stands (not the pieces of a cut long name)
-    found += [m for m in _proper_noun_runs(doc, skip) if not _skipped(m.start, m.end, named)]
+    found += [
+        m
+        for m in _proper_noun_runs(doc, skip + works, options)
+        if not _skipped(m.start, m.end, named)
+    ]
+    if options.wrapped_names:
+        for m in found:  # names are keys of a grammar and of JSON: one line each
+            m.text = " ".join(m.text.split())
     return sorted(found, key=lambda m: m.start)
 
 
@@ -106,9 +154,9 @@ def _expansions(text: str, mentions: list[Mention]) -> list[Mention]:
         letters = _letters(m.text)
         if not (2 <= len(letters) <= 6 and letters.isupper()):
             continue
-        if text[max(0, m.start - 2):m.start].strip() != "(" or text[m.end:m.end + 1] != ")":
+        if text[max(0, m.start - 2) : m.start].strip() != "(" or text[m.end : m.end + 1] != ")":
             continue
-        before = text[max(0, m.start - 160):m.start].rstrip(" (")
+        before = text[max(0, m.start - 160) : m.start].rstrip(" (")
         words = re.findall(r"[\w’'&.-]+", before)
         for n in range(len(letters), min(len(words), 2 * len(letters) + 2) + 1):
             phrase = words[-n:]
@@ -118,14 +166,23 @@ def _expansions(text: str, mentions: list[Mention]) -> list[Mention]:
             long = before[first:]
             start = text.rfind(long, 0, m.start)
             if first >= 0 and start >= 0:
-                found.append(Mention(text=long, label=m.label if m.label != "unknown"
-                                     else "organization", start=start, end=start + len(long),
-                                     token_start=m.token_start, token_end=m.token_start))
+                found.append(
+                    Mention(
+                        text=long,
+                        label=m.label if m.label != "unknown" else "organization",
+                        start=start,
+                        end=start + len(long),
+                        token_start=m.token_start,
+                        token_end=m.token_start,
+                    )
+                )
             break
     return found
 
 
-def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
+def _proper_noun_runs(
+    doc: Any, skip: list[tuple[int, int]], options: ReadingOptions = _V1
+) -> list[Mention]:
     """Runs of proper nouns the recogniser gave no entity ("Riverton - Mayor Ana Lopez"):
     the small English model misses names, above all at the start of a text. They are
     offered with label "unknown", so the model chooses their kind or rejects them."""
@@ -136,29 +193,74 @@ def _proper_noun_runs(doc: Any, skip: list[tuple[int, int]]) -> list[Mention]:
             i += 1
             continue
         j = i
-        while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and (
-                doc[j].text[:1].isupper()):
+        while (
+            j < len(doc)
+            and doc[j].pos_ == "PROPN"
+            and not doc[j].ent_type_
+            and (doc[j].text[:1].isupper())
+        ):
             j += 1
+            if options.hyphen_names:
+                j = _past_hyphens(doc, j)
         span = doc[i:j]
         i = j
-        if _skipped(span.start_char, span.end_char, skip) or "\n" in span.text or _TICKER.match(
-                span.text) or (span.text.isupper() and len(span.text) > 3):
+        if (
+            _skipped(span.start_char, span.end_char, skip)
+            or "\n" in span.text
+            or _TICKER.match(span.text)
+            or (span.text.isupper() and len(span.text) > 3)
+        ):
             continue
         title, bare = split_title(span.text)
-        if not _is_name(bare) or (bare.isupper() and len(bare) > 6):
+        if options.places and _is_country(span.text):
+            title, bare = "", span.text
+        if not (_is_name(bare) or (options.places and not title and _is_country(bare))) or (
+            bare.isupper() and len(bare) > 6
+        ):
             continue
+        if options.works and (
+            span[-1].lower_ in _WORK_HEADS
+            or (
+                span.root.dep_ in ("compound", "amod", "nmod")
+                and span.root.head.lower_ in _WORK_HEADS
+            )
+        ):
+            continue  # "Transparency Bill", "Anti-Corruption" (... and Transparency Bill)
+        if options.common_nouns:
+            if opens_with_common_noun(span) or (
+                span.root.dep_ in ("compound", "amod")
+                and span.root.head.pos_ == "NOUN"
+                and span.root.head.i >= span.end
+                and not (options.places and _is_country(span.text))
+            ):
+                continue  # "Dock workers", "Anti-Corruption campaigners": a modifier
+            title, bare = _common_noun_title(span, title, bare)
         start = span.start_char + span.text.find(bare)
         first = next((t.i for t in span.sent if not t.is_punct and not t.is_space), span.start)
-        label: CandidateLabel = ("person" if is_person_title(title) and len(bare.split()) > 1
-                                 else "unknown")
-        runs.append(Mention(text=bare, label=label, start=start, end=start + len(bare),
-                            token_start=span.start, token_end=span.end, role=_clean_role(title),
-                            opens_sentence=span.start == first))
+        label: CandidateLabel = (
+            "person" if is_person_title(title) and len(bare.split()) > 1 else "unknown"
+        )
+        runs.append(
+            Mention(
+                text=bare,
+                label=label,
+                start=start,
+                end=start + len(bare),
+                token_start=span.start,
+                token_end=span.end,
+                role=_clean_role(title),
+                opens_sentence=span.start == first,
+            )
+        )
     return runs
 
 
-def group_mentions(mentions: list[Mention], text: str,
-                   limit: int = MAX_CANDIDATES) -> list[Candidate]:
+def group_mentions(
+    mentions: list[Mention],
+    text: str,
+    limit: int | None = MAX_CANDIDATES,
+    options: ReadingOptions = _V1,
+) -> list[Candidate]:
     """Mentions merged into candidates (one per actor), the most mentioned first."""
     groups: list[list[Mention]] = []
     adjectives: list[Mention] = []
@@ -166,7 +268,19 @@ def group_mentions(mentions: list[Mention], text: str,
         if mention.adjective:
             adjectives.append(mention)
             continue
-        home = next((g for g in groups if any(_same_actor(mention, m) for m in g)), None)
+        home = next(
+            (
+                g
+                for g in groups
+                if any(
+                    _same_actor(mention, m)
+                    or (options.plurals and _same_plural(mention, m))
+                    or (options.wrapped_names and mention.start < m.end and m.start < mention.end)
+                    for m in g
+                )
+            ),
+            None,
+        )
         if home is None:
             groups.append([mention])
         else:
@@ -186,19 +300,45 @@ def group_mentions(mentions: list[Mention], text: str,
             home.append(adjective)
     # A name only ever given in parentheses is a credit or a ticker ("(Reuters)"), not an
     # actor of the story: an acronym in parentheses has joined its long form above.
-    merged = [g for g in merged if not all(text[m.start - 1:m.start] == "("
-                                           and text[m.end:m.end + 1] == ")" for m in g)]
+    merged = [
+        g
+        for g in merged
+        if not all(text[m.start - 1 : m.start] == "(" and text[m.end : m.end + 1] == ")" for m in g)
+    ]
     # A lone capitalised word the parser took for a name only where it opens a sentence
     # ("Voters", "Sentencing") is an ordinary word.
-    merged = [g for g in merged if not all(m.label == "unknown" and m.opens_sentence
-                                           and len(m.text.split()) == 1 for m in g)]
+    merged = [
+        g
+        for g in merged
+        if not all(
+            m.label == "unknown" and m.opens_sentence and len(m.text.split()) == 1 for m in g
+        )
+        or (options.places and any(_is_place_name(m.text) for m in g))
+        or (options.common_nouns and not all(_common_word(m.text) for m in g))
+    ]
+    if options.common_nouns:  # "Plumber", "Challengers": a common word, no recognised name
+        merged = [
+            g
+            for g in merged
+            if not all(
+                m.label in ("person", "unknown")
+                and len(m.text.split()) == 1
+                and not m.role
+                and _common_word(m.text)
+                and _written_lower(m.text, text)
+                and not (options.places and _is_place_name(m.text))
+                for m in g
+            )
+        ]
     candidates: list[Candidate] = []
     for candidate in map(_candidate, merged):  # names are keys of the cast answer: unique
         if all(fold_text(c.name) != fold_text(candidate.name) for c in candidates):
             candidates.append(candidate)
-    ranked = sorted(range(len(candidates)),
-                    key=lambda i: (-len(candidates[i].mentions), candidates[i].mentions[0][0]))
-    return [candidates[i] for i in ranked[:limit]]
+    ranked = sorted(
+        range(len(candidates)),
+        key=lambda i: (-len(candidates[i].mentions), candidates[i].mentions[0][0]),
+    )
+    return [candidates[i] for i in (ranked if limit is None else ranked[:limit])]
 
 
 def resolve_affiliations(candidates: list[Candidate]) -> None:
@@ -215,13 +355,104 @@ def resolve_affiliations(candidates: list[Candidate]) -> None:
         candidate.affiliations = names
 
 
-def candidate_of(name: str, candidates: list[Candidate]) -> Candidate | None:
-    """The candidate a name (or one of its forms) belongs to; an exact fold wins."""
-    folded = fold_name(name)
-    for candidate in candidates:
-        if any(fold_name(n) == folded for n in candidate.names):
-            return candidate
-    return next((c for c in candidates if any(same_name(name, n) for n in c.names)), None)
+# --- levers of later reading versions (see summarize/reading/options.py) --------------------
+#: Head nouns of an ORG entity that make it a text or a programme, not an actor.
+_WORK_HEADS = frozenset(
+    """
+bill act law amendment treaty convention accord agreement directive regulation ordinance
+code charter constitution programme program show series podcast documentary report review
+study survey index strategy plan white paper manifesto
+""".split()
+)
+
+
+def _wrapped(text: str) -> bool:
+    """Line breaks inside a name that only wrap a line, never a blank line between two."""
+    return "\n" in text and "\n\n" not in text.replace("\r", "")
+
+
+def _is_country(name: str) -> bool:
+    from summarize.reading.places import gazetteer
+
+    return gazetteer().state(name) is not None
+
+
+def _common_word(word: str) -> bool:
+    """A capitalised sentence opener that is an ordinary English word ("Voters",
+    "Sentencing", "Finally"), not a name the recogniser missed ("Haddad")."""
+    from summarize.reading.lexicon import is_english_word
+
+    return is_english_word(word)
+
+
+def _written_lower(word: str, text: str) -> bool:
+    """The article also writes the word in lower case: a common word, not a name."""
+    return re.search(rf"(?<![\w'’-]){re.escape(word.lower())}(?![\w'’-])", text) is not None
+
+
+def _is_place_name(name: str) -> bool:
+    """A country or a capital by the gazetteer: a name even where it opens a sentence."""
+    from summarize.reading.places import gazetteer
+
+    return gazetteer().state(name) is not None or gazetteer().capital_of(name) is not None
+
+
+def _names_a_work(ent: Any) -> bool:
+    """An ORG entity whose head noun names a law, a programme or a document ("the Clean
+    Streets Bill", "the Today programme", "the Hart Report"): a subject of the story, not
+    one of its actors."""
+    return ent.root.lemma_.lower() in _WORK_HEADS or ent[-1].lower_ in _WORK_HEADS
+
+
+def _attached(doc: Any, i: int) -> bool:
+    """Token ``i`` is a hyphen written without spaces between two words ("Anti-Social")."""
+    return (
+        0 < i < len(doc) - 1
+        and doc[i].text in ("-", "‐", "‑")
+        and not doc[i - 1].whitespace_
+        and not doc[i].whitespace_
+    )
+
+
+def _past_hyphens(doc: Any, j: int) -> int:
+    """The end of a run extended over hyphen-joined capitalised words ("Anti-Corruption")."""
+    while j < len(doc) - 1 and _attached(doc, j) and doc[j + 1].text[:1].isupper():
+        j += 2
+    return j
+
+
+def _hyphen_joined(span: Any) -> Any:
+    """An entity span widened to the whole of a hyphenated name it cuts ("Social Behaviour
+    Bill" inside "Anti-Social Behaviour Bill")."""
+    doc, start, end = span.doc, span.start, span.end
+    while start >= 2 and _attached(doc, start - 1) and doc[start - 2].text[:1].isupper():
+        start -= 2
+    end = _past_hyphens(doc, end)
+    return doc[start:end] if (start, end) != (span.start, span.end) else span
+
+
+def _common_noun_title(span: Any, title: str, bare: str) -> tuple[str, str]:
+    """Leading common nouns of a person's name are a title ("Lawyer Tom Reyes" -> "Tom
+    Reyes", role "Lawyer"): a word of the English noun lexicon that the tagger reads as a
+    common noun once it is written in lower case."""
+    words = bare.split()
+    moved: list[str] = []
+    while len(words) > 1 and is_common_noun_title(words[0], " ".join(words[1:])):
+        moved.append(words.pop(0))
+    if not moved:
+        return title, bare
+    return " ".join([title, *moved]).strip(), " ".join(words)
+
+
+def _same_plural(a: Mention, b: Mention) -> bool:
+    """One name in the singular and the plural ("Democrat" / "Democrats"): one actor."""
+    x, y = fold_text(a.text), fold_text(b.text)
+    if not x or not y or x == y:
+        return False
+    short, long = sorted((x, y), key=len)
+    return long in (short + "s", short + "es") or (
+        short.endswith("y") and long == short[:-1] + "ies"
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -232,13 +463,23 @@ def _skipped(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < end and start < b for a, b in spans)
 
 
-def _title_case_lines(text: str) -> list[tuple[int, int]]:
-    """Lines written in title case ("Kerry: Syrian Cease-fire Agreement Near"): headlines."""
+def _title_case_lines(text: str, *, alone: bool = False) -> list[tuple[int, int]]:
+    """Lines written in title case ("Kerry: Syrian Cease-fire Agreement Near"): headlines.
+
+    With ``alone`` (later readings), only a line that stands alone (a blank line or the
+    end after it): the first line of hard-wrapped wire copy is often mostly names
+    ("TOKYO (Reuters) - Japan's Ministry of International Trade and") yet no headline.
+    """
     spans: list[tuple[int, int]] = []
     at = 0
-    for line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
         words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
-        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words):
+        if (
+            len(words) >= 3
+            and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+            and (not alone or i + 1 >= len(lines) or not lines[i + 1].strip())
+        ):
             spans.append((at, at + len(line)))
         at += len(line)
     return spans
@@ -250,8 +491,11 @@ def _trimmed(ent: Any) -> Any | None:
     doc = ent.doc
     while start < end and (doc[start].pos_ in ("DET", "PUNCT") or doc[start].lower_ == "the"):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].pos_ == "PUNCT"
-                           or doc[end - 1].lower_ in ("'s", "’s")):
+    while end > start and (
+        doc[end - 1].tag_ == "POS"
+        or doc[end - 1].pos_ == "PUNCT"
+        or doc[end - 1].lower_ in ("'s", "’s")
+    ):
         end -= 1
     if end <= start:
         return None
@@ -261,16 +505,23 @@ def _trimmed(ent: Any) -> Any | None:
 def _is_name(text: str) -> bool:
     """A proper name: capitalised, more than one stray letter, not a bare title."""
     letters = [ch for ch in text if ch.isalpha()]
-    return (len(letters) >= 2 and text[:1].isupper() and not is_title_only(text)
-            and not all(w.casefold() in _ACRONYM_SKIP for w in text.split()))
+    return (
+        len(letters) >= 2
+        and text[:1].isupper()
+        and not is_title_only(text)
+        and not all(w.casefold() in _ACRONYM_SKIP for w in text.split())
+    )
 
 
 def _is_adjective(span: Any) -> bool:
     """A nationality or group word used as a modifier ("Dutch officials"), not as a noun."""
     root = span.root
     # a single nationality word without a plural ("Japanese", "Dutch") names no group
-    return root.tag_ in ("JJ", "JJR", "JJS") or root.dep_ in ("amod", "compound", "nmod") or (
-        len(span) == 1 and not root.text.endswith("s"))
+    return (
+        root.tag_ in ("JJ", "JJR", "JJS")
+        or root.dep_ in ("amod", "compound", "nmod")
+        or (len(span) == 1 and not root.text.endswith("s"))
+    )
 
 
 def _role_tokens(span: Any) -> Any | None:
@@ -286,8 +537,8 @@ def _role_tokens(span: Any) -> Any | None:
                 first = i + 1
         while first < span.start and doc[first].pos_ in ("DET", "PUNCT"):
             first += 1
-        if first < span.start and _has_noun(doc[first:span.start]):
-            return doc[first:span.start]
+        if first < span.start and _has_noun(doc[first : span.start]):
+            return doc[first : span.start]
     for child in root.rights:
         if child.dep_ == "appos" and child.i >= span.end:
             first, last = child.left_edge.i, child.right_edge.i + 1
@@ -295,15 +546,18 @@ def _role_tokens(span: Any) -> Any | None:
                 first += 1
             while last > first and doc[last - 1].pos_ == "PUNCT":
                 last -= 1
-            if (first < last and doc[first].ent_type_ not in ("PERSON",)
-                    and _has_noun(doc[first:last])):
+            if (
+                first < last
+                and doc[first].ent_type_ not in ("PERSON",)
+                and _has_noun(doc[first:last])
+            ):
                 return doc[first:last]
     if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.i < span.start:
         head = root.head
         first = head.left_edge.i
         while first <= head.i and doc[first].pos_ in ("DET", "PUNCT"):
             first += 1
-        return doc[first:head.i + 1]
+        return doc[first : head.i + 1]
     return None
 
 
@@ -317,8 +571,9 @@ def _clean_role(role: str) -> str:
 
 
 def _acronym(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w.casefold() not in _ACRONYM_SKIP
-                   and w[:1].isupper()).upper()
+    return "".join(
+        w[0] for w in name.split() if w.casefold() not in _ACRONYM_SKIP and w[:1].isupper()
+    ).upper()
 
 
 def _letters(name: str) -> str:
@@ -328,7 +583,9 @@ def _letters(name: str) -> str:
 #: Legal forms and generic words after a company's name: "TMX Group Inc" is "TMX".
 _COMPANY_TAIL = re.compile(
     r"(?:\s+(?:inc|plc|ltd|llc|corp|corporation|co|company|group|holdings|sa|ag|nv|se|"
-    r"limited)\.?)+$", re.IGNORECASE)
+    r"limited)\.?)+$",
+    re.IGNORECASE,
+)
 
 
 def _org_key(name: str) -> str:
@@ -347,8 +604,11 @@ def _same_actor(a: Mention, b: Mention) -> bool:
     if (a.label == "person") != (b.label == "person"):
         # the recogniser sometimes labels a bare surname ORG: it joins the person
         person, other = (a, b) if a.label == "person" else (b, a)
-        return (len(other.text.split()) == 1 and len(person.text.split()) > 1
-                and same_name(person.text, other.text))
+        return (
+            len(other.text.split()) == 1
+            and len(person.text.split()) > 1
+            and same_name(person.text, other.text)
+        )
     if fold_name(a.text) == fold_name(b.text) and fold_name(a.text):
         return True
     if a.label == "person" or b.label == "person":
@@ -356,8 +616,12 @@ def _same_actor(a: Mention, b: Mention) -> bool:
     for short, long in ((a.text, b.text), (b.text, a.text)):
         letters = _letters(short)
         bare = _COMPANY_TAIL.sub("", long.strip()) or long
-        if (2 <= len(letters) <= 6 and letters.isupper() and len(long.split()) >= 2
-                and letters in (_acronym(long), _acronym(bare))):
+        if (
+            2 <= len(letters) <= 6
+            and letters.isupper()
+            and len(long.split()) >= 2
+            and letters in (_acronym(long), _acronym(bare))
+        ):
             return True
     return False
 
@@ -397,8 +661,11 @@ def _form_in(form: str, words: list[str]) -> bool:
         return True
     # an adjective in a role ("Hungarian Foreign Minister") names the state it derives from
     return len(parts) == 1 and any(
-        w != parts[0] and _common_prefix(w, parts[0]) >= 4
-        and _common_prefix(w, parts[0]) >= 0.55 * min(len(w), len(parts[0])) for w in words)
+        w != parts[0]
+        and _common_prefix(w, parts[0]) >= 4
+        and _common_prefix(w, parts[0]) >= 0.55 * min(len(w), len(parts[0]))
+        for w in words
+    )
 
 
 def _candidate(group: list[Mention]) -> Candidate:
@@ -415,7 +682,10 @@ def _candidate(group: list[Mention]) -> Candidate:
     role = next((m.role for m in sorted(nouns, key=lambda m: -len(m.role)) if m.role), "")
     forms = list(dict.fromkeys(m.text for m in group if fold_text(m.text) != fold_text(name)))
     return Candidate(
-        name=name, label=label, role=role, forms=forms,
+        name=name,
+        label=label,
+        role=role,
+        forms=forms,
         mentions=sorted((m.start, m.end) for m in group),
         affiliations=list(dict.fromkeys(a for m in group for a in m.affiliations)),
     )

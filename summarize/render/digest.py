@@ -99,19 +99,46 @@ def precision(value: str | None) -> str:
 class _Builder:
     def __init__(self, run: DigestRun) -> None:
         digest = run.digest
-        self.sources = {a.id: Source(i, a.id, f"A{i + 1}", f"article-{i}", a.title,
-                                     str(a.published) if a.published else None, a.source)
-                        for i, a in enumerate(digest.articles)}
+        self.sources = {
+            a.id: Source(
+                i,
+                a.id,
+                f"A{i + 1}",
+                f"article-{i}",
+                a.title,
+                str(a.published) if a.published else None,
+                a.source,
+            )
+            for i, a in enumerate(digest.articles)
+        }
         self.spans: dict[str, list[SpanRef]] = {a: [] for a in self.sources}
-        self.party_colors = {p.name: PALETTE[i % len(PALETTE)]
-                             for i, p in enumerate(digest.parties)}
+        self.party_colors = {
+            p.name: PALETTE[i % len(PALETTE)] for i, p in enumerate(digest.parties)
+        }
 
-    def item(self, item_id: str, kind: str, label: str, colors: tuple[str, str],
-             evidence: list[SourceEvidence], articles: list[str], data: Any = None) -> Item:
+    def item(
+        self,
+        item_id: str,
+        kind: str,
+        label: str,
+        colors: tuple[str, str],
+        evidence: list[SourceEvidence],
+        articles: list[str],
+        data: Any = None,
+    ) -> Item:
         refs = []
         for k, e in enumerate(evidence):
-            ref = SpanRef(f"ev-{item_id}-{k}", item_id, kind, label, e.start, e.end, e.quote,
-                          colors, self.sources[e.article])
+            ref = SpanRef(
+                f"ev-{item_id}-{k}",
+                item_id,
+                kind,
+                label,
+                e.start,
+                e.end,
+                e.quote,
+                colors,
+                self.sources[e.article],
+            )
             refs.append(ref)
             self.spans[e.article].append(ref)
         ordered = sorted({self.sources[a].index: self.sources[a] for a in articles}.items())
@@ -126,28 +153,61 @@ def build_view(run: DigestRun) -> dict[str, Any]:
     ``discrepancy-1-0`` for a version, ``ev-<item>-<k>`` for a span)."""
     digest, texts = run.digest, run.texts
     b = _Builder(run)
-    parties = [b.item(f"party-{i}", "party", f"P{i + 1}", b.color(p.name), p.evidence,
-                      p.articles, p) for i, p in enumerate(digest.parties)]
-    positions = [b.item(f"position-{i}", "position", f"S{i + 1}", b.color(p.party), p.evidence,
-                        p.articles, p) for i, p in enumerate(digest.positions)]
+    parties = [
+        b.item(f"party-{i}", "party", f"P{i + 1}", b.color(p.name), p.evidence, p.articles, p)
+        for i, p in enumerate(digest.parties)
+    ]
+    positions = [
+        b.item(
+            f"position-{i}", "position", f"S{i + 1}", b.color(p.party), p.evidence, p.articles, p
+        )
+        for i, p in enumerate(digest.positions)
+    ]
     events = []
     for i, e in enumerate(digest.timeline):
         item = b.item(f"event-{i}", "event", f"T{i + 1}", NEUTRAL, e.evidence, e.articles, e)
-        events.append(EventView(item, e.value, precision(e.value),
-                                [(b.sources[d.article], d.text, d.value) for d in e.dates]))
+        events.append(
+            EventView(
+                item,
+                e.value,
+                precision(e.value),
+                [(b.sources[d.article], d.text, d.value) for d in e.dates],
+            )
+        )
     disputes = []
     for i, d in enumerate(digest.disputes):
         first = d.sides[0][0] if d.sides and d.sides[0] else ""
-        disputes.append(b.item(f"dispute-{i}", "dispute", f"X{i + 1}", b.color(first),
-                               d.evidence, d.articles, d))
+        disputes.append(
+            b.item(
+                f"dispute-{i}", "dispute", f"X{i + 1}", b.color(first), d.evidence, d.articles, d
+            )
+        )
     discrepancies = []
     for i, d in enumerate(digest.discrepancies):
-        versions = [b.item(f"discrepancy-{i}-{j}", "discrepancy", f"D{i + 1}{_letter(j)}",
-                           DISCREPANCY, v.evidence, [v.article], v)
-                    for j, v in enumerate(d.versions)]
-        discrepancies.append(Item(f"discrepancy-{i}", "discrepancy", f"D{i + 1}", DISCREPANCY,
-                                  [r for v in versions for r in v.evidence],
-                                  [s for v in versions for s in v.sources], d, versions))
+        versions = [
+            b.item(
+                f"discrepancy-{i}-{j}",
+                "discrepancy",
+                f"D{i + 1}{_letter(j)}",
+                DISCREPANCY,
+                v.evidence,
+                [v.article],
+                v,
+            )
+            for j, v in enumerate(d.versions)
+        ]
+        discrepancies.append(
+            Item(
+                f"discrepancy-{i}",
+                "discrepancy",
+                f"D{i + 1}",
+                DISCREPANCY,
+                [r for v in versions for r in v.evidence],
+                [s for v in versions for s in v.sources],
+                d,
+                versions,
+            )
+        )
     matrix = []
     for party, item in zip(digest.parties, parties, strict=True):
         named = {m.article: m.name for m in party.mentions}
@@ -169,9 +229,16 @@ def build_view(run: DigestRun) -> dict[str, Any]:
         if segments and not segments[-1].refs and segments[-1].masked is None:
             segments[-1].text = segments[-1].text.rstrip()  # no blank tail under pre-wrap
         articles.append(ArticleView(source, segments, len(refs)))
-    return {"sources": list(b.sources.values()), "parties": parties, "positions": positions,
-            "events": events, "disputes": disputes, "discrepancies": discrepancies,
-            "matrix": matrix, "articles": articles}
+    return {
+        "sources": list(b.sources.values()),
+        "parties": parties,
+        "positions": positions,
+        "events": events,
+        "disputes": disputes,
+        "discrepancies": discrepancies,
+        "matrix": matrix,
+        "articles": articles,
+    }
 
 
 def _letter(j: int) -> str:
@@ -182,9 +249,13 @@ def render_digest_html(run: DigestRun) -> str:
     """The page for a digest run (texts from ``run.summaries``)."""
     template = environment().get_template("digest.html.j2")
     cached = [a for a in run.digest.articles if a.id in set(run.cached)]
-    return template.render(run=run, digest=run.digest, n_cached=len(cached),
-                           n_summarized=len(run.digest.articles) - len(cached),
-                           **build_view(run))
+    return template.render(
+        run=run,
+        digest=run.digest,
+        n_cached=len(cached),
+        n_summarized=len(run.digest.articles) - len(cached),
+        **build_view(run),
+    )
 
 
 def write_digest_html(run: DigestRun, path: Path) -> Path:

@@ -27,9 +27,14 @@ from summarize.core.schema import Evidence
 #: Party colours: (mark background, strong colour for borders and tags). The backgrounds are
 #: light enough for black text (contrast > 7:1); the strong colours carry white tag text.
 PALETTE: tuple[tuple[str, str], ...] = (
-    ("#cfe3ff", "#1f5fbf"), ("#ffd9c2", "#b34700"), ("#d4f2d0", "#2e7d32"),
-    ("#f3d1f4", "#8e24aa"), ("#fff1a8", "#8a6d00"), ("#c9f0ef", "#00796b"),
-    ("#ffd0d6", "#c62828"), ("#e2dcff", "#4527a0"),
+    ("#cfe3ff", "#1f5fbf"),
+    ("#ffd9c2", "#b34700"),
+    ("#d4f2d0", "#2e7d32"),
+    ("#f3d1f4", "#8e24aa"),
+    ("#fff1a8", "#8a6d00"),
+    ("#c9f0ef", "#00796b"),
+    ("#ffd0d6", "#c62828"),
+    ("#e2dcff", "#4527a0"),
 )
 #: Items without a party (dates, a position of a party that was dropped): neutral grey.
 NEUTRAL: tuple[str, str] = ("#e4e7eb", "#4a5568")
@@ -78,10 +83,13 @@ class Item:
     evidence: list[EvidenceRef]
 
 
-def _evidence(item_id: str, kind: str, label: str, colors: tuple[str, str],
-              spans: list[Evidence]) -> list[EvidenceRef]:
-    return [EvidenceRef(f"ev-{item_id}-{k}", item_id, kind, label, e.start, e.end, e.quote,
-                        colors) for k, e in enumerate(spans)]
+def _evidence(
+    item_id: str, kind: str, label: str, colors: tuple[str, str], spans: list[Evidence]
+) -> list[EvidenceRef]:
+    return [
+        EvidenceRef(f"ev-{item_id}-{k}", item_id, kind, label, e.start, e.end, e.quote, colors)
+        for k, e in enumerate(spans)
+    ]
 
 
 def build_items(run: SummaryRun) -> dict[str, list[Item]]:
@@ -94,8 +102,15 @@ def build_items(run: SummaryRun) -> dict[str, list[Item]]:
         for name in party.names():
             party_colors.setdefault(name.casefold(), colors)
         item_id, label = f"party-{i}", f"P{i + 1}"
-        items["party"].append(Item(item_id, "party", label, colors,
-                                   _evidence(item_id, "party", label, colors, party.evidence)))
+        items["party"].append(
+            Item(
+                item_id,
+                "party",
+                label,
+                colors,
+                _evidence(item_id, "party", label, colors, party.evidence),
+            )
+        )
 
     def color_of(name: str) -> tuple[str, str]:
         found = summary.find_party(name)
@@ -104,22 +119,44 @@ def build_items(run: SummaryRun) -> dict[str, list[Item]]:
 
     for i, position in enumerate(summary.positions):
         item_id, label, colors = f"position-{i}", f"S{i + 1}", color_of(position.party)
-        items["position"].append(Item(item_id, "position", label, colors, _evidence(
-            item_id, "position", label, colors, position.evidence)))
+        items["position"].append(
+            Item(
+                item_id,
+                "position",
+                label,
+                colors,
+                _evidence(item_id, "position", label, colors, position.evidence),
+            )
+        )
     for i, date in enumerate(summary.dates):
         item_id, label = f"date-{i}", f"D{i + 1}"
-        items["date"].append(Item(item_id, "date", label, NEUTRAL,
-                                  _evidence(item_id, "date", label, NEUTRAL, date.evidence)))
+        items["date"].append(
+            Item(
+                item_id,
+                "date",
+                label,
+                NEUTRAL,
+                _evidence(item_id, "date", label, NEUTRAL, date.evidence),
+            )
+        )
     for i, dispute in enumerate(summary.disputes):
         first = dispute.sides[0][0] if dispute.sides and dispute.sides[0] else ""
         item_id, label, colors = f"dispute-{i}", f"X{i + 1}", color_of(first)
-        items["dispute"].append(Item(item_id, "dispute", label, colors, _evidence(
-            item_id, "dispute", label, colors, dispute.evidence)))
+        items["dispute"].append(
+            Item(
+                item_id,
+                "dispute",
+                label,
+                colors,
+                _evidence(item_id, "dispute", label, colors, dispute.evidence),
+            )
+        )
     return items
 
 
-def segment_text(text: str, refs: list[EvidenceRef],
-                 masked: list[tuple[int, int]]) -> list[Segment]:
+def segment_text(
+    text: str, refs: list[EvidenceRef], masked: list[tuple[int, int]]
+) -> list[Segment]:
     """Cut ``text`` at every span boundary; each piece knows the spans that cover it.
 
     Spans may nest (a party's name inside a position's sentence) or overlap; cutting at
@@ -137,8 +174,9 @@ def segment_text(text: str, refs: list[EvidenceRef],
     for a, b in pairwise(bounds):
         if a == b:
             continue
-        covering = sorted((r for r in valid if r.start <= a and b <= r.end),
-                          key=lambda r: (r.end - r.start, r.id))
+        covering = sorted(
+            (r for r in valid if r.start <= a and b <= r.end), key=lambda r: (r.end - r.start, r.id)
+        )
         opens = sorted((r for r in valid if r.start == a), key=lambda r: (-(r.end - r.start), r.id))
         mask = next((i for i, (s, e) in enumerate(masked) if s <= a and b <= e), None)
         masked_opens = mask is not None and masked[mask][0] == a
@@ -160,8 +198,11 @@ class TimelineEntry:
 def _as_date(value: str) -> dt.date | None:
     parts = value.split("-")
     try:
-        return dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
-                       int(parts[2]) if len(parts) > 2 else 1)
+        return dt.date(
+            int(parts[0]),
+            int(parts[1]) if len(parts) > 1 else 1,
+            int(parts[2]) if len(parts) > 2 else 1,
+        )
     except (ValueError, IndexError):
         return None
 
@@ -182,8 +223,10 @@ def build_timeline(run: SummaryRun, items: list[Item]) -> tuple[list[TimelineEnt
         return [], undated
     first, last = dated[0][0], dated[-1][0]
     span = max((last - first).days, 1)
-    return [TimelineEntry(item, value, text, event, 100 * (day - first).days / span)
-            for day, item, value, text, event in dated], undated
+    return [
+        TimelineEntry(item, value, text, event, 100 * (day - first).days / span)
+        for day, item, value, text, event in dated
+    ], undated
 
 
 def environment() -> Environment:
@@ -206,9 +249,15 @@ def render_html(run: SummaryRun, text: str | None = None) -> str:
     timeline, undated = build_timeline(run, items["date"])
     template = environment().get_template("summary.html.j2")
     return template.render(
-        run=run, summary=run.summary, items=items, segments=segment_text(article, refs, masked),
-        timeline=timeline, undated=undated, has_text=bool(article),
-        prompt_tokens=run.prompt_tokens, completion_tokens=run.completion_tokens,
+        run=run,
+        summary=run.summary,
+        items=items,
+        segments=segment_text(article, refs, masked),
+        timeline=timeline,
+        undated=undated,
+        has_text=bool(article),
+        prompt_tokens=run.prompt_tokens,
+        completion_tokens=run.completion_tokens,
     )
 
 
