@@ -136,9 +136,10 @@ class RayEngine:
             "actors": self.actors,
             "initial": self._pool_size(ray, cpus),
             "cpus": cpus,
-            # an in-process model's actor holds no queue: a task queued behind an article
-            # that crashes the actor would share its retries
-            "in_flight": 1 if work.in_process else 2 * concurrency,
+            # No queue on an actor: a task queued behind an article that crashes the actor
+            # dies with it and shares its retries (an innocent article recorded as lost).
+            # An endpoint's actor runs `concurrency` articles at once, each a request.
+            "in_flight": 1 if work.in_process else concurrency,
             "concurrency": concurrency,
             "retries": self.retries,
         }
