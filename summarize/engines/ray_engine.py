@@ -33,6 +33,7 @@ import pickle
 import queue
 import socket
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -51,6 +52,8 @@ R = TypeVar("R")
 RETRIES = 3
 #: Seconds to wait for a cluster address to answer before giving up.
 CONNECT_TIMEOUT_S = 10.0
+#: Tries of a Ray Client connection whose server-side process failed to start.
+CLIENT_ATTEMPTS = 3
 #: Ray Data settings for a run: no Ray progress bars (ours counts articles), no execution
 #: banner, and a block whose task failed for good does not stop the run (its article is lost).
 _DATA_SETTINGS = {
@@ -334,7 +337,7 @@ def connect(address: str | None) -> Any:
             ray.init(address="local", include_dashboard=False, **options)
         elif address.startswith("ray://"):
             _client_token()
-            ray.init(address=address, logging_level=logging.WARNING)
+            _client_init(ray, address)
         else:
             ray.init(address=address, **options)
     except Exception as exc:  # ConnectionError, ValueError, RuntimeError... one message
@@ -345,6 +348,22 @@ def connect(address: str | None) -> Any:
         )
         raise EngineError(f"cannot {what}: {_first_line(exc)}") from None
     return ray
+
+
+def _client_init(ray: Any, address: str, attempts: int = CLIENT_ATTEMPTS) -> None:
+    """``ray.init`` through Ray Client, tried again when the cluster's client server could
+    not start this client's own server process in time (``Initialization failure from
+    server``, seen on busy heads); any other failure is final."""
+    for attempt in range(1, attempts + 1):
+        try:
+            ray.init(address=address, logging_level=logging.WARNING)
+            return
+        except ConnectionAbortedError:
+            if attempt == attempts:
+                raise
+            with contextlib.suppress(Exception):
+                ray.shutdown()
+            time.sleep(2.0 * attempt)
 
 
 def _client_token() -> None:
