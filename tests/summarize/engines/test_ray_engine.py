@@ -14,9 +14,11 @@ never set it around a local-engine run, which would kill pytest). The real-model
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 from evals.runner import run_suite
 from evals.store import RunStore
@@ -178,6 +181,46 @@ def test_an_article_that_kills_every_attempt_is_an_error_line_then_retried(
     again = summarize_folder([folder], out, model="fake/heuristic", progress=False, engine=RAY)
     assert (again.skipped, again.ok, again.failed) == (5, 1, 0)
     assert sorted(line["status"] for line in batch_lines(out)) == ["ok"] * 6
+
+
+def counts(screen: str) -> list[tuple[int, int]]:
+    """Every ``done/total`` a progress bar drew on ``screen``, in order."""
+    return [(int(a), int(b)) for a, b in re.findall(r"(\d+)/(\d+)", screen)]
+
+
+@pytest.mark.usefixtures("ray_head")
+def test_the_progress_bar_counts_articles_on_ray(tmp_path: Path) -> None:
+    """A batch half done, finished on Ray, and an eval run: the bars count articles (done
+    ones included) up to the total, never past it, and say where the work runs."""
+    folder = six_articles(tmp_path)
+    out = tmp_path / "out.jsonl"
+    summarize_folder(sorted(folder.glob("*.txt"))[:2], out, model="fake/heuristic", progress=False)
+    screen = io.StringIO()
+    console = Console(file=screen, width=200, force_terminal=True, color_system=None)
+    stats = summarize_folder([folder], out, model="fake/heuristic", console=console, engine=RAY)
+    assert (stats.skipped, stats.ok) == (2, 4)
+    drawn = counts(screen.getvalue())
+    assert drawn[0] == (2, 6) and drawn[-1] == (6, 6), drawn
+    assert all(b == 6 and 2 <= a <= 6 for a, b in drawn)
+    assert [a for a, _ in drawn] == sorted(a for a, _ in drawn)
+    assert "ray, 1 actor(s)" in screen.getvalue()
+
+    articles, gold = make_suite(tmp_path / "suite", 5)
+    screen = io.StringIO()
+    console = Console(file=screen, width=200, force_terminal=True, color_system=None)
+    run_suite(
+        ["fake/heuristic"],
+        [None],
+        suite_dir=articles,
+        gold_dir=gold,
+        runs_root=tmp_path / "runs",
+        use_cache=False,
+        console=console,
+        engine=RAY,
+    )
+    drawn = [c for c in counts(screen.getvalue()) if c[1] == 5]
+    assert drawn and drawn[-1] == (5, 5), screen.getvalue()[-2000:]
+    assert [a for a, _ in drawn] == sorted(a for a, _ in drawn)
 
 
 @pytest.mark.usefixtures("ray_head")
