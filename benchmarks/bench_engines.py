@@ -1,7 +1,7 @@
 """The Ray engine's cost against the local one, measured side by side in one run.
 
-    python benchmarks/bench_engines.py [--n 1000] [--actors 1 2] [--skip-model]
-    flock /tmp/model.lock python benchmarks/bench_engines.py      # (the 0.5B part loads a model)
+    python benchmarks/bench_engines.py --skip-model [--n 1000] [--actors 1 2]   # no model
+    flock /tmp/model.lock python benchmarks/bench_engines.py --skip-fake       # the 0.5B part
 
 1. ``fake/heuristic`` (no model: the pipeline's own work, the reading layer and the
    grounding, with instant "model" answers) on ``--n`` small synthetic articles given as one
@@ -162,6 +162,15 @@ def bench_fake(work: Path, n: int, actors: list[int]) -> dict[str, Any]:
 
 
 def bench_model(work: Path) -> dict[str, Any]:
+    import ray
+
+    if not ray.is_initialized():
+        ray.init(
+            address="local",
+            include_dashboard=False,
+            logging_level=logging.WARNING,
+            log_to_driver=False,
+        )
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     results: dict[str, Any] = {"n": len(seeds), "model": FAST_MODEL}
     local = timed(seeds, work / "seeds-local.jsonl", FAST_MODEL, None)
@@ -188,11 +197,14 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=1000, help="synthetic articles (default 1000)")
     parser.add_argument("--actors", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--skip-model", action="store_true", help="only the fake backend")
+    parser.add_argument("--skip-fake", action="store_true", help="only the 0.5B on the seeds")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp:
         work = Path(tmp)
-        figures = {"fake": bench_fake(work, args.n, args.actors)}
+        figures: dict[str, Any] = {}
+        if not args.skip_fake:
+            figures["fake"] = bench_fake(work, args.n, args.actors)
         if not args.skip_model:
             figures["model"] = bench_model(work)
     if args.json:
