@@ -113,6 +113,9 @@ class Reading(BaseModel):
     #: (start, end, words) of every date reference, publication lines left out (filled by
     #: readings with the ``date_words`` lever; empty otherwise).
     date_mentions: list[tuple[int, int, str]] = Field(default_factory=list)
+    #: (start, end) of every noun phrase that names a conflict ("the dispute over pay"), in
+    #: text order (filled by readings with the ``statements`` lever; empty otherwise).
+    conflicts: list[tuple[int, int]] = Field(default_factory=list)
 
     def candidate(self, name: str) -> Candidate | None:
         return next((c for c in self.candidates if c.name == name), None)

@@ -5,12 +5,15 @@ whatever the wording when the verb sets one against the other: "accused", "sued"
 against", "rejected"), an opposing statement whose own words name the other party, and two
 parties' statements of opposite polarity on a topic that shares a content word. Allies (a
 spokesman and his side) are never paired. The strongest few are asked, each in one yes/no
-question on the shared article prefix; the issue is the topic the statement itself names.
+question on the shared article prefix; the issue is in the article's words, the most
+specific of the conflict its sentence names ("the dispute over the cost-cutting drive"), the
+statement's topic and the conflict the article names first (:func:`_issue`).
 At most :data:`MAX_DISPUTES` are kept, the strongest and earliest first.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from summarize.core.names import fold_text, same_name
@@ -52,7 +55,7 @@ def run(ctx: PassContext) -> dict[str, Any]:
                 "b": b,
                 "strength": strength,
                 "order": stance["index"],
-                "issue": stance["topic"],
+                "issue": _issue(ctx.article, reading, stance),
                 "stance": stance["stance"],
                 "quote": stance["quote"],
             }
@@ -102,6 +105,32 @@ def run(ctx: PassContext) -> dict[str, Any]:
                 }
             )
     return {"disputes": disputes}
+
+
+def _issue(article: str, reading: Reading, stance: dict[str, Any]) -> str:
+    """A dispute's issue in the article's words, the most specific first: a conflict named
+    with what it is over in the statement's sentence ("the dispute over pay"); else the
+    statement's topic when it says something (two content words, not just a name); else a
+    conflict its sentence names; else the first conflict with what it is over that the
+    article names (the story's conflict, as news names it early); else the topic."""
+    statement = reading.statements[stance["index"]]
+    phrases = [
+        (" ".join(article[a:b].split()), statement.start <= a < statement.end)
+        for a, b in reading.conflicts
+    ]
+    specific = [(p, here) for p, here in phrases if _SPECIFIC.search(p)]
+    topic = stance["topic"]
+    in_sentence = [p for p, here in specific if here]
+    if in_sentence:
+        return in_sentence[0]
+    if len(_content(topic)) >= 2 and not _named_in(topic, {topic: {}}):
+        return topic
+    fallback = [p for p, here in phrases if here] or [p for p, _ in specific]
+    return fallback[0] if fallback else topic
+
+
+#: A conflict phrase that says what or whom it is over ("the row over pay").
+_SPECIFIC = re.compile(r"\b(over|about|with|against|between)\b", re.IGNORECASE)
 
 
 def _named_in(text: str, parties: dict[str, dict[str, Any]]) -> list[str]:

@@ -183,7 +183,7 @@ def _read(text: str, options: ReadingOptions) -> Reading:
             attributions=attributions,
             date_mentions=_date_mentions(text, options),
         )
-    from summarize.reading.statements import as_attributions, find_statements
+    from summarize.reading.statements import as_attributions, find_conflicts, find_statements
 
     sentences = sentence_spans(text)
     statements = find_statements(doc, candidates, owner, skip, sentences)
@@ -194,6 +194,7 @@ def _read(text: str, options: ReadingOptions) -> Reading:
         attributions=as_attributions(statements, candidates),
         statements=statements,
         date_mentions=_date_mentions(text, options),
+        conflicts=find_conflicts(doc, sentences),
     )
 
 

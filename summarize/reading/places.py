@@ -38,6 +38,8 @@ LOCATIVE_PREPS = frozenset(
     }
 )
 #: Verbs after which "on X" names the medium of a statement ("wrote on X").
+#: Verbs whose object is whom a speaker addressed ("told Reuters").
+_TELLING = frozenset("tell inform brief".split())
 _MEDIUM_VERBS = frozenset(
     """
 say write post tweet publish share announce tell state add comment report broadcast air
@@ -128,7 +130,8 @@ def gazetteer() -> Gazetteer:
 
 def usage(doc: Any, start: int, end: int) -> str:
     """How the mention at ``start:end`` is used: "acts" (a subject, an agent, an owner),
-    "place" (where something happens), "medium" (where something was written) or "other"."""
+    "place" (where something happens), "medium" (where something was written), "audience"
+    (whom a speaker told) or "other"."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return "other"
@@ -148,6 +151,10 @@ def usage(doc: Any, start: int, end: int) -> str:
     if root.dep_ in ("nsubj", "nsubjpass", "csubj", "poss"):
         return "acts"
     head = root.head
+    if root.dep_ in ("dobj", "dative") and head.lemma_.lower() in _TELLING:
+        return "audience"  # "he told Reuters": whom a speaker addressed
+    if root.dep_ == "pobj" and head.lower_ == "with" and head.head.lemma_.lower() == "interview":
+        return "audience"  # "in an interview with Reuters"
     if root.dep_ == "pobj":
         prep = head.lower_
         verb = head.head
@@ -180,7 +187,8 @@ def settle_places(
     in the story becomes a form of its state ("Beijing said" -> China, merged with China
     when the article names it); any other place named by the recogniser (a city, a region,
     a capital only used as a place) is dropped unless it acts. With ``media``: a name only
-    ever used as the medium of a statement ("wrote on his Instagram page") is dropped.
+    ever used as the medium of a statement ("wrote on his Instagram page") is dropped, and
+    so is an organisation only ever addressed ("he told Reuters", "in an interview with").
     """
     gaz = gazetteer()
     kept: list[Candidate] = []
@@ -188,6 +196,13 @@ def settle_places(
         uses = [usage(doc, a, b) for a, b in candidate.mentions]
         if media and uses and all(u == "medium" for u in uses):
             continue
+        if (
+            media
+            and candidate.label == "organization"
+            and uses
+            and all(u in ("medium", "audience") for u in uses)
+        ):
+            continue  # an outlet only ever told things ("he told Reuters") is no party
         if not places:
             kept.append(candidate)
             continue

@@ -43,6 +43,15 @@ from summarize.reading.attribution import (
     _target,
 )
 
+#: Nouns that name a conflict between parties (general English, not fitted to an article).
+CONFLICT_NOUNS = frozenset(
+    """
+dispute row strike walkout conflict war feud battle standoff stand-off lawsuit protest clash
+fight rift spat boycott showdown confrontation tension disagreement quarrel controversy
+lockout impasse deadlock rivalry sanction complaint
+""".split()
+)
+
 #: Verbs that report a stance, a decision or an act on something without speech.
 STANCE_VERBS = frozenset(
     """
@@ -619,7 +628,15 @@ def _topic(doc: Any, content: tuple[int, int]) -> tuple[int, int] | None:
         return _span(doc, words, span)
 
     def nominal(t: Any | None) -> bool:
-        return t is not None and inside(t) and t.pos_ in ("NOUN", "PROPN")
+        # a date ("on Sunday") or a pronoun-like head ("our view that ...") says nothing
+        return (
+            t is not None
+            and inside(t)
+            and t.pos_ in ("NOUN", "PROPN")
+            and t.ent_type_ not in _NOT_TOPICS
+            and t.lemma_.lower() not in _MIND_NOUNS
+            and not _opens_clause(t)
+        )
 
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if root.lemma_.lower() in _LINKING:
@@ -649,9 +666,58 @@ def _topic(doc: Any, content: tuple[int, int]) -> tuple[int, int] | None:
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if nominal(pobj):
                 return phrase(pobj)
-    if nominal(subject):
-        return phrase(subject)
+    inner_subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    for candidate in (inner_subject, subject):
+        if nominal(candidate):
+            return phrase(candidate)
     return None
+
+
+#: Nouns that name the holder's mind, not what it is about ("our view is that ...").
+_MIND_NOUNS = frozenset("view position belief opinion stance hope feeling concern".split())
+
+#: Entity types that are never what a position is about (when, how many).
+_NOT_TOPICS = frozenset("DATE TIME CARDINAL ORDINAL PERCENT QUANTITY".split())
+
+
+def _opens_clause(noun: Any) -> bool:
+    """A noun whose content is the clause it introduces ("our view that X is not serious",
+    "the hope that talks resume"): the clause, not the noun, is the topic."""
+    return any(c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX") for c in noun.children)
+
+
+#: Tokens of a conflict phrase at most (hyphens count: "cost - cutting").
+_MAX_CONFLICT_TOKENS = 16
+
+
+def find_conflicts(doc: Any, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Noun phrases in which the article names a conflict ("the long-running dispute over the
+    airline's cost-cutting drive", "a strike by cabin crew"), in text order: the words a
+    dispute's issue is taken from. A phrase is the conflict noun with its modifiers and the
+    preposition that says what or whom it is about, cut to sixteen tokens."""
+    found: list[tuple[int, int]] = []
+    for start, end in sentences:
+        sent = doc.char_span(start, end, alignment_mode="expand")
+        if sent is None:
+            continue
+        for t in sent:
+            if t.pos_ != "NOUN" or t.lemma_.lower() not in CONFLICT_NOUNS:
+                continue
+            words = [w for w in t.lefts if w.dep_ in ("amod", "compound", "nmod", "poss")]
+            words = [x for w in words for x in w.subtree] + [t]
+            for prep in (c for c in t.rights if c.dep_ == "prep"):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if pobj is not None and pobj.ent_type_ in _NOT_TOPICS:
+                    continue  # "a trade war on Thursday": when, not what
+                if prep.lower_ in ("over", "about", "with", "against", "between", "by", "on"):
+                    words += list(prep.subtree)
+            if len(words) < 2:
+                continue  # a bare "the dispute" names nothing
+            words = sorted(words, key=lambda w: w.i)[:_MAX_CONFLICT_TOKENS]
+            span = _span(doc, words, sent)
+            if span is not None:
+                found.append(span)
+    return found
 
 
 def _span(doc: Any, tokens: list[Any], within: Any) -> tuple[int, int] | None:

@@ -109,6 +109,19 @@ def test_disputes_are_confirmed_pairs_never_between_allies_and_few() -> None:
         assert a != b and not reading.allied(a, b)
 
 
+def test_a_disputes_issue_is_the_conflict_the_article_names() -> None:
+    text = (
+        "Pension row at Kelso mill\n\n"
+        "The Kelso Millworkers' Guild on Monday accused Tarrant Textiles of breaking its word, "
+        "deepening a year-long dispute over the mill's pension fund.\n\n"
+        "Tarrant Textiles rejected the Guild's claims and said the fund was safe.\n"
+    )
+    run, _ = run_v9(text, PolarityAnswer={"polarity": "oppose"}, YesNoAnswer={"answer": "yes"})
+    assert run.summary.disputes, "the Guild accuses the company: a proposed and confirmed pair"
+    named = ("Pension row", "year-long dispute over the mill's pension fund")
+    assert all(d.issue in named for d in run.summary.disputes), run.summary.disputes
+
+
 def test_the_cast_settles_speakers_by_code_and_asks_only_the_rest() -> None:
     reading = read_article(STORY, READINGS["reading.v2"])
     holders = {s.holder for s in reading.statements if s.holder}

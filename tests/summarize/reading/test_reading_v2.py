@@ -122,6 +122,17 @@ def test_a_capitalised_common_noun_opening_a_sentence_is_no_name() -> None:
     assert "Dock" not in names(reading)
 
 
+def test_an_outlet_only_ever_told_things_is_no_party_but_an_addressee_that_acts_is() -> None:
+    text = (
+        'Grain prices rose on Monday. "We are worried," Harold Bune, head of the Farmers '
+        "Union, told Marketwire News. The ministry told the Farmers Union it would act. "
+        "The Farmers Union said it would protest."
+    )
+    found = names(read(text))
+    assert "Marketwire News" not in found
+    assert "Farmers Union" in found  # told, but it also speaks
+
+
 def test_a_programme_is_no_party() -> None:
     reading = read(
         "The Breakfast Show on Channel Nine mocked the plan, and the Harbour Access "
@@ -181,6 +192,37 @@ def test_stance_verbs_without_speech_are_statements() -> None:
     assert holder_of(reading, text, "approve the new budget") == "Harbour Board"
     assert holder_of(reading, text, "sell the ferry") == "city council"  # named by its words
     assert holder_of(reading, text, "against the merger") == "Unions"
+
+
+def topics(reading: Reading, text: str) -> dict[str, str | None]:
+    """Each statement's content words -> its topic words."""
+    return {
+        text[s.content[0] : s.content[1]]: (text[s.topic[0] : s.topic[1]] if s.topic else None)
+        for s in reading.statements
+        if s.content
+    }
+
+
+def test_a_topic_is_never_a_day_nor_the_holders_view() -> None:
+    text = (
+        "The ferry operator said on Friday it wanted a new timetable. "
+        'The harbour union said: "Our belief is that the timetable endangers crews."'
+    )
+    found = topics(read(text), text)
+    assert all(t is None or ("Friday" not in t and "belief" not in t) for t in found.values())
+    assert any(t and "timetable" in t for t in found.values()), found
+
+
+def test_a_conflict_is_named_with_what_it_is_over() -> None:
+    text = (
+        "Bus drivers began a two-day walkout over shift patterns in Leeds. Talks resumed. "
+        "The bitter row between the depot managers and the drivers has lasted a year."
+    )
+    reading = read(text)
+    found = [text[a:b] for a, b in reading.conflicts]
+    assert found[0].startswith("two-day walkout over shift patterns")
+    assert any(f.startswith("bitter row between the depot managers") for f in found), found
+    assert all(f != "Talks" for f in found)
 
 
 def test_date_words_after_a_preposition_and_relative_periods_are_found() -> None:
