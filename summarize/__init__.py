@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from summarize.core.digest import StoryDigest
 from summarize.core.errors import (
+    ArticleLineError,
     BackendError,
     BackendUnavailableError,
     BinaryInputError,
@@ -33,6 +34,8 @@ from summarize.core.errors import (
     EmptyInputError,
     EncodingError,
     EndpointError,
+    EngineError,
+    EngineUnavailableError,
     InputError,
     InputTooLargeError,
     ModelFileError,
@@ -43,6 +46,7 @@ from summarize.core.errors import (
     SummarizeError,
     UnknownModelError,
     UnknownPromptError,
+    WorkerLostError,
 )
 from summarize.core.result import DigestRun, SummaryRun
 from summarize.core.schema import ArticleSummary, DateRef, Dispute, Evidence, Party, Position
@@ -60,6 +64,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "ArticleLineError",
     "ArticleSummary",
     "BackendError",
     "BackendUnavailableError",
@@ -73,6 +78,8 @@ __all__ = [
     "EmptyInputError",
     "EncodingError",
     "EndpointError",
+    "EngineError",
+    "EngineUnavailableError",
     "Evidence",
     "InputError",
     "InputTooLargeError",
@@ -89,6 +96,7 @@ __all__ = [
     "SummaryRun",
     "UnknownModelError",
     "UnknownPromptError",
+    "WorkerLostError",
     "digest_articles",
     "summarize_article",
 ]

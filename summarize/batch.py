@@ -6,13 +6,21 @@ Re-running skips articles with an ``ok`` line and retries failed ones (a failure
 transient); mixing two models or prompts in one file is refused. ``concurrency > 1`` is for
 endpoints: a local model runs one article at a time, since two generations on few cores
 make each many times slower.
+
+Inputs are article files, folders of them, and JSONL files of articles, one a line:
+``{"id": "a1", "text": "...", "published": "2024-07-08"}`` (``published`` optional; the
+line's ``article`` is then the id). Where the articles are computed is the engine's business
+(:mod:`summarize.engines`: this process, or a Ray actor pool); this process writes every line.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 import time
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,11 +29,22 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from summarize.core.errors import CorruptLineError, OutputMismatchError, SummarizeError
+from summarize.core.errors import (
+    ArticleLineError,
+    CorruptLineError,
+    InputError,
+    OutputMismatchError,
+    SummarizeError,
+    WorkerLostError,
+)
 from summarize.core.jsonl import JsonlLog
+from summarize.engines import EngineOptions, SummarizerWork, make_engine
 
 #: File name endings a folder is expanded to.
 ARTICLE_SUFFIXES = (".txt", ".md", ".html")
+#: A file of articles, one JSON object a line (never found by expanding a folder).
+ARTICLES_JSONL_SUFFIX = ".jsonl"
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 @dataclass
@@ -39,6 +58,7 @@ class BatchStats:
     failed: int = 0
     wall_s: float = 0.0
     concurrency: int = 1
+    engine: str = "local"
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -49,7 +69,11 @@ class BatchStats:
         parts = [f"{self.ok} ok", f"{self.failed} failed"]
         if self.skipped:
             parts.append(f"{self.skipped} already done")
-        return f"{self.total} article(s): {', '.join(parts)} in {self.wall_s:.1f} s -> {self.out}"
+        where = "" if self.engine == "local" else f" on {self.engine}"
+        return (
+            f"{self.total} article(s): {', '.join(parts)} in {self.wall_s:.1f} s{where} "
+            f"-> {self.out}"
+        )
 
 
 def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
@@ -76,8 +100,116 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
     return out
 
 
+@dataclass(frozen=True)
+class ArticleSource:
+    """One article of a batch: a file (read where it is computed) or a JSONL line's text.
+
+    ``key`` is the ``article`` of its output line: the path as given, or the line's id.
+    """
+
+    key: str
+    path: Path | None = None
+    text: str | None = None
+    published: str | None = None
+
+    def load(self) -> tuple[str, dt.date | str | None]:
+        """The text and publication date (a JSONL line's, or an HTML page's own)."""
+        from summarize.text.inputs import read_article
+
+        if self.path is None:
+            return str(self.text), self.published
+        loaded = read_article(self.path)
+        return loaded.text, loaded.published
+
+
+def is_articles_jsonl(path: Path) -> bool:
+    """True for a ``*.jsonl`` file: articles one a line, not one article."""
+    return Path(path).suffix.lower() == ARTICLES_JSONL_SUFFIX and Path(path).is_file()
+
+
+def read_articles_jsonl(path: Path) -> list[ArticleSource]:
+    """Every line of a JSONL file of articles, checked; :class:`ArticleLineError` names the
+    line of the first problem. Blank lines are skipped; other keys (a gold, a URL) are
+    ignored, so an eval suite in JSONL can be summarized as it is."""
+    path = Path(path)
+    sources: list[ArticleSource] = []
+    seen: set[str] = set()
+    try:
+        raw_lines = path.read_bytes().splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    for number, raw in enumerate(raw_lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ArticleLineError(path, number, f"not UTF-8 ({exc.reason})") from None
+        except json.JSONDecodeError as exc:
+            raise ArticleLineError(
+                path, number, f"not a JSON line: {exc.msg} at column {exc.colno}"
+            ) from None
+        if not isinstance(value, dict):
+            raise ArticleLineError(
+                path, number, 'each line is one JSON object: {"id": ..., "text": ...}'
+            )
+        article_id, text, published = value.get("id"), value.get("text"), value.get("published")
+        if not isinstance(article_id, str) or not _ID.fullmatch(article_id):
+            raise ArticleLineError(
+                path,
+                number,
+                f"id: a name of letters, digits, _ . - is required, not {article_id!r}",
+            )
+        if article_id in seen:
+            raise ArticleLineError(path, number, f"id: {article_id!r} is used by an earlier line")
+        seen.add(article_id)
+        if not isinstance(text, str) or not text.strip():
+            raise ArticleLineError(
+                path, number, "text: the article text is required (a non-empty string)"
+            )
+        if published is not None:
+            try:
+                dt.date.fromisoformat(str(published))
+            except ValueError:
+                raise ArticleLineError(
+                    path, number, f"published: a date like 2024-07-08, not {published!r}"
+                ) from None
+        sources.append(ArticleSource(article_id, text=text, published=published))
+    if not sources:
+        raise InputError(f"{path}: no articles in this file (one JSON object a line)")
+    return sources
+
+
+def article_sources(inputs: Sequence[Path]) -> list[ArticleSource]:
+    """The articles of ``inputs``: files and folders as :func:`expand_inputs` finds them, and
+    the lines of each ``*.jsonl`` file, in order. Two articles with one key are refused."""
+    sources: list[ArticleSource] = []
+    files: list[Path] = []
+
+    def flush() -> None:
+        sources.extend(ArticleSource(str(p), path=p.resolve()) for p in expand_inputs(files))
+        files.clear()
+
+    for item in map(Path, inputs):
+        if is_articles_jsonl(item):
+            flush()
+            sources.extend(read_articles_jsonl(item))
+        else:
+            files.append(item)
+    flush()
+    keys: set[str] = set()
+    for source in sources:
+        if source.key in keys:
+            raise InputError(
+                f"two articles are named {source.key!r} (a file and a JSONL id, "
+                "or two JSONL files); each needs its own name"
+            )
+        keys.add(source.key)
+    return sources
+
+
 def _line(
-    article: Path,
+    article: Path | str,
     model: str,
     prompt: str,
     started: float,
@@ -142,6 +274,36 @@ def _load_done(log: JsonlLog, model: str, prompt: str) -> set[str]:
     return done
 
 
+class BatchWork(SummarizerWork[ArticleSource, dict[str, Any]]):
+    """One article into one output line (an error line when it fails), wherever it runs."""
+
+    def __init__(self, summarizer: Any, model: str) -> None:
+        super().__init__(summarizer, model)
+        self.model_id, self.prompt_name = summarizer.backend.model_id, summarizer.prompt_name
+        self.hashes = {
+            "prompt_hash": summarizer.prompt_hash,
+            "behaviour_hash": summarizer.behaviour_hash,
+        }
+
+    def compute(self, summarizer: Any, source: ArticleSource) -> dict[str, Any]:
+        started = time.perf_counter()
+        try:
+            text, published = source.load()
+            run = summarizer.run(text, published=published)
+        except Exception as exc:  # recorded as an error line; the batch goes on
+            return self._line(source.key, started, exc=exc)
+        return self._line(source.key, started, run=run)
+
+    def _line(self, key: str, started: float, **outcome: Any) -> dict[str, Any]:
+        return _line(key, self.model_id, self.prompt_name, started, hashes=self.hashes, **outcome)
+
+    def lost(self, source: ArticleSource, reason: str) -> dict[str, Any]:
+        return self._line(source.key, time.perf_counter(), exc=WorkerLostError(reason))
+
+    def name(self, source: ArticleSource) -> str:
+        return source.key
+
+
 def summarize_folder(
     inputs: Sequence[Path],
     out: Path,
@@ -152,28 +314,32 @@ def summarize_folder(
     resume: bool = True,
     progress: bool = True,
     console: Console | None = None,
+    engine: EngineOptions | None = None,
 ) -> BatchStats:
     """Summarize every input article into ``out`` (JSONL), one line per article as it finishes.
 
     ``resume=False`` starts ``out`` over. Raises :class:`OutputMismatchError` when ``out`` holds
     another model's or prompt's summaries and :class:`CorruptLineError` when it holds a
     damaged line; article failures are lines with ``"status": "error"``, not exceptions.
+    ``engine`` says where articles are computed (default: this process); lines are written
+    here either way.
     """
     from summarize.pipeline import Summarizer
     from summarize.providers.registry import default_model
-    from summarize.text.inputs import read_article
 
     console = console or Console(stderr=True)
     started_all = time.perf_counter()
     out = Path(out)
-    articles = expand_inputs(inputs)
+    articles = article_sources(inputs)
     model_name = model or default_model()
-    stats = BatchStats(out=out, total=len(articles))
+    runner = make_engine(engine, console=console)
+    stats = BatchStats(out=out, total=len(articles), engine=runner.describe())
     if concurrency < 1:
         raise SummarizeError(f"concurrency must be at least 1, not {concurrency}")
     if concurrency > 1 and model_name.startswith("local/"):
         note = (
-            f"{model_name} runs in this process: one article at a time "
+            f"{model_name} runs in-process{'' if runner.name == 'local' else ' in each actor'}"
+            ": one article at a time "
             f"(--concurrency {concurrency} ignored; parallel generation on few cores is "
             "many times slower)"
         )
@@ -184,23 +350,15 @@ def summarize_folder(
 
     summarizer = Summarizer(model_name, prompt)
     model_id, prompt_name = summarizer.backend.model_id, summarizer.prompt_name
-    hashes = {"prompt_hash": summarizer.prompt_hash, "behaviour_hash": summarizer.behaviour_hash}
     out.parent.mkdir(parents=True, exist_ok=True)
     log = JsonlLog(out)
     if not resume:
         log.rewrite([])
     done = _load_done(log, model_id, prompt_name)
-    todo = [a for a in articles if str(a) not in done and str(a.resolve()) not in done]
+    todo = [
+        a for a in articles if a.key not in done and (a.path is None or str(a.path) not in done)
+    ]
     stats.skipped = len(articles) - len(todo)
-
-    def one(article: Path) -> dict[str, Any]:
-        started = time.perf_counter()
-        try:
-            loaded = read_article(article)
-            run = summarizer.run(loaded.text, published=loaded.published)
-        except Exception as exc:  # recorded as an error line; the batch goes on
-            return _line(article, model_id, prompt_name, started, exc=exc, hashes=hashes)
-        return _line(article, model_id, prompt_name, started, run=run, hashes=hashes)
 
     def record(line: dict[str, Any]) -> None:
         log.append(line)
@@ -216,29 +374,36 @@ def summarize_folder(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, disable=not progress) as bar:
+        where = "" if runner.name == "local" else f" · {runner.describe()}"
         task = bar.add_task(
-            escape(f"{model_id} · {prompt_name}"), total=len(articles), completed=stats.skipped
+            escape(f"{model_id} · {prompt_name}{where}"),
+            total=len(articles),
+            completed=stats.skipped,
         )
-        if concurrency == 1:
-            for article in todo:
-                bar.update(task, description=escape(f"{model_id} · {article.name}"))
-                record(one(article))
+        work = BatchWork(summarizer, model_name)
+
+        def started(article: ArticleSource) -> None:
+            bar.update(task, description=escape(f"{model_id} · {Path(article.key).name}"))
+
+        # One writer (this thread); on an early exit work queued is cancelled and work in
+        # flight abandoned (its line is never written), what was written stays.
+        with closing(runner.map(work, todo, concurrency=concurrency, on_start=started)) as results:
+            for _article, line in results:
+                record(line)
                 bar.advance(task)
-        else:
-            pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="newsbrief-batch")
-            try:
-                pending: set[Future[dict[str, Any]]] = {pool.submit(one, a) for a in todo}
-                while pending:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        record(future.result())  # appended by this thread only
-                        bar.advance(task)
-            finally:
-                # On Ctrl-C: queued articles are cancelled, the ones in flight are abandoned
-                # (their lines are never written), what was written stays.
-                pool.shutdown(wait=False, cancel_futures=True)
     stats.wall_s = time.perf_counter() - started_all
     return stats
 
 
-__all__ = ["ARTICLE_SUFFIXES", "BatchStats", "expand_inputs", "summarize_folder"]
+__all__ = [
+    "ARTICLES_JSONL_SUFFIX",
+    "ARTICLE_SUFFIXES",
+    "ArticleSource",
+    "BatchStats",
+    "BatchWork",
+    "article_sources",
+    "expand_inputs",
+    "is_articles_jsonl",
+    "read_articles_jsonl",
+    "summarize_folder",
+]

@@ -7,6 +7,7 @@ classes (``from summarize import SummarizeError``).
 """
 
 from summarize.core.errors import (
+    ArticleLineError,
     BackendError,
     BackendUnavailableError,
     BinaryInputError,
@@ -15,6 +16,8 @@ from summarize.core.errors import (
     EmptyInputError,
     EncodingError,
     EndpointError,
+    EngineError,
+    EngineUnavailableError,
     InputError,
     InputTooLargeError,
     ModelFileError,
@@ -25,9 +28,11 @@ from summarize.core.errors import (
     SummarizeError,
     UnknownModelError,
     UnknownPromptError,
+    WorkerLostError,
 )
 
 __all__ = [
+    "ArticleLineError",
     "BackendError",
     "BackendUnavailableError",
     "BinaryInputError",
@@ -36,6 +41,8 @@ __all__ = [
     "EmptyInputError",
     "EncodingError",
     "EndpointError",
+    "EngineError",
+    "EngineUnavailableError",
     "InputError",
     "InputTooLargeError",
     "ModelFileError",
@@ -46,4 +53,5 @@ __all__ = [
     "SummarizeError",
     "UnknownModelError",
     "UnknownPromptError",
+    "WorkerLostError",
 ]

@@ -353,9 +353,14 @@ class Summarizer:
         were found, and each pass's fields replace the draft's so far. With ``provenance``,
         candidates named only in untrusted text are never offered to the model.
         """
-        reading = read_article(article, self.reading)
-        if provenance is not None:
-            reading = provenance.prune_reading(reading)
+        if self.reading.statements:
+            # passes that take spans of the reading (summary/v9) take them from the text the
+            # model is shown: offsets then agree, and a masked paragraph holds no statement
+            reading = read_article(variables["article"], self.reading)
+        else:
+            reading = read_article(article, self.reading)
+            if provenance is not None:
+                reading = provenance.prune_reading(reading)
         ctx = PassContext(
             backend=self.backend,
             prompt=self.prompt,

@@ -35,7 +35,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from summarize.core.errors import ConfigurationError, UnknownPromptError
 from summarize.resources import resource_dir
 
-DEFAULT_PROMPT = "summary/v8"
+DEFAULT_PROMPT = "summary/v9"
 #: The passes of a summary version whose ``prompt.json`` lists none.
 DEFAULT_PASSES = ("extract.v1",)
 _EMPTY_VARIABLES: dict[str, Any] = {

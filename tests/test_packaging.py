@@ -83,7 +83,7 @@ assert not any(m.split(".")[0] in ("deepeval", "pytest") for m in sys.modules)
         env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
-    assert "summary/v8 (default)" in done.stdout
+    assert "summary/v9 (default)" in done.stdout
     assert (tmp_path / "out.html").stat().st_size > 1000
 
 

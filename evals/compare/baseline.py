@@ -40,6 +40,9 @@ DEFAULT_MARGIN = 0.05
 DEFAULT_METRICS: tuple[str, ...] = (*FIELD_METRICS, "macro_f1")
 
 ScoresLike = Mapping[str, Any]
+#: Baselines store scores to six decimals: a difference below this is no difference.
+_ROUNDING = 1e-6
+
 RunOrScores = Path | str | Mapping[str, Any] | Sequence[ArticleRecord] | LoadedRun
 
 
@@ -362,11 +365,11 @@ def check_against_baseline(
             f"(Δ {delta:+.3f}, 95% CI [{lo:+.3f}, {hi:+.3f}], n={len(paired)} articles)"
         )
         if tolerance == "ci" and len(paired) >= min_articles:
-            if hi < -1e-12:
+            if hi < -_ROUNDING:
                 failures.append(f"{where}: worse beyond the bootstrap CI")
         else:
             limit = margin if tolerance == "ci" else float(tolerance)
-            if -delta > limit + 1e-12:
+            if -delta > limit + _ROUNDING:
                 why = (
                     f"fewer than {min_articles} articles, fixed margin"
                     if tolerance == "ci"

@@ -1,16 +1,16 @@
-"""One run directory's article loop: cache, model calls (serial, or parallel for endpoints),
-durable records, then the aggregate.
+"""One run directory's article loop: cache, model calls (serial, or parallel for endpoints,
+here or on a Ray actor pool), durable records, then the aggregate.
 
 A failure is a record, not an exception: a model that crashes on hard articles must be
-charged for them.
+charged for them. Whatever the engine, this thread is the one writer of the records.
 """
 
 from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,8 @@ from evals.store import (
     RunStore,
     cache_key,
 )
-from summarize.errors import SummarizeError
+from summarize.engines import EngineOptions, SummarizerWork, make_engine
+from summarize.errors import SummarizeError, WorkerLostError
 
 
 def _error_info(exc: BaseException) -> ErrorInfo:
@@ -66,12 +67,14 @@ def execute(
     progress: bool,
     console: Console,
     concurrency: int = 1,
+    engine: EngineOptions | None = None,
 ) -> RunAggregate:
     """The article loop of one run directory, then its aggregate.
 
-    Cache hits and records are handled in this thread; with ``concurrency`` > 1 (endpoint
-    models only, see :func:`summarize.preflight.is_endpoint`) up to that many model calls
-    run in worker threads, and records land in the order they finish.
+    Cache hits and records are handled in this thread; the articles the cache does not hold
+    go to the ``engine`` (default: this process), with ``concurrency`` > 1 (endpoint models
+    only, see :func:`summarize.preflight.is_endpoint`) calls in flight in worker threads
+    (per actor with Ray); records land in the order they finish.
     """
     cfg = store.config
     done = store.done_keys()
@@ -104,18 +107,16 @@ def execute(
                 index.add(key, repeat, store.path, line)
             bar.advance(task)
 
-        pool = (
-            ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="newsbrief-eval")
-            if concurrency > 1
-            else None
-        )
-        pending: dict[Future[ArticleRecord], tuple[str, int]] = {}
         try:
+            runner = make_engine(engine, console=console)
+            # Locally and serially, records land in suite order (cache hits between the
+            # articles computed); otherwise hits first, then results as they finish.
+            in_order = runner.name == "local" and concurrency <= 1
+            entries: list[tuple[Any, int, str, ArticleRecord | None]] = []
+            misses: list[EvalItem] = []
             for case, repeat in todo:
                 if stop.requested:
                     raise KeyboardInterrupt
-                tag = f" #{repeat + 1}" if cfg.repeats > 1 else ""
-                bar.update(task, description=escape(f"{label} · {case.article_id}{tag}"))
                 key = cache_key(
                     cfg.model_info,
                     cfg.prompt_hash,
@@ -125,28 +126,91 @@ def execute(
                     behaviour_hash=cfg.behaviour_hash,
                 )
                 hit = index.find(key, repeat) if use_cache else None
-                if hit is not None:
+                if hit is not None and not in_order:
                     record(_from_cache(hit, case, repeat, judge), key, repeat)
-                elif pool is None:
-                    record(_compute(summarizer, case, repeat, key, judge), key, repeat)
-                else:
-                    future = pool.submit(_compute, summarizer, case, repeat, key, judge)
-                    pending[future] = (key, repeat)
-                    while len(pending) >= concurrency:  # keep at most N requests in flight
-                        _collect(pending, record, stop)
-            while pending:
-                _collect(pending, record, stop)
+                    continue
+                entries.append((case, repeat, key, hit))
+                if hit is None:
+                    misses.append(EvalItem(case, repeat, key))
+            if runner.name != "local":
+                bar.update(task, description=escape(f"{label} · {runner.describe()}"))
+
+            def started(item: EvalItem) -> None:
+                tag = f" #{item.repeat + 1}" if cfg.repeats > 1 else ""
+                bar.update(task, description=escape(f"{label} · {item.case.article_id}{tag}"))
+
+            work = EvalWork(summarizer, cfg.model, judge)
+            with closing(
+                runner.map(
+                    work,
+                    misses,
+                    concurrency=concurrency,
+                    on_start=started,
+                    stop=lambda: stop.requested,
+                )
+            ) as results:
+                for case, repeat, key, hit in entries:
+                    if hit is not None:
+                        record(_from_cache(hit, case, repeat, judge), key, repeat)
+                    elif in_order:  # the serial engine computes exactly this one now
+                        item, result = next(results)
+                        record(result, item.key, item.repeat)
+                    if stop.requested:
+                        raise KeyboardInterrupt
+                for item, result in results:
+                    record(result, item.key, item.repeat)
+                    if stop.requested:
+                        raise KeyboardInterrupt
         except KeyboardInterrupt:
             raise RunInterrupted(store.path, written, total) from None
-        finally:
-            if pool is not None:
-                # Queued work is cancelled; requests in flight are abandoned, never written.
-                pool.shutdown(wait=False, cancel_futures=True)
     aggregate = compute_aggregate(
         cfg.run_id, store.records(), {c.article_id for c in cases if c.gold is not None}
     )
     store.write_aggregate(aggregate)
     return aggregate
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    """One (article, repeat) the cache does not hold, with its cache key."""
+
+    case: Any
+    repeat: int
+    key: str
+
+
+class EvalWork(SummarizerWork[EvalItem, ArticleRecord]):
+    """One (article, repeat) into its record: the prediction, scored, judged if asked, or
+    an error record; the same :func:`_compute` here and on a Ray actor."""
+
+    def __init__(self, summarizer: Any, model: str, judge: Judge | None) -> None:
+        super().__init__(summarizer, model)
+        self.judge_model = judge.model_id if judge is not None else None
+        self._judge = judge
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state["_judge"] = None  # a worker builds its own judge
+        return state
+
+    def setup(self) -> Any:
+        summarizer = self.summarizer()
+        if self._judge is None and self.judge_model is not None:
+            self._judge = Judge(self.judge_model)
+        judge = self._judge
+        return lambda item: _compute(summarizer, item.case, item.repeat, item.key, judge)
+
+    def lost(self, item: EvalItem, reason: str) -> ArticleRecord:
+        return ArticleRecord(
+            cache_key=item.key,
+            article_id=item.case.article_id,
+            repeat=item.repeat,
+            status="error",
+            error=_error_info(WorkerLostError(reason)),
+        )
+
+    def name(self, item: EvalItem) -> str:
+        return item.case.article_id + (f" #{item.repeat + 1}" if item.repeat else "")
 
 
 def _compute(
@@ -208,18 +272,4 @@ def _from_cache(hit: ArticleRecord, case: Any, repeat: int, judge: Judge | None)
     )
 
 
-def _collect(
-    pending: dict[Future[ArticleRecord], tuple[str, int]],
-    record: Callable[[ArticleRecord, str, int], None],
-    stop: Any,
-) -> None:
-    """Wait for the next finished request and record it; honour a pending stop request."""
-    finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-    for future in finished:
-        key, repeat = pending.pop(future)
-        record(future.result(), key, repeat)
-    if stop.requested:
-        raise KeyboardInterrupt
-
-
-__all__ = ["execute"]
+__all__ = ["EvalItem", "EvalWork", "execute"]

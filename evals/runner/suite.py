@@ -27,6 +27,7 @@ from evals.runner.provenance import git_commit, new_run_id, package_versions
 from evals.store import CacheIndex, RunConfig, RunStore, resolve_recorded_dir
 from evals.store.rundir import AGGREGATE_FILE
 from summarize.core.jsonl import JsonlLog
+from summarize.engines import EngineOptions
 from summarize.preflight import check_matrix, check_model, is_endpoint
 
 #: Where ``--retry-errors`` keeps the failed records it replaces (the cost stays on file).
@@ -49,6 +50,7 @@ def run_suite(
     concurrency: int = 1,
     progress: bool = True,
     console: Console | None = None,
+    engine: EngineOptions | None = None,
 ) -> list[Path]:
     """Run every (model, prompt) pair over the suite; return the run directories in order.
 
@@ -60,7 +62,9 @@ def run_suite(
     ok record, labelled with the judge. ``use_cache=False`` calls the model for every
     article but still indexes the results for later runs. ``concurrency`` > 1 runs that
     many requests at once for endpoint models; an in-process (``local/``) model stays
-    serial, with a note on ``console``.
+    serial, with a note on ``console``. ``engine`` says where the articles are computed
+    (default: this process; ``EngineOptions("ray", ...)``: a Ray actor pool); the run
+    directory is written here either way, with the same records.
 
     ``resume`` continues that run directory: the model, prompt, suite and judge default to
     the run's own, and any difference in model identity, prompt content, parameters, suite,
@@ -93,6 +97,7 @@ def run_suite(
                 concurrency=concurrency,
                 progress=progress,
                 console=console,
+                engine=engine,
             )
         ]
     if retry_errors:
@@ -150,6 +155,7 @@ def run_suite(
                 progress=progress,
                 console=console,
                 concurrency=_effective_concurrency(model, concurrency, console),
+                engine=engine,
             )
     return dirs
 
@@ -180,6 +186,7 @@ def _resume(
     concurrency: int,
     progress: bool,
     console: Console,
+    engine: EngineOptions | None = None,
 ) -> Path:
     """Continue ``run_dir`` with its own model, prompt, parameters, suite and judge.
 
@@ -241,6 +248,7 @@ def _resume(
         progress=progress,
         console=console,
         concurrency=_effective_concurrency(cfg.model, concurrency, console),
+        engine=engine,
     )
     return store.path
 

@@ -2,7 +2,8 @@
 
     newsbrief summarize FILE|- [--published DATE] [--model M] [--prompt P] [--json]
                                 [--html OUT.html]
-    newsbrief summarize FILE|DIR ... -o out.jsonl [--concurrency N]   (batch, resumable)
+    newsbrief summarize FILE|DIR|FILE.jsonl ... -o out.jsonl [--concurrency N]   (batch, resumable)
+                                [--engine local|ray] [--address ADDR] [--actors N]
 
 Every input, the model string and the prompt are checked before a model loads; errors
 follow :mod:`newsbrief.cli.kit`. Heavy modules are imported inside the commands so that
@@ -23,6 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from newsbrief.cli.engine import engine_options
 from newsbrief.cli.kit import (
     CONTEXT_SETTINGS,
     check_output_file,
@@ -86,8 +88,9 @@ def _published(ctx: click.Context, param: click.Parameter, value: str | None) ->
     show_default=True,
     metavar="N",
     help="batch: parallel requests (endpoint models only; a local "
-    "model runs one article at a time)",
+    "model runs one article at a time); per actor with --engine ray",
 )
+@engine_options
 @prompts_dir_option
 def summarize_command(
     inputs: tuple[str, ...],
@@ -98,8 +101,12 @@ def summarize_command(
     html: Path | None,
     output: Path | None,
     concurrency: int,
+    engine: Any,
 ) -> int:
-    """Summarize an article (a file, or - for stdin); several files or a folder with -o."""
+    """Summarize an article (a file, or - for stdin); several files, a folder or a JSONL file
+    of articles ({"id", "text", "published"} a line) with -o."""
+    from summarize.batch import is_articles_jsonl
+    from summarize.engines import check_engine
     from summarize.preflight import check_model, check_prompts
     from summarize.providers.registry import default_model
 
@@ -107,15 +114,20 @@ def summarize_command(
     articles = [] if stdin else article_files(inputs)
     check_model(model or default_model())
     check_prompts([prompt])
+    check_engine(engine)
     if output is None and not stdin and (len(inputs) > 1 or Path(inputs[0]).is_dir()):
         raise InputError("several inputs or a folder need -o OUT.jsonl (one line per article)")
+    if output is None and not stdin and is_articles_jsonl(Path(inputs[0])):
+        raise InputError("a JSONL file of articles needs -o OUT.jsonl (one line per article)")
+    if output is None and engine.name != "local":
+        raise InputError(f"--engine {engine.name} runs batches: add -o OUT.jsonl")
     if output is not None:
         if stdin or "-" in inputs:
             raise InputError("- (stdin) is one article; batch mode (-o) reads files")
         if as_json or html is not None:
             raise InputError("--json and --html show one article; batch mode (-o) writes JSONL")
         check_output_file(output, "-o")
-        return _summarize_batch(articles, output, model, prompt, concurrency)
+        return _summarize_batch(articles, output, model, prompt, concurrency, engine)
     check_output_file(html, "--html")
     return _summarize_one(inputs[0], published, model, prompt, as_json, html)
 
@@ -220,11 +232,18 @@ def load_summarizer(model: str | None, prompt: str | None, err: Console) -> Any:
 
 
 def _summarize_batch(
-    articles: list[Path], output: Path, model: str | None, prompt: str | None, concurrency: int
+    articles: list[Path],
+    output: Path,
+    model: str | None,
+    prompt: str | None,
+    concurrency: int,
+    engine: Any = None,
 ) -> int:
     from summarize.batch import summarize_folder
 
-    stats = summarize_folder(articles, output, model=model, prompt=prompt, concurrency=concurrency)
+    stats = summarize_folder(
+        articles, output, model=model, prompt=prompt, concurrency=concurrency, engine=engine
+    )
     stderr_console().print(str(stats))
     return 0 if not stats.failed else 1
 

@@ -106,3 +106,27 @@ class CorruptLineError(OutputFileError):
 
 class OutputMismatchError(OutputFileError):
     """An output file holds the work of another model or prompt than the one asked for."""
+
+
+# --- batches: a JSONL file of articles, and where the work runs (engines) ----------------------
+class ArticleLineError(InputError):
+    """A line of a JSONL file of articles (``{"id", "text", "published"}``) is not usable."""
+
+    def __init__(self, path: object, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason
+
+
+class EngineError(ConfigurationError):
+    """The engine asked for (``--engine ray``) cannot run as asked: a flag without it, a
+    cluster that cannot be reached, workers whose summarizer differs from the driver's."""
+
+
+class EngineUnavailableError(EngineError):
+    """The engine's optional dependency is not installed (Ray: ``newsbrief[ray]``)."""
+
+
+class WorkerLostError(SummarizeError):
+    """An article whose worker process died on every attempt (recorded as an error)."""

@@ -11,6 +11,10 @@ re-asks, the call ledger and grounding all run for real in tests. Two ways to dr
   batch jobs testable end to end in milliseconds.
 
 ``NEWSBRIEF_FAKE_DELAY=<seconds>`` makes each call sleep, for kill-and-resume tests.
+``NEWSBRIEF_FAKE_CRASH=<words>`` makes the process that serves a call whose prompt holds
+those words kill itself (SIGKILL, mid-article), once per marker file named by
+``NEWSBRIEF_FAKE_CRASH_MARKER`` (every time without one): a worker dying under the Ray
+engine. Never set it for a run in your own process.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -104,6 +109,7 @@ class FakeBackend(InstructorBackend):
         delay = float(os.environ.get("NEWSBRIEF_FAKE_DELAY", "0") or 0)
         if delay:
             time.sleep(delay)
+        _maybe_crash(kwargs)
         if self.script is not None:
             if not self.script:
                 raise RuntimeError("the fake backend's script is exhausted")
@@ -122,6 +128,20 @@ class FakeBackend(InstructorBackend):
 
     def describe(self) -> dict[str, Any]:
         return {"model": self.model_id, "provider": "fake", "mode": "json_schema"}
+
+
+def _maybe_crash(kwargs: dict[str, Any]) -> None:
+    """``NEWSBRIEF_FAKE_CRASH``: die like a worker killed mid-article (see the docstring)."""
+    words = os.environ.get("NEWSBRIEF_FAKE_CRASH")
+    if not words or not any(words in (m.get("content") or "") for m in kwargs.get("messages", [])):
+        return
+    marker = os.environ.get("NEWSBRIEF_FAKE_CRASH_MARKER")
+    if marker:
+        try:  # the first process to create the marker dies; the retry finds it and goes on
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _completion(content: str, kwargs: dict[str, Any]) -> ChatCompletion:

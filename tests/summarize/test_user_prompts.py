@@ -124,7 +124,7 @@ def test_cli_prompts_new_and_list_with_prompts_dir(
     assert any(
         line.startswith("mine/v1 (yours)\tmine/v1, copied from summary/v8") for line in listing
     )
-    assert any(line.startswith("summary/v8 (default)") for line in listing)
+    assert any(line.startswith("summary/v9 (default)") for line in listing)
     assert (
         main(["prompts", "new", "bad", "--from", "summary/v8", "--prompts-dir", str(folder)]) == 2
     )

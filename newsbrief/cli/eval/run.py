@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 
+from newsbrief.cli.engine import engine_options
 from newsbrief.cli.eval.common import digest_run_summary, print_runs, run_summary
 from newsbrief.cli.kit import (
     CONTEXT_SETTINGS,
@@ -136,7 +138,8 @@ class GreedyOptions(click.Command):
     default=1,
     show_default=True,
     metavar="N",
-    help="requests in flight for endpoint models (openai/...); a local model stays serial",
+    help="requests in flight for endpoint models (openai/...), per actor with --engine ray; "
+    "a local model stays serial",
 )
 @click.option(
     "--no-cache",
@@ -155,6 +158,7 @@ class GreedyOptions(click.Command):
     help="print the runs (id, path, model, prompt, aggregates) as JSON on stdout",
 )
 @click.option("--no-progress", is_flag=True, help="no progress bar")
+@engine_options
 @prompts_dir_option
 def run_command(
     task: str | None,
@@ -174,6 +178,7 @@ def run_command(
     judge: str | None,
     as_json: bool,
     no_progress: bool,
+    engine: Any,
 ) -> int:
     """Run (model, prompt) pairs over a suite and score them; print the run directories.
 
@@ -190,7 +195,9 @@ def run_command(
     from evals.errors import RunStoreError
     from evals.runner import run_suite
     from evals.store.digest import is_digest_run
+    from summarize.engines import check_engine
 
+    check_engine(engine)
     digest_resume = resume is not None and is_digest_run(resume)
     if task == "article" and digest_resume:
         raise RunStoreError(f"{resume} is a digest run; resume it without --task article")
@@ -213,6 +220,7 @@ def run_command(
                 "--retry-errors": retry_errors is not None,
                 "--concurrency": concurrency != 1,
                 "--judge": judge is not None,
+                "--engine ray": engine.name != "local",
             },
         )
     digest_only = {"--ask-model": ask_model, "--code-only": code_only}
@@ -242,6 +250,7 @@ def run_command(
         concurrency=concurrency,
         progress=not no_progress,
         console=err,
+        engine=engine,
     )
     if as_json:
         sys.stdout.write(json.dumps({"runs": [run_summary(d) for d in dirs]}, indent=2) + "\n")

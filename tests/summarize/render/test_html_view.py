@@ -22,7 +22,6 @@ import pytest
 
 from newsbrief.cli import main
 from summarize.core.schema import iter_evidence
-from summarize.prompting import DEFAULT_PROMPT
 from tests.helpers.paths import ROOT
 
 SEED = ROOT / "seeds" / "000_4384644db8aab1e9.txt"
@@ -65,7 +64,17 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     stdout = io.StringIO()
     with contextlib.redirect_stdout(stdout):
         code = main(
-            ["summarize", str(article), "--model", "fake/heuristic", "--html", str(out), "--json"]
+            [
+                "summarize",
+                str(article),
+                "--model",
+                "fake/heuristic",
+                "--prompt",
+                "summary/v8",
+                "--html",
+                str(out),
+                "--json",
+            ]
         )
     assert code == 0
     return out, json.loads(stdout.getvalue())
@@ -173,7 +182,7 @@ def _check_links(tree: lxml.html.HtmlElement, summary: dict) -> None:
     assert masked and "Acme Holdings" in "".join(m.text_content() for m in masked)
     assert tree.xpath("//details[@class='dropped']")  # dropped items are listed
     footer = tree.find(".//footer").text_content()
-    assert "fake/heuristic" in footer and DEFAULT_PROMPT in footer and "tokens" in footer
+    assert "fake/heuristic" in footer and "summary/v8" in footer and "tokens" in footer
 
 
 def _highlighted_text(tree: lxml.html.HtmlElement, ev_id: str) -> str:

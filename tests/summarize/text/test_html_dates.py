@@ -65,7 +65,7 @@ def test_no_stated_date_and_plain_text_give_none() -> None:
 def test_on_monday_of_a_dated_page_is_resolved(page: str) -> None:
     run = Summarizer("fake/heuristic").run(page)
     assert run.summary.published == dt.date(2024, 7, 10)
-    monday = [d for d in run.summary.dates if d.text == "on Monday"]
+    monday = [d for d in run.summary.dates if d.text.endswith("Monday")]
     assert monday and monday[0].value == "2024-07-08"
     ev = monday[0].evidence[0]
     assert run.text[ev.start : ev.end] == ev.quote  # offsets into the extracted text
@@ -74,12 +74,12 @@ def test_on_monday_of_a_dated_page_is_resolved(page: str) -> None:
 def test_an_undated_page_keeps_on_monday_without_a_value() -> None:
     run = Summarizer("fake/heuristic").run(UNDATED_PAGE)
     assert run.summary.published is None
-    assert [d.value for d in run.summary.dates if d.text == "on Monday"] == [None]
+    assert [d.value for d in run.summary.dates if d.text.endswith("Monday")] == [None]
 
 
 def test_a_given_date_wins_over_the_page() -> None:
     run = Summarizer("fake/heuristic").run(META_PAGE, published="2024-07-17")
-    assert [d.value for d in run.summary.dates if d.text == "on Monday"] == ["2024-07-15"]
+    assert [d.value for d in run.summary.dates if d.text.endswith("Monday")] == ["2024-07-15"]
 
 
 def test_files_the_command_and_the_digest_keep_the_page_date(
@@ -93,7 +93,10 @@ def test_files_the_command_and_the_digest_keep_the_page_date(
     assert main(["summarize", str(page), "--model", "fake/heuristic", "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["summary"]["published"] == "2024-07-10"
-    assert {d["text"]: d["value"] for d in record["summary"]["dates"]}["on Monday"] == "2024-07-08"
+    assert (
+        next(d["value"] for d in record["summary"]["dates"] if d["text"].endswith("Monday"))
+        == "2024-07-08"
+    )
 
     digest = Digester("fake/heuristic", cache=False).run([page])
     assert digest.summaries["strike"].summary.published == dt.date(2024, 7, 10)
