@@ -355,9 +355,11 @@ class Summarizer:
         """
         if self.reading.statements:
             # passes that take spans of the reading (summary/v9) take them from the text the
-            # model is shown: offsets then agree, and a masked paragraph holds no statement
-            reading = read_article(variables["article"], self.reading)
+            # model is shown: a masked paragraph then holds no statement
+            reading_text = variables["article"]
+            reading = read_article(reading_text, self.reading)
         else:
+            reading_text = article
             reading = read_article(article, self.reading)
             if provenance is not None:
                 reading = provenance.prune_reading(reading)
@@ -370,7 +372,7 @@ class Summarizer:
             max_retries=self.max_retries,
             max_tokens=self.max_tokens,
             combined={"headline": "", "summary": ""},
-            text=article,
+            text=reading_text,
         )
         failures: list[OutputValidationError] = []
         ran = 0

@@ -143,11 +143,20 @@ class Flag:
     reason: str
 
 
+#: The layers in force when :data:`LAYERS_ENV` is unset: every layer but the judge. With the
+#: 1.5B the judge said yes to all 5 clean passages it was asked about on the seeds and the dev
+#: suite (5 gold parties lost), so it is opt-in (``NEWSBRIEF_DEFENCE=all``) until calibrated.
+DEFAULT_LAYERS = tuple(layer for layer in LAYERS if layer != "judge")
+
+
 def active_layers() -> frozenset[str]:
-    """The layers in force: :data:`LAYERS_ENV` if set, else all of :data:`LAYERS`; "none"
-    is the empty set (a baseline to measure the layers against)."""
+    """The layers in force: :data:`LAYERS_ENV` if set ("all" is every layer, the judge
+    too), else :data:`DEFAULT_LAYERS`; "none" is the empty set (a baseline to measure the
+    layers against)."""
     raw = os.environ.get(LAYERS_ENV, "").strip()
-    if not raw or raw == "all":
+    if not raw:
+        return frozenset(DEFAULT_LAYERS)
+    if raw == "all":
         return frozenset(LAYERS)
     if raw == "none":
         return frozenset()

@@ -120,6 +120,8 @@ def test_layers_are_chosen_by_the_environment(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv(guard.LAYERS_ENV, "patterns,addressee")
     assert _layers(text) == ["addressee"]
     monkeypatch.delenv(guard.LAYERS_ENV)
+    assert guard.active_layers() == set(guard.LAYERS) - {"judge"}  # the judge is opt-in
+    monkeypatch.setenv(guard.LAYERS_ENV, "all")
     assert guard.active_layers() == set(guard.LAYERS)
     monkeypatch.setenv(guard.LAYERS_ENV, "patterns,typo")
     with pytest.raises(ValueError, match="typo"):
@@ -543,7 +545,10 @@ def test_the_parse_marks_suspects_that_no_masking_layer_flags() -> None:
     assert suspects(NEWS + TAIL) == []
 
 
-def test_the_judge_asks_on_the_summary_prefix_and_masks_a_yes() -> None:
+def test_the_judge_asks_on_the_summary_prefix_and_masks_a_yes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(guard.LAYERS_ENV, "all")  # the judge is opt-in
     text = NEWS + CONDENSE + TAIL
     backend = FakeBackend("heuristic")
     run = Summarizer(backend, "summary/v8").run(text)
@@ -584,10 +589,13 @@ def test_a_clean_article_has_at_most_one_suspect(path: Path) -> None:
 
 
 @pytest.mark.parametrize("prompt", ["summary/v8", "summary/v9"])
-def test_passes_slice_the_article_as_given_when_a_paragraph_is_masked(prompt: str) -> None:
+def test_passes_slice_the_article_as_given_when_a_paragraph_is_masked(
+    prompt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The model is shown the masked text, whose length differs from the article's; the
     passes slice the article by the reading's offsets, so they read the article as given
     (a masked paragraph near the end once sent overview.v2 past the masked text's end)."""
+    monkeypatch.setenv(guard.LAYERS_ENV, "all")  # CONDENSE is the judge's to mask
     long_tail = (
         "\n\nThe Harbour Traders' Union said on Tuesday that it would take the council to court "
         "over the closure. The council said the repairs could not wait.\n"
