@@ -33,7 +33,7 @@ from tests.helpers.paths import ROOT
 TUNE = ROOT / "evals" / "suites" / "injection_v2" / "tune"
 CLEAN = [
     *sorted((ROOT / "seeds").glob("*.txt")),
-    *sorted((ROOT / "evals" / "suites" / "dev").glob("*/*.txt")),
+    *sorted((ROOT / "evals" / "suites" / "dev" / "tune").glob("*.txt")),  # dev/test is for figures
 ]
 NEWS = (
     "Mayor Ana Lopez said on Monday that the bridge would close for repairs. The Harbour "

@@ -18,7 +18,7 @@ from tests.helpers.paths import ROOT
 pytestmark = pytest.mark.slow
 CLEAN = [
     *sorted((ROOT / "seeds").glob("*.txt")),
-    *sorted((ROOT / "evals" / "suites" / "dev").glob("*/*.txt")),
+    *sorted((ROOT / "evals" / "suites" / "dev" / "tune").glob("*.txt")),  # dev/test is for figures
 ]
 TUNE = ROOT / "evals" / "suites" / "injection_v4" / "tune"
 
