@@ -313,6 +313,7 @@ class Summarizer:
         """The defence's ``judge`` layer on ``article`` (:mod:`summarize.defence.screening`):
         the passages outside ``flagged`` that the parse suspects and this model says give
         instructions to whoever processes the article; its calls recorded in ``ledger``."""
+        settings = load_prompt(screening.DEFENCE_PROMPT).settings
         return screening.screen(
             article,
             flagged,
@@ -320,6 +321,8 @@ class Summarizer:
             messages=self._defence_messages(article, flagged, published),
             ledger=ledger,
             max_retries=min(self.max_retries, 1),
+            threshold=settings.get("threshold"),
+            content_free=settings.get("content_free", "N/A"),
         )
 
     def _defence_messages(

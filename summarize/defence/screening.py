@@ -15,11 +15,17 @@ only for the question); "yes" masks the passage like any other layer (layer ``ju
 The question's wording is the prompt folder :data:`DEFENCE_PROMPT` (``instructions.j2``),
 versioned by name like every prompt. The defence sits below prompting, so the pipeline
 renders the messages (:func:`summarize.pipeline.Summarizer`) and hands :func:`screen` a
-function from a passage to its messages; the answer is decoded under the grammar of
-:class:`InstructionVerdict` through :meth:`StructuredBackend.generate`, so it works on every
-backend, and every call is recorded in the run's ledger with the purpose ``"defence"``. An
-answer that fails to validate counts as "no" (the passage stays in view, and the provenance
-rules still apply to it).
+function from a passage to its messages, with the version's ``threshold``.
+
+How the answer is read (defence/v2): a small model asked to *write* yes or no said yes to
+every clean passage it was asked about (defence/v1 with the 1.5B: 5 of 5 on the seeds and the
+dev suite). Where the backend gives log-probabilities (:class:`ScoringBackend`), the answer is
+the first-token scores of "yes" and "no", read against those of the same question about a
+content-free passage ("N/A"), as :meth:`PassContext.choose` reads the summary's questions: yes
+when the calibrated margin exceeds the threshold. Elsewhere the answer is decoded under the
+grammar of :class:`InstructionVerdict`. Every call is recorded in the run's ledger with the
+purpose ``"defence"``, and every verdict as a choice (kind ``"defence"``). An answer that fails
+counts as "no" (the passage stays in view, and the provenance rules still apply to it).
 """
 
 from __future__ import annotations
@@ -30,13 +36,19 @@ from typing import Literal
 from pydantic import BaseModel
 
 from summarize.core.backend import StructuredBackend
-from summarize.core.errors import OutputValidationError
+from summarize.core.errors import (
+    BackendError,
+    OutputValidationError,
+    StructuredOutputUnsupportedError,
+)
 from summarize.core.ledger import Ledger
 from summarize.defence import guard
 from summarize.defence.addressee import pointed, suspects
 
-#: The prompt folder of the question (``prompts/defence/v1``).
-DEFENCE_PROMPT = "defence/v1"
+#: The prompt folder of the question (``prompts/defence/v2``).
+DEFENCE_PROMPT = "defence/v2"
+#: The answers, in the order their scores are read.
+VERDICTS = ("yes", "no")
 QUESTION_TEMPLATE = "instructions.j2"
 #: Output tokens of an answer: {"answer": "yes"} is about seven.
 ANSWER_MAX_TOKENS = 16
@@ -76,20 +88,50 @@ def screen(
     messages: Messages,
     ledger: Ledger,
     max_retries: int = 1,
+    threshold: float | None = None,
+    content_free: str = "N/A",
 ) -> list[guard.Flag]:
     """The suspects of ``article`` outside ``flagged`` that the model says give instructions
     to whoever processes it, as flags of the layer ``judge``; [] when that layer is not in
     force (:func:`summarize.defence.guard.active_layers`) or nothing is suspect.
 
     ``messages`` turns a passage into the question's chat messages (the summary prompt's
-    system message and article block, with ``flagged`` masked, are their prefix). Every call
-    is recorded in ``ledger``."""
+    system message and article block, with ``flagged`` masked, are their prefix). With a
+    ``threshold`` and a backend that scores options, yes is a calibrated margin above it
+    (:func:`margins`); otherwise the model writes its answer. Every call is recorded in
+    ``ledger``."""
     if LAYER not in guard.active_layers():
         return []
     asked = candidates(article, flagged)
+    if not asked:
+        return []
+    passages = [" ".join(article[start:end].split())[:PASSAGE_CHARS] for start, end, _ in asked]
+    scored = (
+        margins(
+            passages, backend=backend, messages=messages, ledger=ledger, content_free=content_free
+        )
+        if threshold is not None
+        else None
+    )
     found: list[guard.Flag] = []
-    for start, end, reason in asked:
-        passage = " ".join(article[start:end].split())[:PASSAGE_CHARS]
+    for i, ((start, end, reason), passage) in enumerate(zip(asked, passages, strict=True)):
+        if scored is not None:
+            margin = scored[i]
+            if margin is None:
+                continue  # the call failed (recorded): the passage stays in view
+            yes = margin > threshold  # type: ignore[operator]
+            ledger.choose("defence", passage[:120], list(VERDICTS), VERDICTS[not yes], by="model")
+            if yes:
+                found.append(
+                    guard.Flag(
+                        start,
+                        end,
+                        LAYER,
+                        f"a model's yes to the defence question, calibrated margin "
+                        f"{margin:+.2f} > {threshold:+.2f} ({reason})",
+                    )
+                )
+            continue
         try:
             result = backend.generate(
                 messages(passage),
@@ -102,6 +144,7 @@ def screen(
             ledger.record_failure(exc)  # unanswered: the passage stays in view
             continue
         ledger.record(result)
+        ledger.choose("defence", passage[:120], list(VERDICTS), result.value.answer, by="model")
         if result.value.answer == "yes":
             found.append(
                 guard.Flag(start, end, LAYER, f"a model's yes to the defence question ({reason})")
@@ -114,6 +157,45 @@ def screen(
     return sorted(found, key=lambda f: (f.start, f.end))
 
 
+def margins(
+    passages: Sequence[str],
+    *,
+    backend: StructuredBackend,
+    messages: Messages,
+    ledger: Ledger,
+    content_free: str = "N/A",
+) -> list[float | None] | None:
+    """Each passage's calibrated margin for yes, in nats: (yes - no) on the passage minus
+    (yes - no) on ``content_free``; None for a passage whose call failed, and None in all when
+    the backend cannot score options (the caller then asks for a written answer).
+
+    The content-free question is asked once per article: it shares the article prefix, so it
+    measures how much the model leans to yes after *this* article whatever the passage."""
+    scorer = getattr(backend, "score_options", None)
+    if scorer is None:
+        return None
+    try:
+        free = scorer(messages(content_free), list(VERDICTS), purpose="defence (content-free)")
+    except StructuredOutputUnsupportedError:
+        return None
+    except BackendError as exc:
+        ledger.record_failure(exc)
+        return [None] * len(passages)
+    ledger.calls += free.calls
+    baseline = free.scores[0] - free.scores[1]
+    out: list[float | None] = []
+    for passage in passages:
+        try:
+            result = scorer(messages(passage), list(VERDICTS), purpose="defence")
+        except BackendError as exc:
+            ledger.record_failure(exc)
+            out.append(None)
+            continue
+        ledger.calls += result.calls
+        out.append(result.scores[0] - result.scores[1] - baseline)
+    return out
+
+
 __all__ = [
     "ANSWER_MAX_TOKENS",
     "DEFENCE_PROMPT",
@@ -122,5 +204,6 @@ __all__ = [
     "InstructionVerdict",
     "Messages",
     "candidates",
+    "margins",
     "screen",
 ]

@@ -317,6 +317,11 @@ def _user_message(kwargs: dict[str, Any]) -> str:
 
 def _favoured(question: str, options: list[str]) -> str:
     """The option the heuristic would answer to a one-word question."""
+    asked = _PASSAGE.search(question)
+    if asked is not None and "yes" in options:  # the defence question about a passage
+        return (
+            "yes" if _PROCESSOR.search(asked.group(1)) and _ORDER.search(asked.group(1)) else "no"
+        )
     conflict = bool(_CONFLICT.search(question))
     if "yes" in options:
         return "yes" if conflict else "no"

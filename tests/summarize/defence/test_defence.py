@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from summarize.core.ledger import Ledger
 from summarize.core.reading import Attribution, Candidate, Reading
 from summarize.core.schema import ArticleSummary
-from summarize.defence import guard, untrusted_spans
+from summarize.defence import guard, screening, untrusted_spans
 from summarize.defence.addressee import (
     disguised,
     foreign_language,
@@ -579,6 +580,70 @@ def test_the_judge_is_a_layer_and_is_silent_on_clean_text(monkeypatch: pytest.Mo
     monkeypatch.delenv(guard.LAYERS_ENV)
     run = Summarizer(FakeBackend("heuristic"), "summary/v8").run(NEWS + TAIL)
     assert not any(c.purpose == "defence" for c in run.calls)
+
+
+def test_a_scoring_backend_is_judged_by_its_calibrated_margin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """defence/v2: where the backend scores options, the verdict is the margin of yes over no
+    against the same question about "N/A", asked once per article; every verdict is a choice
+    in the run."""
+    monkeypatch.setenv(guard.LAYERS_ENV, "all")
+    credit = "Some material for this report came from the council's own statement."
+    text = NEWS + CONDENSE + "\n\n" + credit + TAIL
+    assert [text[s.start : s.end] for s in suspects(text)] == [CONDENSE, credit]
+    backend = FakeBackend("heuristic", scoring=True)
+    run = Summarizer(backend, "summary/v8").run(text)
+    purposes = [c.purpose for c in run.calls if c.purpose.startswith("defence")]
+    assert purposes == ["defence (content-free)", "defence", "defence"]
+    assert all(c.mode == "logprobs" for c in run.calls if c.purpose.startswith("defence"))
+    assert [(m.text, m.layer) for m in run.masked] == [(CONDENSE, "judge")]
+    assert "calibrated margin +2.00 > +0.00" in run.masked[0].reason
+    verdicts = [c for c in run.choices if c.kind == "defence"]
+    assert [(v.chosen, v.by, v.options) for v in verdicts] == [
+        ("yes", "model", ["yes", "no"]),
+        ("no", "model", ["yes", "no"]),  # the credit: asked, and left in view
+    ]
+
+
+def test_the_judge_says_no_below_its_threshold() -> None:
+    """The same passage and scores, read against a higher threshold: a no, recorded."""
+    text = NEWS + CONDENSE + TAIL
+    summarizer = Summarizer(FakeBackend("heuristic", scoring=True), "summary/v8")
+    messages = summarizer._defence_messages(text, [], None)
+    for threshold, masked in ((1.9, [CONDENSE]), (2.1, [])):
+        ledger = Ledger()
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv(guard.LAYERS_ENV, "all")
+            found = screening.screen(
+                text,
+                [],
+                backend=summarizer.backend,
+                messages=messages,
+                ledger=ledger,
+                threshold=threshold,
+            )
+        assert [text[f.start : f.end] for f in found] == masked
+        assert [c.chosen for c in ledger.choices] == ["yes" if masked else "no"]
+
+
+def test_a_backend_without_scores_writes_its_verdict() -> None:
+    """An endpoint without log-probabilities answers under the grammar (defence/v1's way)."""
+    text = NEWS + CONDENSE + TAIL
+    summarizer = Summarizer(FakeBackend("heuristic"), "summary/v8")
+    ledger = Ledger()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(guard.LAYERS_ENV, "all")
+        found = screening.screen(
+            text,
+            [],
+            backend=summarizer.backend,
+            messages=summarizer._defence_messages(text, [], None),
+            ledger=ledger,
+            threshold=0.0,
+        )
+    assert [text[f.start : f.end] for f in found] == [CONDENSE]
+    assert [c.mode for c in ledger.calls] != ["logprobs"] and len(ledger.calls) == 1
 
 
 @pytest.mark.parametrize("path", CLEAN, ids=lambda p: p.name)
