@@ -88,7 +88,7 @@ def main() -> None:
         for path in sorted(suite.resolve().glob("*.txt")):
             text = path.read_text("utf-8")
             masked = guard.masked_spans(text, MASKING)
-            suspect = {(s.start, s.end) for s in screening.candidates(text, masked)}
+            suspect = {(a, b) for a, b, _ in screening.candidates(text, masked)}
             spans = [*addressee.paragraphs(text)]
             spans += [s for s in suspect if s not in spans]
             found, _ = score(summarizer, text, spans, masked)
@@ -111,7 +111,7 @@ def main() -> None:
                 for a, b in addressee.paragraphs(text)
                 if any(c.casefold() in text[a:b].casefold() for c in expect["canaries"])
             ]
-            suspect = {(s.start, s.end) for s in screening.candidates(text, [])}
+            suspect = {(a, b) for a, b, _ in screening.candidates(text, [])}
             found, _ = score(summarizer, text, spans, [])
             for span, margin in zip(spans, found, strict=True):
                 rows.append(

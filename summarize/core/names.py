@@ -79,13 +79,16 @@ def fold_name(name: str) -> str:
     return fold_text(split_title(name)[1])
 
 
-def same_name(a: str, b: str) -> bool:
+def same_name(a: str, b: str, *, persons: bool = True) -> bool:
     """True when two names plausibly denote the same party.
 
-    Equal folded forms match; so do a full name and its surname ("Viktor Orban" / "Orban",
-    "President Xi" / "Xi Jinping"),
-    and forms whose consonant skeletons agree when both have at least three consonants and
-    the same first letter (mangled diacritics: "Orbn" / "Orbán").
+    Equal folded forms match; so do forms whose consonant skeletons agree when both have at
+    least three consonants and the same first letter (mangled diacritics: "Orbn" /
+    "Orbán"). A full name and its surname ("Viktor Orban" / "Orban", "President Xi" / "Xi
+    Jinping") match only with ``persons``: one word of a state's or an organisation's
+    name is another party ("Sudan" / "South Sudan", "China" / "Republic of China"), so for
+    those (``persons=False``) only a legal form may differ ("Caterpillar" / "Caterpillar
+    Inc").
     """
     fa, fb = fold_name(a), fold_name(b)
     if not fa or not fb:
@@ -93,6 +96,13 @@ def same_name(a: str, b: str) -> bool:
     if fa == fb:
         return True
     ta, tb = fa.split(), fb.split()
+    if not persons:
+        ta, tb = _without_legal_form(ta), _without_legal_form(tb)
+        return (
+            bool(ta)
+            and len(ta) == len(tb)
+            and all(_token_match(x, y) for x, y in zip(ta, tb, strict=True))
+        )
     # A one-word name against the surname of a multi-word name: the last word ("Orban" for
     # "Viktor Orban"), or the first of a two-word name where the family name comes first
     # ("Xi" for "Xi Jinping").
@@ -104,6 +114,19 @@ def same_name(a: str, b: str) -> bool:
         ):
             return True
     return len(ta) == len(tb) and all(_token_match(x, y) for x, y in zip(ta, tb, strict=True))
+
+
+#: Words of a company's legal form, which every register treats as no part of its identity.
+_LEGAL_FORMS = frozenset(
+    "inc incorporated corp corporation co company ltd limited plc llc lp ag sa nv se gmbh".split()
+)
+
+
+def _without_legal_form(words: list[str]) -> list[str]:
+    """An organisation's name without its trailing legal form ("caterpillar inc")."""
+    while len(words) > 1 and words[-1] in _LEGAL_FORMS:
+        words = words[:-1]
+    return words
 
 
 def _token_match(x: str, y: str) -> bool:

@@ -25,7 +25,11 @@ def merge_parties(parties: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             (
                 m
                 for m in merged
-                if any(same_name(a, b) for a in names for b in [m["name"], *m["aliases"]])
+                if any(
+                    same_name(a, b, persons=_persons(party, m))
+                    for a in names
+                    for b in [m["name"], *m["aliases"]]
+                )
             ),
             None,
         )
@@ -39,7 +43,7 @@ def merge_parties(parties: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             )
             continue
         if _fullness(party["name"]) > _fullness(twin["name"]) and same_name(
-            party["name"], twin["name"]
+            party["name"], twin["name"], persons=_persons(party, twin)
         ):
             twin["name"] = party["name"]  # "Orban" first, "Viktor Orbán" later: keep the full name
         twin["aliases"] = [*twin["aliases"], *names]
@@ -49,6 +53,13 @@ def merge_parties(parties: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     for party in merged:
         party["aliases"] = _clean_aliases(party["name"], party["aliases"])
     return merged
+
+
+def _persons(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two parties may match by surname: both people ("Orban" / "Viktor Orban").
+    A state or an organisation named by one of its words is another party ("Sudan" /
+    "South Sudan"); a party without a kind is treated as a person, as before kinds."""
+    return a.get("kind", "person") == "person" and b.get("kind", "person") == "person"
 
 
 def _fullness(name: str) -> int:
@@ -85,7 +96,8 @@ def canonical_party_name(name: str, parties: list[dict[str, Any]]) -> str | None
         if any(fold_name(n) == folded for n in [party["name"], *party["aliases"]]):
             return party["name"]
     for party in parties:
-        if any(same_name(name, n) for n in [party["name"], *party["aliases"]]):
+        persons = party.get("kind", "person") == "person"
+        if any(same_name(name, n, persons=persons) for n in [party["name"], *party["aliases"]]):
             return party["name"]
     return None
 

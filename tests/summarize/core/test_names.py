@@ -75,3 +75,48 @@ def test_split_title(name: str, title: str, bare: str) -> None:
 )
 def test_national_adjectives_are_not_stripped_from_common_nouns(a: str, b: str) -> None:
     assert not same_name(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Guinea", "Equatorial Guinea"),
+        ("Korea", "North Korea"),
+        ("China", "Republic of China"),
+        ("Union", "African Union"),
+        ("Obama", "Obama administration"),
+    ],
+)
+def test_one_word_of_a_state_or_organisation_is_another_party(a: str, b: str) -> None:
+    assert same_name(a, b)  # as surnames these would match...
+    assert not same_name(a, b, persons=False)  # ...but a state's word is not its name
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Acme", "Acme Corp"), ("Northwind Ltd", "Northwind"), ("Globex Inc.", "Globex")],
+)
+def test_a_legal_form_is_no_part_of_an_organisations_name(a: str, b: str) -> None:
+    assert same_name(a, b, persons=False)
+
+
+def test_people_and_organisations_merge_by_their_own_rules() -> None:
+    from summarize.grounding.merging import canonical_party_name, merge_parties
+
+    def party(name: str, kind: str, aliases: tuple[str, ...] = ()) -> dict:
+        return {"name": name, "kind": kind, "aliases": list(aliases), "evidence": []}
+
+    merged = merge_parties(
+        [
+            party("Korea", "state"),
+            party("North Korea", "state"),
+            party("Mara Voss", "person"),
+            party("Voss", "person"),
+            party("Acme", "organization"),
+            party("Acme Corp", "organization"),
+        ]
+    )
+    assert [p["name"] for p in merged] == ["Korea", "North Korea", "Mara Voss", "Acme Corp"]
+    assert canonical_party_name("Voss", merged) == "Mara Voss"
+    assert canonical_party_name("North", merged) is None
+    assert canonical_party_name("Korea", merged) == "Korea"
