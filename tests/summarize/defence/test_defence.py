@@ -27,6 +27,7 @@ from summarize.defence.addressee import (
 )
 from summarize.defence.provenance import Provenance
 from summarize.pipeline import Summarizer
+from summarize.prompting import load_prompt
 from summarize.providers.fake import FakeBackend
 from summarize.reading import read_article
 from tests.helpers.paths import ROOT
@@ -598,7 +599,8 @@ def test_a_scoring_backend_is_judged_by_its_calibrated_margin(
     assert purposes == ["defence (content-free)", "defence", "defence"]
     assert all(c.mode == "logprobs" for c in run.calls if c.purpose.startswith("defence"))
     assert [(m.text, m.layer) for m in run.masked] == [(CONDENSE, "judge")]
-    assert "calibrated margin +2.00 > +0.00" in run.masked[0].reason
+    threshold = load_prompt(screening.DEFENCE_PROMPT).settings["threshold"]
+    assert f"calibrated margin +2.00 > {threshold:+.2f}" in run.masked[0].reason
     verdicts = [c for c in run.choices if c.kind == "defence"]
     assert [(v.chosen, v.by, v.options) for v in verdicts] == [
         ("yes", "model", ["yes", "no"]),
