@@ -2,7 +2,8 @@
 
 Code decides this alone, because names are what code compares reliably
 (:func:`summarize.core.names.same_name`: "Viktor Orbán" / "Orbn" / "Orban", "President Xi" /
-"Xi Jinping"). Two parties of one article are never merged: the article's own summary already
+"Xi Jinping"; only people by surname, so "Sudan" is not "South Sudan"), and states by the
+gazetteer ("US" / "United States"). Two parties of one article are never merged: the article's own summary already
 judged them different, and that also stops a chain of surname matches from joining strangers.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from summarize.core.digest import DigestParty, PartyMention, SourceEvidence
 from summarize.core.names import fold_name, same_name
 from summarize.core.schema import ArticleSummary, Party
+from summarize.reading.places import gazetteer
 
 #: Evidence spans kept per article for one party (the first ones: where it is introduced).
 EVIDENCE_PER_ARTICLE = 2
@@ -76,12 +78,25 @@ def _best_cluster(clusters: list[_Cluster], article: str, party: Party) -> _Clus
     for cluster in open_clusters:
         if folded & {fold_name(n) for n in cluster.names()}:
             return cluster
+    persons = party.kind == "person"
     for cluster in open_clusters:
         if party.kind in cluster.kinds() and any(
-            same_name(a, b) for a in names for b in cluster.names()
+            same_name(a, b, persons=persons) for a in names for b in cluster.names()
         ):
             return cluster
+    if party.kind == "state":
+        states = _states(names)
+        for cluster in open_clusters:
+            if "state" in cluster.kinds() and states & _states(cluster.names()):
+                return cluster
     return None
+
+
+def _states(names: list[str]) -> set[str]:
+    """The countries a state's names name, by the gazetteer ("US", "U.S.", "the United
+    States" are one), so one article's "US" and another's "United States" are one party."""
+    places = gazetteer()
+    return {state for state in map(places.state, names) if state is not None}
 
 
 def _digest_party(cluster: _Cluster) -> DigestParty:

@@ -222,6 +222,32 @@ def test_two_parties_of_one_article_are_never_merged() -> None:
     assert sorted(p.name for p in digest.parties) == ["Anna Berg", "Karl Berg"]
 
 
+def test_a_state_is_one_party_by_any_of_its_names_and_never_by_one_word_of_another() -> None:
+    """"US" in one article and "the United States" in another are one state (the gazetteer);
+    "Guinea" and "Equatorial Guinea" are two, though a surname rule would join them."""
+    one = "The US said Guinea had to act. Equatorial Guinea declined."
+    two = "The United States repeated that Guinea had to act."
+    runs = {
+        "x": _run(
+            one,
+            parties=[
+                ("US", "state", [], "The US said"),
+                ("Equatorial Guinea", "state", [], "Equatorial Guinea declined"),
+            ],
+        ),
+        "y": _run(
+            two,
+            parties=[
+                ("United States", "state", [], "The United States repeated"),
+                ("Guinea", "state", [], "Guinea had to act"),
+            ],
+        ),
+    }
+    digest, _, _ = _digest(runs)
+    names = sorted(sorted(p.names()) for p in digest.parties)
+    assert names == [["Equatorial Guinea"], ["Guinea"], ["US", "United States"]]
+
+
 def test_two_occasions_stay_two_events_and_one_meeting_is_one_event_in_order() -> None:
     # The model would say "same" to anything; occasions months apart are never asked about.
     digest, backend, _ = _digest(_story(), answers=[{"same": True}] * 20)
