@@ -3,8 +3,9 @@
 Code decides this alone, because names are what code compares reliably
 (:func:`summarize.core.names.same_name`: "Viktor Orbán" / "Orbn" / "Orban", "President Xi" /
 "Xi Jinping"; only people by surname, so "Sudan" is not "South Sudan"), and states by the
-gazetteer ("US" / "United States"). Two parties of one article are never merged: the article's own summary already
-judged them different, and that also stops a chain of surname matches from joining strangers.
+gazetteer ("US" / "United States"). Two parties of one article are never merged: the
+article's own summary already judged them different, and that also stops a chain of surname
+matches from joining strangers.
 """
 
 from __future__ import annotations
