@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from summarize.core.names import same_name
+from summarize.core.names import fold_name, same_name
 
 PartyKind = Literal["person", "state", "organization", "group"]
 Polarity = Literal["support", "oppose", "neutral", "mixed"]
@@ -138,7 +138,9 @@ class Dispute(_Shape):
             raise ValueError("every side of a dispute names at least one party")
         for i, side in enumerate(sides):
             for other in sides[i + 1 :]:
-                shared = [a for a in side if any(same_name(a, b) for b in other)]
+                # persons=False: two grounded parties "Sudan" and "South Sudan" are two;
+                # a surname on one side and the full name on the other is caught upstream
+                shared = [a for a in side if any(same_name(a, b, persons=False) for b in other)]
                 if shared:
                     raise ValueError(f"{shared[0]!r} stands on two sides of the dispute")
         return sides
@@ -181,12 +183,27 @@ class ArticleSummary(_Shape):
                             f"dispute over {dispute.issue!r} names party {name!r}, "
                             "which is not among the parties"
                         )
+            sides = [
+                {id(p) for p in map(self.find_party, side) if p is not None}
+                for side in dispute.sides
+            ]
+            for i, side in enumerate(sides):
+                for other in sides[i + 1 :]:
+                    if side & other:
+                        party = next(p for p in self.parties if id(p) in side & other)
+                        raise ValueError(f"{party.name!r} stands on two sides of the dispute")
         return self
 
     def find_party(self, name: str) -> Party | None:
-        """The party that ``name`` refers to, by canonical name or alias."""
+        """The party that ``name`` refers to: an exact (folded) name or alias first, then a
+        looser match, by surname for people only ("Sudan" is not "South Sudan")."""
+        folded = fold_name(name)
         for party in self.parties:
-            if any(same_name(name, n) for n in party.names()):
+            if any(fold_name(n) == folded for n in party.names()):
+                return party
+        for party in self.parties:
+            persons = party.kind == "person"
+            if any(same_name(name, n, persons=persons) for n in party.names()):
                 return party
         return None
 

@@ -143,6 +143,46 @@ def test_dispute_needs_two_sides_of_known_parties() -> None:
         ArticleSummary.model_validate(same_party_twice)
 
 
+def test_a_state_and_one_named_with_its_word_may_stand_on_two_sides() -> None:
+    """ "Guinea" against "Equatorial Guinea" is two states (a surname rule would join them)."""
+    text = "Guinea said Equatorial Guinea had moved the border posts overnight."
+    data = {
+        "headline": "Border row",
+        "summary": "Border row.",
+        "parties": [
+            {
+                "name": n,
+                "kind": "state",
+                "aliases": [],
+                "evidence": [{"quote": q, "start": text.index(q), "end": text.index(q) + len(q)}],
+            }
+            for n, q in (
+                ("Guinea", "Guinea said Equatorial"),
+                ("Equatorial Guinea", "Equatorial Guinea had moved"),
+            )
+        ],
+        "positions": [],
+        "dates": [],
+        "disputes": [
+            {
+                "sides": [["Guinea"], ["Equatorial Guinea"]],
+                "issue": "the border posts",
+                "description": "x",
+                "evidence": [
+                    {
+                        "quote": "had moved the border posts",
+                        "start": text.index("had moved"),
+                        "end": text.index("had moved") + len("had moved the border posts"),
+                    }
+                ],
+            }
+        ],
+    }
+    summary = ArticleSummary.model_validate(data, context={"text": text})
+    assert summary.disputes[0].sides == [["Guinea"], ["Equatorial Guinea"]]
+    assert summary.find_party("Guinea").name == "Guinea"
+
+
 def test_evidence_offsets_must_point_at_the_quote_in_the_text() -> None:
     good = ev("Mayor Ana Lopez said")
     assert Evidence.model_validate(good, context={"text": TEXT}).quote == "Mayor Ana Lopez said"

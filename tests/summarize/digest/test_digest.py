@@ -223,7 +223,7 @@ def test_two_parties_of_one_article_are_never_merged() -> None:
 
 
 def test_a_state_is_one_party_by_any_of_its_names_and_never_by_one_word_of_another() -> None:
-    """"US" in one article and "the United States" in another are one state (the gazetteer);
+    """ "US" in one article and "the United States" in another are one state (the gazetteer);
     "Guinea" and "Equatorial Guinea" are two, though a surname rule would join them."""
     one = "The US said Guinea had to act. Equatorial Guinea declined."
     two = "The United States repeated that Guinea had to act."
