@@ -183,8 +183,10 @@ class ArticleSummary(_Shape):
                             f"dispute over {dispute.issue!r} names party {name!r}, "
                             "which is not among the parties"
                         )
+            # a person by surname on one side and full name on the other: the Dispute
+            # validator compares names alone, and "Sudan" / "South Sudan" must pass it
             sides = [
-                {id(p) for p in map(self.find_party, side) if p is not None}
+                {id(p) for p in map(self.find_party, side) if p is not None and p.kind == "person"}
                 for side in dispute.sides
             ]
             for i, side in enumerate(sides):
