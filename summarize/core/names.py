@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 # Titles and honorifics that articles put in front of names; they say nothing about identity.
 _TITLES = {
@@ -114,6 +115,21 @@ def same_name(a: str, b: str, *, persons: bool = True) -> bool:
         ):
             return True
     return len(ta) == len(tb) and all(_token_match(x, y) for x, y in zip(ta, tb, strict=True))
+
+
+def resolve_name(name: str, parties: Sequence[tuple[Sequence[str], bool]]) -> int | None:
+    """The index of the party in ``parties`` (each its names and whether it is a person)
+    that ``name`` refers to: an exact folded name first, so "Smith" in a part that had "Jane
+    Smith" does not slide to an earlier "John Smith"; then :func:`same_name`, by surname for
+    people only. None when no party goes by that name."""
+    folded = fold_name(name)
+    for i, (names, _) in enumerate(parties):
+        if any(fold_name(n) == folded for n in names):
+            return i
+    for i, (names, person) in enumerate(parties):
+        if any(same_name(name, n, persons=person) for n in names):
+            return i
+    return None
 
 
 #: Words of a company's legal form, which every register treats as no part of its identity.

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from summarize.core.names import fold_name, same_name
+from summarize.core.names import resolve_name, same_name
 
 PartyKind = Literal["person", "state", "organization", "group"]
 Polarity = Literal["support", "oppose", "neutral", "mixed"]
@@ -139,7 +139,7 @@ class Dispute(_Shape):
         for i, side in enumerate(sides):
             for other in sides[i + 1 :]:
                 # persons=False: two grounded parties "Sudan" and "South Sudan" are two;
-                # a surname on one side and the full name on the other is caught upstream
+                # a person's surname against the full name is ArticleSummary's check
                 shared = [a for a in side if any(same_name(a, b, persons=False) for b in other)]
                 if shared:
                     raise ValueError(f"{shared[0]!r} stands on two sides of the dispute")
@@ -185,29 +185,22 @@ class ArticleSummary(_Shape):
                         )
             # a person by surname on one side and full name on the other: the Dispute
             # validator compares names alone, and "Sudan" / "South Sudan" must pass it
-            sides = [
-                {id(p) for p in map(self.find_party, side) if p is not None and p.kind == "person"}
+            people = [
+                {p.name for p in map(self.find_party, side) if p is not None and p.kind == "person"}
                 for side in dispute.sides
             ]
-            for i, side in enumerate(sides):
-                for other in sides[i + 1 :]:
+            for i, side in enumerate(people):
+                for other in people[i + 1 :]:
                     if side & other:
-                        party = next(p for p in self.parties if id(p) in side & other)
-                        raise ValueError(f"{party.name!r} stands on two sides of the dispute")
+                        shared = min(side & other)
+                        raise ValueError(f"{shared!r} stands on two sides of the dispute")
         return self
 
     def find_party(self, name: str) -> Party | None:
-        """The party that ``name`` refers to: an exact (folded) name or alias first, then a
-        looser match, by surname for people only ("Sudan" is not "South Sudan")."""
-        folded = fold_name(name)
-        for party in self.parties:
-            if any(fold_name(n) == folded for n in party.names()):
-                return party
-        for party in self.parties:
-            persons = party.kind == "person"
-            if any(same_name(name, n, persons=persons) for n in party.names()):
-                return party
-        return None
+        """The party that ``name`` refers to (:func:`~summarize.core.names.resolve_name`:
+        exact name or alias first; by surname for people only, "Sudan" is not "South Sudan")."""
+        found = resolve_name(name, [(p.names(), p.kind == "person") for p in self.parties])
+        return None if found is None else self.parties[found]
 
 
 def check_iso_partial(value: str) -> tuple[int, int | None, int | None]:

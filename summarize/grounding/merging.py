@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from summarize.core.names import fold_name, fold_text, same_name
+from summarize.core.names import fold_name, fold_text, resolve_name, same_name
 
 
 def merge_parties(parties: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -85,21 +85,14 @@ def _clean_aliases(name: str, aliases: list[str]) -> list[str]:
 
 
 def canonical_party_name(name: str, parties: list[dict[str, Any]]) -> str | None:
-    """The name of the party in ``parties`` that ``name`` refers to; an exact fold wins.
-
-    An exact (folded) match is tried first so that "Smith" in a part that had "Jane Smith"
-    does not slide to an earlier "John Smith" merely because it is listed first. None when
-    no party goes by that name.
-    """
-    folded = fold_name(name)
-    for party in parties:
-        if any(fold_name(n) == folded for n in [party["name"], *party["aliases"]]):
-            return party["name"]
-    for party in parties:
-        persons = party.get("kind", "person") == "person"
-        if any(same_name(name, n, persons=persons) for n in [party["name"], *party["aliases"]]):
-            return party["name"]
-    return None
+    """The name of the party in ``parties`` that ``name`` refers to
+    (:func:`~summarize.core.names.resolve_name`: an exact fold wins); None when no party
+    goes by that name."""
+    found = resolve_name(
+        name,
+        [([p["name"], *p["aliases"]], p.get("kind", "person") == "person") for p in parties],
+    )
+    return None if found is None else parties[found]["name"]
 
 
 def unique_evidence(evidence: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
