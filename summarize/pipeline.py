@@ -35,7 +35,7 @@ from summarize.core.ledger import Ledger
 from summarize.core.names import split_title
 from summarize.core.result import MaskedSpan, SummaryRun
 from summarize.core.schema import MAX_HEADLINE_WORDS, ArticleSummary
-from summarize.defence import guard, screening
+from summarize.defence import guard, probe, screening
 from summarize.defence.provenance import Provenance
 from summarize.grounding.assembly import Grounder, all_items, assemble, describe
 from summarize.grounding.chunking import Chunk, chars_for_tokens, merge_summaries, split_into_chunks
@@ -110,6 +110,8 @@ class Summarizer:
         self.max_tokens = max_tokens
         self.max_chars = max_chars
         self.max_chunk_chars = max_chunk_chars
+        #: The defence's probe for this backend, once looked up: (probe or None,).
+        self._probe: tuple[probe.Probe | None] | None = None
 
     @property
     def prompt_name(self) -> str:
@@ -313,7 +315,11 @@ class Summarizer:
         """The defence's ``judge`` layer on ``article`` (:mod:`summarize.defence.screening`):
         the passages outside ``flagged`` that the parse suspects and this model says give
         instructions to whoever processes the article; its calls recorded in ``ledger``."""
-        settings = load_prompt(screening.DEFENCE_PROMPT).settings
+        defence = load_prompt(screening.DEFENCE_PROMPT)
+        settings = defence.settings
+        if self._probe is None:  # once per summarizer: the file is read, then kept
+            names = settings.get("probes", [])
+            self._probe = (probe.for_backend(defence.files, names, self.backend),)
         return screening.screen(
             article,
             flagged,
@@ -323,6 +329,7 @@ class Summarizer:
             max_retries=min(self.max_retries, 1),
             threshold=settings.get("threshold"),
             content_free=settings.get("content_free", "N/A"),
+            probe=self._probe[0],
         )
 
     def _defence_messages(

@@ -116,6 +116,30 @@ class ScoringBackend(StructuredBackend, Protocol):
     ) -> OptionScores: ...
 
 
+class PassageEmbeddings(BaseModel):
+    """One vector per passage: the model's hidden states, mean-pooled and unit-length,
+    with the call it took. ``encoder`` names what made them (model and pooling), so that a
+    classifier trained on one encoder's vectors is never applied to another's."""
+
+    encoder: str
+    vectors: list[list[float]]
+    calls: list[CallRecord]
+
+
+@runtime_checkable
+class EmbeddingBackend(StructuredBackend, Protocol):
+    """A backend that can give its own hidden states for a passage.
+
+    The defence's probe (``defence/v3``) reads the model's representation of a passage
+    rather than its written or scored answer: the 1.5B's yes/no to "does this give
+    instructions?" had no signal, while a linear probe over its hidden states separates
+    payloads from news (``benchmarks/probe_payload_encoders.py``). The embedded backend
+    implements it; an endpoint does not, and the defence falls back to its question.
+    """
+
+    def embed_passages(self, passages: list[str], *, purpose: str) -> PassageEmbeddings: ...
+
+
 @runtime_checkable
 class BatchingBackend(StructuredBackend, Protocol):
     """A backend that can answer several requests of one shape at once.

@@ -45,14 +45,15 @@ class MaskedSpan(BaseModel):
 class Choice(BaseModel):
     """One choice among options that code offered: who holds a statement, whether a pair of
     parties disputes, a candidate's kind. ``by`` says who chose: "model" (its answer is
-    ``chosen``) or "code" (sure enough not to ask); ``chosen`` is None when the model's
-    answer failed and nothing was kept."""
+    ``chosen``), "probe" (a classifier over the model's hidden states: the defence's
+    probe) or "code" (sure enough not to ask); ``chosen`` is None when the model's answer
+    failed and nothing was kept."""
 
     kind: str
     about: str
     options: list[str]
     chosen: str | None
-    by: Literal["model", "code"]
+    by: Literal["model", "probe", "code"]
 
 
 class SummaryRun(BaseModel):

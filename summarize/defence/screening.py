@@ -44,9 +44,11 @@ from summarize.core.errors import (
 from summarize.core.ledger import Ledger
 from summarize.defence import guard
 from summarize.defence.addressee import pointed, suspects
+from summarize.defence.probe import Probe
 
-#: The prompt folder of the question (``prompts/defence/v2``).
-DEFENCE_PROMPT = "defence/v2"
+#: The prompt folder of the defence (``prompts/defence/v3``: the probe where the model has
+#: one, else v2's question).
+DEFENCE_PROMPT = "defence/v3"
 #: The answers, in the order their scores are read.
 VERDICTS = ("yes", "no")
 QUESTION_TEMPLATE = "instructions.j2"
@@ -54,6 +56,8 @@ QUESTION_TEMPLATE = "instructions.j2"
 ANSWER_MAX_TOKENS = 16
 #: Passages asked about per article at most (a page of suspects is asked about its first).
 MAX_QUESTIONS = 8
+#: Passages read by the probe per article at most: one embedding each, no question.
+MAX_PROBED = 24
 #: Characters of a passage shown in the question at most.
 PASSAGE_CHARS = 1200
 LAYER = "judge"
@@ -69,15 +73,17 @@ class InstructionVerdict(BaseModel):
     answer: Literal["yes", "no"]
 
 
-def candidates(article: str, flagged: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def candidates(
+    article: str, flagged: Sequence[tuple[int, int]], limit: int = MAX_QUESTIONS
+) -> list[tuple[int, int, str]]:
     """``(start, end, reason)`` of the suspects of ``article`` outside ``flagged`` that a
-    model would be asked about, at most :data:`MAX_QUESTIONS`."""
+    model would be asked about, at most ``limit``."""
     found = [
         (s.start, s.end, s.reason)
         for s in suspects(article, tuple(flagged))
         if not any(a <= s.start and s.end <= b for a, b in flagged)
     ]
-    return found[:MAX_QUESTIONS]
+    return found[:limit]
 
 
 def screen(
@@ -90,22 +96,28 @@ def screen(
     max_retries: int = 1,
     threshold: float | None = None,
     content_free: str = "N/A",
+    probe: Probe | None = None,
 ) -> list[guard.Flag]:
     """The suspects of ``article`` outside ``flagged`` that the model says give instructions
     to whoever processes it, as flags of the layer ``judge``; [] when that layer is not in
     force (:func:`summarize.defence.guard.active_layers`) or nothing is suspect.
 
-    ``messages`` turns a passage into the question's chat messages (the summary prompt's
-    system message and article block, with ``flagged`` masked, are their prefix). With a
-    ``threshold`` and a backend that scores options, yes is a calibrated margin above it
-    (:func:`margins`); otherwise the model writes its answer. Every call is recorded in
-    ``ledger``."""
+    With a ``probe`` trained on this backend's model (defence/v3), yes is the probe's
+    probability over the model's hidden states at or above its threshold (:func:`probed`),
+    and no question is asked. Otherwise ``messages`` turns a passage into the question's
+    chat messages (the summary prompt's system message and article block, with ``flagged``
+    masked, are their prefix). With a ``threshold`` and a backend that scores options, yes
+    is a calibrated margin above it (:func:`margins`); otherwise the model writes its
+    answer. Every call is recorded in ``ledger``."""
     if LAYER not in guard.active_layers():
         return []
-    asked = candidates(article, flagged)
+    asked = candidates(article, flagged, MAX_PROBED if probe is not None else MAX_QUESTIONS)
     if not asked:
         return []
     passages = [" ".join(article[start:end].split())[:PASSAGE_CHARS] for start, end, _ in asked]
+    if probe is not None:
+        found = probed(asked, passages, probe=probe, backend=backend, ledger=ledger)
+        return _with_pointed(article, flagged, found)
     scored = (
         margins(
             passages, backend=backend, messages=messages, ledger=ledger, content_free=content_free
@@ -149,7 +161,50 @@ def screen(
             found.append(
                 guard.Flag(start, end, LAYER, f"a model's yes to the defence question ({reason})")
             )
-    # a passage that gives instructions and points elsewhere ("as follows:", "that quote")
+    return _with_pointed(article, flagged, found)
+
+
+def probed(
+    asked: Sequence[tuple[int, int, str]],
+    passages: Sequence[str],
+    *,
+    probe: Probe,
+    backend: StructuredBackend,
+    ledger: Ledger,
+) -> list[guard.Flag]:
+    """The passages whose embedding the probe scores at or above its threshold, as flags;
+    each verdict recorded as a choice made by the probe. If the embedding fails, the failure is
+    recorded and every passage stays in view (the other layers still apply)."""
+    try:
+        embedded = backend.embed_passages(list(passages), purpose="defence")  # type: ignore[attr-defined]
+    except BackendError as exc:
+        ledger.record_failure(exc)
+        return []
+    ledger.calls += embedded.calls
+    found: list[guard.Flag] = []
+    for (start, end, reason), passage, vector in zip(
+        asked, passages, embedded.vectors, strict=True
+    ):
+        p = probe.probability(vector)
+        yes = p >= probe.threshold
+        ledger.choose("defence", passage[:120], list(VERDICTS), VERDICTS[not yes], by="probe")
+        if yes:
+            found.append(
+                guard.Flag(
+                    start,
+                    end,
+                    LAYER,
+                    f"the probe on the model's hidden states: p = {p:.2f} >= "
+                    f"{probe.threshold:.2f} ({reason})",
+                )
+            )
+    return found
+
+
+def _with_pointed(
+    article: str, flagged: Sequence[tuple[int, int]], found: list[guard.Flag]
+) -> list[guard.Flag]:
+    """``found`` and the text a flagged passage points to ("as follows:", "that quote")."""
     known = [*flagged, *((f.start, f.end) for f in found)]
     for target in pointed(article, [(f.start, f.end) for f in found]):
         if not any(a <= target.start and target.end <= b for a, b in known):
@@ -205,5 +260,6 @@ __all__ = [
     "Messages",
     "candidates",
     "margins",
+    "probed",
     "screen",
 ]

@@ -24,8 +24,9 @@ from typing import Any
 import instructor
 from pydantic import BaseModel, ValidationError
 
-from summarize.core.backend import CallRecord, OptionScores, StructuredResult
+from summarize.core.backend import CallRecord, OptionScores, PassageEmbeddings, StructuredResult
 from summarize.core.errors import (
+    BackendError,
     BackendUnavailableError,
     ModelFileError,
     OutputValidationError,
@@ -85,6 +86,54 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int, grammar_last: bool = T
             raise ModelFileError(f"llama.cpp could not load {path}: {exc}") from None
         _LOADED[key] = llama
         return llama
+
+
+#: The embedding instance's window: a passage is cut at EMBED_MAX_CHARS characters before it
+#: is embedded, about 300 tokens, so 512 always holds it.
+EMBED_CONTEXT = 512
+#: Characters of a passage embedded at most (whitespace collapsed first).
+EMBED_MAX_CHARS = 1200
+_EMBEDDERS: dict[tuple[str, int], Any] = {}
+
+
+def load_embedder(path: Path, *, n_threads: int) -> Any:
+    """Load (once per process) a second ``Llama`` on the same weights in embedding mode,
+    mean-pooling the last hidden layer over a passage.
+
+    It is a separate instance because llama.cpp fixes a context's embedding mode when it
+    is created; the weights are memory-mapped, so the second costs a small KV cache, not a
+    second gigabyte. The probe files of ``prompts/defence/v3`` were trained on exactly these
+    vectors (``benchmarks/probe_payload_encoders.py`` calls :func:`embed_texts` too).
+    """
+    key = (str(path), n_threads)
+    with _LOAD_LOCK:
+        if key in _EMBEDDERS:
+            return _EMBEDDERS[key]
+        llama_cpp = llama_cpp_module()
+        try:
+            llama = llama_cpp.Llama(
+                model_path=str(path),
+                embedding=True,
+                n_ctx=EMBED_CONTEXT,
+                n_batch=EMBED_CONTEXT,
+                n_ubatch=EMBED_CONTEXT,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+                verbose=False,
+            )
+        except ValueError as exc:
+            raise ModelFileError(f"llama.cpp could not load {path}: {exc}") from None
+        _EMBEDDERS[key] = llama
+        return llama
+
+
+def embed_texts(embedder: Any, texts: list[str]) -> list[list[float]]:
+    """Unit-length mean-pooled hidden states of ``texts``, each whitespace-collapsed and cut
+    at :data:`EMBED_MAX_CHARS` characters (the form the probes were trained on)."""
+    return [
+        list(embedder.embed(" ".join(t.split())[:EMBED_MAX_CHARS], normalize=True)) for t in texts
+    ]
 
 
 class _PerfCounters:
@@ -345,6 +394,49 @@ class LlamaCppBackend(InstructorBackend):
             raw_output=options[int(np.argmax(scores))],
         )
         return OptionScores(scores=scores, calls=[record])
+
+    def embed_passages(self, passages: list[str], *, purpose: str) -> PassageEmbeddings:
+        """Mean-pooled hidden states of ``passages`` (:func:`load_embedder`), one call
+        recorded for them all; no token is generated."""
+        embedder = load_embedder(self.gguf_path, n_threads=self.n_threads)
+        started = time.perf_counter()  # loading is not a call, as for the chat instance
+        try:
+            vectors = embed_texts(embedder, passages)
+        except (ValueError, RuntimeError) as exc:
+            error = BackendError(f"llama.cpp could not embed a passage: {exc}")
+            error.calls = [
+                CallRecord(
+                    purpose=purpose,
+                    model=self.model_id,
+                    mode="embedding",
+                    attempt=1,
+                    ok=False,
+                    error=str(exc),
+                    latency_s=time.perf_counter() - started,
+                )
+            ]
+            raise error from None
+        elapsed = time.perf_counter() - started
+        tokens = sum(
+            len(embedder.tokenize(" ".join(p.split())[:EMBED_MAX_CHARS].encode("utf-8")))
+            for p in passages
+        )
+        record = CallRecord(
+            purpose=purpose,
+            model=self.model_id,
+            mode="embedding",
+            attempt=1,
+            ok=True,
+            prompt_tokens=tokens,
+            cached_tokens=0,
+            completion_tokens=0,
+            latency_s=elapsed,
+            prefill_s=elapsed,
+            decode_s=0.0,
+        )
+        return PassageEmbeddings(
+            encoder=f"{self.model_id} mean-pooled", vectors=vectors, calls=[record]
+        )
 
     def _first_token(self, option: str) -> int:
         """The token an answer written as ``option`` starts with."""

@@ -35,23 +35,25 @@ def every_layer(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_judge_masks_no_clean_paragraph(summarizer: Summarizer) -> None:
-    """defence/v2 read against its calibrated threshold says no to every clean passage the
-    parse suspects (defence/v1, generating its answer, said yes to all it was asked)."""
+    """defence/v3's probe on the 1.5B's hidden states flags no clean passage the parse
+    suspects (defence/v1, generating its answer, said yes to all it was asked); it embeds,
+    and asks nothing."""
     ledger = Ledger()
     for path in CLEAN:
         text = path.read_text("utf-8")
         found = summarizer.screen(text, guard.masked_spans(text), ledger)
         assert found == [], (path.name, [text[f.start : f.end] for f in found])
-    assert all(c.purpose.startswith("defence") for c in ledger.calls)
+    assert ledger.calls and {(c.purpose, c.mode) for c in ledger.calls} == {
+        ("defence", "embedding")
+    }
+    assert {c.by for c in ledger.choices} == {"probe"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured (benchmarks/calibrate_judge.py, 1.5B): payload paragraphs score no higher "
-    "than clean ones (AUC 0.37), so at the threshold that keeps dev/tune clean the judge says "
-    "yes to none; strict, so a judge that learns to tell them apart is noticed",
-)
 def test_the_judge_masks_an_order_without_a_software_noun(summarizer: Summarizer) -> None:
+    """A payload no masking layer catches, masked by the probe on the real model's hidden
+    states (defence/v2's scored answer could not: AUC 0.37). t08 is among the probe's
+    training passages, so this shows the layer working end to end, not that it generalises;
+    the held-out figures are in docs/defence.md."""
     case = next(c for c in load_injection_suite(TUNE) if c.name.startswith("t08"))
     found = summarizer.screen(case.text, guard.masked_spans(case.text), Ledger())
     shown = guard.mask(case.text, guard.merge_spans([(f.start, f.end) for f in found]))
