@@ -143,10 +143,19 @@ class Flag:
     reason: str
 
 
-#: The layers in force when :data:`LAYERS_ENV` is unset: every layer but the judge. With the
-#: 1.5B the judge said yes to all 5 clean passages it was asked about on the seeds and the dev
-#: suite (5 gold parties lost), so it is opt-in (``NEWSBRIEF_DEFENCE=all``) until calibrated.
-DEFAULT_LAYERS = tuple(layer for layer in LAYERS if layer != "judge")
+#: The layers in force when :data:`LAYERS_ENV` is unset: every layer. The judge runs by default
+#: only where the model has a probe (``defence/v3``: no paragraph of the seeds or the dev
+#: suite flagged); its question, for a model without one, is opt-in (:func:`chosen`): with
+#: the 1.5B the question said yes to all 5 clean passages it was asked about (defence/v1) or,
+#: calibrated, to no payload (defence/v2).
+DEFAULT_LAYERS = LAYERS
+
+
+def chosen(layer: str) -> bool:
+    """Whether ``layer`` was asked for by name (or by "all") in :data:`LAYERS_ENV`, rather than
+    being in force by default."""
+    raw = os.environ.get(LAYERS_ENV, "").strip()
+    return raw == "all" or layer in {part.strip() for part in raw.split(",")}
 
 
 def active_layers() -> frozenset[str]:

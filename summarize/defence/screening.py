@@ -1,5 +1,5 @@
-"""The defence's one model question: does this passage give instructions to whoever
-processes the article? (issue 20, item 5)
+"""The defence's judgement of a passage: does it give instructions to whoever processes the
+article? (issue 20, item 5)
 
 The masking layers (:mod:`summarize.defence.guard`, :mod:`summarize.defence.addressee`) flag text by
 its form, and a payload in a form they do not know walks past them. The parse can still mark
@@ -7,10 +7,17 @@ a passage as *possibly* speaking to software or giving orders (a software noun a
 "readers"/"tools"/"systems" with such a modifier, an unquoted imperative or modal order, a
 reference to this text or its summary, "you" outside quotation marks:
 :func:`summarize.defence.addressee.suspects`), and that mark is cheap and broad. Each such
-passage the masking layers left in view gets one constrained yes/no question to the model
-that is summarizing the article, asked on the same prompt prefix as the summary passes (the
-prompt's system message and article block, so an embedded model reuses its KV cache and pays
-only for the question); "yes" masks the passage like any other layer (layer ``judge``).
+passage the masking layers left in view is judged by the model that is summarizing the
+article; "yes" masks the passage like any other layer (layer ``judge``).
+
+How it is judged (``defence/v3``): where the model has a probe file
+(:mod:`summarize.defence.probe`, both embedded models), a linear probe reads the model's own
+hidden states for the passage (:func:`probed`): no question, no token. This is the default.
+Any other model is asked one constrained yes/no question on the same prompt prefix as the
+summary passes (the prompt's system message and article block, so an embedded model reuses
+its KV cache and pays only for the question); that path is opt-in (``NEWSBRIEF_DEFENCE=all``
+or a list naming ``judge``), because its threshold was calibrated on a model whose answer had
+no signal.
 
 The question's wording is the prompt folder :data:`DEFENCE_PROMPT` (``instructions.j2``),
 versioned by name like every prompt. The defence sits below prompting, so the pipeline
@@ -100,7 +107,8 @@ def screen(
 ) -> list[guard.Flag]:
     """The suspects of ``article`` outside ``flagged`` that the model says give instructions
     to whoever processes it, as flags of the layer ``judge``; [] when that layer is not in
-    force (:func:`summarize.defence.guard.active_layers`) or nothing is suspect.
+    force (:func:`summarize.defence.guard.active_layers`), when there is no ``probe`` and the
+    layer was not asked for by name (the question is opt-in), or when nothing is suspect.
 
     With a ``probe`` trained on this backend's model (defence/v3), yes is the probe's
     probability over the model's hidden states at or above its threshold (:func:`probed`),
@@ -111,6 +119,8 @@ def screen(
     answer. Every call is recorded in ``ledger``."""
     if LAYER not in guard.active_layers():
         return []
+    if probe is None and not guard.chosen(LAYER):
+        return []  # the question is opt-in (guard.DEFAULT_LAYERS); the probe is the default
     asked = candidates(article, flagged, MAX_PROBED if probe is not None else MAX_QUESTIONS)
     if not asked:
         return []

@@ -122,9 +122,12 @@ def test_layers_are_chosen_by_the_environment(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv(guard.LAYERS_ENV, "patterns,addressee")
     assert _layers(text) == ["addressee"]
     monkeypatch.delenv(guard.LAYERS_ENV)
-    assert guard.active_layers() == set(guard.LAYERS) - {"judge"}  # the judge is opt-in
+    # every layer by default, but the judge's question is asked only when chosen by name
+    assert guard.active_layers() == set(guard.LAYERS) and not guard.chosen("judge")
     monkeypatch.setenv(guard.LAYERS_ENV, "all")
-    assert guard.active_layers() == set(guard.LAYERS)
+    assert guard.active_layers() == set(guard.LAYERS) and guard.chosen("judge")
+    monkeypatch.setenv(guard.LAYERS_ENV, "patterns,judge")
+    assert guard.chosen("judge") and not guard.chosen("addressee")
     monkeypatch.setenv(guard.LAYERS_ENV, "patterns,typo")
     with pytest.raises(ValueError, match="typo"):
         guard.active_layers()

@@ -135,6 +135,18 @@ def test_a_probe_is_used_only_with_the_model_it_was_trained_on(tmp_path: Path) -
         _probe().probability([1.0, 0.0, 0.0])
 
 
+def test_by_default_only_the_probe_judges(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no layer chosen, a model with a probe is judged by it and a model without one is
+    asked nothing (the question is opt-in)."""
+    monkeypatch.delenv(guard.LAYERS_ENV)
+    run = Summarizer(FakeBackend("heuristic"), "summary/v8").run(TEXT)
+    assert run.masked == [] and not any(c.purpose.startswith("defence") for c in run.calls)
+    summarizer = Summarizer(EmbeddingFake(), "summary/v8")
+    summarizer._probe = (_probe(),)
+    run = summarizer.run(TEXT)
+    assert [(m.text, m.layer) for m in run.masked] == [(PAYLOAD, "judge")]
+
+
 def test_the_pipeline_uses_a_fitting_probe_and_falls_back_to_the_question() -> None:
     """Without a probe for the model (every fake, any endpoint) the defence asks v2's
     question; with one it only embeds."""
