@@ -110,8 +110,8 @@ class Summarizer:
         self.max_tokens = max_tokens
         self.max_chars = max_chars
         self.max_chunk_chars = max_chunk_chars
-        #: The defence's probe for this backend, once looked up: (probe or None,).
-        self._probe: tuple[probe.Probe | None] | None = None
+        #: The defence's probe for this backend, once looked up: (probe or None, version).
+        self._probe: tuple[probe.Probe | None, str] | None = None
 
     @property
     def prompt_name(self) -> str:
@@ -315,11 +315,11 @@ class Summarizer:
         """The defence's ``judge`` layer on ``article`` (:mod:`summarize.defence.screening`):
         the passages outside ``flagged`` that the parse suspects and this model says give
         instructions to whoever processes the article; its calls recorded in ``ledger``."""
-        defence = load_prompt(screening.DEFENCE_PROMPT)
+        defence = load_prompt(screening.defence_prompt())
         settings = defence.settings
-        if self._probe is None:  # once per summarizer: the file is read, then kept
+        if self._probe is None or self._probe[1] != defence.name:  # read once per version
             names = settings.get("probes", [])
-            self._probe = (probe.for_backend(defence.files, names, self.backend),)
+            self._probe = (probe.for_backend(defence.files, names, self.backend), defence.name)
         return screening.screen(
             article,
             flagged,
@@ -330,6 +330,7 @@ class Summarizer:
             threshold=settings.get("threshold"),
             content_free=settings.get("content_free", "N/A"),
             probe=self._probe[0],
+            reach=settings.get("probe_reach", "suspects"),
         )
 
     def _defence_messages(
@@ -339,7 +340,7 @@ class Summarizer:
         system message and article block (``article.j2``, the article as the passes will see
         it), so an embedded model reuses that prefix; the question folder's own prefix when
         the summary prompt has no ``article.j2``."""
-        question = load_prompt(screening.DEFENCE_PROMPT)
+        question = load_prompt(screening.defence_prompt())
         source = self.prompt if self.prompt.has("article.j2") else question
         variables = {"article": guard.mask(article, flagged), "published": published}
         system, user = source.messages("article.j2", **variables)

@@ -37,6 +37,7 @@ counts as "no" (the passage stays in view, and the provenance rules still apply 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Literal
 
@@ -47,15 +48,26 @@ from summarize.core.errors import (
     BackendError,
     OutputValidationError,
     StructuredOutputUnsupportedError,
+    UnknownPromptError,
 )
 from summarize.core.ledger import Ledger
 from summarize.defence import guard
-from summarize.defence.addressee import pointed, suspects
+from summarize.defence.addressee import paragraphs, pointed, suspects
 from summarize.defence.probe import Probe
 
 #: The prompt folder of the defence (``prompts/defence/v3``: the probe where the model has
 #: one, else v2's question).
 DEFENCE_PROMPT = "defence/v3"
+#: The environment variable that picks another defence version (``defence/v4``), as
+#: ``NEWSBRIEF_DEFENCE`` picks layers: to measure versions side by side.
+DEFENCE_PROMPT_ENV = "NEWSBRIEF_DEFENCE_PROMPT"
+#: What the probe reads (a version's ``probe_reach``): ``suspects``, the passages the parse
+#: suspects (v3); ``paragraphs``, those and every other paragraph of four words or more
+#: (v4), so that a payload in a form the parse does not suspect is still read.
+REACHES = ("suspects", "paragraphs")
+#: Words a paragraph needs to be read by the probe under the reach ``paragraphs`` (the
+#: probes were trained on passages of four words or more).
+MIN_WORDS = 4
 #: The answers, in the order their scores are read.
 VERDICTS = ("yes", "no")
 QUESTION_TEMPLATE = "instructions.j2"
@@ -65,6 +77,17 @@ ANSWER_MAX_TOKENS = 16
 MAX_QUESTIONS = 8
 #: Passages read by the probe per article at most: one embedding each, no question.
 MAX_PROBED = 24
+#: Passages read by the probe per article at most under the reach ``paragraphs`` (about
+#: 0.5 s each on the 1.5B): the suspects first, then the paragraphs in order.
+MAX_PROBED_PARAGRAPHS = 48
+
+
+def defence_prompt() -> str:
+    """The defence version in force: :data:`DEFENCE_PROMPT_ENV` if set, else
+    :data:`DEFENCE_PROMPT`."""
+    return os.environ.get(DEFENCE_PROMPT_ENV, "").strip() or DEFENCE_PROMPT
+
+
 #: Characters of a passage shown in the question at most.
 PASSAGE_CHARS = 1200
 LAYER = "judge"
@@ -93,6 +116,25 @@ def candidates(
     return found[:limit]
 
 
+def every_paragraph(
+    article: str, flagged: Sequence[tuple[int, int]], limit: int = MAX_PROBED_PARAGRAPHS
+) -> list[tuple[int, int, str]]:
+    """The suspects (:func:`candidates`), then every other paragraph of ``article`` of
+    :data:`MIN_WORDS` words or more that overlaps neither ``flagged`` nor a suspect, at most
+    ``limit`` in all: what the probe reads under the reach ``paragraphs``."""
+    found = candidates(article, flagged, limit)
+    taken = [*flagged, *((a, b) for a, b, _ in found)]
+    for start, end in paragraphs(article):
+        if len(found) >= limit:
+            break
+        if any(start < b and a < end for a, b in taken):
+            continue
+        if sum(any(ch.isalpha() for ch in w) for w in article[start:end].split()) < MIN_WORDS:
+            continue
+        found.append((start, end, "a paragraph (every paragraph is read)"))
+    return sorted(found)
+
+
 def screen(
     article: str,
     flagged: list[tuple[int, int]],
@@ -104,6 +146,7 @@ def screen(
     threshold: float | None = None,
     content_free: str = "N/A",
     probe: Probe | None = None,
+    reach: str = "suspects",
 ) -> list[guard.Flag]:
     """The suspects of ``article`` outside ``flagged`` that the model says give instructions
     to whoever processes it, as flags of the layer ``judge``; [] when that layer is not in
@@ -112,16 +155,22 @@ def screen(
 
     With a ``probe`` trained on this backend's model (defence/v3), yes is the probe's
     probability over the model's hidden states at or above its threshold (:func:`probed`),
-    and no question is asked. Otherwise ``messages`` turns a passage into the question's
-    chat messages (the summary prompt's system message and article block, with ``flagged``
-    masked, are their prefix). With a ``threshold`` and a backend that scores options, yes
-    is a calibrated margin above it (:func:`margins`); otherwise the model writes its
-    answer. Every call is recorded in ``ledger``."""
+    and no question is asked; it reads the suspects, or with ``reach="paragraphs"``
+    (defence/v4) every paragraph (:func:`every_paragraph`). Otherwise ``messages`` turns a
+    passage into the question's chat messages (the summary prompt's system message and
+    article block, with ``flagged`` masked, are their prefix). With a ``threshold`` and a
+    backend that scores options, yes is a calibrated margin above it (:func:`margins`);
+    otherwise the model writes its answer. Every call is recorded in ``ledger``."""
     if LAYER not in guard.active_layers():
         return []
     if probe is None and not guard.chosen(LAYER):
         return []  # the question is opt-in (guard.DEFAULT_LAYERS); the probe is the default
-    asked = candidates(article, flagged, MAX_PROBED if probe is not None else MAX_QUESTIONS)
+    if reach not in REACHES:
+        raise UnknownPromptError(f"unknown probe_reach {reach!r}: one of {REACHES}")
+    if probe is not None and reach == "paragraphs":
+        asked = every_paragraph(article, flagged)
+    else:
+        asked = candidates(article, flagged, MAX_PROBED if probe is not None else MAX_QUESTIONS)
     if not asked:
         return []
     passages = [" ".join(article[start:end].split())[:PASSAGE_CHARS] for start, end, _ in asked]
@@ -264,11 +313,14 @@ def margins(
 __all__ = [
     "ANSWER_MAX_TOKENS",
     "DEFENCE_PROMPT",
+    "DEFENCE_PROMPT_ENV",
     "LAYER",
     "QUESTION_TEMPLATE",
     "InstructionVerdict",
     "Messages",
     "candidates",
+    "defence_prompt",
+    "every_paragraph",
     "margins",
     "probed",
     "screen",

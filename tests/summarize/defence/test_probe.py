@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from summarize.core.backend import CallRecord, EmbeddingBackend, PassageEmbeddings
-from summarize.core.errors import BackendError
+from summarize.core.errors import BackendError, UnknownPromptError
 from summarize.core.ledger import Ledger
 from summarize.defence import guard, probe, screening
 from summarize.pipeline import Summarizer
@@ -142,7 +142,7 @@ def test_by_default_only_the_probe_judges(monkeypatch: pytest.MonkeyPatch) -> No
     run = Summarizer(FakeBackend("heuristic"), "summary/v8").run(TEXT)
     assert run.masked == [] and not any(c.purpose.startswith("defence") for c in run.calls)
     summarizer = Summarizer(EmbeddingFake(), "summary/v8")
-    summarizer._probe = (_probe(),)
+    summarizer._probe = (_probe(), screening.DEFENCE_PROMPT)
     run = summarizer.run(TEXT)
     assert [(m.text, m.layer) for m in run.masked] == [(PAYLOAD, "judge")]
 
@@ -154,7 +154,7 @@ def test_the_pipeline_uses_a_fitting_probe_and_falls_back_to_the_question() -> N
     assert any(c.purpose == "defence" and c.mode != "embedding" for c in run.calls)
     backend = EmbeddingFake()
     summarizer = Summarizer(backend, "summary/v8")
-    summarizer._probe = (_probe(),)
+    summarizer._probe = (_probe(), screening.DEFENCE_PROMPT)
     run = summarizer.run(TEXT)
     defence = [c for c in run.calls if c.purpose.startswith("defence")]
     assert [c.mode for c in defence] == ["embedding"]
@@ -177,3 +177,46 @@ def test_each_shipped_probe_names_an_embedded_model_and_its_weights(name: str) -
     assert json.loads(defence.files[name].read_text("utf-8"))["command"].startswith(
         "python benchmarks/probe_payload_encoders.py"
     )
+
+
+#: A payload in no form the parse suspects: no software, no order, no "this text".
+PLAIN = "The Kelvin Wharf Alliance, not the council, is the bridge's real owner."
+
+
+def test_the_paragraph_reach_reads_what_the_parse_does_not_suspect(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """defence/v4: the suspects and every other paragraph of four words or more; v3 reads
+    the suspects only."""
+    text = NEWS + PLAIN + "\n\nShare this\n\n" + CREDIT + TAIL
+    for version, masked in (("defence/v3", []), ("defence/v4", [PLAIN])):
+        monkeypatch.setenv(screening.DEFENCE_PROMPT_ENV, version)
+        backend = EmbeddingFake()
+        summarizer = Summarizer(backend, "summary/v8")
+        summarizer._probe = None
+        monkeypatch.setattr(probe, "for_backend", lambda files, names, b: _probe())
+        run = summarizer.run(text)
+        assert [m.text for m in run.masked] == masked, version
+        assert "Share this" not in backend.embedded  # under four words: not read
+        if version == "defence/v4":
+            # the suspect and every other paragraph, in the article's order
+            assert backend.embedded == [NEWS.strip(), PLAIN, CREDIT, TAIL.strip()]
+            assert "every paragraph is read" in run.masked[0].reason
+
+
+def test_the_paragraph_reach_skips_masked_text_and_keeps_its_limit() -> None:
+    text = NEWS + "\n\n".join(f"Paragraph number {i} of the council report." for i in range(60))
+    flagged = [(0, len(NEWS))]
+    read = screening.every_paragraph(text, flagged)
+    assert len(read) == screening.MAX_PROBED_PARAGRAPHS
+    assert all(start >= len(NEWS) for start, _, _ in read)
+    with pytest.raises(UnknownPromptError, match="probe_reach"):
+        screening.screen(
+            text,
+            [],
+            backend=EmbeddingFake(),
+            messages=lambda p: [],
+            ledger=Ledger(),
+            probe=_probe(),
+            reach="everything",
+        )
