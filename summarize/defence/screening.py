@@ -80,14 +80,6 @@ MAX_PROBED = 24
 #: Passages read by the probe per article at most under the reach ``paragraphs`` (about
 #: 0.5 s each on the 1.5B): the suspects first, then the paragraphs in order.
 MAX_PROBED_PARAGRAPHS = 48
-
-
-def defence_prompt() -> str:
-    """The defence version in force: :data:`DEFENCE_PROMPT_ENV` if set, else
-    :data:`DEFENCE_PROMPT`."""
-    return os.environ.get(DEFENCE_PROMPT_ENV, "").strip() or DEFENCE_PROMPT
-
-
 #: Characters of a passage shown in the question at most.
 PASSAGE_CHARS = 1200
 LAYER = "judge"
@@ -95,6 +87,12 @@ LAYER = "judge"
 #: A passage (whitespace collapsed, cut at :data:`PASSAGE_CHARS`) to the chat messages that
 #: ask about it: the summary prompt's system message and article block, then the question.
 Messages = Callable[[str], list[dict[str, str]]]
+
+
+def defence_prompt() -> str:
+    """The defence version in force: :data:`DEFENCE_PROMPT_ENV` if set, else
+    :data:`DEFENCE_PROMPT`."""
+    return os.environ.get(DEFENCE_PROMPT_ENV, "").strip() or DEFENCE_PROMPT
 
 
 class InstructionVerdict(BaseModel):
