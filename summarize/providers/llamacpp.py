@@ -89,7 +89,8 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int, grammar_last: bool = T
 
 
 #: The embedding instance's window: a passage is cut at EMBED_MAX_CHARS characters before it
-#: is embedded, about 300 tokens, so 512 always holds it.
+#: is embedded, about 300 tokens of English; llama.cpp truncates a longer token sequence
+#: (a script that takes more tokens per character) at the window, as in training.
 EMBED_CONTEXT = 512
 #: Characters of a passage embedded at most (whitespace collapsed first).
 EMBED_MAX_CHARS = 1200
