@@ -324,7 +324,7 @@ class Summarizer:
             article,
             flagged,
             backend=self.backend,
-            messages=self._defence_messages(article, flagged, published),
+            messages=self._defence_messages(article, flagged, published, defence),
             ledger=ledger,
             max_retries=min(self.max_retries, 1),
             threshold=settings.get("threshold"),
@@ -334,18 +334,26 @@ class Summarizer:
         )
 
     def _defence_messages(
-        self, article: str, flagged: list[tuple[int, int]], published: str | None
+        self,
+        article: str,
+        flagged: list[tuple[int, int]],
+        published: str | None,
+        question: PromptTemplate | None = None,
     ) -> screening.Messages:
         """The defence question about a passage, asked after the summary prompt's own
         system message and article block (``article.j2``, the article as the passes will see
         it), so an embedded model reuses that prefix; the question folder's own prefix when
-        the summary prompt has no ``article.j2``."""
-        question = load_prompt(screening.defence_prompt())
+        the summary prompt has no ``article.j2``. The prefix is rendered at the first
+        question: where a probe judges, none is asked."""
+        question = question or load_prompt(screening.defence_prompt())
         source = self.prompt if self.prompt.has("article.j2") else question
-        variables = {"article": guard.mask(article, flagged), "published": published}
-        system, user = source.messages("article.j2", **variables)
+        prefix: list[dict[str, str]] = []
 
         def messages(passage: str) -> list[dict[str, str]]:
+            if not prefix:
+                variables = {"article": guard.mask(article, flagged), "published": published}
+                prefix.extend(source.messages("article.j2", **variables))
+            system, user = prefix
             asked = question.render(screening.QUESTION_TEMPLATE, passage=passage)
             return [system, {"role": "user", "content": user["content"] + "\n\n" + asked}]
 

@@ -188,18 +188,16 @@ def screen(
             margin = scored[i]
             if margin is None:
                 continue  # the call failed (recorded): the passage stays in view
-            yes = margin > threshold  # type: ignore[operator]
-            ledger.choose("defence", passage[:120], list(VERDICTS), VERDICTS[not yes], by="model")
-            if yes:
-                found.append(
-                    guard.Flag(
-                        start,
-                        end,
-                        LAYER,
-                        f"a model's yes to the defence question, calibrated margin "
-                        f"{margin:+.2f} > {threshold:+.2f} ({reason})",
-                    )
-                )
+            why = f"a model's yes to the defence question, calibrated margin {margin:+.2f} > "
+            _verdict(
+                found,
+                ledger,
+                (start, end),
+                passage,
+                margin > threshold,  # type: ignore[operator]
+                by="model",
+                why=f"{why}{threshold:+.2f} ({reason})",
+            )
             continue
         try:
             result = backend.generate(
@@ -213,12 +211,32 @@ def screen(
             ledger.record_failure(exc)  # unanswered: the passage stays in view
             continue
         ledger.record(result)
-        ledger.choose("defence", passage[:120], list(VERDICTS), result.value.answer, by="model")
-        if result.value.answer == "yes":
-            found.append(
-                guard.Flag(start, end, LAYER, f"a model's yes to the defence question ({reason})")
-            )
+        _verdict(
+            found,
+            ledger,
+            (start, end),
+            passage,
+            result.value.answer == "yes",
+            by="model",
+            why=f"a model's yes to the defence question ({reason})",
+        )
     return _with_pointed(article, flagged, found)
+
+
+def _verdict(
+    found: list[guard.Flag],
+    ledger: Ledger,
+    span: tuple[int, int],
+    passage: str,
+    yes: bool,
+    *,
+    by: str,
+    why: str,
+) -> None:
+    """Record one verdict as a choice, and a yes as a flag of the layer ``judge``."""
+    ledger.choose("defence", passage[:120], list(VERDICTS), VERDICTS[not yes], by=by)
+    if yes:
+        found.append(guard.Flag(span[0], span[1], LAYER, why))
 
 
 def probed(
@@ -243,18 +261,16 @@ def probed(
         asked, passages, embedded.vectors, strict=True
     ):
         p = probe.probability(vector)
-        yes = p >= probe.threshold
-        ledger.choose("defence", passage[:120], list(VERDICTS), VERDICTS[not yes], by="probe")
-        if yes:
-            found.append(
-                guard.Flag(
-                    start,
-                    end,
-                    LAYER,
-                    f"the probe on the model's hidden states: p = {p:.2f} >= "
-                    f"{probe.threshold:.2f} ({reason})",
-                )
-            )
+        why = f"the probe on the model's hidden states: p = {p:.2f} >= {probe.threshold:.2f}"
+        _verdict(
+            found,
+            ledger,
+            (start, end),
+            passage,
+            p >= probe.threshold,
+            by="probe",
+            why=f"{why} ({reason})",
+        )
     return found
 
 
