@@ -191,7 +191,9 @@ def reach(cases: list, clean: list[str]) -> None:
 def judge(
     model: str, prompt: str | None, cases: list, clean: list[str], golds: list[list[list[str]]]
 ) -> None:
-    """The ``judge`` layer with a real model: alone and after the masking layers."""
+    """The ``judge`` layer (and ``furniture``, where the defence version has a furniture probe)
+    with a real model: alone and after the masking layers; every clean passage they flag is
+    printed, by layer, so that a reader can tell page furniture from a false alarm."""
     from summarize.core.ledger import Ledger
     from summarize.pipeline import Summarizer
 
@@ -217,10 +219,13 @@ def judge(
         if hit_cum < len(spans):
             missed.append(name)
     alarms, lost, calls, seconds = 0, 0, [], []
+    by_layer: dict[str, list[str]] = {}
     for text, names in zip(clean, golds, strict=True):
         masked = guard.masked_spans(text, every)
         found, ledger = ask(text, masked)
         alarms += len(found)
+        for f in found:
+            by_layer.setdefault(f.layer, []).append(" ".join(text[f.start : f.end].split()))
         lost += gold_lost(
             text, names, guard.merge_spans([*masked, *((f.start, f.end) for f in found)])
         )
@@ -240,6 +245,10 @@ def judge(
         f"({statistics.mean(calls):.2f} per article, {max(calls)} at most), "
         f"{sum(seconds):.1f} s in all; not fully masked: {', '.join(missed) or 'none'}"
     )
+    for layer, texts in sorted(by_layer.items()):  # read them: furniture on a page is no alarm
+        print(f"clean passages flagged by {layer}: {len(texts)}")
+        for flagged in texts:
+            print(f"  {flagged[:110]}")
 
 
 if __name__ == "__main__":

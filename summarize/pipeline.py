@@ -111,7 +111,7 @@ class Summarizer:
         self.max_chars = max_chars
         self.max_chunk_chars = max_chunk_chars
         #: The defence's probe for this backend, once looked up: (probe or None, version).
-        self._probe: tuple[probe.Probe | None, str] | None = None
+        self._probe: tuple[probe.Probe | None, probe.Probe | None, str] | None = None
 
     @property
     def prompt_name(self) -> str:
@@ -312,14 +312,20 @@ class Summarizer:
         ledger: Ledger,
         published: str | None = None,
     ) -> list[guard.Flag]:
-        """The defence's ``judge`` layer on ``article`` (:mod:`summarize.defence.screening`):
-        the passages outside ``flagged`` that the parse suspects and this model says give
-        instructions to whoever processes the article; its calls recorded in ``ledger``."""
+        """The defence's ``judge`` and ``furniture`` layers on ``article``
+        (:mod:`summarize.defence.screening`): the passages outside ``flagged`` that this model
+        says give instructions to whoever processes the article or, where the version has a
+        furniture probe, are page furniture; its calls recorded in ``ledger``."""
         defence = load_prompt(screening.defence_prompt())
         settings = defence.settings
-        if self._probe is None or self._probe[1] != defence.name:  # read once per version
-            names = settings.get("probes", [])
-            self._probe = (probe.for_backend(defence.files, names, self.backend), defence.name)
+        if self._probe is None or self._probe[2] != defence.name:  # read once per version
+            self._probe = (
+                probe.for_backend(defence.files, settings.get("probes", []), self.backend),
+                probe.for_backend(
+                    defence.files, settings.get("furniture_probes", []), self.backend
+                ),
+                defence.name,
+            )
         return screening.screen(
             article,
             flagged,
@@ -331,6 +337,7 @@ class Summarizer:
             content_free=settings.get("content_free", "N/A"),
             probe=self._probe[0],
             reach=settings.get("probe_reach", "suspects"),
+            furniture=self._probe[1],
         )
 
     def _defence_messages(

@@ -114,8 +114,10 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
 #: Every layer of the defence, in the order they are applied. ``patterns`` is the list above;
 #: the next five find text addressed to software by its grammar
 #: (:mod:`summarize.defence.addressee`); ``judge`` asks the model one yes/no question about
-#: each passage the parse only suspects (:mod:`summarize.defence.screening`); ``provenance`` prunes
-#: what the model returns (:mod:`summarize.defence.provenance`).
+#: each passage the parse only suspects (:mod:`summarize.defence.screening`); ``furniture`` masks
+#: the passages a probe reads as page furniture rather than the story (``defence/v5``, where
+#: the version has a furniture probe for the model); ``provenance`` prunes what the model
+#: returns (:mod:`summarize.defence.provenance`).
 LAYERS = (
     "patterns",
     "addressee",
@@ -124,6 +126,7 @@ LAYERS = (
     "disguise",
     "pointer",
     "judge",
+    "furniture",
     "provenance",
 )
 #: The environment variable that picks layers, comma-separated ("patterns,addressee"); unset

@@ -1,5 +1,6 @@
 """A linear probe over the summarizing model's own hidden states: is this passage an
-instruction to whoever processes the article? (``defence/v3``, issue 20 item 5)
+instruction to whoever processes the article? (``defence/v3``, issue 20 item 5) Or, with the
+``target`` ``furniture`` (``defence/v5``), is it page furniture rather than the story?
 
 The 1.5B's written or scored yes/no to that question had no signal (``defence/v2``); its
 hidden states do: a logistic regression over a passage's mean-pooled embedding separates the
@@ -18,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,6 +38,11 @@ class Probe(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     encoder: str = Field(description="the backend's model id and pooling the probe reads")
+    target: Literal["instruction", "furniture"] = Field(
+        default="instruction",
+        description="what yes means: an instruction to whoever processes the article, or a "
+        "passage of page furniture rather than the story's reporting",
+    )
     weights_sha256: str | None = None
     threshold: float = Field(gt=0, lt=1)
     coef: tuple[float, ...]
@@ -53,7 +59,7 @@ class Probe(BaseModel):
             raise ProbeFileError(f"{path} is not a probe file: {exc}") from None
 
     def probability(self, vector: list[float]) -> float:
-        """The probe's probability that the embedded passage is an instruction."""
+        """The probe's probability that the embedded passage is of its ``target`` kind."""
         if len(vector) != len(self.coef):
             raise ProbeFileError(
                 f"the probe reads {len(self.coef)}-dimensional vectors, the encoder gave "

@@ -83,6 +83,10 @@ MAX_PROBED_PARAGRAPHS = 48
 #: Characters of a passage shown in the question at most.
 PASSAGE_CHARS = 1200
 LAYER = "judge"
+#: The layer of the furniture probe (defence/v5): a passage read as page furniture.
+FURNITURE_LAYER = "furniture"
+#: The furniture probe's answers, in order: page furniture (masked) or the story.
+PLACES = ("furniture", "story")
 
 #: A passage (whitespace collapsed, cut at :data:`PASSAGE_CHARS`) to the chat messages that
 #: ask about it: the summary prompt's system message and article block, then the question.
@@ -145,36 +149,41 @@ def screen(
     content_free: str = "N/A",
     probe: Probe | None = None,
     reach: str = "suspects",
+    furniture: Probe | None = None,
 ) -> list[guard.Flag]:
-    """The suspects of ``article`` outside ``flagged`` that the model says give instructions
-    to whoever processes it, as flags of the layer ``judge``; [] when that layer is not in
-    force (:func:`summarize.defence.guard.active_layers`), when there is no ``probe`` and the
-    layer was not asked for by name (the question is opt-in), or when nothing is suspect.
+    """The passages of ``article`` outside ``flagged`` that the model says give instructions
+    to whoever processes it (layer ``judge``) or, with a ``furniture`` probe (defence/v5), that
+    are page furniture rather than the story (layer ``furniture``); [] when neither layer is in
+    force (:func:`summarize.defence.guard.active_layers`), when there is no probe and the
+    judge's question was not asked for by name (it is opt-in), or when nothing is read.
 
     With a ``probe`` trained on this backend's model (defence/v3), yes is the probe's
     probability over the model's hidden states at or above its threshold (:func:`probed`),
     and no question is asked; it reads the suspects, or with ``reach="paragraphs"``
-    (defence/v4) every paragraph (:func:`every_paragraph`). Otherwise ``messages`` turns a
-    passage into the question's chat messages (the summary prompt's system message and
+    (defence/v4) every paragraph (:func:`every_paragraph`). A ``furniture`` probe reads every
+    paragraph, from the same embeddings, and a line between two masked lines is masked with
+    them (:func:`between`: a box whose payload runs over its lines). Otherwise ``messages``
+    turns a passage into the question's chat messages (the summary prompt's system message and
     article block, with ``flagged`` masked, are their prefix). With a ``threshold`` and a
     backend that scores options, yes is a calibrated margin above it (:func:`margins`);
     otherwise the model writes its answer. Every call is recorded in ``ledger``."""
-    if LAYER not in guard.active_layers():
+    layers = guard.active_layers()
+    judge = LAYER in layers and (probe is not None or guard.chosen(LAYER))
+    if not judge:
+        probe = None
+    if FURNITURE_LAYER not in layers:
+        furniture = None
+    if not judge and furniture is None:
         return []
-    if probe is None and not guard.chosen(LAYER):
-        return []  # the question is opt-in (guard.DEFAULT_LAYERS); the probe is the default
     if reach not in REACHES:
         raise UnknownPromptError(f"unknown probe_reach {reach!r}: one of {REACHES}")
-    if probe is not None and reach == "paragraphs":
-        asked = every_paragraph(article, flagged)
-    else:
-        asked = candidates(article, flagged, MAX_PROBED if probe is not None else MAX_QUESTIONS)
+    if probe is not None or furniture is not None:
+        return _probed_flags(article, flagged, backend, ledger, probe, reach, furniture)
+    asked = candidates(article, flagged, MAX_QUESTIONS)
     if not asked:
         return []
     passages = [" ".join(article[start:end].split())[:PASSAGE_CHARS] for start, end, _ in asked]
-    if probe is not None:
-        found = probed(asked, passages, probe=probe, backend=backend, ledger=ledger)
-        return _with_pointed(article, flagged, found)
+    found: list[guard.Flag] = []
     scored = (
         margins(
             passages, backend=backend, messages=messages, ledger=ledger, content_free=content_free
@@ -182,7 +191,6 @@ def screen(
         if threshold is not None
         else None
     )
-    found: list[guard.Flag] = []
     for i, ((start, end, reason), passage) in enumerate(zip(asked, passages, strict=True)):
         if scored is not None:
             margin = scored[i]
@@ -223,6 +231,61 @@ def screen(
     return _with_pointed(article, flagged, found)
 
 
+def _probed_flags(
+    article: str,
+    flagged: list[tuple[int, int]],
+    backend: StructuredBackend,
+    ledger: Ledger,
+    probe: Probe | None,
+    reach: str,
+    furniture: Probe | None,
+) -> list[guard.Flag]:
+    """What the probes say, from one embedding of each passage read: the instruction probe
+    on the suspects (or every paragraph, ``reach="paragraphs"``), the furniture probe on
+    every paragraph; then the lines between two masked lines and what a flagged passage
+    points to."""
+    if furniture is not None or reach == "paragraphs":
+        asked = every_paragraph(article, flagged)
+    else:
+        asked = candidates(article, flagged, MAX_PROBED)
+    if not asked:
+        return []
+    judged = None
+    if probe is not None and reach == "suspects" and furniture is not None:
+        judged = {(a, b) for a, b, _ in candidates(article, flagged, MAX_PROBED)}
+    passages = [" ".join(article[start:end].split())[:PASSAGE_CHARS] for start, end, _ in asked]
+    found = probed(
+        asked,
+        passages,
+        probe=probe,
+        backend=backend,
+        ledger=ledger,
+        furniture=furniture,
+        judged=judged,
+    )
+    if furniture is not None:
+        found += between(article, [*flagged, *((f.start, f.end) for f in found)])
+    return _with_pointed(article, flagged, found)
+
+
+def between(article: str, masked: Sequence[tuple[int, int]]) -> list[guard.Flag]:
+    """Each line of ``article`` that no span of ``masked`` covers but whose neighbouring
+    lines, before and after, both are masked, as a flag of the layer ``furniture``: a line
+    inside a box whose other lines were read as furniture or instructions (a payload set over
+    a box's lines, a heading too short to read) goes with them."""
+    lines = paragraphs(article)
+
+    def covered(span: tuple[int, int]) -> bool:
+        return any(a <= span[0] and span[1] <= b for a, b in masked)
+
+    state = [covered(span) for span in lines]
+    return [
+        guard.Flag(start, end, FURNITURE_LAYER, "a line between two masked lines (one box)")
+        for i, (start, end) in enumerate(lines)
+        if 0 < i < len(lines) - 1 and not state[i] and state[i - 1] and state[i + 1]
+    ]
+
+
 def _verdict(
     found: list[guard.Flag],
     ledger: Ledger,
@@ -243,12 +306,16 @@ def probed(
     asked: Sequence[tuple[int, int, str]],
     passages: Sequence[str],
     *,
-    probe: Probe,
+    probe: Probe | None,
     backend: StructuredBackend,
     ledger: Ledger,
+    furniture: Probe | None = None,
+    judged: set[tuple[int, int]] | None = None,
 ) -> list[guard.Flag]:
-    """The passages whose embedding the probe scores at or above its threshold, as flags;
-    each verdict recorded as a choice made by the probe. If the embedding fails, the failure is
+    """The passages whose embedding the instruction ``probe`` (on the passages of ``judged``
+    only, when given) or the ``furniture`` probe scores at or above its threshold, as flags of
+    the layers ``judge`` and ``furniture``; each verdict recorded as a choice made by the
+    probe. The passages are embedded once for both. If the embedding fails, the failure is
     recorded and every passage stays in view (the other layers still apply)."""
     try:
         embedded = backend.embed_passages(list(passages), purpose="defence")  # type: ignore[attr-defined]
@@ -260,17 +327,27 @@ def probed(
     for (start, end, reason), passage, vector in zip(
         asked, passages, embedded.vectors, strict=True
     ):
-        p = probe.probability(vector)
-        why = f"the probe on the model's hidden states: p = {p:.2f} >= {probe.threshold:.2f}"
-        _verdict(
-            found,
-            ledger,
-            (start, end),
-            passage,
-            p >= probe.threshold,
-            by="probe",
-            why=f"{why} ({reason})",
-        )
+        if probe is not None and (judged is None or (start, end) in judged):
+            p = probe.probability(vector)
+            why = f"the probe on the model's hidden states: p = {p:.2f} >= {probe.threshold:.2f}"
+            _verdict(
+                found,
+                ledger,
+                (start, end),
+                passage,
+                p >= probe.threshold,
+                by="probe",
+                why=f"{why} ({reason})",
+            )
+            if found and found[-1].start == start and found[-1].end == end:
+                continue  # masked as an instruction: the furniture probe need not say
+        if furniture is not None:
+            p = furniture.probability(vector)
+            yes = p >= furniture.threshold
+            ledger.choose("furniture", passage[:120], list(PLACES), PLACES[not yes], by="probe")
+            if yes:
+                why = f"the furniture probe: p = {p:.2f} >= {furniture.threshold:.2f}"
+                found.append(guard.Flag(start, end, FURNITURE_LAYER, f"{why} (page furniture)"))
     return found
 
 
@@ -328,10 +405,12 @@ __all__ = [
     "ANSWER_MAX_TOKENS",
     "DEFENCE_PROMPT",
     "DEFENCE_PROMPT_ENV",
+    "FURNITURE_LAYER",
     "LAYER",
     "QUESTION_TEMPLATE",
     "InstructionVerdict",
     "Messages",
+    "between",
     "candidates",
     "defence_prompt",
     "every_paragraph",

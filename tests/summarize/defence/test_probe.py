@@ -142,7 +142,7 @@ def test_by_default_only_the_probe_judges(monkeypatch: pytest.MonkeyPatch) -> No
     run = Summarizer(FakeBackend("heuristic"), "summary/v8").run(TEXT)
     assert run.masked == [] and not any(c.purpose.startswith("defence") for c in run.calls)
     summarizer = Summarizer(EmbeddingFake(), "summary/v8")
-    summarizer._probe = (_probe(), screening.DEFENCE_PROMPT)
+    summarizer._probe = (_probe(), None, screening.DEFENCE_PROMPT)
     run = summarizer.run(TEXT)
     assert [(m.text, m.layer) for m in run.masked] == [(PAYLOAD, "judge")]
 
@@ -154,7 +154,7 @@ def test_the_pipeline_uses_a_fitting_probe_and_falls_back_to_the_question() -> N
     assert any(c.purpose == "defence" and c.mode != "embedding" for c in run.calls)
     backend = EmbeddingFake()
     summarizer = Summarizer(backend, "summary/v8")
-    summarizer._probe = (_probe(), screening.DEFENCE_PROMPT)
+    summarizer._probe = (_probe(), None, screening.DEFENCE_PROMPT)
     run = summarizer.run(TEXT)
     defence = [c for c in run.calls if c.purpose.startswith("defence")]
     assert [c.mode for c in defence] == ["embedding"]
@@ -194,7 +194,9 @@ def test_the_paragraph_reach_reads_what_the_parse_does_not_suspect(
         backend = EmbeddingFake()
         summarizer = Summarizer(backend, "summary/v8")
         summarizer._probe = None
-        monkeypatch.setattr(probe, "for_backend", lambda files, names, b: _probe())
+        monkeypatch.setattr(
+            probe, "for_backend", lambda files, names, b: _probe() if names else None
+        )
         run = summarizer.run(text)
         assert [m.text for m in run.masked] == masked, version
         assert "Share this" not in backend.embedded  # under four words: not read
