@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from probe_payload_encoders import folds, rule_threshold  # the same folds and rule
 
 from summarize.defence.addressee import paragraphs
 from summarize.defence.screening import MIN_WORDS
@@ -48,7 +49,6 @@ from summarize.defence.screening import MIN_WORDS
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = ROOT / "evals" / "suites"
 DATA = SUITES / "furniture_train"
-GRID = tuple(round(0.5 + 0.025 * i, 3) for i in range(21))
 CS = (0.001, 0.01, 0.1)
 LEFT_OUT = ("injection_v6/heldout", "injection_v7/heldout")
 #: Characters of a passage given to the encoder at most (as the defence: PASSAGE_CHARS).
@@ -128,19 +128,6 @@ def embed_cached(encoder: str, texts: list[str], cache: Path | None) -> np.ndarr
         if cache:
             np.savez(cache, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
     return np.stack([known[k] for k in key])
-
-
-def folds(keys: list[str], k: int = 5) -> np.ndarray:
-    order = {key: i % k for i, key in enumerate(sorted(set(keys)))}
-    return np.array([order[key] for key in keys])
-
-
-def rule_threshold(p: np.ndarray, story: np.ndarray) -> float:
-    """The lowest threshold of the grid at which no ``story`` row is flagged."""
-    for t in GRID:
-        if not np.any(p[story] >= t):
-            return t
-    return 1.0
 
 
 def probe(c: float):  # a scikit-learn pipeline
