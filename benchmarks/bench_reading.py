@@ -97,10 +97,11 @@ def main() -> None:
 
 
 def levers_table(suites: list[str]) -> None:
-    """Each lever's effect alone on the reading.v1 baseline, then all together (reading.v2)."""
+    """Each lever's effect alone on the reading.v1 baseline, then reading.v2 and all (v3)."""
     configs = [("none (reading.v1)", ReadingOptions())]
     configs += [(name, ReadingOptions(**{name: True})) for name in ReadingOptions.model_fields]
-    configs.append(("all (reading.v2)", READINGS["reading.v2"]))
+    configs.append(("reading.v2", READINGS["reading.v2"]))
+    configs.append(("all (reading.v3)", READINGS["reading.v3"]))
     for name in suites:
         articles, gold = SUITES.get(name, (Path(name), None))
         print(

@@ -78,6 +78,8 @@ def find_mentions(
     works: list[tuple[int, int]] = []
     for ent in doc.ents:
         label = ENTITY_LABELS.get(ent.label_)
+        if label is None and options.long_names and _misread_work(ent):
+            label = "unknown"
         if label is None or _skipped(ent.start_char, ent.end_char, skip):
             continue
         span = _trimmed(ent)
@@ -202,6 +204,8 @@ def _proper_noun_runs(
             j += 1
             if options.hyphen_names:
                 j = _past_hyphens(doc, j)
+            if options.long_names:
+                j = _past_plural_possessive(doc, j)
         span = doc[i:j]
         i = j
         if (
@@ -404,6 +408,22 @@ def _names_a_work(ent: Any) -> bool:
     return ent.root.lemma_.lower() in _WORK_HEADS or ent[-1].lower_ in _WORK_HEADS
 
 
+def _misread_work(ent: Any) -> bool:
+    """A WORK_OF_ART entity that reads as an organisation's name: the small model gives that
+    label to long capitalised names ("The Lessow Boat Dwellers' Association"), and then the
+    party and everything it said are lost. A quoted title ("Hamlet") or one whose head names
+    a work ("the Hart Report") stays a work."""
+    text = ent.doc.text
+    before = text[max(0, ent.start_char - 1) : ent.start_char]
+    return (
+        ent.label_ == "WORK_OF_ART"
+        and before not in ('"', "\u201c", "'", "\u2018")
+        and not _names_a_work(ent)
+        and sum(t.pos_ == "PROPN" and t.text[:1].isupper() for t in ent) >= 2
+        and not any(t.pos_ == "CCONJ" for t in ent)  # "Kloet and ... Xavier Rolet": two names
+    )
+
+
 def _attached(doc: Any, i: int) -> bool:
     """Token ``i`` is a hyphen written without spaces between two words ("Anti-Social")."""
     return (
@@ -418,6 +438,23 @@ def _past_hyphens(doc: Any, j: int) -> int:
     """The end of a run extended over hyphen-joined capitalised words ("Anti-Corruption")."""
     while j < len(doc) - 1 and _attached(doc, j) and doc[j + 1].text[:1].isupper():
         j += 2
+    return j
+
+
+def _past_plural_possessive(doc: Any, j: int) -> int:
+    """The end of a run extended over a plural possessive inside a name ("Boat Dwellers'
+    Association"): the tagger ends the run at the apostrophe and leaves the head noun alone.
+    Only a bare apostrophe after a plural: "Britain's Labour Party" is two names."""
+    if (
+        0 < j < len(doc) - 1
+        and doc[j].tag_ == "POS"
+        and doc[j].text in ("'", "\u2019")
+        and doc[j - 1].lower_.endswith("s")
+        and doc[j + 1].pos_ == "PROPN"
+        and doc[j + 1].text[:1].isupper()
+        and not doc[j + 1].ent_type_
+    ):
+        return j + 2
     return j
 
 

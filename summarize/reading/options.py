@@ -43,12 +43,21 @@ class ReadingOptions(BaseModel):
     #: Statements found clause by clause: relays, relative clauses, passives, stance verbs
     #: without speech, nominal claims; several possible holders are kept as options.
     statements: bool = False
+    #: Long organisation names the small recogniser cuts or misreads are whole: a run of
+    #: proper nouns goes on over a plural possessive ("Boat Dwellers' Association", not
+    #: "Boat Dwellers" and "Association"), and a "work of art" whose head names no work is
+    #: offered as a name of unknown kind, for the model to judge.
+    long_names: bool = False
 
 
 READINGS: dict[str, ReadingOptions] = {
     "reading.v1": ReadingOptions(),
-    # every lever above; summary/v9 reads with it
-    "reading.v2": ReadingOptions(**{name: True for name in ReadingOptions.model_fields}),
+    # every lever up to ``statements``; summary/v9 reads with it
+    "reading.v2": ReadingOptions(
+        **{name: True for name in ReadingOptions.model_fields if name != "long_names"}
+    ),
+    # every lever; summary/v10 reads with it
+    "reading.v3": ReadingOptions(**{name: True for name in ReadingOptions.model_fields}),
 }
 #: The reading used when a prompt version names none.
 DEFAULT_READING = "reading.v1"

@@ -1,7 +1,7 @@
 """A released reading version reads every fixture article exactly as it did when released.
 
 The prompt versions that read with ``reading.v1`` (summary/v7 and v8) or ``reading.v2``
-(summary/v9) are frozen: their
+(summary/v9) or ``reading.v3`` (summary/v10) are frozen: their
 recorded runs are only comparable with new ones while the reading they were given stays
 the same. A change to the reading layer therefore goes behind a new reading version's
 options; this snapshot (made once, when the version was released, over the seeds and
@@ -29,7 +29,7 @@ def _fixtures() -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("version", ["reading.v1", "reading.v2"])
+@pytest.mark.parametrize("version", ["reading.v1", "reading.v2", "reading.v3"])
 def test_a_released_reading_version_reads_the_fixtures_as_when_released(version: str) -> None:
     snapshot = json.loads((SNAPSHOTS / f"{version}.json").read_text(encoding="utf-8"))
     assert sorted(snapshot) == sorted(_fixtures())
