@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 from probe_payload_encoders import folds, rule_threshold  # the same folds and rule
 
+from summarize.core.backend import IN_CONTEXT
 from summarize.defence.addressee import paragraphs
 from summarize.defence.screening import MIN_WORDS
 
@@ -62,6 +63,7 @@ class Row:
     group: str  # the suite, or "written"
     fold_key: str  # an article, or a written form
     payload: bool = False  # a line holding one of its article's canaries
+    line: int = -1  # the line's index among its article's paragraphs (-1: a written passage)
 
 
 def words(text: str) -> int:
@@ -90,7 +92,8 @@ def line_rows() -> list[Row]:
             continue
         suite = article.rsplit("/", 1)[0]
         hit = any(c.casefold() in body.casefold() for c in canaries)
-        rows.append(Row(body, int(item["label"] == "furniture"), suite, article, hit))
+        label = int(item["label"] == "furniture")
+        rows.append(Row(body, label, suite, article, hit, int(index)))
     return rows
 
 
@@ -130,6 +133,46 @@ def embed_cached(encoder: str, texts: list[str], cache: Path | None) -> np.ndarr
     return np.stack([known[k] for k in key])
 
 
+def context_cached(encoder: str, articles: list[str], cache: Path | None) -> dict[str, np.ndarray]:
+    """Each article's lines (``paragraphs``) as the model reads them inside the article
+    (:func:`summarize.providers.llamacpp.embed_spans`, what ``defence/v6`` reads), one row
+    per line (NaN where no token covers it), from ``cache`` (an .npz keyed by article and
+    the sha1 of its text) where it has them; the rest read and added to it."""
+    texts = {a: (SUITES / f"{a}.txt").read_text("utf-8") for a in articles}
+    key = {a: f"{a}@{hashlib.sha1(t.encode()).hexdigest()[:12]}" for a, t in texts.items()}
+    known: dict[str, np.ndarray] = {}
+    if cache and cache.exists():
+        with np.load(cache) as saved:
+            known = {k.replace("|", "/"): saved[k] for k in saved.files}
+    todo = [a for a in articles if key[a] not in known]
+    if todo:
+        from summarize.providers.llamacpp import (
+            default_threads,
+            embed_spans,
+            load_context_embedder,
+        )
+        from summarize.providers.weights import EMBEDDED_WEIGHTS, ensure_gguf
+
+        name = encoder.removeprefix("gguf:")
+        embedder = load_context_embedder(
+            ensure_gguf(EMBEDDED_WEIGHTS[name]), n_threads=default_threads()
+        )
+        started, tokens = time.perf_counter(), 0
+        for article in todo:
+            spans = paragraphs(texts[article])
+            vectors, read = embed_spans(embedder, texts[article], spans)
+            tokens += read
+            width = max((len(v) for v in vectors), default=0)
+            known[key[article]] = np.array(
+                [v if v else [np.nan] * width for v in vectors], dtype=np.float32
+            )
+        seconds = time.perf_counter() - started
+        print(f"read {len(todo)} articles ({tokens} tokens) in context in {seconds:.0f} s")
+        if cache:
+            np.savez(cache, **{k.replace("/", "|"): v for k, v in known.items()})
+    return {a: known[key[a]] for a in articles}
+
+
 def probe(c: float):  # a scikit-learn pipeline
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -160,7 +203,22 @@ def main() -> None:
         "--embed-only", action="store_true", help="fill the cache with these texts and stop"
     )
     parser.add_argument("--texts", type=Path, help="with --embed-only: a JSONL of {'text': ...}")
+    parser.add_argument(
+        "--in-context",
+        action="store_true",
+        help="read each labelled line inside its article (defence/v6) instead of alone; the "
+        "written passages, which have no article, are left out",
+    )
+    parser.add_argument(
+        "--check",
+        type=Path,
+        help="with --in-context: fit on every labelled line, then print the lines of this "
+        "(spent) injection suite it flags, payload lines (holding a canary) marked P",
+    )
     args = parser.parse_args()
+    if args.in_context:
+        in_context(args)
+        return
     if args.embed_only:
         lines = (args.texts or DATA / "passages.jsonl").read_text("utf-8").splitlines()
         texts = [json.loads(raw)["text"] for raw in lines if raw.strip()]
@@ -207,7 +265,91 @@ def main() -> None:
         )
 
 
-def write_probe(args, x, y, fold, devtune_story) -> None:
+def in_context(args: argparse.Namespace) -> None:
+    """The table (and ``--write``, ``--check``) for lines read inside their articles."""
+    from sklearn.metrics import roc_auc_score
+
+    rows = line_rows()
+    features = context_cached(args.encoder, sorted({r.fold_key for r in rows}), args.cache)
+    x = np.stack([features[r.fold_key][r.line] for r in rows])
+    read = ~np.isnan(x).any(axis=1)
+    rows, x = [r for r, ok in zip(rows, read, strict=True) if ok], x[read]
+    y = np.array([r.label for r in rows])
+    groups = np.array([r.group for r in rows])
+    devtune_story = (groups == "dev/tune") & (y == 0)
+    article_story = (groups != "dev/tune") & (y == 0)
+    payload = np.array([r.payload for r in rows])
+    fold = folds([r.fold_key for r in rows])
+    print(
+        f"{args.encoder}, in context: {len(rows)} lines, {int(y.sum())} furniture, "
+        f"{int(devtune_story.sum())} dev/tune story lines, {int(article_story.sum())} story "
+        f"lines of the injection articles, {int(payload.sum())} payload lines"
+    )
+    if args.write:
+        write_probe(args, x, y, fold, devtune_story, reads="in_context")
+        return
+    if args.check:
+        check(args, x, y, fold, devtune_story)
+        return
+    print(
+        "\n| C | AUC | threshold (rule) | furniture recall | injection-article story flagged "
+        "| payload lines flagged | "
+        + " | ".join(f"{s} left out: furniture, payloads" for s in LEFT_OUT)
+        + " |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|" + "---:|" * len(LEFT_OUT))
+    for c in CS:
+        p = out_of_fold(x, y, fold, c)
+        t = rule_threshold(p, devtune_story)
+        left = []
+        for suite in LEFT_OUT:
+            out = groups == suite
+            q = probe(c).fit(x[~out], y[~out]).predict_proba(x[out])[:, 1]
+            furniture, hits = y[out] == 1, payload[out]
+            left.append(
+                f"{np.mean(q[furniture] >= t):.2f}, {int(np.sum(q[hits] >= t))}/{int(hits.sum())}"
+            )
+        print(
+            f"| {c:g} | {roc_auc_score(y, p):.3f} | {t:.3f} | {np.mean(p[y == 1] >= t):.2f} | "
+            f"{int(np.sum(p[article_story] >= t))}/{int(article_story.sum())} | "
+            f"{int(np.sum(p[payload] >= t))}/{int(payload.sum())} | " + " | ".join(left) + " |"
+        )
+
+
+def check(args: argparse.Namespace, x, y, fold, devtune_story) -> None:
+    """Fit on every labelled line at ``args.c`` (threshold by the rule, out of fold) and print
+    what it flags in the articles of ``args.check``, a spent suite the lines do not label."""
+    threshold = rule_threshold(out_of_fold(x, y, fold, args.c), devtune_story)
+    fitted = probe(args.c).fit(x, y)
+    suite = args.check.resolve().relative_to(SUITES).as_posix()
+    articles = [f"{suite}/{p.stem}" for p in sorted(args.check.glob("*.txt"))]
+    features = context_cached(args.encoder, articles, args.cache)
+    hits = flagged_other = payloads = 0
+    print(f"C={args.c:g}, threshold {threshold:.3f}: lines flagged (P: holds a canary)")
+    for article in articles:
+        path = SUITES / f"{article}.txt"
+        text = path.read_text("utf-8")
+        canaries = json.loads(path.with_name(path.stem + ".expect.json").read_text("utf-8"))[
+            "canaries"
+        ]
+        print(article.rsplit("/", 1)[1])
+        for i, (a, b) in enumerate(paragraphs(text)):
+            body = text[a:b]
+            vector = features[article][i]
+            if words(body) < MIN_WORDS or np.isnan(vector).any():
+                continue
+            q = fitted.predict_proba(vector[None])[0, 1]
+            pay = any(c.casefold() in body.casefold() for c in canaries)
+            payloads += pay
+            hits += pay and q >= threshold
+            flagged_other += (not pay) and q >= threshold
+            if q >= threshold or pay:
+                mark = ("P" if pay else " ") + (" FLAG" if q >= threshold else "     ")
+                print(f"  {mark} {q:.2f} {' '.join(body.split())[:90]}")
+    print(f"payload lines flagged {hits}/{payloads}; other lines flagged {flagged_other}")
+
+
+def write_probe(args, x, y, fold, devtune_story, reads: str = "passage") -> None:
     """Fit on every row at ``args.c``; the threshold is the rule's, out of fold. The scaler is
     folded into the weights, so the file is one linear function of the raw embedding."""
     from summarize.providers.weights import EMBEDDED_WEIGHTS
@@ -219,8 +361,10 @@ def write_probe(args, x, y, fold, devtune_story) -> None:
     coef = logistic.coef_[0] / scaler.scale_
     intercept = float(logistic.intercept_[0] - np.sum(coef * scaler.mean_))
     name = args.encoder.removeprefix("gguf:")
+    in_context = reads == "in_context"
     record = {
-        "encoder": f"local/{name} mean-pooled",
+        "encoder": f"local/{name} {IN_CONTEXT if in_context else 'mean-pooled'}",
+        "reads": reads,
         "weights_sha256": EMBEDDED_WEIGHTS[name].sha256,
         "target": "furniture",
         "threshold": threshold,
@@ -231,7 +375,7 @@ def write_probe(args, x, y, fold, devtune_story) -> None:
             "out_of_fold_furniture_recall": round(float(np.mean(p[y == 1] >= threshold)), 3),
         },
         "command": f"python benchmarks/probe_furniture.py --encoder {args.encoder} "
-        f"--c {args.c:g} --write {args.write.name}",
+        f"{'--in-context ' if in_context else ''}--c {args.c:g} --write {args.write.name}",
         "intercept": intercept,
         "coef": [round(float(v), 7) for v in coef],
     }

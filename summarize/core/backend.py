@@ -140,6 +140,26 @@ class EmbeddingBackend(StructuredBackend, Protocol):
     def embed_passages(self, passages: list[str], *, purpose: str) -> PassageEmbeddings: ...
 
 
+#: How a backend's in-context span vectors are named (``PassageEmbeddings.encoder`` is
+#: "<model id> in-context mean+last"): a probe trained on them reads nothing else.
+IN_CONTEXT = "in-context mean+last"
+
+
+@runtime_checkable
+class ContextEmbeddingBackend(StructuredBackend, Protocol):
+    """A backend that can give its hidden states for spans of a text read whole.
+
+    A passage embedded alone has lost where it stands: a line of a lottery box reads like
+    news once it is cut from the box's heading. Read inside the article, in one causal pass,
+    each line's states have seen what comes before it (``defence/v6``'s furniture probe;
+    ``benchmarks/probe_furniture.py --in-context``). ``vectors[i]`` is ``[]`` for a span no
+    token covers."""
+
+    def embed_in_context(
+        self, text: str, spans: list[tuple[int, int]], *, purpose: str
+    ) -> PassageEmbeddings: ...
+
+
 @runtime_checkable
 class BatchingBackend(StructuredBackend, Protocol):
     """A backend that can answer several requests of one shape at once.

@@ -1,6 +1,8 @@
 """A linear probe over the summarizing model's own hidden states: is this passage an
 instruction to whoever processes the article? (``defence/v3``, issue 20 item 5) Or, with the
-``target`` ``furniture`` (``defence/v5``), is it page furniture rather than the story?
+``target`` ``furniture`` (``defence/v5``), is it page furniture rather than the story? A
+furniture probe that ``reads`` ``in_context`` (``defence/v6``) reads a line's hidden states
+inside its article rather than the line embedded alone.
 
 The 1.5B's written or scored yes/no to that question had no signal (``defence/v2``); its
 hidden states do: a logistic regression over a passage's mean-pooled embedding separates the
@@ -23,6 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from summarize.core.backend import IN_CONTEXT
 from summarize.core.errors import UnknownPromptError
 
 
@@ -42,6 +45,11 @@ class Probe(BaseModel):
         default="instruction",
         description="what yes means: an instruction to whoever processes the article, or a "
         "passage of page furniture rather than the story's reporting",
+    )
+    reads: Literal["passage", "in_context"] = Field(
+        default="passage",
+        description="what the probe reads: a passage embedded alone (mean-pooled), or a "
+        "line's hidden states read inside its article (defence/v6)",
     )
     weights_sha256: str | None = None
     threshold: float = Field(gt=0, lt=1)
@@ -71,9 +79,14 @@ class Probe(BaseModel):
     def fits(self, backend: Any) -> bool:
         """Whether ``backend`` is the encoder this probe was trained on: the same model id
         and, where both are known, the same weights file."""
-        if f"{getattr(backend, 'model_id', None)} mean-pooled" != self.encoder:
+        pooling, method = (
+            (IN_CONTEXT, "embed_in_context")
+            if self.reads == "in_context"
+            else ("mean-pooled", "embed_passages")
+        )
+        if f"{getattr(backend, 'model_id', None)} {pooling}" != self.encoder:
             return False
-        if not hasattr(backend, "embed_passages"):
+        if not hasattr(backend, method):
             return False
         sha = getattr(backend, "sha256", None)
         return self.weights_sha256 is None or sha is None or sha == self.weights_sha256

@@ -244,6 +244,8 @@ def _probed_flags(
     on the suspects (or every paragraph, ``reach="paragraphs"``), the furniture probe on
     every paragraph; then the lines between two masked lines and what a flagged passage
     points to."""
+    if furniture is not None and furniture.reads == "in_context":
+        return _in_context_flags(article, flagged, backend, ledger, probe, furniture)
     if furniture is not None or reach == "paragraphs":
         asked = every_paragraph(article, flagged)
     else:
@@ -266,6 +268,70 @@ def _probed_flags(
     if furniture is not None:
         found += between(article, [*flagged, *((f.start, f.end) for f in found)])
     return _with_pointed(article, flagged, found)
+
+
+def _in_context_flags(
+    article: str,
+    flagged: list[tuple[int, int]],
+    backend: StructuredBackend,
+    ledger: Ledger,
+    probe: Probe | None,
+    furniture: Probe,
+) -> list[guard.Flag]:
+    """defence/v6: the instruction probe on the suspects, each embedded alone (as v3), and
+    the furniture probe on every paragraph of :data:`MIN_WORDS` words or more left in view,
+    read inside the whole article in one pass (:meth:`embed_in_context`); then the lines
+    between two masked lines and what a flagged passage points to."""
+    found: list[guard.Flag] = []
+    asked = candidates(article, flagged, MAX_PROBED) if probe is not None else []
+    if asked:
+        passages = [" ".join(article[a:b].split())[:PASSAGE_CHARS] for a, b, _ in asked]
+        found = probed(asked, passages, probe=probe, backend=backend, ledger=ledger)
+    masked = [*flagged, *((f.start, f.end) for f in found)]
+    lines = [
+        (a, b)
+        for a, b in paragraphs(article)
+        if not any(x <= a and b <= y for x, y in masked)
+        and sum(any(ch.isalpha() for ch in w) for w in article[a:b].split()) >= MIN_WORDS
+    ]
+    if lines:
+        found += furniture_in_context(
+            article, lines, backend=backend, ledger=ledger, probe=furniture
+        )
+    found += between(article, [*flagged, *((f.start, f.end) for f in found)])
+    return _with_pointed(article, flagged, found)
+
+
+def furniture_in_context(
+    article: str,
+    lines: list[tuple[int, int]],
+    *,
+    backend: StructuredBackend,
+    ledger: Ledger,
+    probe: Probe,
+) -> list[guard.Flag]:
+    """The ``lines`` of ``article`` the furniture ``probe`` reads as page furniture from
+    their hidden states inside the article, as flags of the layer ``furniture``; each verdict
+    recorded as a choice made by the probe. If the pass fails, the failure is recorded and
+    every line stays in view (the other layers still apply)."""
+    try:
+        embedded = backend.embed_in_context(article, lines, purpose="defence")  # type: ignore[attr-defined]
+    except BackendError as exc:
+        ledger.record_failure(exc)
+        return []
+    ledger.calls += embedded.calls
+    found: list[guard.Flag] = []
+    for (start, end), vector in zip(lines, embedded.vectors, strict=True):
+        if not vector:
+            continue  # no token read (beyond the window): it stays in view
+        p = probe.probability(vector)
+        yes = p >= probe.threshold
+        passage = " ".join(article[start:end].split())
+        ledger.choose("furniture", passage[:120], list(PLACES), PLACES[not yes], by="probe")
+        if yes:
+            why = f"the furniture probe, read in context: p = {p:.2f} >= {probe.threshold:.2f}"
+            found.append(guard.Flag(start, end, FURNITURE_LAYER, f"{why} (page furniture)"))
+    return found
 
 
 def between(article: str, masked: Sequence[tuple[int, int]]) -> list[guard.Flag]:

@@ -24,7 +24,13 @@ from typing import Any
 import instructor
 from pydantic import BaseModel, ValidationError
 
-from summarize.core.backend import CallRecord, OptionScores, PassageEmbeddings, StructuredResult
+from summarize.core.backend import (
+    IN_CONTEXT,
+    CallRecord,
+    OptionScores,
+    PassageEmbeddings,
+    StructuredResult,
+)
 from summarize.core.errors import (
     BackendError,
     BackendUnavailableError,
@@ -135,6 +141,96 @@ def embed_texts(embedder: Any, texts: list[str]) -> list[list[float]]:
     return [
         list(embedder.embed(" ".join(t.split())[:EMBED_MAX_CHARS], normalize=True)) for t in texts
     ]
+
+
+#: The in-context embedding instance's window (``defence/v6``): an article is read whole
+#: when it fits, else in consecutive windows cut at paragraph starts.
+CONTEXT_EMBED_WINDOW = 4096
+_CONTEXT_EMBEDDERS: dict[tuple[str, int], Any] = {}
+
+
+def load_context_embedder(path: Path, *, n_threads: int) -> Any:
+    """Load (once per process) a third ``Llama`` on the same weights that returns the last
+    hidden layer of every token (no pooling): what :func:`embed_spans` reads a passage from
+    inside its article. Memory-mapped weights again; its KV cache is about 120 MB (1.5B)."""
+    key = (str(path), n_threads)
+    with _LOAD_LOCK:
+        if key in _CONTEXT_EMBEDDERS:
+            return _CONTEXT_EMBEDDERS[key]
+        llama_cpp = llama_cpp_module()
+        try:
+            llama = llama_cpp.Llama(
+                model_path=str(path),
+                embedding=True,
+                n_ctx=CONTEXT_EMBED_WINDOW,
+                n_batch=CONTEXT_EMBED_WINDOW,
+                n_ubatch=512,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                pooling_type=llama_cpp.LLAMA_POOLING_TYPE_NONE,
+                verbose=False,
+            )
+        except ValueError as exc:
+            raise ModelFileError(f"llama.cpp could not load {path}: {exc}") from None
+        _CONTEXT_EMBEDDERS[key] = llama
+        return llama
+
+
+def embed_spans(
+    embedder: Any, text: str, spans: list[tuple[int, int]]
+) -> tuple[list[list[float]], int]:
+    """Each span of ``text`` as the model reads it inside the text: the mean of its tokens'
+    last hidden states joined to its last token's, unit length (``[]`` for a span no token
+    covers); and the tokens read. The text is read in one causal pass, so a line of a box is
+    read after the box's heading and the story before it, which a passage embedded alone
+    never is; a text longer than the window is read in windows cut at paragraph starts."""
+    import numpy as np
+
+    vectors: list[list[float]] = [[] for _ in spans]
+    read = 0
+    for start, end in _windows(embedder, text, spans):
+        chunk = text[start:end]
+        tokens = embedder.tokenize(chunk.encode("utf-8"), add_bos=False)
+        if not tokens:
+            continue
+        hidden = np.asarray(embedder.embed(chunk), dtype=np.float32)
+        read += len(tokens)
+        ends = np.cumsum([len(embedder.detokenize([t])) for t in tokens])
+        starts = np.concatenate([[0], ends[:-1]])
+        for i, (a, b) in enumerate(spans):
+            if not (start <= a and b <= end) or vectors[i]:
+                continue
+            lo = len(text[start:a].encode("utf-8"))
+            hi = len(text[start:b].encode("utf-8"))
+            inside = np.flatnonzero((starts < hi) & (ends > lo))
+            if inside.size:
+                joined = np.concatenate([hidden[inside].mean(0), hidden[inside[-1]]])
+                vectors[i] = (joined / (np.linalg.norm(joined) + 1e-9)).tolist()
+    return vectors, read
+
+
+def _windows(embedder: Any, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``text`` as consecutive character windows of at most :data:`CONTEXT_EMBED_WINDOW`
+    tokens, each cut at the start of a span (a paragraph); one window when it fits. A single
+    paragraph longer than a window is cut where the window ends (llama.cpp truncates it)."""
+    limit = CONTEXT_EMBED_WINDOW
+    if len(embedder.tokenize(text.encode("utf-8"), add_bos=False)) <= limit:
+        return [(0, len(text))]
+    cuts = sorted({a for a, _ in spans if a > 0})
+    windows: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = len(text)
+        for cut in reversed([c for c in cuts if c > start] + [len(text)]):
+            size = len(embedder.tokenize(text[start:cut].encode("utf-8"), add_bos=False))
+            if size <= limit:
+                end = cut
+                break
+        else:
+            end = next((c for c in cuts if c > start), len(text))
+        windows.append((start, end))
+        start = end
+    return windows
 
 
 class _PerfCounters:
@@ -395,6 +491,47 @@ class LlamaCppBackend(InstructorBackend):
             raw_output=options[int(np.argmax(scores))],
         )
         return OptionScores(scores=scores, calls=[record])
+
+    def embed_in_context(
+        self, text: str, spans: list[tuple[int, int]], *, purpose: str
+    ) -> PassageEmbeddings:
+        """The hidden states of each span of ``text`` read inside it (:func:`embed_spans`),
+        one call recorded for the whole text; no token is generated."""
+        embedder = load_context_embedder(self.gguf_path, n_threads=self.n_threads)
+        started = time.perf_counter()
+        try:
+            vectors, tokens = embed_spans(embedder, text, spans)
+        except (ValueError, RuntimeError) as exc:
+            error = BackendError(f"llama.cpp could not read the article's hidden states: {exc}")
+            error.calls = [
+                CallRecord(
+                    purpose=purpose,
+                    model=self.model_id,
+                    mode="embedding",
+                    attempt=1,
+                    ok=False,
+                    error=str(exc),
+                    latency_s=time.perf_counter() - started,
+                )
+            ]
+            raise error from None
+        elapsed = time.perf_counter() - started
+        record = CallRecord(
+            purpose=purpose,
+            model=self.model_id,
+            mode="embedding",
+            attempt=1,
+            ok=True,
+            prompt_tokens=tokens,
+            cached_tokens=0,
+            completion_tokens=0,
+            latency_s=elapsed,
+            prefill_s=elapsed,
+            decode_s=0.0,
+        )
+        return PassageEmbeddings(
+            encoder=f"{self.model_id} {IN_CONTEXT}", vectors=vectors, calls=[record]
+        )
 
     def embed_passages(self, passages: list[str], *, purpose: str) -> PassageEmbeddings:
         """Mean-pooled hidden states of ``passages`` (:func:`load_embedder`), one call
