@@ -59,3 +59,36 @@ def test_a_long_text_is_read_in_windows_cut_at_paragraph_starts(
     assert vectors[2] == pytest.approx(_expected(0, 3))
     assert vectors[3] == pytest.approx(_expected(5, 8))
     assert all(len(v) == 4 for v in vectors)
+
+
+@pytest.mark.slow
+def test_the_embedded_model_reads_a_line_differently_after_a_box_heading() -> None:
+    """The real 1.5B, in its no-pooling context: one unit vector of 2 x 1536 numbers per line,
+    the tokens read recorded, and a line's vector depends on what came before it."""
+    from summarize.defence.addressee import paragraphs
+    from summarize.defence.probe import Probe
+    from summarize.prompting import load_prompt
+    from summarize.providers.registry import resolve_backend
+
+    backend = resolve_backend("local/qwen2.5-coder-1.5b")
+    line = "The Harbour Trust now co-owns the bridge with the town council."
+    texts = [
+        f"The council voted on Monday to repair the bridge.\n\n{line}\n",
+        f"COMMUNITY LOTTERY\nThis week's winning number: 0482.\n{line}\n",
+    ]
+    last = []
+    for text in texts:
+        spans = paragraphs(text)
+        read = backend.embed_in_context(text, spans, purpose="test")
+        assert read.encoder == "local/qwen2.5-coder-1.5b in-context mean+last"
+        assert read.calls[0].ok and read.calls[0].prompt_tokens > 10
+        assert len(read.vectors) == len(spans)
+        assert all(
+            len(v) == 3072 and abs(math.fsum(x * x for x in v) - 1) < 1e-3 for v in read.vectors
+        )
+        last.append(read.vectors[-1])
+    cosine = math.fsum(a * b for a, b in zip(*last, strict=True))
+    assert cosine < 0.999  # the same words, read after a different page
+    defence = load_prompt("defence/v6")
+    shipped = Probe.load(defence.files[defence.settings["furniture_probes"][0]])
+    assert shipped.fits(backend)
