@@ -162,7 +162,9 @@ def screen(
     and no question is asked; it reads the suspects, or with ``reach="paragraphs"``
     (defence/v4) every paragraph (:func:`every_paragraph`). A ``furniture`` probe reads every
     paragraph, from the same embeddings, and a line between two masked lines is masked with
-    them (:func:`between`: a box whose payload runs over its lines). Otherwise ``messages``
+    them (:func:`between`: a box whose payload runs over its lines); a furniture probe that
+    reads in context (defence/v6) reads the lines inside the whole article instead
+    (:func:`furniture_in_context`). Otherwise ``messages``
     turns a passage into the question's chat messages (the summary prompt's system message and
     article block, with ``flagged`` masked, are their prefix). With a ``threshold`` and a
     backend that scores options, yes is a calibrated margin above it (:func:`margins`);
