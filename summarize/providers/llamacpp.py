@@ -190,10 +190,12 @@ def embed_spans(
     read = 0
     for start, end in _windows(embedder, text, spans):
         chunk = text[start:end]
-        tokens = embedder.tokenize(chunk.encode("utf-8"), add_bos=False)
+        # a paragraph longer than the window is truncated by llama.cpp: its tail has no state
+        tokens = embedder.tokenize(chunk.encode("utf-8"), add_bos=False)[:CONTEXT_EMBED_WINDOW]
         if not tokens:
             continue
-        hidden = np.asarray(embedder.embed(chunk), dtype=np.float32)
+        hidden = np.asarray(embedder.embed(chunk), dtype=np.float32)[: len(tokens)]
+        tokens = tokens[: len(hidden)]
         read += len(tokens)
         ends = np.cumsum([len(embedder.detokenize([t])) for t in tokens])
         starts = np.concatenate([[0], ends[:-1]])

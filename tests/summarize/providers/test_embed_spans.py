@@ -24,8 +24,10 @@ class ByteEmbedder:
         return bytes(tokens)
 
     def embed(self, text: str) -> list[list[float]]:
+        """Truncated at the window, as llama.cpp's ``embed`` truncates at its batch."""
         self.reads.append(text)
-        return [[float(i), 1.0] for i in range(len(text.encode("utf-8")))]
+        size = min(len(text.encode("utf-8")), llamacpp.CONTEXT_EMBED_WINDOW)
+        return [[float(i), 1.0] for i in range(size)]
 
 
 def _expected(first: int, last: int) -> list[float]:
@@ -59,6 +61,19 @@ def test_a_long_text_is_read_in_windows_cut_at_paragraph_starts(
     assert vectors[2] == pytest.approx(_expected(0, 3))
     assert vectors[3] == pytest.approx(_expected(5, 8))
     assert all(len(v) == 4 for v in vectors)
+
+
+def test_a_paragraph_longer_than_the_window_is_read_up_to_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(llamacpp, "CONTEXT_EMBED_WINDOW", 8)
+    text = "aaaa\nbbbbbbbbbbbbbbbbbbbb\ncc\n"
+    spans = [(0, 4), (5, 25), (26, 28)]
+    vectors, read = llamacpp.embed_spans(ByteEmbedder(), text, spans)
+    assert vectors[0] == pytest.approx(_expected(0, 3))
+    assert vectors[1] == pytest.approx(_expected(0, 7))  # its first eight tokens
+    assert vectors[2] == pytest.approx(_expected(0, 1))
+    assert read == 4 + 1 + 8 + 3
 
 
 @pytest.mark.slow
