@@ -192,8 +192,6 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, fold: np.ndarray, c: float) -> np.
 
 
 def main() -> None:
-    from sklearn.metrics import roc_auc_score
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--encoder", required=True, help="gguf:<embedded model>")
     parser.add_argument("--cache", type=Path, help="embeddings .npz: read, and extended")
@@ -240,35 +238,11 @@ def main() -> None:
     if args.write:
         write_probe(args, x, y, fold, devtune_story)
         return
-    print(
-        "\n| C | AUC | threshold (rule) | furniture recall | injection-article story flagged "
-        "| payload lines flagged | "
-        + " | ".join(f"{s} left out: furniture, payloads" for s in LEFT_OUT)
-        + " |"
-    )
-    print("|---:|---:|---:|---:|---:|---:|" + "---:|" * len(LEFT_OUT))
-    for c in CS:
-        p = out_of_fold(x, y, fold, c)
-        t = rule_threshold(p, devtune_story)
-        left = []
-        for suite in LEFT_OUT:
-            out = groups == suite
-            q = probe(c).fit(x[~out], y[~out]).predict_proba(x[out])[:, 1]
-            furniture, hits = y[out] == 1, payload[out]
-            left.append(
-                f"{np.mean(q[furniture] >= t):.2f}, {int(np.sum(q[hits] >= t))}/{int(hits.sum())}"
-            )
-        print(
-            f"| {c:g} | {roc_auc_score(y, p):.3f} | {t:.3f} | {np.mean(p[y == 1] >= t):.2f} | "
-            f"{int(np.sum(p[article_story] >= t))}/{int(article_story.sum())} | "
-            f"{int(np.sum(p[payload] >= t))}/{int(payload.sum())} | " + " | ".join(left) + " |"
-        )
+    print_table(x, y, groups, payload, fold, devtune_story, article_story)
 
 
 def in_context(args: argparse.Namespace) -> None:
     """The table (and ``--write``, ``--check``) for lines read inside their articles."""
-    from sklearn.metrics import roc_auc_score
-
     rows = line_rows()
     features = context_cached(args.encoder, sorted({r.fold_key for r in rows}), args.cache)
     x = np.stack([features[r.fold_key][r.line] for r in rows])
@@ -291,6 +265,14 @@ def in_context(args: argparse.Namespace) -> None:
     if args.check:
         check(args, x, y, fold, devtune_story)
         return
+    print_table(x, y, groups, payload, fold, devtune_story, article_story)
+
+
+def print_table(x, y, groups, payload, fold, devtune_story, article_story) -> None:
+    """For each C: AUC, the rule's threshold and what it flags, all out of fold; then each
+    suite of :data:`LEFT_OUT` left out whole."""
+    from sklearn.metrics import roc_auc_score
+
     print(
         "\n| C | AUC | threshold (rule) | furniture recall | injection-article story flagged "
         "| payload lines flagged | "

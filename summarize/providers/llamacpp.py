@@ -18,6 +18,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,7 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int, grammar_last: bool = T
 EMBED_CONTEXT = 512
 #: Characters of a passage embedded at most (whitespace collapsed first).
 EMBED_MAX_CHARS = 1200
-_EMBEDDERS: dict[tuple[str, int], Any] = {}
+_EMBEDDERS: dict[tuple[str, int, bool], Any] = {}
 
 
 def load_embedder(path: Path, *, n_threads: int) -> Any:
@@ -112,21 +113,30 @@ def load_embedder(path: Path, *, n_threads: int) -> Any:
     second gigabyte. The probe files of ``prompts/defence/v3`` were trained on exactly these
     vectors (``benchmarks/probe_payload_encoders.py`` calls :func:`embed_texts` too).
     """
-    key = (str(path), n_threads)
+    return _embedding_llama(path, n_threads=n_threads, pooled=True)
+
+
+def _embedding_llama(path: Path, *, n_threads: int, pooled: bool) -> Any:
+    """The embedding instance of ``path``, one of each kind per process: mean-pooled over a
+    passage (a window of :data:`EMBED_CONTEXT`), or every token's state over a whole text (a
+    window of :data:`CONTEXT_EMBED_WINDOW`, :func:`load_context_embedder`)."""
+    key = (str(path), n_threads, pooled)
     with _LOAD_LOCK:
         if key in _EMBEDDERS:
             return _EMBEDDERS[key]
         llama_cpp = llama_cpp_module()
+        window = EMBED_CONTEXT if pooled else CONTEXT_EMBED_WINDOW
+        pooling = llama_cpp.LLAMA_POOLING_TYPE_MEAN if pooled else llama_cpp.LLAMA_POOLING_TYPE_NONE
         try:
             llama = llama_cpp.Llama(
                 model_path=str(path),
                 embedding=True,
-                n_ctx=EMBED_CONTEXT,
-                n_batch=EMBED_CONTEXT,
-                n_ubatch=EMBED_CONTEXT,
+                n_ctx=window,
+                n_batch=window,
+                n_ubatch=min(window, 512),
                 n_threads=n_threads,
                 n_threads_batch=n_threads,
-                pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+                pooling_type=pooling,
                 verbose=False,
             )
         except ValueError as exc:
@@ -146,34 +156,13 @@ def embed_texts(embedder: Any, texts: list[str]) -> list[list[float]]:
 #: The in-context embedding instance's window (``defence/v6``): an article is read whole
 #: when it fits, else in consecutive windows cut at paragraph starts.
 CONTEXT_EMBED_WINDOW = 4096
-_CONTEXT_EMBEDDERS: dict[tuple[str, int], Any] = {}
 
 
 def load_context_embedder(path: Path, *, n_threads: int) -> Any:
     """Load (once per process) a third ``Llama`` on the same weights that returns the last
     hidden layer of every token (no pooling): what :func:`embed_spans` reads a passage from
     inside its article. Memory-mapped weights again; its KV cache is about 120 MB (1.5B)."""
-    key = (str(path), n_threads)
-    with _LOAD_LOCK:
-        if key in _CONTEXT_EMBEDDERS:
-            return _CONTEXT_EMBEDDERS[key]
-        llama_cpp = llama_cpp_module()
-        try:
-            llama = llama_cpp.Llama(
-                model_path=str(path),
-                embedding=True,
-                n_ctx=CONTEXT_EMBED_WINDOW,
-                n_batch=CONTEXT_EMBED_WINDOW,
-                n_ubatch=512,
-                n_threads=n_threads,
-                n_threads_batch=n_threads,
-                pooling_type=llama_cpp.LLAMA_POOLING_TYPE_NONE,
-                verbose=False,
-            )
-        except ValueError as exc:
-            raise ModelFileError(f"llama.cpp could not load {path}: {exc}") from None
-        _CONTEXT_EMBEDDERS[key] = llama
-        return llama
+    return _embedding_llama(path, n_threads=n_threads, pooled=False)
 
 
 def embed_spans(
@@ -500,50 +489,43 @@ class LlamaCppBackend(InstructorBackend):
         """The hidden states of each span of ``text`` read inside it (:func:`embed_spans`),
         one call recorded for the whole text; no token is generated."""
         embedder = load_context_embedder(self.gguf_path, n_threads=self.n_threads)
-        started = time.perf_counter()
-        try:
-            vectors, tokens = embed_spans(embedder, text, spans)
-        except (ValueError, RuntimeError) as exc:
-            error = BackendError(f"llama.cpp could not read the article's hidden states: {exc}")
-            error.calls = [
-                CallRecord(
-                    purpose=purpose,
-                    model=self.model_id,
-                    mode="embedding",
-                    attempt=1,
-                    ok=False,
-                    error=str(exc),
-                    latency_s=time.perf_counter() - started,
-                )
-            ]
-            raise error from None
-        elapsed = time.perf_counter() - started
-        record = CallRecord(
-            purpose=purpose,
-            model=self.model_id,
-            mode="embedding",
-            attempt=1,
-            ok=True,
-            prompt_tokens=tokens,
-            cached_tokens=0,
-            completion_tokens=0,
-            latency_s=elapsed,
-            prefill_s=elapsed,
-            decode_s=0.0,
-        )
-        return PassageEmbeddings(
-            encoder=f"{self.model_id} {IN_CONTEXT}", vectors=vectors, calls=[record]
+        return self._embedding_call(
+            purpose,
+            IN_CONTEXT,
+            "could not read the article's hidden states",
+            lambda: embed_spans(embedder, text, spans),
         )
 
     def embed_passages(self, passages: list[str], *, purpose: str) -> PassageEmbeddings:
         """Mean-pooled hidden states of ``passages`` (:func:`load_embedder`), one call
         recorded for them all; no token is generated."""
         embedder = load_embedder(self.gguf_path, n_threads=self.n_threads)
-        started = time.perf_counter()  # loading is not a call, as for the chat instance
-        try:
+
+        def embed() -> tuple[list[list[float]], int]:
             vectors = embed_texts(embedder, passages)
+            tokens = sum(
+                len(embedder.tokenize(" ".join(p.split())[:EMBED_MAX_CHARS].encode("utf-8")))
+                for p in passages
+            )
+            return vectors, tokens
+
+        return self._embedding_call(purpose, "mean-pooled", "could not embed a passage", embed)
+
+    def _embedding_call(
+        self,
+        purpose: str,
+        pooling: str,
+        failure: str,
+        embed: Callable[[], tuple[list[list[float]], int]],
+    ) -> PassageEmbeddings:
+        """``embed`` (its vectors and the tokens it read) as one recorded call; a llama.cpp
+        error is a BackendError carrying its failed call. Loading is not a call, as for the
+        chat instance."""
+        started = time.perf_counter()
+        try:
+            vectors, tokens = embed()
         except (ValueError, RuntimeError) as exc:
-            error = BackendError(f"llama.cpp could not embed a passage: {exc}")
+            error = BackendError(f"llama.cpp {failure}: {exc}")
             error.calls = [
                 CallRecord(
                     purpose=purpose,
@@ -557,10 +539,6 @@ class LlamaCppBackend(InstructorBackend):
             ]
             raise error from None
         elapsed = time.perf_counter() - started
-        tokens = sum(
-            len(embedder.tokenize(" ".join(p.split())[:EMBED_MAX_CHARS].encode("utf-8")))
-            for p in passages
-        )
         record = CallRecord(
             purpose=purpose,
             model=self.model_id,
@@ -575,7 +553,7 @@ class LlamaCppBackend(InstructorBackend):
             decode_s=0.0,
         )
         return PassageEmbeddings(
-            encoder=f"{self.model_id} mean-pooled", vectors=vectors, calls=[record]
+            encoder=f"{self.model_id} {pooling}", vectors=vectors, calls=[record]
         )
 
     def _first_token(self, option: str) -> int:

@@ -10,11 +10,19 @@ import pytest
 
 from summarize.core.backend import IN_CONTEXT, CallRecord, PassageEmbeddings
 from summarize.core.ledger import Ledger
-from summarize.defence import guard, probe, screening
+from summarize.defence import probe, screening
 from summarize.pipeline import Summarizer
 from summarize.prompting import load_prompt
 from summarize.providers.weights import EMBEDDED_WEIGHTS
-from tests.summarize.defence.test_furniture import NEWS, ORDER, TAIL, BoxFake
+from tests.summarize.defence.test_furniture import (  # the same fakes, probe and layers
+    NEWS,
+    ORDER,
+    TAIL,
+    BoxFake,
+    _instruction,
+    _screen,
+    every_layer,  # noqa: F401 (an autouse fixture: every layer on)
+)
 
 HEADING = "COMMUNITY LOTTERY"
 #: A box's line that reads like news when cut from its heading: only context gives it away.
@@ -59,24 +67,6 @@ def _in_context(threshold: float = 0.5) -> probe.Probe:
         coef=(4.0, -4.0),
         intercept=0.0,
     )
-
-
-def _instruction() -> probe.Probe:
-    return probe.Probe(
-        encoder="fake/heuristic mean-pooled", threshold=0.5, coef=(4.0, 0.0, -4.0), intercept=0.0
-    )
-
-
-@pytest.fixture(autouse=True)
-def every_layer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(guard.LAYERS_ENV, "all")
-
-
-def _screen(text: str, backend: ContextFake, ledger: Ledger, **probes: probe.Probe | None):
-    found = screening.screen(
-        text, [], backend=backend, messages=lambda p: [], ledger=ledger, **probes
-    )
-    return [(text[f.start : f.end], f.layer) for f in found]
 
 
 def test_a_line_is_read_inside_its_article_in_one_pass() -> None:
